@@ -1,0 +1,58 @@
+// Process boundaries are enforced here (see docs in README "Architecture"):
+// only src/main/electron and src/preload import electron; the renderer imports neither Node nor Electron;
+// raw ipcMain/ipcRenderer only inside the two wrappers.
+const js = require('@eslint/js');
+const tseslint = require('typescript-eslint');
+const globals = require('globals');
+const { builtinModules } = require('node:module');
+
+const nodeBuiltins = [...builtinModules, ...builtinModules.map((m) => `node:${m}`)];
+const electronOutsideShell = { name: 'electron', message: 'Only src/main/electron/** and src/preload/** may import electron.' };
+const rawIpc = {
+  name: 'electron',
+  importNames: ['ipcMain', 'ipcRenderer'],
+  message: 'Use the IPC wrappers (src/main/electron/ipc-main.ts, src/preload/index.ts), never raw ipcMain/ipcRenderer.',
+};
+
+module.exports = tseslint.config(
+  { ignores: ['out/**', 'dist/**', 'node_modules/**', 'test-results/**', 'playwright-report/**', '.tmp/**', '.artifacts/**'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    languageOptions: { globals: { ...globals.node } },
+    rules: {
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      '@typescript-eslint/no-require-imports': 'off',
+      'no-restricted-imports': ['error', { paths: [electronOutsideShell] }],
+    },
+  },
+  {
+    files: ['src/main/electron/**', 'src/preload/**'],
+    rules: { 'no-restricted-imports': ['error', { paths: [rawIpc] }] },
+  },
+  {
+    files: ['src/renderer/**', 'src/web-harness/browser/**'],
+    languageOptions: { globals: { ...globals.browser } },
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [{ name: 'electron', message: 'The renderer talks to main only through bridge.ts (window.till).' }, ...nodeBuiltins.map((name) => ({ name, message: 'The renderer runs sandboxed: no Node built-ins.' }))],
+          patterns: [{ group: ['**/main/**', '**/simulator/**', '**/preload/**'], message: 'The renderer may import only src/shared and its own files.' }],
+        },
+      ],
+    },
+  },
+  {
+    files: ['src/shared/**'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [electronOutsideShell, ...nodeBuiltins.map((name) => ({ name, message: 'src/shared is used by every process: zod only.' }))],
+          patterns: [{ group: ['**/main/**', '**/renderer/**', '**/simulator/**', '**/preload/**'], message: 'src/shared imports nothing but zod and itself.' }],
+        },
+      ],
+    },
+  },
+);

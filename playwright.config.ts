@@ -1,0 +1,38 @@
+import { defineConfig } from '@playwright/test';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { CHROMIUM_ARGS, chromiumExecutable } from './tests/support/browser';
+
+// One harness for the whole run, on a fixed loopback port with a per-run token and a fresh data folder.
+const port = Number(process.env['TILL_E2E_PORT'] ?? 5191);
+process.env['TILL_E2E_TOKEN'] ??= `e2e-${Date.now().toString(36)}-${Math.random().toString(36).slice(2)}`;
+process.env['TILL_E2E_DATA_DIR'] ??= fs.mkdtempSync(path.join(os.tmpdir(), 'till-e2e-'));
+const token = process.env['TILL_E2E_TOKEN'];
+const executablePath = chromiumExecutable();
+
+export default defineConfig({
+  testDir: 'tests/e2e',
+  outputDir: 'test-results',
+  fullyParallel: false,
+  workers: 1,
+  retries: 0,
+  reporter: [['list'], ['json', { outputFile: 'test-results/e2e-results.json' }]],
+  use: { baseURL: `http://127.0.0.1:${port}`, trace: 'retain-on-failure', screenshot: 'only-on-failure' },
+  projects: [
+    {
+      name: 'web',
+      testDir: 'tests/e2e/web',
+      use: { browserName: 'chromium', launchOptions: { args: CHROMIUM_ARGS, ...(executablePath ? { executablePath } : {}) } },
+    },
+    { name: 'electron', testDir: 'tests/e2e/electron' },
+  ],
+  webServer: {
+    command: `node node_modules/tsx/dist/cli.mjs scripts/dev-web.ts --port ${port} --token ${token} --data-dir ${process.env['TILL_E2E_DATA_DIR']}`,
+    url: `http://127.0.0.1:${port}/?token=${token}`,
+    reuseExistingServer: false,
+    timeout: 120_000,
+    stdout: 'ignore',
+    stderr: 'pipe',
+  },
+});

@@ -1,0 +1,65 @@
+// `npm run dev:web`: the real service graph in Node + the real renderer in any browser (dev and tests only).
+import { spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { createHandlers } from '../src/main/handlers';
+import { createDispatcher } from '../src/main/ipc/dispatcher';
+import { nodeAdapters, stderrLogger } from '../src/main/node-adapters';
+import { createServices } from '../src/main/services';
+import { buildBridgeScript } from '../src/web-harness/server/build-bridge';
+import { startWebHarness } from '../src/web-harness/server/harness';
+
+const root = path.resolve(__dirname, '..');
+const { values } = parseArgs({
+  options: {
+    port: { type: 'string' },
+    token: { type: 'string' },
+    'data-dir': { type: 'string' },
+    'no-build': { type: 'boolean', default: false },
+  },
+});
+
+function main() {
+  const port = Number(values.port ?? process.env['TILL_HARNESS_PORT'] ?? 5180);
+  const token = values.token ?? process.env['TILL_HARNESS_TOKEN'] ?? randomBytes(24).toString('base64url');
+  const dataDir = path.resolve(values['data-dir'] ?? process.env['TILL_DATA_DIR'] ?? path.join(root, '.tmp/web-harness'));
+  fs.mkdirSync(dataDir, { recursive: true });
+
+  if (!values['no-build'] || !fs.existsSync(path.join(root, 'out/renderer/index.html'))) {
+    const built = spawnSync(process.execPath, [path.join(root, 'node_modules/electron-vite/bin/electron-vite.js'), 'build'], {
+      cwd: root,
+      stdio: 'inherit',
+    });
+    if (built.status !== 0) process.exit(built.status ?? 1);
+  }
+  return run(port, token, dataDir);
+}
+
+async function run(port: number, token: string, dataDir: string) {
+  const logger = stderrLogger();
+  const bridgeScriptPath = await buildBridgeScript(root, path.join(root, 'out/web-harness'));
+  const services = await createServices(nodeAdapters({ host: 'web-harness', dataDir, logger }));
+  const harness = await startWebHarness({
+    dispatch: createDispatcher(createHandlers(services), logger),
+    events: services.events,
+    rendererDir: path.join(root, 'out/renderer'),
+    bridgeScriptPath,
+    token,
+    port,
+  });
+  process.stdout.write(`Till Companion web harness: ${harness.pageUrl}\n`);
+  const stop = async () => {
+    await harness.close();
+    await services.close();
+    process.exit(0);
+  };
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`web harness failed: ${String(error)}\n`);
+  process.exit(1);
+});

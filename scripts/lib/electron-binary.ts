@@ -1,0 +1,22 @@
+import fs from 'node:fs';
+import path from 'node:path';
+
+/**
+ * Where Electron's own binary is, without triggering its download (requiring the `electron` package would try
+ * to fetch it). Machines that cannot reach GitHub's release downloads do not have it.
+ */
+export function findElectronBinary(root = process.cwd()): { path: string } | { missing: string } {
+  const override = process.env['ELECTRON_OVERRIDE_DIST_PATH'];
+  const packageDir = path.join(root, 'node_modules', 'electron');
+  const pathFile = path.join(packageDir, 'path.txt');
+  if (!override && !fs.existsSync(pathFile)) {
+    return {
+      missing:
+        "Electron's binary is not installed here (node_modules/electron/path.txt is absent: its download from GitHub releases is not reachable on this machine). Run `npx install-electron` on a machine that can download it.",
+    };
+  }
+  const executable = override
+    ? path.join(override, process.platform === 'win32' ? 'electron.exe' : process.platform === 'darwin' ? 'Electron.app/Contents/MacOS/Electron' : 'electron')
+    : path.join(packageDir, 'dist', fs.readFileSync(pathFile, 'utf8').trim());
+  return fs.existsSync(executable) ? { path: executable } : { missing: `Electron's binary was expected at ${executable} but is not there.` };
+}

@@ -1,0 +1,22 @@
+/**
+ * The names the renderer calls, paired with their IPC channels. Kept free of zod so the sandboxed preload
+ * (one small CommonJS file) can import it; `contract.ts` holds the schemas for the same channels.
+ */
+export const METHOD_CHANNELS = {
+  getAppInfo: 'app:info',
+} as const;
+
+/** Push events: the renderer subscribes with these names and gets back an unsubscribe function. */
+export const EVENT_CHANNELS = {
+  onPaymentUpdate: 'payment:update',
+} as const;
+
+export type MethodName = keyof typeof METHOD_CHANNELS;
+export type Channel = (typeof METHOD_CHANNELS)[MethodName];
+export type EventName = keyof typeof EVENT_CHANNELS;
+export type EventChannel = (typeof EVENT_CHANNELS)[EventName];
+
+export const METHOD_NAMES = Object.keys(METHOD_CHANNELS) as MethodName[];
+export const EVENT_NAMES = Object.keys(EVENT_CHANNELS) as EventName[];
+/** Every key `window.till` has, in a stable order: tests compare the exposed bridge with this. */
+export const TILL_API_KEYS: readonly string[] = [...METHOD_NAMES, ...EVENT_NAMES].sort();

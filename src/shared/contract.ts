@@ -1,0 +1,40 @@
+import { z } from 'zod';
+import { AppInfoSchema } from './app-info';
+import type { Channel, EventChannel, EventName, MethodName, METHOD_CHANNELS, EVENT_CHANNELS } from './channels';
+import type { IpcResult } from './errors';
+
+/** A channel that takes no input. */
+const NoInput = z.undefined();
+
+/** Channel -> request and response schemas. Main validates both; the renderer's types derive from them. */
+export const contract = {
+  'app:info': { request: NoInput, response: AppInfoSchema },
+} satisfies Record<Channel, { request: z.ZodType; response: z.ZodType }>;
+
+/** Push event channel -> payload schema. */
+export const eventContract = {
+  'payment:update': z.object({ paymentId: z.string() }).loose(),
+} satisfies Record<EventChannel, z.ZodType>;
+
+export type Request<C extends Channel> = z.input<(typeof contract)[C]['request']>;
+export type Response<C extends Channel> = z.output<(typeof contract)[C]['response']>;
+export type EventPayload<E extends EventChannel> = z.output<(typeof eventContract)[E]>;
+
+type MethodOf<C extends Channel> =
+  undefined extends Request<C>
+    ? (request?: Request<C>) => Promise<IpcResult<Response<C>>>
+    : (request: Request<C>) => Promise<IpcResult<Response<C>>>;
+
+/** The shape of `window.till`, derived from the contract so preload, main and renderer cannot drift. */
+export type TillApi = {
+  [M in MethodName]: MethodOf<(typeof METHOD_CHANNELS)[M]>;
+} & {
+  [E in EventName]: (listener: (payload: EventPayload<(typeof EVENT_CHANNELS)[E]>) => void) => () => void;
+};
+
+// Both maps must name exactly the same channels (a compile error here means channels.ts and contract.ts drifted).
+type Exact<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+const channelsMatch: Exact<keyof typeof contract, Channel> = true;
+const eventsMatch: Exact<keyof typeof eventContract, EventChannel> = true;
+void channelsMatch;
+void eventsMatch;
