@@ -1,0 +1,94 @@
+/**
+ * What a virtual terminal does with a session, chosen by its TID like Dojo's sandbox terminals
+ * (`VCM` + account code + scenario): …SIP0 chip & PIN success, …SCP0 contactless, …DIP0 declined, …SIS0 signature,
+ * …VIP0 expires, …TIP0 times out, …CIP0 cancelled on the terminal.
+ */
+export type ScenarioName = 'chipPin' | 'contactless' | 'declined' | 'signature' | 'expires' | 'timesOut' | 'cancelledOnTerminal';
+
+export interface Scenario {
+  name: ScenarioName;
+  /** How the card was read and verified, for paymentDetails and receipts. */
+  entryMode: 'ContactChip' | 'Contactless';
+  verification: 'Pin' | 'Signature' | 'Device' | 'None';
+  card: { scheme: string; masked: string; last4: string; expiry: string; funding: 'Debit' | 'Credit' };
+}
+
+const VISA = { scheme: 'VISA', masked: '445653******1013', last4: '1013', expiry: '12/29', funding: 'Debit' as const };
+const MASTERCARD = { scheme: 'MASTERCARD', masked: '520000******1005', last4: '1005', expiry: '12/29', funding: 'Credit' as const };
+
+const SCENARIOS: Record<string, Scenario> = {
+  SIP0: { name: 'chipPin', entryMode: 'ContactChip', verification: 'Pin', card: VISA },
+  SCP0: { name: 'contactless', entryMode: 'Contactless', verification: 'Device', card: MASTERCARD },
+  DIP0: { name: 'declined', entryMode: 'ContactChip', verification: 'Pin', card: VISA },
+  SIS0: { name: 'signature', entryMode: 'ContactChip', verification: 'Signature', card: MASTERCARD },
+  VIP0: { name: 'expires', entryMode: 'ContactChip', verification: 'Pin', card: VISA },
+  TIP0: { name: 'timesOut', entryMode: 'ContactChip', verification: 'Pin', card: VISA },
+  CIP0: { name: 'cancelledOnTerminal', entryMode: 'ContactChip', verification: 'Pin', card: VISA },
+};
+
+/** The scenario of a TID: its last four characters; anything unknown behaves as a successful chip & PIN. */
+export function scenarioForTid(tid: string): Scenario {
+  return SCENARIOS[tid.slice(-4).toUpperCase()] ?? SCENARIOS['SIP0']!;
+}
+
+/** Simulated durations (ms of Dojo time). */
+export const TIMING = {
+  /** The terminal confirms the session. */
+  initiate: 1_000,
+  /** The customer presents the card. */
+  presentCard: 3_000,
+  /** Card read / PIN entry / authorisation steps. */
+  step: 1_500,
+  /** CancelRequested -> Canceled. */
+  cancel: 1_000,
+  /** expireAt while InitiateRequested (Dojo's example: createdAt + 10 s). */
+  initiateWindow: 10_000,
+  /** expireAt once Initiated (Dojo's example: + 90 s). */
+  cardWindow: 90_000,
+  /** Dojo accepts an unanswered signature after 80 s. */
+  signatureWindow: 80_000,
+} as const;
+
+export type ScriptStep =
+  | { after: number; status: string; debug?: string }
+  | { after: number; notify: string }
+  | { after: number; cardPresented: true }
+  | { after: number; outcome: 'captured' | 'declined' | 'canceled' | 'signature' };
+
+/** The steps a session takes on a terminal, each `after` ms after the previous one. */
+export function scriptFor(scenario: Scenario): ScriptStep[] {
+  const start: ScriptStep[] = [
+    { after: TIMING.initiate, status: 'Initiated' },
+    { after: 0, notify: 'PresentCard' },
+  ];
+  const cardRead: ScriptStep[] =
+    scenario.entryMode === 'Contactless'
+      ? [{ after: TIMING.presentCard, cardPresented: true }, { after: 0, notify: 'PleaseWait' }]
+      : [
+          { after: TIMING.presentCard, cardPresented: true },
+          { after: 0, notify: 'PleaseWait' },
+          { after: TIMING.step, notify: 'EnterPin' },
+          { after: TIMING.step, notify: 'PleaseWait' },
+        ];
+  switch (scenario.name) {
+    case 'chipPin':
+      return [...start, ...cardRead, { after: TIMING.step, notify: 'Approved' }, { after: 500, notify: 'RemoveCard' }, { after: 1_000, outcome: 'captured' }];
+    case 'contactless':
+      return [...start, ...cardRead, { after: TIMING.step, notify: 'Approved' }, { after: 500, outcome: 'captured' }];
+    case 'declined':
+      return [...start, ...cardRead, { after: TIMING.step, notify: 'Declined' }, { after: 500, notify: 'RemoveCard' }, { after: 1_000, outcome: 'declined' }];
+    case 'signature':
+      return [
+        ...start,
+        { after: TIMING.presentCard, cardPresented: true },
+        { after: 0, notify: 'PleaseWait' },
+        { after: TIMING.step, outcome: 'signature' },
+      ];
+    case 'expires':
+      return start; // the card never comes: the session expires at expireAt
+    case 'timesOut':
+      return []; // the terminal never confirms: expires 10 s after creation
+    case 'cancelledOnTerminal':
+      return [...start, { after: TIMING.presentCard, status: 'Canceled', debug: 'Cancelled on the terminal' }];
+  }
+}
