@@ -251,7 +251,7 @@ export function createSimServer(options: SimServerOptions) {
   // ---- /__sim admin API: not Dojo's; used by tests, benchmarks and the training-mode UI -------------------
 
   function admin(method: string, url: URL, raw: string, res: http.ServerResponse) {
-    let body: Record<string, unknown> = {};
+    let body: Record<string, unknown>;
     try {
       body = raw ? JSON.parse(raw) : {};
     } catch {
