@@ -1,0 +1,238 @@
+import { randomBytes } from 'node:crypto';
+import type { HistoryQuery, PaymentEventView, PaymentView, TerminalView, TotalsRow } from '../../shared/payments';
+import type { DojoClient } from '../dojo/client';
+import { AppError } from '../errors';
+import type { Journal } from '../journal/journal';
+import type { Logger } from '../logging/logger';
+import { DEFAULT_POLLING, type PollingPolicy } from './polling';
+import { holdsTerminal, isFinal, newRecord, type PaymentRecord } from './record';
+import { PaymentRunner } from './runner';
+import { toView } from './view';
+
+export interface EngineOptions {
+  journal: Journal;
+  client: () => DojoClient;
+  environment: string;
+  now?: () => number;
+  policy?: Partial<PollingPolicy>;
+  logger: Logger;
+  /** Pushed only when what the cashier sees changed. */
+  onUpdate?: (view: PaymentView) => void;
+}
+
+/** Sortable, unguessable payment ids: time first (history order), then randomness. */
+export const newPaymentId = (now: number) => `pay_${now.toString(36)}${randomBytes(6).toString('hex')}`;
+
+/**
+ * Sales and refunds on Dojo terminals: one active payment per terminal, every step journalled, every unknown
+ * outcome recovered from Dojo or handed to the cashier — never guessed, never retried blindly.
+ */
+export class PaymentEngine {
+  private readonly runner: PaymentRunner;
+  private readonly now: () => number;
+  private readonly journal: Journal;
+  private readonly lastViews = new Map<string, string>();
+  private terminalTids = new Map<string, string | null>();
+
+  constructor(private readonly options: EngineOptions) {
+    this.now = options.now ?? Date.now;
+    this.journal = options.journal;
+    this.runner = new PaymentRunner({
+      journal: options.journal,
+      client: options.client,
+      now: this.now,
+      policy: { ...DEFAULT_POLLING, ...options.policy },
+      logger: options.logger,
+      onChange: (record, previous) => this.changed(record, previous),
+    });
+  }
+
+  /** Start-up recovery: every unfinished payment is resumed (or resolved) before new work starts. */
+  async recover(): Promise<number> {
+    const unfinished = this.journal.unfinished().filter((r) => r.status !== 'needs_attention');
+    await Promise.all(unfinished.map((record) => this.runner.resume(record)));
+    return unfinished.length;
+  }
+
+  async listTerminals(): Promise<TerminalView[]> {
+    const terminals = await this.options.client().listTerminals();
+    this.terminalTids = new Map(terminals.map((t) => [t.id, t.properties?.tid ?? null]));
+    return terminals.map((t) => ({ id: t.id, tid: t.properties?.tid ?? null, status: t.status, updatedAt: t.updatedAt ?? null }));
+  }
+
+  startSale(input: { amount: number; currency: string; reference?: string; terminalId: string; idempotencyKey?: string }): PaymentView {
+    if (input.idempotencyKey) {
+      const existing = this.journal.findByIdempotencyKey(input.idempotencyKey);
+      if (existing) return toView(this.runner.current(existing.id) ?? existing);
+    }
+    this.ensureTerminalFree(input.terminalId);
+    const now = this.now();
+    const id = newPaymentId(now);
+    const record = newRecord({
+      id,
+      type: 'Sale',
+      amount: input.amount,
+      currency: input.currency,
+      reference: input.reference ?? `TC-${id.slice(4, 14)}`,
+      terminalId: input.terminalId,
+      terminalTid: this.terminalTids.get(input.terminalId) ?? null,
+      environment: this.options.environment,
+      now,
+      idempotencyKey: input.idempotencyKey ?? null,
+    });
+    this.runner.begin(record);
+    return toView(this.runner.current(id)!);
+  }
+
+  startMatchedRefund(input: { paymentId: string; amount: number; terminalId: string }): PaymentView {
+    const sale = this.runner.current(input.paymentId);
+    if (!sale || sale.type !== 'Sale') throw new AppError('NOT_FOUND', 'That sale was not found in this till\'s history.');
+    if (sale.status !== 'approved' || !sale.intentId) throw new AppError('CONFLICT', 'Only an approved sale can be refunded.');
+    const refunds = this.journal.refundsOf(sale.id);
+    const pending = refunds.filter((r) => !isFinal(r.status)).reduce((sum, r) => sum + r.amount, 0);
+    const left = (sale.totalAmount ?? sale.amount) - sale.refundedAmount - pending;
+    if (input.amount > left) {
+      throw new AppError('VALIDATION', `At most ${left} can be refunded on this sale${pending ? ' (another refund is in progress)' : ''}.`, {
+        amount: [`At most ${left} minor units are left to refund.`],
+      });
+    }
+    this.ensureTerminalFree(input.terminalId);
+    const now = this.now();
+    const record = newRecord({
+      id: newPaymentId(now),
+      type: 'MatchedRefund',
+      amount: input.amount,
+      currency: sale.currency,
+      reference: sale.reference,
+      terminalId: input.terminalId,
+      terminalTid: this.terminalTids.get(input.terminalId) ?? null,
+      environment: this.options.environment,
+      now,
+      intentId: sale.intentId,
+      originalPaymentId: sale.id,
+    });
+    // Sessions we already know on the sale's intent: recovery must never mistake one of them for this refund.
+    record.priorSessionIds = [sale.sessionId, ...refunds.map((r) => r.sessionId)].filter((s): s is string => !!s);
+    this.runner.begin(record);
+    return toView(this.runner.current(record.id)!);
+  }
+
+  startUnlinkedRefund(input: { amount: number; currency: string; reference?: string; terminalId: string }): PaymentView {
+    this.ensureTerminalFree(input.terminalId);
+    const now = this.now();
+    const id = newPaymentId(now);
+    const record = newRecord({
+      id,
+      type: 'UnlinkedRefund',
+      amount: input.amount,
+      currency: input.currency,
+      reference: input.reference ?? `TC-${id.slice(4, 14)}`,
+      terminalId: input.terminalId,
+      terminalTid: this.terminalTids.get(input.terminalId) ?? null,
+      environment: this.options.environment,
+      now,
+    });
+    this.runner.begin(record);
+    return toView(this.runner.current(id)!);
+  }
+
+  async cancel(paymentId: string): Promise<PaymentView> {
+    const record = this.require(paymentId);
+    if (record.status !== 'starting' && record.status !== 'in_progress') throw new AppError('CANNOT_CANCEL', 'This payment is not running, so there is nothing to cancel.');
+    await this.runner.send(paymentId, { kind: 'cancelRequested' });
+    return this.view(paymentId);
+  }
+
+  async answerSignature(paymentId: string, accepted: boolean): Promise<PaymentView> {
+    const record = this.require(paymentId);
+    if (record.status !== 'signature_required') throw new AppError('CONFLICT', 'This payment is not waiting for a signature check.');
+    await this.runner.send(paymentId, { kind: 'signatureRequested', accepted });
+    return this.view(paymentId);
+  }
+
+  async resolve(paymentId: string, outcome: 'approved' | 'not_charged', note: string): Promise<PaymentView> {
+    const record = this.require(paymentId);
+    if (record.status !== 'needs_attention') throw new AppError('CONFLICT', 'Only a payment that needs attention can be resolved by hand.');
+    await this.runner.send(paymentId, { kind: 'resolved', outcome, note });
+    return this.view(paymentId);
+  }
+
+  get(paymentId: string): { payment: PaymentView; events: PaymentEventView[] } {
+    const record = this.require(paymentId);
+    return {
+      payment: toView(record),
+      events: this.journal.events(paymentId).map((e) => ({ at: new Date(e.at).toISOString(), kind: e.kind, message: e.message })),
+    };
+  }
+
+  /** Running payments and those waiting for a person, newest first. */
+  activeAndAttention(): PaymentView[] {
+    const running = this.runner.active();
+    const attention = this.journal.withStatus('needs_attention');
+    return [...running, ...attention].sort((a, b) => b.createdAt - a.createdAt).map(toView);
+  }
+
+  history(query: HistoryQuery): { items: PaymentView[]; total: number } {
+    const { items, total } = this.journal.history(query);
+    return { items: items.map((r) => toView(this.runner.current(r.id) ?? r)), total };
+  }
+
+  totals(from: string, to: string): TotalsRow[] {
+    return this.journal.totals(from, to);
+  }
+
+  exportCsv(query: HistoryQuery): string {
+    return this.journal.exportCsv(query);
+  }
+
+  /** Resolves when no event is being handled: used by tests and before switching environments. */
+  settled(): Promise<void> {
+    return this.runner.settled();
+  }
+
+  hasRunningPayments(): boolean {
+    return this.runner.active().some(holdsTerminal);
+  }
+
+  close(): void {
+    this.runner.close();
+  }
+
+  private view(id: string): PaymentView {
+    return toView(this.require(id));
+  }
+
+  private require(id: string): PaymentRecord {
+    const record = this.runner.current(id);
+    if (!record) throw new AppError('NOT_FOUND', 'No payment with that id.');
+    return record;
+  }
+
+  private ensureTerminalFree(terminalId: string): void {
+    const busy = this.runner.active().find((r) => r.terminalId === terminalId && holdsTerminal(r));
+    if (busy) throw new AppError('PAYMENT_IN_PROGRESS', `This terminal is already taking a payment (${busy.reference}). Wait for it to finish or cancel it first.`);
+  }
+
+  private changed(record: PaymentRecord, previous: PaymentRecord | undefined): void {
+    // A matched refund that went through reduces what is left to refund on its sale.
+    if (record.type === 'MatchedRefund' && record.status === 'approved' && previous?.status !== 'approved' && record.originalPaymentId) {
+      const sale = this.runner.current(record.originalPaymentId);
+      if (sale) {
+        const updated = { ...sale, refundedAmount: sale.refundedAmount + record.amount, updatedAt: this.now() };
+        this.journal.save(updated, { at: this.now(), kind: 'refunded', message: `${record.amount} ${record.currency} refunded (refund ${record.id}).` });
+        this.push(updated);
+      }
+    }
+    this.push(record);
+  }
+
+  private push(record: PaymentRecord): void {
+    const view = toView(record);
+    const { updatedAt: _ignored, ...visible } = view;
+    const key = JSON.stringify(visible);
+    if (this.lastViews.get(record.id) === key) return;
+    this.lastViews.set(record.id, key);
+    if (this.lastViews.size > 500) this.lastViews.delete(this.lastViews.keys().next().value!);
+    this.options.onUpdate?.(view);
+  }
+}

@@ -1,0 +1,42 @@
+import type { PaymentRecord } from './record';
+
+/**
+ * How often to ask Dojo about a running session. Fast while things move (the terminal confirming, a card being
+ * read), slower when nothing has changed for a while, never more than ~100 requests a minute in steady state,
+ * backing off on errors. `scale` shrinks every interval for tests driving an accelerated simulator.
+ */
+export interface PollingPolicy {
+  initiatingMs: number;
+  activeMs: number;
+  idleMs: number;
+  idleAfterMs: number;
+  signatureMs: number;
+  errorBaseMs: number;
+  errorMaxMs: number;
+  /** How long past the session's expireAt (or without any answer) before a person must check. */
+  graceMs: number;
+  /** Dojo time to till time: 1 in real life; 1/speed with an accelerated simulator (intervals and windows shrink). */
+  scale: number;
+}
+
+export const DEFAULT_POLLING: PollingPolicy = {
+  initiatingMs: 300,
+  activeMs: 650,
+  idleMs: 1_500,
+  idleAfterMs: 20_000,
+  signatureMs: 1_000,
+  errorBaseMs: 500,
+  errorMaxMs: 8_000,
+  graceMs: 120_000,
+  scale: 1,
+};
+
+export function nextPollDelay(record: PaymentRecord, now: number, policy: PollingPolicy): number {
+  let ms: number;
+  if (record.pollFailures > 0) ms = Math.min(policy.errorMaxMs, policy.errorBaseMs * 2 ** (record.pollFailures - 1));
+  else if (record.sessionStatus === null || record.sessionStatus === 'InitiateRequested' || record.sessionStatus === 'CancelRequested') ms = policy.initiatingMs;
+  else if (record.status === 'signature_required') ms = policy.signatureMs;
+  else if (now - record.lastChangeAt > policy.idleAfterMs) ms = policy.idleMs;
+  else ms = policy.activeMs;
+  return Math.max(1, Math.round(ms * policy.scale));
+}

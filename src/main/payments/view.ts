@@ -1,0 +1,78 @@
+import type { PaymentView } from '../../shared/payments';
+import { CARD_PRESENTED_NOTE } from './machine';
+import { isFinal, type PaymentRecord } from './record';
+
+const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
+
+/** What the renderer and the EPOS API see of a payment (never the key, never more card data than Dojo masks). */
+export function toView(record: PaymentRecord): PaymentView {
+  const running = record.status === 'starting' || record.status === 'in_progress';
+  const canCancel = running && !record.cardPresented && record.sessionStatus !== 'CancelRequested' && !record.cancelWanted;
+  const refundable = record.type === 'Sale' && record.status === 'approved' ? Math.max(0, (record.totalAmount ?? record.amount) - record.refundedAmount) : 0;
+  return {
+    id: record.id,
+    type: record.type,
+    status: record.status,
+    amount: record.amount,
+    currency: record.currency,
+    reference: record.reference,
+    terminalId: record.terminalId,
+    terminalTid: record.terminalTid,
+    environment: record.environment,
+    createdAt: new Date(record.createdAt).toISOString(),
+    updatedAt: new Date(record.updatedAt).toISOString(),
+    intentId: record.intentId,
+    sessionId: record.sessionId,
+    sessionStatus: record.sessionStatus,
+    prompt: record.prompt,
+    message: messageOf(record),
+    canCancel,
+    cancelNote: canCancel || isFinal(record.status) ? null : running && record.cardPresented ? (record.cancelNote ?? CARD_PRESENTED_NOTE) : record.cancelNote,
+    signatureDeadline: record.status === 'signature_required' ? iso(record.signatureDeadline) : null,
+    result:
+      record.status === 'approved' || record.authCode || record.last4
+        ? {
+            totalAmount: record.totalAmount,
+            tipsAmount: record.tipsAmount,
+            cashbackAmount: record.cashbackAmount,
+            cardScheme: record.cardScheme,
+            last4: record.last4,
+            authCode: record.authCode,
+            entryMode: record.entryMode,
+            verification: record.verification,
+          }
+        : null,
+    receipts: { customer: record.receipts?.customer ?? null, merchant: record.receipts?.merchant ?? null },
+    attention: record.status === 'needs_attention' ? record.attention : null,
+    resolution: record.resolution,
+    originalPaymentId: record.originalPaymentId,
+    refundedAmount: record.refundedAmount,
+    refundableAmount: refundable,
+  };
+}
+
+function messageOf(record: PaymentRecord): string {
+  if (record.outcomeMessage && isFinal(record.status)) return record.outcomeMessage;
+  switch (record.status) {
+    case 'starting':
+      return record.cancelWanted ? 'Cancelling…' : record.type === 'Sale' ? 'Sending the payment to Dojo…' : 'Sending the refund to the terminal…';
+    case 'signature_required':
+      return "Check the customer's signature against the card, then accept or reject it.";
+    case 'needs_attention':
+      return record.attention?.reason ?? 'This payment needs checking on the terminal.';
+    case 'in_progress':
+      if (record.cancelWanted) return 'Cancelling on the terminal…';
+      switch (record.sessionStatus) {
+        case 'InitiateRequested':
+          return 'Waiting for the terminal to wake up…';
+        case 'Initiated':
+          return 'Follow the terminal.';
+        case 'CancelRequested':
+          return 'Cancelling on the terminal…';
+        default:
+          return `Terminal status: ${record.sessionStatus ?? 'unknown'}`;
+      }
+    default:
+      return record.outcomeMessage ?? record.status;
+  }
+}
