@@ -1,0 +1,108 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { DatabaseSync } from 'node:sqlite';
+import { Journal } from '../../src/main/journal/journal';
+import { newRecord, type PaymentRecord } from '../../src/main/payments/record';
+
+let dir: string;
+let journal: Journal;
+beforeEach(() => {
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'till-journal-'));
+  journal = Journal.open(path.join(dir, 'journal.sqlite'));
+});
+afterEach(() => {
+  journal.close();
+  fs.rmSync(dir, { recursive: true, force: true });
+});
+
+const day = (d: string, hour = 12) => new Date(`${d}T${String(hour).padStart(2, '0')}:00:00`).getTime();
+function payment(id: string, overrides: Partial<PaymentRecord> = {}): PaymentRecord {
+  return { ...newRecord({ id, type: 'Sale', amount: 1000, currency: 'GBP', reference: `R-${id}`, terminalId: 'tm1', terminalTid: 'TID1', environment: 'sandbox', now: day('2026-11-25') }), ...overrides };
+}
+
+describe('journal', () => {
+  it('opens in WAL mode with synchronous=FULL and a migrated schema', () => {
+    const db = new DatabaseSync(path.join(dir, 'journal.sqlite'));
+    expect((db.prepare('PRAGMA journal_mode').get() as { journal_mode: string }).journal_mode).toBe('wal');
+    db.close();
+    expect(journal.schemaVersion).toBe(1);
+  });
+
+  it('refuses a journal written by a newer app instead of damaging it', () => {
+    journal.close();
+    const db = new DatabaseSync(path.join(dir, 'journal.sqlite'));
+    db.exec('PRAGMA user_version = 99');
+    db.close();
+    expect(() => Journal.open(path.join(dir, 'journal.sqlite'))).toThrow(/newer version/);
+    journal = Journal.open(path.join(dir, 'other.sqlite'));
+  });
+
+  it('saves a payment and its events atomically and reads them back after reopening', () => {
+    journal.save(payment('p1'), { at: 1, kind: 'created', message: 'Sale of 1000 GBP' });
+    journal.save({ ...payment('p1'), status: 'approved', step: 'done', totalAmount: 1150 }, { at: 2, kind: 'finished', message: 'Approved.', detail: { status: 'approved' } });
+    journal.close();
+    journal = Journal.open(path.join(dir, 'journal.sqlite'));
+    expect(journal.get('p1')).toMatchObject({ status: 'approved', totalAmount: 1150 });
+    expect(journal.events('p1')).toEqual([
+      { at: 1, kind: 'created', message: 'Sale of 1000 GBP' },
+      { at: 2, kind: 'finished', message: 'Approved.', detail: { status: 'approved' } },
+    ]);
+  });
+
+  it('lists unfinished payments (in progress and needing attention) for recovery', () => {
+    journal.save(payment('a', { status: 'in_progress', step: 'following' }));
+    journal.save(payment('b', { status: 'approved', step: 'done' }));
+    journal.save(payment('c', { status: 'needs_attention', step: 'following' }));
+    expect(journal.unfinished().map((r) => r.id).sort()).toEqual(['a', 'c']);
+  });
+
+  it('keeps idempotency keys unique', () => {
+    journal.save(payment('a', { idempotencyKey: 'K1' }));
+    expect(() => journal.save(payment('b', { idempotencyKey: 'K1' }))).toThrow();
+    expect(journal.findByIdempotencyKey('K1')?.id).toBe('a');
+  });
+
+  it('pages history newest first and filters by date, status, type and reference', () => {
+    for (let i = 0; i < 30; i++) {
+      journal.save(payment(`p${String(i).padStart(2, '0')}`, { createdAt: day('2026-11-20', 8) + i * 3_600_000 * 6, status: i % 3 === 0 ? 'declined' : 'approved', type: i % 5 === 0 ? 'UnlinkedRefund' : 'Sale', reference: i === 7 ? 'Table 7 50%_off' : `R${i}` }));
+    }
+    const first = journal.history({ limit: 10, offset: 0 });
+    expect(first.total).toBe(30);
+    expect(first.items[0]!.id).toBe('p29');
+    expect(journal.history({ limit: 10, offset: 20 }).items.at(-1)!.id).toBe('p00');
+    expect(journal.history({ limit: 50, offset: 0, statuses: ['declined'] }).total).toBe(10);
+    expect(journal.history({ limit: 50, offset: 0, types: ['UnlinkedRefund'] }).total).toBe(6);
+    expect(journal.history({ limit: 50, offset: 0, search: '50%_' }).items.map((r) => r.id)).toEqual(['p07']);
+    expect(journal.history({ limit: 50, offset: 0, search: '%' }).items.map((r) => r.id)).toEqual(['p07']);
+    const oneDay = journal.history({ limit: 50, offset: 0, from: '2026-11-21', to: '2026-11-21' });
+    expect(oneDay.items.every((r) => new Date(r.createdAt).getDate() === 21)).toBe(true);
+    expect(oneDay.total).toBe(4);
+  });
+
+  it('totals approved payments by type and currency for a day, tips included in the total', () => {
+    journal.save(payment('s1', { status: 'approved', totalAmount: 1150 }));
+    journal.save(payment('s2', { status: 'approved', amount: 500, totalAmount: 500, currency: 'EUR' }));
+    journal.save(payment('s3', { status: 'declined' }));
+    journal.save(payment('r1', { status: 'approved', type: 'MatchedRefund', amount: 300, totalAmount: 300 }));
+    journal.save(payment('old', { status: 'approved', createdAt: day('2026-11-24') }));
+    expect(journal.totals('2026-11-25', '2026-11-25')).toEqual([
+      { type: 'MatchedRefund', currency: 'GBP', count: 1, amount: 300, total: 300 },
+      { type: 'Sale', currency: 'EUR', count: 1, amount: 500, total: 500 },
+      { type: 'Sale', currency: 'GBP', count: 1, amount: 1000, total: 1150 },
+    ]);
+  });
+
+  it('exports CSV with quoting and spreadsheet-formula protection', () => {
+    journal.save(payment('x', { reference: '=HYPERLINK("evil")', status: 'approved', totalAmount: 1000, last4: '1013', cardScheme: 'VISA' }));
+    journal.save(payment('y', { reference: 'Order, "big"' }));
+    const csv = journal.exportCsv({ limit: 50, offset: 0 });
+    const lines = csv.trim().split('\r\n');
+    expect(lines[0]).toMatch(/^id,created_at,type,status,amount_minor,currency/);
+    expect(lines).toHaveLength(3);
+    expect(csv).toContain(`"'=HYPERLINK(""evil"")"`);
+    expect(csv).toContain('"Order, ""big"""');
+    expect(csv).not.toMatch(/\d{12,}/);
+  });
+});

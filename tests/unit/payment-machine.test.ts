@@ -1,0 +1,70 @@
+import { describe, expect, it } from 'vitest';
+import { transition } from '../../src/main/payments/machine';
+import { DEFAULT_POLLING, nextPollDelay } from '../../src/main/payments/polling';
+import { newRecord, type PaymentRecord } from '../../src/main/payments/record';
+import { toView } from '../../src/main/payments/view';
+import type { DojoSession } from '../../src/main/dojo/schemas';
+
+const base = (): PaymentRecord => ({
+  ...newRecord({ id: 'p1', type: 'Sale', amount: 1000, currency: 'GBP', reference: 'R1', terminalId: 'tm1', terminalTid: 'T1', environment: 'sandbox', now: 0 }),
+  intentId: 'pi_1',
+  sessionId: 'ts_1',
+  step: 'following',
+  status: 'in_progress',
+});
+const session = (over: Partial<DojoSession>): DojoSession => ({ id: 'ts_1', status: 'Initiated', notificationEvents: [], statusEvents: [], ...over }) as DojoSession;
+
+describe('payment state machine (pure)', () => {
+  it('starts a sale by creating the intent, a refund by creating the session', () => {
+    const sale = newRecord({ id: 'p', type: 'Sale', amount: 1, currency: 'GBP', reference: 'r', terminalId: 't', terminalTid: null, environment: 'sandbox', now: 0 });
+    expect(transition(sale, { kind: 'start' }, 1, DEFAULT_POLLING).effects).toEqual([{ kind: 'createIntent' }]);
+    const refund = { ...sale, type: 'UnlinkedRefund' as const, step: 'session_requested' as const };
+    const t = transition(refund, { kind: 'start' }, 1, DEFAULT_POLLING);
+    expect(t.effects).toEqual([{ kind: 'createSession' }]);
+    expect(t.record.step).toBe('session_requested');
+  });
+
+  it('writes the session_requested step before asking for the session (write-ahead)', () => {
+    const sale = newRecord({ id: 'p', type: 'Sale', amount: 1, currency: 'GBP', reference: 'r', terminalId: 't', terminalTid: null, environment: 'sandbox', now: 0 });
+    const t = transition(sale, { kind: 'intentCreated', intent: { id: 'pi_9', status: 'Created', terminalSessionHistory: [] } as never }, 5, DEFAULT_POLLING);
+    expect(t.record).toMatchObject({ step: 'session_requested', intentId: 'pi_9', sessionRequestedAt: 5 });
+    expect(t.effects).toEqual([{ kind: 'createSession' }]);
+  });
+
+  it('shows an unknown session status and notification as they come and keeps following', () => {
+    const t = transition(base(), { kind: 'sessionPolled', session: session({ status: 'TeleportRequested', notificationEvents: [{ notificationType: 'ScanRetina', createdAt: null }] }) }, 10, DEFAULT_POLLING);
+    expect(t.record).toMatchObject({ status: 'in_progress', sessionStatus: 'TeleportRequested', prompt: 'ScanRetina' });
+    expect(t.effects[0]).toMatchObject({ kind: 'poll' });
+    expect(toView(t.record).message).toBe('Terminal status: TeleportRequested');
+  });
+
+  it('never turns an unknown outcome into "declined"', () => {
+    const t = transition({ ...base(), step: 'session_requested', sessionId: null, status: 'starting' }, { kind: 'failed', call: 'createSession', error: { code: 'TIMEOUT', message: 'x', outcomeUnknown: true } }, 10, DEFAULT_POLLING);
+    expect(t.record.status).toBe('starting');
+    expect(t.effects).toEqual([{ kind: 'findSession', delayMs: 0 }]);
+  });
+
+  it('finishes on a final session by reading the intent back, not by trusting the session alone', () => {
+    const t = transition(base(), { kind: 'sessionPolled', session: session({ status: 'Captured' }) }, 10, DEFAULT_POLLING);
+    expect(t.record.step).toBe('confirming');
+    expect(t.effects).toEqual([{ kind: 'confirm', delayMs: 0 }]);
+    const mismatch = transition(t.record, { kind: 'confirmed', intent: { id: 'pi_1', status: 'Created', terminalSessionHistory: [] } as never }, 11, DEFAULT_POLLING);
+    expect(mismatch.record.status).toBe('needs_attention');
+  });
+
+  it('refuses to cancel once the card is in play and says why', () => {
+    const inPlay = transition(base(), { kind: 'sessionPolled', session: session({ notificationEvents: [{ notificationType: 'PresentCard', createdAt: null }, { notificationType: 'EnterPin', createdAt: null }] }) }, 10, DEFAULT_POLLING).record;
+    const t = transition(inPlay, { kind: 'cancelRequested' }, 11, DEFAULT_POLLING);
+    expect(t.effects).toEqual([]);
+    expect(toView(t.record)).toMatchObject({ canCancel: false, cancelNote: expect.stringMatching(/card has been presented/) });
+  });
+
+  it('polls fast while starting, steadily while active, slowly when idle, and backs off on errors', () => {
+    const r = base();
+    expect(nextPollDelay({ ...r, sessionStatus: 'InitiateRequested' }, 0, DEFAULT_POLLING)).toBe(300);
+    expect(nextPollDelay({ ...r, sessionStatus: 'Initiated', lastChangeAt: 0 }, 1_000, DEFAULT_POLLING)).toBe(650);
+    expect(nextPollDelay({ ...r, sessionStatus: 'Initiated', lastChangeAt: 0 }, 60_000, DEFAULT_POLLING)).toBe(1_500);
+    expect(nextPollDelay({ ...r, sessionStatus: 'Initiated', pollFailures: 4 }, 0, DEFAULT_POLLING)).toBe(4_000);
+    expect(nextPollDelay({ ...r, sessionStatus: 'Initiated', pollFailures: 40 }, 0, DEFAULT_POLLING)).toBe(8_000);
+  });
+});
