@@ -3,7 +3,23 @@ import type { Services } from './services';
 
 /** Channel -> service call. Validation and error mapping happen in the dispatcher, not here. */
 export function createHandlers(services: Services): Handlers {
+  const payments = () => services.payments();
   return {
     'app:info': () => services.appInfo(),
+    'terminals:list': async () => ({ terminals: await payments().listTerminals() }),
+    'payment:startSale': (request) => payments().startSale(request),
+    'payment:startMatchedRefund': (request) => payments().startMatchedRefund(request),
+    'payment:startUnlinkedRefund': (request) => payments().startUnlinkedRefund(request),
+    'payment:cancel': (request) => payments().cancel(request.paymentId),
+    'payment:answerSignature': (request) => payments().answerSignature(request.paymentId, request.accepted),
+    'payment:resolve': (request) => payments().resolve(request.paymentId, request.outcome, request.note),
+    'payment:get': (request) => payments().get(request.paymentId),
+    'payment:listActive': () => ({ payments: payments().activeAndAttention() }),
+    'history:list': (request) => payments().history(request),
+    'history:totals': (request) => ({ rows: payments().totals(request.from, request.to) }),
+    'history:exportCsv': (request) => ({
+      filename: `till-history-${request.from ?? 'all'}${request.to ? `-to-${request.to}` : ''}.csv`,
+      csv: payments().exportCsv(request),
+    }),
   };
 }

@@ -4,6 +4,18 @@
  */
 export const METHOD_CHANNELS = {
   getAppInfo: 'app:info',
+  listTerminals: 'terminals:list',
+  startSale: 'payment:startSale',
+  startMatchedRefund: 'payment:startMatchedRefund',
+  startUnlinkedRefund: 'payment:startUnlinkedRefund',
+  cancelPayment: 'payment:cancel',
+  answerSignature: 'payment:answerSignature',
+  resolvePayment: 'payment:resolve',
+  getPayment: 'payment:get',
+  listActivePayments: 'payment:listActive',
+  listHistory: 'history:list',
+  getTotals: 'history:totals',
+  exportHistoryCsv: 'history:exportCsv',
 } as const;
 
 /** Push events: the renderer subscribes with these names and gets back an unsubscribe function. */

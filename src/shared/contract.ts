@@ -1,5 +1,19 @@
 import { z } from 'zod';
 import { AppInfoSchema } from './app-info';
+import {
+  AnswerSignatureSchema,
+  HistoryQuerySchema,
+  PaymentEventViewSchema,
+  PaymentIdSchema,
+  PaymentViewSchema,
+  ResolvePaymentSchema,
+  StartMatchedRefundSchema,
+  StartSaleSchema,
+  StartUnlinkedRefundSchema,
+  TerminalViewSchema,
+  TotalsQuerySchema,
+  TotalsRowSchema,
+} from './payments';
 import type { Channel, EventChannel, EventName, MethodName, METHOD_CHANNELS, EVENT_CHANNELS } from './channels';
 import type { IpcResult } from './errors';
 
@@ -9,14 +23,28 @@ const NoInput = z.undefined();
 /** Channel -> request and response schemas. Main validates both; the renderer's types derive from them. */
 export const contract = {
   'app:info': { request: NoInput, response: AppInfoSchema },
+  'terminals:list': { request: NoInput, response: z.object({ terminals: z.array(TerminalViewSchema) }) },
+  'payment:startSale': { request: StartSaleSchema, response: PaymentViewSchema },
+  'payment:startMatchedRefund': { request: StartMatchedRefundSchema, response: PaymentViewSchema },
+  'payment:startUnlinkedRefund': { request: StartUnlinkedRefundSchema, response: PaymentViewSchema },
+  'payment:cancel': { request: PaymentIdSchema, response: PaymentViewSchema },
+  'payment:answerSignature': { request: AnswerSignatureSchema, response: PaymentViewSchema },
+  'payment:resolve': { request: ResolvePaymentSchema, response: PaymentViewSchema },
+  'payment:get': { request: PaymentIdSchema, response: z.object({ payment: PaymentViewSchema, events: z.array(PaymentEventViewSchema) }) },
+  'payment:listActive': { request: NoInput, response: z.object({ payments: z.array(PaymentViewSchema) }) },
+  'history:list': { request: HistoryQuerySchema, response: z.object({ items: z.array(PaymentViewSchema), total: z.number().int() }) },
+  'history:totals': { request: TotalsQuerySchema, response: z.object({ rows: z.array(TotalsRowSchema) }) },
+  'history:exportCsv': { request: HistoryQuerySchema, response: z.object({ filename: z.string(), csv: z.string() }) },
 } satisfies Record<Channel, { request: z.ZodType; response: z.ZodType }>;
 
 /** Push event channel -> payload schema. */
 export const eventContract = {
-  'payment:update': z.object({ paymentId: z.string() }).loose(),
+  'payment:update': PaymentViewSchema,
 } satisfies Record<EventChannel, z.ZodType>;
 
 export type Request<C extends Channel> = z.input<(typeof contract)[C]['request']>;
+/** A request after validation (defaults applied): what handlers receive. */
+export type ParsedRequest<C extends Channel> = z.output<(typeof contract)[C]['request']>;
 export type Response<C extends Channel> = z.output<(typeof contract)[C]['response']>;
 export type EventPayload<E extends EventChannel> = z.output<(typeof eventContract)[E]>;
 

@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import http from 'node:http';
 import { EventBus } from '../../src/main/events';
-import { createDispatcher } from '../../src/main/ipc/dispatcher';
+import { createDispatcher, type Handlers } from '../../src/main/ipc/dispatcher';
 import { startWebHarness, type WebHarness } from '../../src/web-harness/server/harness';
 
 const token = 'test-token-0123456789';
@@ -17,7 +17,7 @@ beforeAll(async () => {
   fs.writeFileSync(path.join(dir, 'bridge.js'), 'window.till = {}');
   const dispatch = createDispatcher({
     'app:info': () => ({ productName: 'T', version: '1', environment: 'training', trainingMode: true, host: 'test', platform: 'linux', resellerId: 'default' }),
-  });
+  } as Partial<Handlers> as Handlers);
   harness = await startWebHarness({ dispatch, events, rendererDir: dir, bridgeScriptPath: path.join(dir, 'bridge.js'), token });
 });
 afterAll(() => harness.close());
@@ -69,7 +69,7 @@ describe('web harness', () => {
     const response = await fetch(`${harness.url}/__harness/events`, { headers: { 'x-till-harness-token': token }, signal: controller.signal });
     const reader = response.body!.getReader();
     await reader.read(); // ": connected"
-    events.emit('payment:update', { paymentId: 'p-1' });
+    events.emit('payment:update', { paymentId: 'p-1' } as never);
     const { value } = await reader.read();
     expect(new TextDecoder().decode(value)).toContain('event: payment:update\ndata: {"paymentId":"p-1"}');
     controller.abort();

@@ -1,9 +1,9 @@
-import { contract, type Request, type Response } from '../../shared/contract';
+import { contract, type ParsedRequest, type Response } from '../../shared/contract';
 import type { Channel } from '../../shared/channels';
 import type { IpcResult } from '../../shared/errors';
 import { AppError, fieldErrors, toIpcError } from '../errors';
 
-export type Handler<C extends Channel> = (request: Exclude<Request<C>, undefined> | Request<C>) => Promise<Response<C>> | Response<C>;
+export type Handler<C extends Channel> = (request: ParsedRequest<C>) => Promise<Response<C>> | Response<C>;
 export type Handlers = { [C in Channel]: Handler<C> };
 
 export interface DispatchLogger {

@@ -182,11 +182,15 @@ function dayStart(day: string, plusDays = 0): number {
 function historyFilter(query: HistoryQuery): { where: string; params: (string | number)[] } {
   const clauses: string[] = [];
   const params: (string | number)[] = [];
-  if (query.from) clauses.push('created_at >= ?'), params.push(dayStart(query.from));
-  if (query.to) clauses.push('created_at < ?'), params.push(dayStart(query.to, 1));
-  if (query.statuses?.length) clauses.push(`status IN (${query.statuses.map(() => '?').join(',')})`), params.push(...query.statuses);
-  if (query.types?.length) clauses.push(`type IN (${query.types.map(() => '?').join(',')})`), params.push(...query.types);
-  if (query.search) clauses.push("(reference LIKE ? ESCAPE '\\' OR id = ?)"), params.push(`%${query.search.replace(/[\\%_]/g, (c) => `\\${c}`)}%`, query.search);
+  const add = (clause: string, ...values: (string | number)[]) => {
+    clauses.push(clause);
+    params.push(...values);
+  };
+  if (query.from) add('created_at >= ?', dayStart(query.from));
+  if (query.to) add('created_at < ?', dayStart(query.to, 1));
+  if (query.statuses?.length) add(`status IN (${query.statuses.map(() => '?').join(',')})`, ...query.statuses);
+  if (query.types?.length) add(`type IN (${query.types.map(() => '?').join(',')})`, ...query.types);
+  if (query.search) add("(reference LIKE ? ESCAPE '\\' OR id = ?)", `%${query.search.replace(/[\\%_]/g, (c) => `\\${c}`)}%`, query.search);
   return { where: clauses.length ? `WHERE ${clauses.join(' AND ')}` : '', params };
 }
 
