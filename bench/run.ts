@@ -4,6 +4,7 @@ import path from 'node:path';
 
 const BENCHES: Record<string, string> = {
   sim: './sim',
+  engine: './engine',
 };
 
 async function main() {

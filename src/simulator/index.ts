@@ -13,6 +13,8 @@ export interface SimulatorOptions {
   environment?: Environment;
   /** Keep every request/response for contract tests. */
   record?: boolean;
+  /** Random extra time (up to this many ms) for each step a customer takes; 0 keeps timings reproducible. */
+  humanJitterMs?: number;
 }
 
 export interface Simulator {
@@ -25,7 +27,7 @@ export interface Simulator {
 /** Starts a Dojo simulator on 127.0.0.1 (a random port unless given). */
 export async function startSimulator(options: SimulatorOptions = {}): Promise<Simulator> {
   const clock = typeof options.clock === 'object' ? options.clock : options.clock === 'manual' ? manualClock() : realClock(options.speed ?? 1);
-  const state = new SimState(clock, options.environment ?? 'sandbox');
+  const state = new SimState(clock, options.environment ?? 'sandbox', options.humanJitterMs ?? 0);
   const { server, controls } = createSimServer({ state, faults: new Faults(), record: options.record ?? false });
   server.keepAliveTimeout = 5_000;
   await new Promise<void>((resolve, reject) => {

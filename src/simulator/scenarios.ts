@@ -55,20 +55,24 @@ export type ScriptStep =
   | { after: number; cardPresented: true }
   | { after: number; outcome: 'captured' | 'declined' | 'canceled' | 'signature' };
 
-/** The steps a session takes on a terminal, each `after` ms after the previous one. */
-export function scriptFor(scenario: Scenario): ScriptStep[] {
+/**
+ * The steps a session takes on a terminal, each `after` ms after the previous one. `human` adds a delay to the
+ * steps a person takes (presenting the card, typing the PIN): zero for reproducible tests, random for benchmarks.
+ */
+export function scriptFor(scenario: Scenario, human: () => number = () => 0): ScriptStep[] {
   const start: ScriptStep[] = [
     { after: TIMING.initiate, status: 'Initiated' },
     { after: 0, notify: 'PresentCard' },
   ];
+  const presentCard = TIMING.presentCard + human();
   const cardRead: ScriptStep[] =
     scenario.entryMode === 'Contactless'
-      ? [{ after: TIMING.presentCard, cardPresented: true }, { after: 0, notify: 'PleaseWait' }]
+      ? [{ after: presentCard, cardPresented: true }, { after: 0, notify: 'PleaseWait' }]
       : [
-          { after: TIMING.presentCard, cardPresented: true },
+          { after: presentCard, cardPresented: true },
           { after: 0, notify: 'PleaseWait' },
-          { after: TIMING.step, notify: 'EnterPin' },
-          { after: TIMING.step, notify: 'PleaseWait' },
+          { after: TIMING.step + human(), notify: 'EnterPin' },
+          { after: TIMING.step + human(), notify: 'PleaseWait' },
         ];
   switch (scenario.name) {
     case 'chipPin':
@@ -80,7 +84,7 @@ export function scriptFor(scenario: Scenario): ScriptStep[] {
     case 'signature':
       return [
         ...start,
-        { after: TIMING.presentCard, cardPresented: true },
+        { after: presentCard, cardPresented: true },
         { after: 0, notify: 'PleaseWait' },
         { after: TIMING.step, outcome: 'signature' },
       ];
@@ -89,6 +93,6 @@ export function scriptFor(scenario: Scenario): ScriptStep[] {
     case 'timesOut':
       return []; // the terminal never confirms: expires 10 s after creation
     case 'cancelledOnTerminal':
-      return [...start, { after: TIMING.presentCard, status: 'Canceled', debug: 'Cancelled on the terminal' }];
+      return [...start, { after: presentCard, status: 'Canceled', debug: 'Cancelled on the terminal' }];
   }
 }

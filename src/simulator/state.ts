@@ -137,6 +137,8 @@ export class SimState {
   constructor(
     readonly clock: SimClock,
     readonly environment: Environment = 'sandbox',
+    /** Up to this many ms added at random to each step a person takes (0: reproducible timings). */
+    readonly humanJitterMs = 0,
   ) {
     this.reset();
   }
@@ -371,7 +373,7 @@ export class SimState {
       expireAt: now + TIMING.initiateWindow,
       notificationEvents: [],
       statusEvents: [{ status: 'InitiateRequested', createdAt: iso(now), debugMessage: '' }],
-      pending: scriptFor(terminal.scenario),
+      pending: scriptFor(terminal.scenario, () => Math.round(Math.random() * this.humanJitterMs)),
       cursor: now,
       cardPresented: false,
       final: false,

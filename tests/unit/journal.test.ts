@@ -27,7 +27,7 @@ describe('journal', () => {
     const db = new DatabaseSync(path.join(dir, 'journal.sqlite'));
     expect((db.prepare('PRAGMA journal_mode').get() as { journal_mode: string }).journal_mode).toBe('wal');
     db.close();
-    expect(journal.schemaVersion).toBe(1);
+    expect(journal.schemaVersion).toBe(2);
   });
 
   it('refuses a journal written by a newer app instead of damaging it', () => {
@@ -74,8 +74,10 @@ describe('journal', () => {
     expect(journal.history({ limit: 10, offset: 20 }).items.at(-1)!.id).toBe('p00');
     expect(journal.history({ limit: 50, offset: 0, statuses: ['declined'] }).total).toBe(10);
     expect(journal.history({ limit: 50, offset: 0, types: ['UnlinkedRefund'] }).total).toBe(6);
-    expect(journal.history({ limit: 50, offset: 0, search: '50%_' }).items.map((r) => r.id)).toEqual(['p07']);
-    expect(journal.history({ limit: 50, offset: 0, search: '%' }).items.map((r) => r.id)).toEqual(['p07']);
+    // Reference search: the start of the reference, case-insensitive, wildcards taken literally; or an exact id.
+    expect(journal.history({ limit: 50, offset: 0, search: 'table 7 50%_' }).items.map((r) => r.id)).toEqual(['p07']);
+    expect(journal.history({ limit: 50, offset: 0, search: '%' }).items).toEqual([]);
+    expect(journal.history({ limit: 50, offset: 0, search: 'p12' }).items.map((r) => r.id)).toEqual(['p12']);
     const oneDay = journal.history({ limit: 50, offset: 0, from: '2026-11-21', to: '2026-11-21' });
     expect(oneDay.items.every((r) => new Date(r.createdAt).getDate() === 21)).toBe(true);
     expect(oneDay.total).toBe(4);

@@ -61,7 +61,7 @@ describe('payment state machine (pure)', () => {
 
   it('polls fast while starting, steadily while active, slowly when idle, and backs off on errors', () => {
     const r = base();
-    expect(nextPollDelay({ ...r, sessionStatus: 'InitiateRequested' }, 0, DEFAULT_POLLING)).toBe(300);
+    expect(nextPollDelay({ ...r, sessionStatus: 'InitiateRequested' }, 0, DEFAULT_POLLING)).toBe(500);
     expect(nextPollDelay({ ...r, sessionStatus: 'Initiated', lastChangeAt: 0 }, 1_000, DEFAULT_POLLING)).toBe(650);
     expect(nextPollDelay({ ...r, sessionStatus: 'Initiated', lastChangeAt: 0 }, 60_000, DEFAULT_POLLING)).toBe(1_500);
     expect(nextPollDelay({ ...r, sessionStatus: 'Initiated', pollFailures: 4 }, 0, DEFAULT_POLLING)).toBe(4_000);

@@ -20,6 +20,7 @@ export function electronAdapters(buildConfig: BuildConfig, logger: Logger): Serv
   return {
     host: 'electron',
     version: app.getVersion(),
+    packaged: app.isPackaged,
     platform: process.platform,
     buildConfig,
     secrets: new KeytarSecretStore(buildConfig.appId),

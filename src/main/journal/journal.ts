@@ -190,7 +190,9 @@ function historyFilter(query: HistoryQuery): { where: string; params: (string | 
   if (query.to) add('created_at < ?', dayStart(query.to, 1));
   if (query.statuses?.length) add(`status IN (${query.statuses.map(() => '?').join(',')})`, ...query.statuses);
   if (query.types?.length) add(`type IN (${query.types.map(() => '?').join(',')})`, ...query.types);
-  if (query.search) add("(reference LIKE ? ESCAPE '\\' OR id = ?)", `%${query.search.replace(/[\\%_]/g, (c) => `\\${c}`)}%`, query.search);
+  // Reference search matches the start of the reference, case-insensitively (an index range, fast at 100k+
+  // payments), or a payment id exactly.
+  if (query.search) add("(reference LIKE ? ESCAPE '\\' OR id = ?)", `${query.search.replace(/[\\%_]/g, (c) => `\\${c}`)}%`, query.search);
   return { where: clauses.length ? `WHERE ${clauses.join(' AND ')}` : '', params };
 }
 

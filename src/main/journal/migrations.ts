@@ -34,4 +34,9 @@ export const MIGRATIONS: readonly string[] = [
   );
   CREATE INDEX payment_events_payment ON payment_events (payment_id, id);
   `,
+  // 2: fast history at 100k+ payments: reference prefix search (case-insensitive) and type filters by date
+  `
+  CREATE INDEX payments_reference_nocase ON payments (reference COLLATE NOCASE);
+  CREATE INDEX payments_type_created ON payments (type, created_at);
+  `,
 ];

@@ -20,7 +20,7 @@ export interface PollingPolicy {
 }
 
 export const DEFAULT_POLLING: PollingPolicy = {
-  initiatingMs: 300,
+  initiatingMs: 500,
   activeMs: 650,
   idleMs: 1_500,
   idleAfterMs: 20_000,
