@@ -7,6 +7,10 @@ import { parseArgs } from 'node:util';
 import { createHandlers } from '../src/main/handlers';
 import { createDispatcher } from '../src/main/ipc/dispatcher';
 import { nodeAdapters, stderrLogger } from '../src/main/node-adapters';
+import { KeytarSecretStore } from '../src/main/secrets/keytar-store';
+import { MemorySecretStore } from '../src/main/secrets/secret-store';
+import { loadBuildConfig } from '../src/main/settings/build-config';
+import packageJson from '../package.json';
 import { createServices } from '../src/main/services';
 import { buildBridgeScript } from '../src/web-harness/server/build-bridge';
 import { startWebHarness } from '../src/web-harness/server/harness';
@@ -18,6 +22,7 @@ const { values } = parseArgs({
     token: { type: 'string' },
     'data-dir': { type: 'string' },
     'no-build': { type: 'boolean', default: false },
+    keychain: { type: 'boolean', default: false },
   },
 });
 
@@ -40,7 +45,9 @@ function main() {
 async function run(port: number, token: string, dataDir: string) {
   const logger = stderrLogger();
   const bridgeScriptPath = await buildBridgeScript(root, path.join(root, 'out/web-harness'));
-  const services = await createServices(nodeAdapters({ host: 'web-harness', dataDir, logger }));
+  // The harness keeps the API key in memory unless --keychain asks for the OS keychain (as the app does).
+  const secrets = values.keychain ? new KeytarSecretStore(loadBuildConfig(packageJson).appId) : new MemorySecretStore();
+  const services = await createServices(nodeAdapters({ host: 'web-harness', dataDir, logger, secrets }));
   const harness = await startWebHarness({
     dispatch: createDispatcher(createHandlers(services), logger),
     events: services.events,

@@ -9,7 +9,10 @@ export function createHandlers(services: Services): Handlers {
     'terminals:list': async () => ({ terminals: await payments().listTerminals() }),
     'payment:startSale': (request) => payments().startSale(request),
     'payment:startMatchedRefund': (request) => payments().startMatchedRefund(request),
-    'payment:startUnlinkedRefund': (request) => payments().startUnlinkedRefund(request),
+    'payment:startUnlinkedRefund': async ({ supervisorPin, ...request }) => {
+      await services.settings.authoriseUnlinkedRefund(request.amount, supervisorPin);
+      return payments().startUnlinkedRefund(request);
+    },
     'payment:cancel': (request) => payments().cancel(request.paymentId),
     'payment:answerSignature': (request) => payments().answerSignature(request.paymentId, request.accepted),
     'payment:resolve': (request) => payments().resolve(request.paymentId, request.outcome, request.note),
@@ -21,5 +24,10 @@ export function createHandlers(services: Services): Handlers {
       filename: `till-history-${request.from ?? 'all'}${request.to ? `-to-${request.to}` : ''}.csv`,
       csv: payments().exportCsv(request),
     }),
+    'settings:get': () => services.settingsView(),
+    'settings:update': (request) => services.updateSettings(request),
+    'settings:setApiKey': (request) => services.setApiKey(request.apiKey),
+    'settings:clearApiKey': () => services.clearApiKey(),
+    'settings:verifySupervisorPin': async (request) => ({ valid: await services.settings.checkPin(request.pin) }),
   };
 }

@@ -1,5 +1,6 @@
 import path from 'node:path';
 import type { AppInfo, Environment } from '../shared/app-info';
+import type { SettingsUpdate, SettingsView } from '../shared/settings';
 import { EventBus } from './events';
 import { AppError } from './errors';
 import { DojoClient } from './dojo/client';
@@ -7,8 +8,10 @@ import { Journal } from './journal/journal';
 import type { Logger } from './logging/logger';
 import { PaymentEngine } from './payments/engine';
 import { SECRET_ACCOUNTS, type SecretStore } from './secrets/secret-store';
-import { environmentOfKey } from './settings/api-key';
+import { environmentOfKey, type LiveEnvironment } from './settings/api-key';
 import { SANDBOX_PARTNER_IDS, type BuildConfig } from './settings/build-config';
+import { SettingsService } from './settings/settings-service';
+import { SettingsStore } from './settings/settings-store';
 import { startSimulator, type Simulator } from '../simulator';
 
 /** Everything the services need from their host; Electron, the web harness and tests each supply their own. */
@@ -35,7 +38,6 @@ export const TRAINING_KEY = 'sk_sandbox_training';
 interface Mode {
   environment: Environment;
   reason?: string;
-  client: DojoClient;
   journal: Journal;
   engine: PaymentEngine;
   simulator?: Simulator;
@@ -43,9 +45,16 @@ interface Mode {
 
 export interface Services {
   readonly events: EventBus;
+  readonly settings: SettingsService;
   appInfo(): Promise<AppInfo>;
   /** The payment engine of the current environment (training, sandbox or production). */
   payments(): PaymentEngine;
+  environment(): Environment;
+  settingsView(): Promise<SettingsView>;
+  updateSettings(change: SettingsUpdate): Promise<SettingsView>;
+  /** Checks the key's form, tests it against Dojo, stores it in the keychain and switches to it: no restart. */
+  setApiKey(key: string): Promise<SettingsView>;
+  clearApiKey(): Promise<SettingsView>;
   close(): Promise<void>;
 }
 
@@ -58,15 +67,23 @@ export async function createServices(adapters: ServiceAdapters): Promise<Service
   const events = new EventBus();
   const { buildConfig, env, logger } = adapters;
   const devOverrides = !adapters.packaged || buildConfig.allowBaseUrlOverride;
+  const settings = new SettingsService(new SettingsStore(adapters.dataDir, logger), adapters.secrets, buildConfig, adapters.now);
+  const liveBaseUrl = ((devOverrides && env['DOJO_API_BASE_URL']) || DOJO_BASE_URL).replace(/\/$/, '');
 
-  async function readKey(): Promise<{ key?: string; reason?: string }> {
-    try {
-      const key = await adapters.secrets.get(SECRET_ACCOUNTS.dojoApiKey);
-      return key ? { key } : { reason: 'No Dojo API key is set: payments go to the built-in simulator.' };
-    } catch (error) {
-      logger.warn('keychain unavailable, staying in training mode');
-      return { reason: error instanceof AppError ? error.message : 'The system keychain could not be read.' };
+  function partnerIds(environment: LiveEnvironment) {
+    if (buildConfig.softwareHouseId && buildConfig.resellerId) return { softwareHouseId: buildConfig.softwareHouseId, resellerId: buildConfig.resellerId };
+    if (environment === 'sandbox') return SANDBOX_PARTNER_IDS;
+    throw new AppError('NOT_CONFIGURED', 'Production keys need the Dojo-issued software-house-id and reseller-id in this build. Ask your reseller for a production build.');
+  }
+
+  /** A client for a live key, after the build's rules for that key's environment. */
+  function liveClient(key: string): { environment: LiveEnvironment; client: DojoClient } {
+    const environment = environmentOfKey(key);
+    if (!buildConfig.allowedEnvironments.includes(environment)) {
+      throw new AppError('NOT_CONFIGURED', `This build of ${buildConfig.productName} does not accept ${environment} keys.`);
     }
+    const client = new DojoClient({ baseUrl: liveBaseUrl, fetch: adapters.fetch, apiKey: async () => key, version: buildConfig.apiVersion, ...partnerIds(environment) });
+    return { environment, client };
   }
 
   function engineFor(environment: Environment, client: DojoClient, scale = 1): { journal: Journal; engine: PaymentEngine } {
@@ -88,54 +105,57 @@ export async function createServices(adapters: ServiceAdapters): Promise<Service
     const port = devOverrides && env['TILL_TRAINING_SIM_PORT'] ? Number(env['TILL_TRAINING_SIM_PORT']) : 0;
     const simulator = await startSimulator({ port, speed });
     logger.info('training mode on the built-in simulator', { url: simulator.url, speed });
-    const client = new DojoClient({
-      baseUrl: simulator.url,
-      fetch: adapters.fetch,
-      apiKey: async () => TRAINING_KEY,
-      version: buildConfig.apiVersion,
-      ...SANDBOX_PARTNER_IDS,
-    });
-    return { environment: 'training', reason, client, simulator, ...engineFor('training', client, 1 / speed) };
-  }
-
-  function liveMode(key: string): Mode {
-    const environment = environmentOfKey(key);
-    if (!buildConfig.allowedEnvironments.includes(environment)) {
-      throw new AppError('NOT_CONFIGURED', `This build of ${buildConfig.productName} is not allowed to use ${environment} keys.`);
-    }
-    const partner =
-      buildConfig.softwareHouseId && buildConfig.resellerId
-        ? { softwareHouseId: buildConfig.softwareHouseId, resellerId: buildConfig.resellerId }
-        : environment === 'sandbox'
-          ? SANDBOX_PARTNER_IDS
-          : undefined;
-    if (!partner) {
-      throw new AppError('NOT_CONFIGURED', 'Production keys need the Dojo-issued software-house-id and reseller-id in this build. Ask your reseller for a production build.');
-    }
-    const baseUrl = (devOverrides && env['DOJO_API_BASE_URL']) || DOJO_BASE_URL;
-    const client = new DojoClient({ baseUrl: baseUrl.replace(/\/$/, ''), fetch: adapters.fetch, apiKey: async () => key, version: buildConfig.apiVersion, ...partner });
-    return { environment, client, ...engineFor(environment, client) };
+    const client = new DojoClient({ baseUrl: simulator.url, fetch: adapters.fetch, apiKey: async () => TRAINING_KEY, version: buildConfig.apiVersion, ...SANDBOX_PARTNER_IDS });
+    return { environment: 'training', reason, simulator, ...engineFor('training', client, 1 / speed) };
   }
 
   async function activate(): Promise<Mode> {
-    const { key, reason } = await readKey();
-    if (key) {
-      try {
-        return liveMode(key);
-      } catch (error) {
-        return trainingMode(error instanceof AppError ? error.message : 'The saved API key cannot be used.');
-      }
+    let key: string | null;
+    try {
+      key = await adapters.secrets.get(SECRET_ACCOUNTS.dojoApiKey);
+    } catch (error) {
+      logger.warn('keychain unavailable, staying in training mode');
+      return trainingMode(error instanceof AppError ? error.message : 'The system keychain could not be read.');
     }
-    return trainingMode(reason!);
+    if (!key) return trainingMode('No Dojo API key is set: payments go to the built-in simulator.');
+    try {
+      const { environment, client } = liveClient(key);
+      return { environment, ...engineFor(environment, client) };
+    } catch (error) {
+      return trainingMode(error instanceof AppError ? error.message : 'The saved API key cannot be used.');
+    }
   }
 
-  const mode = await activate();
-  // Start-up recovery: unfinished payments are resumed or resolved before the till takes new work.
-  const resumed = await mode.engine.recover();
-  if (resumed) logger.info('resumed unfinished payments', { count: resumed });
+  async function start(next: Mode): Promise<Mode> {
+    // Start-up recovery: unfinished payments are resumed or resolved before the till takes new work.
+    const resumed = await next.engine.recover();
+    if (resumed) logger.info('resumed unfinished payments', { environment: next.environment, count: resumed });
+    return next;
+  }
 
-  return {
+  async function stop(old: Mode): Promise<void> {
+    old.engine.close();
+    old.journal.close();
+    await old.simulator?.close();
+  }
+
+  let mode = await start(await activate());
+
+  /** Switches environment without a restart, never while a payment is running. */
+  async function switchMode(): Promise<void> {
+    if (mode.engine.hasRunningPayments()) {
+      throw new AppError('PAYMENT_IN_PROGRESS', 'A payment is running. Let it finish before changing the API key.');
+    }
+    await mode.engine.settled();
+    const old = mode;
+    await stop(old);
+    mode = await start(await activate());
+    logger.info('switched environment', { from: old.environment, to: mode.environment });
+  }
+
+  const services: Services = {
     events,
+    settings,
     async appInfo() {
       return {
         productName: buildConfig.productName,
@@ -150,10 +170,35 @@ export async function createServices(adapters: ServiceAdapters): Promise<Service
       };
     },
     payments: () => mode.engine,
-    async close() {
-      mode.engine.close();
-      mode.journal.close();
-      await mode.simulator?.close();
+    environment: () => mode.environment,
+    settingsView: () => settings.view(mode.environment),
+    async updateSettings(change) {
+      await settings.update(mode.environment, change);
+      return settings.view(mode.environment);
     },
+    async setApiKey(raw) {
+      const key = raw.trim();
+      const { client } = liveClient(key);
+      try {
+        await client.listTerminals();
+      } catch (error) {
+        if (error instanceof AppError && (error.code === 'NETWORK' || error.code === 'TIMEOUT')) {
+          throw new AppError(error.code, 'Dojo could not be reached to test the key, so it was not saved. Check the connection and try again.');
+        }
+        throw error;
+      }
+      if (mode.engine.hasRunningPayments()) throw new AppError('PAYMENT_IN_PROGRESS', 'A payment is running. Let it finish before changing the API key.');
+      await adapters.secrets.set(SECRET_ACCOUNTS.dojoApiKey, key);
+      await switchMode();
+      return settings.view(mode.environment);
+    },
+    async clearApiKey() {
+      if (mode.engine.hasRunningPayments()) throw new AppError('PAYMENT_IN_PROGRESS', 'A payment is running. Let it finish before removing the API key.');
+      await adapters.secrets.delete(SECRET_ACCOUNTS.dojoApiKey);
+      await switchMode();
+      return settings.view(mode.environment);
+    },
+    close: () => stop(mode),
   };
+  return services;
 }

@@ -16,6 +16,11 @@ export const METHOD_CHANNELS = {
   listHistory: 'history:list',
   getTotals: 'history:totals',
   exportHistoryCsv: 'history:exportCsv',
+  getSettings: 'settings:get',
+  updateSettings: 'settings:update',
+  setApiKey: 'settings:setApiKey',
+  clearApiKey: 'settings:clearApiKey',
+  verifySupervisorPin: 'settings:verifySupervisorPin',
 } as const;
 
 /** Push events: the renderer subscribes with these names and gets back an unsubscribe function. */

@@ -14,6 +14,7 @@ import {
   TotalsQuerySchema,
   TotalsRowSchema,
 } from './payments';
+import { SetApiKeySchema, SettingsUpdateSchema, SettingsViewSchema, VerifyPinSchema } from './settings';
 import type { Channel, EventChannel, EventName, MethodName, METHOD_CHANNELS, EVENT_CHANNELS } from './channels';
 import type { IpcResult } from './errors';
 
@@ -35,6 +36,12 @@ export const contract = {
   'history:list': { request: HistoryQuerySchema, response: z.object({ items: z.array(PaymentViewSchema), total: z.number().int() }) },
   'history:totals': { request: TotalsQuerySchema, response: z.object({ rows: z.array(TotalsRowSchema) }) },
   'history:exportCsv': { request: HistoryQuerySchema, response: z.object({ filename: z.string(), csv: z.string() }) },
+  'settings:get': { request: NoInput, response: SettingsViewSchema },
+  'settings:update': { request: SettingsUpdateSchema, response: SettingsViewSchema },
+  /** Write-only: the key goes in, never comes back out (only its hint and environment). */
+  'settings:setApiKey': { request: SetApiKeySchema, response: SettingsViewSchema },
+  'settings:clearApiKey': { request: NoInput, response: SettingsViewSchema },
+  'settings:verifySupervisorPin': { request: VerifyPinSchema, response: z.object({ valid: z.boolean() }) },
 } satisfies Record<Channel, { request: z.ZodType; response: z.ZodType }>;
 
 /** Push event channel -> payload schema. */

@@ -95,6 +95,8 @@ export const StartUnlinkedRefundSchema = z.object({
   currency: CurrencySchema,
   reference: ReferenceSchema.optional(),
   terminalId: z.string().min(1).max(100),
+  /** Unlinked refunds give money to any card: a supervisor approves each one. */
+  supervisorPin: z.string().regex(/^\d{4,8}$/, 'The supervisor PIN is 4 to 8 digits.'),
 }).strict();
 
 export const PaymentIdSchema = z.object({ paymentId: z.string().min(1).max(100) }).strict();

@@ -1,0 +1,64 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { KeytarSecretStore } from '../../src/main/secrets/keytar-store';
+import { SECRET_ACCOUNTS } from '../../src/main/secrets/secret-store';
+import { nodeAdapters } from '../../src/main/node-adapters';
+import { createServices } from '../../src/main/services';
+import { startSimulator } from '../../src/simulator';
+import { startSecretService } from '../support/secret-service';
+
+// The real OS keychain (Secret Service on Linux) through keytar. CI installs dbus and gnome-keyring and must run
+// this; elsewhere it reports why it is skipped.
+const service = await startSecretService();
+const missing = 'missing' in service ? service.missing : undefined;
+if (missing && process.env['CI'] === 'true') throw new Error(`The keychain tests need a Secret Service in CI: ${missing}`);
+if (!missing && 'address' in service) process.env['DBUS_SESSION_BUS_ADDRESS'] = service.address;
+
+describe.skipIf(!!missing)('keytar SecretStore against a real Secret Service', () => {
+  const store = new KeytarSecretStore(`com.tillcompanion.test.${process.pid}`);
+  afterAll(() => 'stop' in service && service.stop());
+
+  it('stores, reads and deletes the API key in the keychain', async () => {
+    expect(await store.get(SECRET_ACCOUNTS.dojoApiKey)).toBeNull();
+    await store.set(SECRET_ACCOUNTS.dojoApiKey, 'sk_sandbox_keychain_round_trip');
+    expect(await store.get(SECRET_ACCOUNTS.dojoApiKey)).toBe('sk_sandbox_keychain_round_trip');
+    await store.set(SECRET_ACCOUNTS.eposToken, 'epos-token-value');
+    expect(await store.get(SECRET_ACCOUNTS.eposToken)).toBe('epos-token-value');
+    expect(await store.delete(SECRET_ACCOUNTS.dojoApiKey)).toBe(true);
+    expect(await store.get(SECRET_ACCOUNTS.dojoApiKey)).toBeNull();
+  });
+
+  describe('the app with its key in the keychain', () => {
+    let dir: string;
+    beforeAll(() => (dir = fs.mkdtempSync(path.join(os.tmpdir(), 'till-keychain-app-'))));
+    afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+    it('saves a tested key to the keychain and only there, and uses it for Dojo calls', async () => {
+      const sim = await startSimulator({ speed: 40 });
+      const key = 'sk_sandbox_KEYCHAIN_ONLY_4242';
+      sim.admin.acceptKeys([key]);
+      const secrets = new KeytarSecretStore(`com.tillcompanion.app.${process.pid}`);
+      const services = await createServices(nodeAdapters({ host: 'test', dataDir: dir, secrets, env: { DOJO_API_BASE_URL: sim.url } }));
+      expect(services.environment()).toBe('training');
+      const view = await services.setApiKey(key);
+      expect(view.apiKey).toEqual({ configured: true, hint: '…4242', environment: 'sandbox' });
+      expect(services.environment()).toBe('sandbox');
+      expect(await secrets.get(SECRET_ACCOUNTS.dojoApiKey)).toBe(key);
+      const terminals = await services.payments().listTerminals();
+      expect(terminals.length).toBeGreaterThan(0);
+      await services.close();
+      await sim.close();
+      // Nowhere on disk: the settings file and journals never hold it.
+      for (const file of fs.readdirSync(dir)) expect(fs.readFileSync(path.join(dir, file)).includes(key)).toBe(false);
+      await secrets.delete(SECRET_ACCOUNTS.dojoApiKey);
+    });
+  });
+});
+
+if (missing) {
+  describe('keytar SecretStore against a real Secret Service', () => {
+    it.skip(`skipped: ${missing}`, () => {});
+  });
+}

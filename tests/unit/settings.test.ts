@@ -1,0 +1,118 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { silentLogger } from '../../src/main/logging/logger';
+import { MemorySecretStore } from '../../src/main/secrets/secret-store';
+import { environmentOfKey, keyHint } from '../../src/main/settings/api-key';
+import { BuildConfigSchema, loadBuildConfig } from '../../src/main/settings/build-config';
+import { hashPin, verifyPin } from '../../src/main/settings/pin';
+import { SettingsService } from '../../src/main/settings/settings-service';
+import { DEFAULT_SETTINGS, SettingsStore } from '../../src/main/settings/settings-store';
+import { SettingsUpdateSchema } from '../../src/shared/settings';
+
+let dir: string;
+beforeEach(() => (dir = fs.mkdtempSync(path.join(os.tmpdir(), 'till-settings-'))));
+afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
+const file = () => path.join(dir, 'settings.json');
+
+describe('settings file', () => {
+  it('starts from defaults and writes atomically, leaving no temp file behind', () => {
+    const store = new SettingsStore(dir, silentLogger);
+    expect(store.get()).toEqual(DEFAULT_SETTINGS);
+    store.update((s) => ({ ...s, currency: 'EUR', compactMode: true }));
+    expect(JSON.parse(fs.readFileSync(file(), 'utf8'))).toMatchObject({ version: 1, currency: 'EUR', compactMode: true });
+    expect(fs.readdirSync(dir)).toEqual(['settings.json']);
+    expect(new SettingsStore(dir, silentLogger).get().currency).toBe('EUR');
+  });
+
+  it('migrates a file written before settings had a version', () => {
+    fs.writeFileSync(file(), JSON.stringify({ currency: 'EUR', terminals: { training: 'tm_x' } }));
+    const store = new SettingsStore(dir, silentLogger);
+    expect(store.get()).toMatchObject({ version: 1, currency: 'EUR', terminals: { training: 'tm_x', sandbox: null, production: null }, unlinkedRefundLimit: 5000 });
+    expect(JSON.parse(fs.readFileSync(file(), 'utf8')).version).toBe(1);
+  });
+
+  it('keeps a corrupt or invalid file aside and starts from defaults', () => {
+    fs.writeFileSync(file(), '{"version": 1, "currency": "USD"');
+    expect(new SettingsStore(dir, silentLogger).get()).toEqual(DEFAULT_SETTINGS);
+    expect(fs.readdirSync(dir).some((f) => f.startsWith('settings.json.unreadable-'))).toBe(true);
+    fs.writeFileSync(file(), JSON.stringify({ ...DEFAULT_SETTINGS, currency: 'USD' }));
+    expect(new SettingsStore(dir, silentLogger).get().currency).toBe('GBP');
+    expect(fs.readdirSync(dir).some((f) => f.startsWith('settings.json.invalid-'))).toBe(true);
+  });
+
+  it('never overwrites a file from a newer version of the app', () => {
+    fs.writeFileSync(file(), JSON.stringify({ version: 7, somethingNew: true }));
+    const store = new SettingsStore(dir, silentLogger);
+    expect(store.get()).toEqual(DEFAULT_SETTINGS);
+    expect(() => store.update((s) => s)).toThrow(expect.objectContaining({ code: 'CONFLICT' }));
+    expect(JSON.parse(fs.readFileSync(file(), 'utf8')).version).toBe(7);
+  });
+
+  it.each([
+    [{ currency: 'USD' }],
+    [{ unlinkedRefundLimit: -5 }],
+    [{ unlinkedRefundLimit: 12.5 }],
+    [{ supervisorPin: { next: '12' } }],
+    [{ supervisorPin: { next: 'abcd' } }],
+    [{ compactMode: 'yes' }],
+    [{ apiKey: 'sk_sandbox_x' }],
+  ])('refuses an invalid update %j', (update) => {
+    expect(SettingsUpdateSchema.safeParse(update).success).toBe(false);
+  });
+});
+
+describe('supervisor PIN', () => {
+  it('is stored as a salted scrypt hash, never the PIN', async () => {
+    const a = await hashPin('4321');
+    const b = await hashPin('4321');
+    expect(a.salt).not.toBe(b.salt);
+    expect(a.hash).not.toBe(b.hash);
+    expect(await verifyPin('4321', a)).toBe(true);
+    expect(await verifyPin('1234', a)).toBe(false);
+    const service = new SettingsService(new SettingsStore(dir, silentLogger), new MemorySecretStore(), loadBuildConfig({}), Date.now);
+    await service.update('training', { supervisorPin: { next: '987654' } });
+    expect(fs.readFileSync(file(), 'utf8')).not.toContain('987654');
+  });
+
+  it('needs the current PIN to change it, and locks for a minute after five wrong tries', async () => {
+    let now = 1_000_000;
+    const service = new SettingsService(new SettingsStore(dir, silentLogger), new MemorySecretStore(), loadBuildConfig({}), () => now);
+    await expect(service.checkPin('1234')).rejects.toMatchObject({ code: 'NOT_CONFIGURED' });
+    await service.update('training', { supervisorPin: { next: '2468' } });
+    await expect(service.update('training', { supervisorPin: { next: '1357' } })).rejects.toMatchObject({ code: 'VALIDATION' });
+    await expect(service.update('training', { supervisorPin: { current: '0000', next: '1357' } })).rejects.toMatchObject({ code: 'VALIDATION' });
+    for (let i = 0; i < 4; i++) expect(await service.checkPin('0000')).toBe(false);
+    await expect(service.checkPin('2468')).rejects.toMatchObject({ code: 'CONFLICT' }); // 5 wrong in a row: locked
+    now += 61_000;
+    expect(await service.checkPin('2468')).toBe(true);
+  });
+
+  it('authorises an unlinked refund only with the PIN and within the limit', async () => {
+    const service = new SettingsService(new SettingsStore(dir, silentLogger), new MemorySecretStore(), loadBuildConfig({}), Date.now);
+    await service.update('training', { supervisorPin: { next: '2468' }, unlinkedRefundLimit: 3000 });
+    await expect(service.authoriseUnlinkedRefund(3001, '2468')).rejects.toMatchObject({ code: 'VALIDATION', fields: { amount: expect.any(Array) } });
+    await expect(service.authoriseUnlinkedRefund(1000, '1111')).rejects.toMatchObject({ code: 'VALIDATION', fields: { supervisorPin: ['Wrong PIN.'] } });
+    await expect(service.authoriseUnlinkedRefund(3000, '2468')).resolves.toBeUndefined();
+  });
+});
+
+describe('API key and environment rules', () => {
+  it('derives the environment from the key prefix and refuses anything else', () => {
+    expect(environmentOfKey('sk_sandbox_abcdefgh12')).toBe('sandbox');
+    expect(environmentOfKey('  sk_prod_abcdefgh12  ')).toBe('production');
+    for (const bad of ['pk_sandbox_abcdefgh', 'sk_test_abcdefgh12', 'sk_sandbox_short', 'sk_sandbox_has space here', 'Basic sk_sandbox_abcdefgh12', '']) {
+      expect(() => environmentOfKey(bad)).toThrow(expect.objectContaining({ code: 'VALIDATION' }));
+    }
+    expect(keyHint('sk_sandbox_abcdefgh1234')).toBe('…1234');
+  });
+
+  it('reads the reseller build config from package.json and refuses a broken one', () => {
+    expect(loadBuildConfig({ productName: 'Till Companion' })).toMatchObject({ variantId: 'default', apiVersion: '2026-02-27', allowedEnvironments: ['sandbox', 'production'], allowBaseUrlOverride: false });
+    expect(loadBuildConfig({ tillBuild: { variantId: 'acme', productName: 'Acme Till', softwareHouseId: 'SH9', resellerId: 'RS9', allowedEnvironments: ['production'], supportUrl: 'https://help.acme.example' } })).toMatchObject({ softwareHouseId: 'SH9' });
+    expect(() => loadBuildConfig({ tillBuild: { apiVersion: '2023-12-15' } })).toThrow(/invalid/);
+    expect(() => loadBuildConfig({ tillBuild: { supportUrl: 'http://insecure.example' } })).toThrow(/invalid/);
+    expect(BuildConfigSchema.safeParse({ allowedEnvironments: [] }).success).toBe(false);
+  });
+});
