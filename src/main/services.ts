@@ -29,6 +29,14 @@ export interface ServiceAdapters {
   now: () => number;
   env: Readonly<Record<string, string | undefined>>;
   logger: Logger;
+  /** The desktop window, where there is one (Electron); the web harness has none. */
+  window?: WindowControls;
+}
+
+export interface WindowControls {
+  print(): Promise<void>;
+  setCompact(compact: boolean): void;
+  bringToFront(): void;
 }
 
 export const DOJO_BASE_URL = 'https://api.dojo.tech';
@@ -55,6 +63,7 @@ export interface Services {
   /** Checks the key's form, tests it against Dojo, stores it in the keychain and switches to it: no restart. */
   setApiKey(key: string): Promise<SettingsView>;
   clearApiKey(): Promise<SettingsView>;
+  readonly window: WindowControls | undefined;
   close(): Promise<void>;
 }
 
@@ -198,6 +207,7 @@ export async function createServices(adapters: ServiceAdapters): Promise<Service
       await switchMode();
       return settings.view(mode.environment);
     },
+    window: adapters.window,
     close: () => stop(mode),
   };
   return services;

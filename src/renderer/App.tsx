@@ -1,31 +1,122 @@
 import { useEffect } from 'react';
-import { useAppStore } from './stores/app-store';
+import { till } from './bridge';
+import { CompactView } from './components/CompactView';
+import { LiveAnnouncer } from './components/LiveAnnouncer';
+import { AttentionScreen } from './screens/AttentionScreen';
+import { HistoryScreen } from './screens/HistoryScreen';
+import { RefundScreen } from './screens/RefundScreen';
+import { SaleScreen } from './screens/SaleScreen';
+import { SettingsScreen } from './screens/SettingsScreen';
+import { SCREENS, useAppStore, type Screen } from './stores/app-store';
+import { useAttentionStore } from './stores/attention-store';
+import { useHistoryStore } from './stores/history-store';
+import { isRunning, usePaymentStore } from './stores/payment-store';
+import { useSettingsStore } from './stores/settings-store';
+
+const SCREEN_VIEWS: Record<Screen, () => React.JSX.Element> = {
+  sale: SaleScreen,
+  refund: RefundScreen,
+  history: HistoryScreen,
+  attention: AttentionScreen,
+  settings: SettingsScreen,
+};
 
 export function App() {
-  const { info, error, load } = useAppStore();
+  const { info, error, screen, compact, load, show, setCompact } = useAppStore();
+  const attention = useAttentionStore((s) => s.payments.length);
+
   useEffect(() => {
     void load();
-  }, [load]);
+    void useSettingsStore.getState().load().then(() => {
+      const stored = useSettingsStore.getState().view?.compactMode;
+      if (stored) void setCompact(true);
+    });
+    void useAttentionStore.getState().load();
+    void till()
+      .listActivePayments()
+      .then((result) => {
+        // After a restart, a payment still running is shown again.
+        const running = result.ok ? result.data.payments.find((p) => isRunning(p)) : undefined;
+        if (running) usePaymentStore.getState().show(running);
+      });
+    return till().onPaymentUpdate((update) => {
+      usePaymentStore.getState().receive(update);
+      useHistoryStore.getState().receive(update);
+      useAttentionStore.getState().receive(update);
+    });
+  }, [load, setCompact]);
 
+  useEffect(() => {
+    const onKey = (event: KeyboardEvent) => {
+      const index = ['F1', 'F2', 'F3', 'F4', 'F5'].indexOf(event.key);
+      if (index >= 0) {
+        event.preventDefault();
+        show(SCREENS[index]!.id);
+      } else if (event.key === 'Escape') {
+        const current = usePaymentStore.getState().current;
+        if (current && isRunning(current) && current.canCancel) {
+          event.preventDefault();
+          void usePaymentStore.getState().cancel();
+        }
+      }
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, [show]);
+
+  const View = SCREEN_VIEWS[screen];
   return (
-    <div className="app">
+    <div className={`app ${compact ? 'is-compact' : ''}`}>
       {info?.trainingMode && (
-        <div className="training-banner" role="status">
-          Training mode — no real money moves. {info.trainingReason}
+        <div className="training-banner" role="note" aria-label="Training mode" data-testid="training-banner">
+          <strong>Training mode</strong> — no real money moves. {info.trainingReason}
         </div>
       )}
-      <header className="app-header">
-        <h1>{info?.productName ?? 'Till Companion'}</h1>
-        {info && (
-          <p className="app-meta" data-testid="app-info">
-            Version {info.version} · {info.environment} · {info.host}
-          </p>
-        )}
-      </header>
-      {error && (
-        <p role="alert" className="error">
-          {error.message}
-        </p>
+      {info && info.environment === 'sandbox' && (
+        <div className="sandbox-banner" role="note" aria-label="Sandbox">
+          Dojo sandbox — test cards only, no real money.
+        </div>
+      )}
+      <LiveAnnouncer />
+      {compact ? (
+        <CompactView />
+      ) : (
+        <>
+          <header className="app-header">
+            <h1>{info?.productName ?? 'Till Companion'}</h1>
+            <nav aria-label="Screens">
+              {SCREENS.map((s) => (
+                <button key={s.id} type="button" className={`nav-button ${screen === s.id ? 'active' : ''}`} aria-current={screen === s.id ? 'page' : undefined} onClick={() => show(s.id)}>
+                  {s.label}
+                  {s.id === 'attention' && attention > 0 && (
+                    <span className="count" aria-label={`${attention} need attention`}>
+                      {attention}
+                    </span>
+                  )}
+                  <kbd>{s.key}</kbd>
+                </button>
+              ))}
+            </nav>
+            {info && (
+              <p className="app-meta" data-testid="app-info">
+                Version {info.version} · {info.environment} · {info.host}
+              </p>
+            )}
+          </header>
+          {attention > 0 && screen !== 'attention' && (
+            <button type="button" className="attention-strip" onClick={() => show('attention')}>
+              {attention} payment{attention > 1 ? 's need' : ' needs'} checking on the terminal — open Attention (F4)
+            </button>
+          )}
+          <main className="screen">
+            {error && (
+              <p role="alert" className="error-box">
+                {error.message}
+              </p>
+            )}
+            <View />
+          </main>
+        </>
       )}
     </div>
   );

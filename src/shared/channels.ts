@@ -21,6 +21,8 @@ export const METHOD_CHANNELS = {
   setApiKey: 'settings:setApiKey',
   clearApiKey: 'settings:clearApiKey',
   verifySupervisorPin: 'settings:verifySupervisorPin',
+  printReceipt: 'receipt:print',
+  setCompactWindow: 'window:setCompact',
 } as const;
 
 /** Push events: the renderer subscribes with these names and gets back an unsubscribe function. */

@@ -42,6 +42,10 @@ export const contract = {
   'settings:setApiKey': { request: SetApiKeySchema, response: SettingsViewSchema },
   'settings:clearApiKey': { request: NoInput, response: SettingsViewSchema },
   'settings:verifySupervisorPin': { request: VerifyPinSchema, response: z.object({ valid: z.boolean() }) },
+  /** Prints the receipt the page is showing: the system print dialog in the app; 'browser' = use window.print(). */
+  'receipt:print': { request: z.object({ paymentId: z.string().min(1).max(100), copy: z.enum(['customer', 'merchant']) }).strict(), response: z.object({ method: z.enum(['system', 'browser']) }) },
+  /** Compact mode beside the EPOS: a small always-on-top window in the app (the page just changes layout elsewhere). */
+  'window:setCompact': { request: z.object({ compact: z.boolean() }).strict(), response: z.object({ applied: z.boolean() }) },
 } satisfies Record<Channel, { request: z.ZodType; response: z.ZodType }>;
 
 /** Push event channel -> payload schema. */

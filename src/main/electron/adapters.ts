@@ -16,7 +16,7 @@ export function electronLogger(): Logger {
   return createLogger((line) => process.stdout.write(`${line}\n`));
 }
 
-export function electronAdapters(buildConfig: BuildConfig, logger: Logger): ServiceAdapters {
+export function electronAdapters(buildConfig: BuildConfig, logger: Logger, window: ServiceAdapters['window']): ServiceAdapters {
   return {
     host: 'electron',
     version: app.getVersion(),
@@ -30,5 +30,6 @@ export function electronAdapters(buildConfig: BuildConfig, logger: Logger): Serv
     now: Date.now,
     env: process.env,
     logger,
+    window,
   };
 }

@@ -10,7 +10,7 @@ import { electronAdapters, electronLogger, readBuildConfig } from './adapters';
 import { denyAllPermissions, installGuards } from './guards';
 import { createEventSender, registerIpcHandlers } from './ipc-main';
 import { handleAppProtocol, registerAppScheme } from './protocol';
-import { createMainWindow } from './window';
+import { createMainWindow, windowControls } from './window';
 
 // Checklist item 4: every renderer is sandboxed, whatever a window asks for.
 app.enableSandbox();
@@ -49,7 +49,7 @@ async function start(): Promise<void> {
   denyAllPermissions(session.defaultSession);
   handleAppProtocol(path.join(__dirname, '../renderer'));
 
-  services = await createServices(electronAdapters(buildConfig, logger));
+  services = await createServices(electronAdapters(buildConfig, logger, windowControls(() => mainWindow)));
   registerIpcHandlers(createDispatcher(createHandlers(services), logger), allowedOrigins);
 
   const send = createEventSender(() => mainWindow?.webContents);

@@ -32,3 +32,33 @@ export function createMainWindow(options: { preloadPath: string; url: string; ti
   void window.loadURL(options.url);
   return window;
 }
+
+const NORMAL_SIZE = { width: 1100, height: 760 };
+const COMPACT_SIZE = { width: 380, height: 560 };
+
+/** What the services may do with the desktop window: print, compact always-on-top mode, come to the front. */
+export function windowControls(getWindow: () => BrowserWindow | undefined) {
+  return {
+    print: () =>
+      new Promise<void>((resolve, reject) => {
+        const window = getWindow();
+        if (!window) return reject(new Error('no window to print from'));
+        window.webContents.print({ silent: false, printBackground: false }, (success, reason) => (success || reason === 'cancelled' ? resolve() : reject(new Error(reason))));
+      }),
+    setCompact(compact: boolean) {
+      const window = getWindow();
+      if (!window) return;
+      window.setAlwaysOnTop(compact, 'floating');
+      const size = compact ? COMPACT_SIZE : NORMAL_SIZE;
+      window.setSize(size.width, size.height, true);
+    },
+    bringToFront() {
+      const window = getWindow();
+      if (!window) return;
+      if (window.isMinimized()) window.restore();
+      window.show();
+      window.moveTop();
+      window.focus();
+    },
+  };
+}

@@ -8,7 +8,7 @@ test('the web harness renders app:info from the real services', async ({ page })
   await page.goto(`/?token=${process.env['TILL_E2E_TOKEN']}`);
   await expect(page.getByTestId('app-info')).toContainText('Version 0.1.0');
   await expect(page.getByTestId('app-info')).toContainText('web-harness');
-  await expect(page.getByRole('status')).toContainText('Training mode');
+  await expect(page.getByTestId('training-banner')).toContainText('Training mode');
   expect(consoleErrors).toEqual([]);
 });
 

@@ -1,0 +1,33 @@
+import type { ReceiptLine } from '../../shared/payments';
+
+/** Dojo's receipt lines as printed: sizes, alignment, bold and separators (Dojo spells them "Seperator"). */
+export function Receipt({ lines, label }: { lines: ReceiptLine[]; label: string }) {
+  return (
+    <div className="receipt" role="document" aria-label={label}>
+      {lines.map((line, index) => {
+        switch (line.lineType) {
+          case 'NewLine':
+            return <div key={index} className="receipt-blank" />;
+          case 'SingleLineSeperator':
+          case 'SingleLineSeparator':
+            return <hr key={index} className="receipt-rule" />;
+          case 'DoubleLineSeperator':
+          case 'DoubleLineSeparator':
+            return <hr key={index} className="receipt-rule double" />;
+          case 'LogoImage':
+            return null; // logos are bitmaps for the terminal's printer; the till prints text
+          default: {
+            const text = line.text;
+            if (!text) return null;
+            const classes = ['receipt-line', `size-${(text.size ?? 'SizeBody').replace('Size', '').toLowerCase()}`, `align-${(text.align ?? 'AlignLeft').replace('Align', '').toLowerCase()}`, text.bold ? 'bold' : ''];
+            return (
+              <div key={index} className={classes.join(' ')}>
+                {text.value}
+              </div>
+            );
+          }
+        }
+      })}
+    </div>
+  );
+}

@@ -1,0 +1,48 @@
+import type { PaymentStatus, PaymentType } from '../../shared/payments';
+
+/** What the terminal is showing, in plain words. Unknown values are shown as they came. */
+const PROMPTS: Record<string, string> = {
+  PresentCard: 'Present card',
+  InsertCard: 'Insert card',
+  EnterPin: 'Enter PIN',
+  PleaseWait: 'Please wait',
+  RemoveCard: 'Remove card',
+  Approved: 'Approved',
+  Declined: 'Declined',
+  PresentOnlyOneCard: 'Present only one card',
+  CardUnsupported: 'Card not supported',
+  CardError: 'Card error',
+  ReEnterCard: 'Re-enter card',
+};
+export const promptWords = (prompt: string | null): string | null => (prompt ? (PROMPTS[prompt] ?? prompt) : null);
+
+const SESSION: Record<string, string> = {
+  InitiateRequested: 'Waking the terminal',
+  Initiated: 'Terminal ready',
+  Authorized: 'Authorised',
+  Captured: 'Captured',
+  CancelRequested: 'Cancelling',
+  Canceled: 'Cancelled',
+  SignatureVerificationRequired: 'Signature check',
+  SignatureVerificationAccepted: 'Signature accepted',
+  SignatureVerificationRejected: 'Signature rejected',
+  Expired: 'Expired',
+  Declined: 'Declined',
+};
+export const sessionWords = (status: string | null): string | null => (status ? (SESSION[status] ?? status) : null);
+
+export const STATUS_WORDS: Record<PaymentStatus, string> = {
+  starting: 'Starting',
+  in_progress: 'In progress',
+  signature_required: 'Signature check',
+  approved: 'Approved',
+  declined: 'Declined',
+  cancelled: 'Cancelled',
+  expired: 'Expired',
+  failed: 'Not charged',
+  needs_attention: 'Needs attention',
+};
+
+export const TYPE_WORDS: Record<PaymentType, string> = { Sale: 'Sale', MatchedRefund: 'Refund', UnlinkedRefund: 'Unlinked refund' };
+
+export const TERMINAL_WORDS: Record<string, string> = { Available: 'Available', InUse: 'In use', Offline: 'Offline' };

@@ -1,0 +1,65 @@
+import { useEffect, useState } from 'react';
+import type { PaymentView } from '../../shared/payments';
+import { formatDateTime, formatMoney } from '../lib/format';
+import { TYPE_WORDS } from '../lib/words';
+import { useAttentionStore } from '../stores/attention-store';
+
+/** Payments whose outcome only the terminal knows: what to check, and buttons to record what it showed. */
+export function AttentionScreen() {
+  const { payments, load, error } = useAttentionStore();
+  useEffect(() => {
+    void load();
+  }, [load]);
+  return (
+    <section className="panel" aria-labelledby="attention-heading">
+      <h2 id="attention-heading">Needs attention</h2>
+      {error && (
+        <p role="alert" className="error-box">
+          {error.message}
+        </p>
+      )}
+      {payments.length === 0 ? <p className="empty">Nothing needs checking. Every payment has a known outcome.</p> : payments.map((p) => <AttentionItem key={p.id} payment={p} />)}
+    </section>
+  );
+}
+
+function AttentionItem({ payment }: { payment: PaymentView }) {
+  const resolve = useAttentionStore((s) => s.resolve);
+  const [note, setNote] = useState('');
+  const [error, setError] = useState<string | null>(null);
+  const record = async (outcome: 'approved' | 'not_charged') => {
+    const failure = await resolve(payment.id, outcome, note.trim());
+    setError(failure ? (failure.fields?.['note']?.[0] ?? failure.message) : null);
+  };
+  return (
+    <article className="attention-item" aria-labelledby={`att-${payment.id}`}>
+      <h3 id={`att-${payment.id}`}>
+        {TYPE_WORDS[payment.type]} {formatMoney(payment.amount, payment.currency)} · {payment.reference}
+      </h3>
+      <p className="muted">
+        {formatDateTime(payment.createdAt)} · terminal {payment.terminalTid ?? payment.terminalId}
+      </p>
+      <p>{payment.attention?.reason}</p>
+      <p className="attention-box">
+        <strong>Check the terminal:</strong> {payment.attention?.instruction}
+      </p>
+      <label className="field">
+        <span>What the terminal showed</span>
+        <input value={note} maxLength={500} onChange={(e) => setNote(e.target.value)} placeholder="e.g. Receipt printed APPROVED, auth code 1234" />
+      </label>
+      {error && (
+        <p role="alert" className="error-box">
+          {error}
+        </p>
+      )}
+      <div className="row">
+        <button type="button" className="primary" disabled={note.trim().length < 3} onClick={() => void record('approved')}>
+          It was approved
+        </button>
+        <button type="button" className="secondary" disabled={note.trim().length < 3} onClick={() => void record('not_charged')}>
+          It was not charged
+        </button>
+      </div>
+    </article>
+  );
+}

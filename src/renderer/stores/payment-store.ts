@@ -1,0 +1,55 @@
+import { create } from 'zustand';
+import type { IpcError, IpcResult } from '../../shared/errors';
+import type { PaymentView } from '../../shared/payments';
+import { till } from '../bridge';
+
+interface PaymentState {
+  /** The payment on the sale/refund screen (running or just finished). */
+  current?: PaymentView;
+  error?: IpcError;
+  busy: boolean;
+  startSale(input: { amount: number; currency: 'GBP' | 'EUR'; reference?: string; terminalId: string }): Promise<boolean>;
+  startMatchedRefund(input: { paymentId: string; amount: number; terminalId: string }): Promise<boolean>;
+  startUnlinkedRefund(input: { amount: number; currency: 'GBP' | 'EUR'; reference?: string; terminalId: string; supervisorPin: string }): Promise<boolean>;
+  cancel(): Promise<void>;
+  answerSignature(accepted: boolean): Promise<void>;
+  show(payment: PaymentView): void;
+  dismiss(): void;
+  receive(update: PaymentView): void;
+  clearError(): void;
+}
+
+export const RUNNING: PaymentView['status'][] = ['starting', 'in_progress', 'signature_required'];
+export const isRunning = (payment?: PaymentView) => !!payment && RUNNING.includes(payment.status);
+
+export const usePaymentStore = create<PaymentState>((set, get) => {
+  async function start(call: Promise<IpcResult<PaymentView>>): Promise<boolean> {
+    set({ busy: true, error: undefined });
+    const result = await call;
+    set(result.ok ? { current: result.data, busy: false } : { error: result.error, busy: false });
+    return result.ok;
+  }
+  async function act(call: (id: string) => Promise<IpcResult<PaymentView>>) {
+    const current = get().current;
+    if (!current) return;
+    const result = await call(current.id);
+    if (result.ok) get().receive(result.data);
+    else set({ error: result.error });
+  }
+  return {
+    busy: false,
+    startSale: (input) => start(till().startSale(input)),
+    startMatchedRefund: (input) => start(till().startMatchedRefund(input)),
+    startUnlinkedRefund: (input) => start(till().startUnlinkedRefund(input)),
+    cancel: () => act((paymentId) => till().cancelPayment({ paymentId })),
+    answerSignature: (accepted) => act((paymentId) => till().answerSignature({ paymentId, accepted })),
+    show: (payment) => set({ current: payment, error: undefined }),
+    dismiss: () => set({ current: undefined, error: undefined }),
+    clearError: () => set({ error: undefined }),
+    /** A pushed update (or an answer): newer views replace older ones for the payment on screen. */
+    receive(update) {
+      const current = get().current;
+      if (current?.id === update.id && update.updatedAt >= current.updatedAt) set({ current: update });
+    },
+  };
+});
