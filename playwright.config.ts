@@ -6,6 +6,8 @@ import { CHROMIUM_ARGS, chromiumExecutable } from './tests/support/browser';
 
 // One harness for the whole run, on a fixed loopback port with a per-run token and a fresh data folder.
 const port = Number(process.env['TILL_E2E_PORT'] ?? 5191);
+const simPort = port + 1;
+process.env['TILL_E2E_SIM_URL'] ??= `http://127.0.0.1:${simPort}`;
 process.env['TILL_E2E_TOKEN'] ??= `e2e-${Date.now().toString(36)}-${Math.random().toString(36).slice(2)}`;
 process.env['TILL_E2E_DATA_DIR'] ??= fs.mkdtempSync(path.join(os.tmpdir(), 'till-e2e-'));
 const token = process.env['TILL_E2E_TOKEN'];
@@ -23,7 +25,7 @@ export default defineConfig({
     {
       name: 'web',
       testDir: 'tests/e2e/web',
-      use: { browserName: 'chromium', launchOptions: { args: CHROMIUM_ARGS, ...(executablePath ? { executablePath } : {}) } },
+      use: { browserName: 'chromium', locale: 'en-GB', timezoneId: 'Europe/London', launchOptions: { args: CHROMIUM_ARGS, ...(executablePath ? { executablePath } : {}) } },
     },
     { name: 'electron', testDir: 'tests/e2e/electron' },
   ],
@@ -34,5 +36,7 @@ export default defineConfig({
     timeout: 120_000,
     stdout: 'ignore',
     stderr: 'pipe',
+    // Training mode on a simulator 10x faster than life, on a fixed port so tests can steer it (/__sim).
+    env: { TILL_TRAINING_SIM_SPEED: '10', TILL_TRAINING_SIM_PORT: String(simPort) },
   },
 });

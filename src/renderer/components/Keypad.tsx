@@ -10,7 +10,7 @@ export function Keypad({ onDigit, onBackspace, disabled }: { onDigit: (digit: st
           type="button"
           className="keypad-key"
           disabled={disabled}
-          aria-label={key === '⌫' ? 'Delete last digit' : key === '00' ? 'Double zero' : key}
+          aria-label={key === '⌫' ? 'Delete last digit' : undefined}
           onClick={() => (key === '⌫' ? onBackspace() : key === '00' ? (onDigit('0'), onDigit('0')) : onDigit(key))}
         >
           {key}

@@ -23,10 +23,17 @@ export const RUNNING: PaymentView['status'][] = ['starting', 'in_progress', 'sig
 export const isRunning = (payment?: PaymentView) => !!payment && RUNNING.includes(payment.status);
 
 export const usePaymentStore = create<PaymentState>((set, get) => {
+  // Pushed updates can overtake the answer to "start" (a busy terminal fails within milliseconds): keep the
+  // latest view of recent payments so the answer never puts an older state back on screen.
+  const latest = new Map<string, PaymentView>();
+  const newest = (view: PaymentView) => {
+    const seen = latest.get(view.id);
+    return seen && seen.updatedAt >= view.updatedAt ? seen : view;
+  };
   async function start(call: Promise<IpcResult<PaymentView>>): Promise<boolean> {
     set({ busy: true, error: undefined });
     const result = await call;
-    set(result.ok ? { current: result.data, busy: false } : { error: result.error, busy: false });
+    set(result.ok ? { current: newest(result.data), busy: false } : { error: result.error, busy: false });
     return result.ok;
   }
   async function act(call: (id: string) => Promise<IpcResult<PaymentView>>) {
@@ -48,6 +55,8 @@ export const usePaymentStore = create<PaymentState>((set, get) => {
     clearError: () => set({ error: undefined }),
     /** A pushed update (or an answer): newer views replace older ones for the payment on screen. */
     receive(update) {
+      latest.set(update.id, newest(update));
+      if (latest.size > 50) latest.delete(latest.keys().next().value!);
       const current = get().current;
       if (current?.id === update.id && update.updatedAt >= current.updatedAt) set({ current: update });
     },

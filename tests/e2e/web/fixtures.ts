@@ -1,0 +1,70 @@
+import { test as base, expect, type Page } from '@playwright/test';
+import AxeBuilder from '@axe-core/playwright';
+import fs from 'node:fs';
+import path from 'node:path';
+
+const SIM = process.env['TILL_E2E_SIM_URL']!;
+
+/** The simulator's admin API (training mode's Dojo), to set terminals and faults like a tester would. */
+export async function sim(method: string, route: string, body?: unknown): Promise<any> {
+  const response = await fetch(`${SIM}/__sim${route}`, { method, headers: { 'content-type': 'application/json' }, ...(body ? { body: JSON.stringify(body) } : {}) });
+  return response.json();
+}
+
+export async function terminalId(tid: string): Promise<string> {
+  const terminals: { id: string; properties: { tid: string } }[] = await sim('GET', '/terminals');
+  return terminals.find((t) => t.properties.tid === tid)!.id;
+}
+
+/** Screenshots of each screen, kept as test artifacts (test-results/screens). */
+export async function shoot(page: Page, name: string) {
+  const dir = path.resolve('test-results/screens');
+  fs.mkdirSync(dir, { recursive: true });
+  await page.screenshot({ path: path.join(dir, `${name}.png`), fullPage: true });
+}
+
+/** No serious or critical accessibility violation on what is shown. */
+export async function expectAccessible(page: Page) {
+  const results = await new AxeBuilder({ page }).analyze();
+  const serious = results.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+  expect(serious.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`)).toEqual([]);
+}
+
+export const test = base.extend<{ till: Page }>({
+  till: async ({ page }, use) => {
+    const errors: string[] = [];
+    page.on('console', (message) => message.type() === 'error' && errors.push(message.text()));
+    page.on('pageerror', (error) => errors.push(error.message));
+    // The browser's print dialog would block a headless run: record the call instead.
+    await page.addInitScript(() => {
+      window.print = () => {
+        (window as unknown as { printed: number }).printed = ((window as unknown as { printed?: number }).printed ?? 0) + 1;
+      };
+    });
+    await sim('DELETE', '/faults');
+    for (const tid of ['VCMTILLSIP0', 'VCMTILLSCP0', 'VCMTILLSIS0']) await sim('PUT', `/terminals/${await terminalId(tid)}/status`, { status: 'Available' });
+    await page.goto(`/?token=${process.env['TILL_E2E_TOKEN']}`);
+    await expect(page.getByTestId('app-info')).toBeVisible();
+    await use(page);
+    expect(errors, 'console errors during the test').toEqual([]);
+  },
+});
+
+export { expect };
+
+export async function chooseTerminal(page: Page, tid: string) {
+  await page.getByRole('radio', { name: new RegExp(tid) }).click();
+  await expect(page.getByRole('radio', { name: new RegExp(tid) })).toHaveAttribute('aria-checked', 'true');
+}
+
+/** Types the amount on the keyboard (digits = minor units) and pays with Enter. */
+export async function paySale(page: Page, tid: string, digits: string, reference?: string) {
+  await page.getByRole('button', { name: /^Sale/ }).click();
+  await chooseTerminal(page, tid);
+  await page.keyboard.type(digits);
+  if (reference) await page.getByLabel('EPOS reference (optional)').fill(reference);
+  await page.keyboard.press('Enter');
+  await expect(page.getByTestId('payment-panel')).toBeVisible();
+}
+
+export const panel = (page: Page) => page.getByTestId('payment-panel');
