@@ -5,6 +5,7 @@ import path from 'node:path';
 const BENCHES: Record<string, string> = {
   sim: './sim',
   engine: './engine',
+  ui: './ui',
 };
 
 async function main() {
