@@ -8,6 +8,7 @@ import { CHROMIUM_ARGS, chromiumExecutable } from './tests/support/browser';
 const port = Number(process.env['TILL_E2E_PORT'] ?? 5191);
 const simPort = port + 1;
 process.env['TILL_E2E_SIM_URL'] ??= `http://127.0.0.1:${simPort}`;
+process.env['TILL_E2E_EPOS_URL'] ??= `http://127.0.0.1:${port + 2}`;
 process.env['TILL_E2E_TOKEN'] ??= `e2e-${Date.now().toString(36)}-${Math.random().toString(36).slice(2)}`;
 process.env['TILL_E2E_DATA_DIR'] ??= fs.mkdtempSync(path.join(os.tmpdir(), 'till-e2e-'));
 const token = process.env['TILL_E2E_TOKEN'];
@@ -37,6 +38,6 @@ export default defineConfig({
     stdout: 'ignore',
     stderr: 'pipe',
     // Training mode on a simulator 10x faster than life, on a fixed port so tests can steer it (/__sim).
-    env: { TILL_TRAINING_SIM_SPEED: '10', TILL_TRAINING_SIM_PORT: String(simPort) },
+    env: { TILL_TRAINING_SIM_SPEED: '10', TILL_TRAINING_SIM_PORT: String(simPort), TILL_EPOS_PORT: String(port + 2), TILL_EPOS_TOKEN: token },
   },
 });

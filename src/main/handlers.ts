@@ -35,6 +35,14 @@ export function createHandlers(services: Services): Handlers {
       await services.window.print();
       return { method: 'system' as const };
     },
+    'epos:info': () => services.epos.info(),
+    'epos:regenerateToken': () => services.epos.regenerateToken(),
+    'epos:listRefundRequests': () => ({ pending: services.epos.pendingRequests() }),
+    'epos:confirmRefundRequest': (request) => services.epos.confirmRequest(request.requestId, request.supervisorPin, request.terminalId),
+    'epos:declineRefundRequest': (request) => {
+      services.epos.declineRequest(request.requestId);
+      return { declined: true as const };
+    },
     'window:setCompact': (request) => {
       services.window?.setCompact(request.compact);
       return { applied: !!services.window };

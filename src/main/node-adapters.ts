@@ -24,7 +24,8 @@ export function nodeAdapters(options: {
     dataDir: options.dataDir,
     fetch: options.fetch ?? globalThis.fetch,
     now: options.now ?? Date.now,
-    env: options.env ?? process.env,
+    // Tests never take the till's real EPOS port: they get a free one unless they ask for a port.
+    env: options.host === 'test' ? { TILL_EPOS_PORT: '0', ...(options.env ?? process.env) } : (options.env ?? process.env),
     logger: options.logger ?? silentLogger,
   };
 }

@@ -13,6 +13,7 @@ import { SANDBOX_PARTNER_IDS, type BuildConfig } from './settings/build-config';
 import { SettingsService } from './settings/settings-service';
 import { SettingsStore } from './settings/settings-store';
 import { startSimulator, type Simulator } from '../simulator';
+import { EposService } from './integration/epos-service';
 
 /** Everything the services need from their host; Electron, the web harness and tests each supply their own. */
 export interface ServiceAdapters {
@@ -64,6 +65,8 @@ export interface Services {
   setApiKey(key: string): Promise<SettingsView>;
   clearApiKey(): Promise<SettingsView>;
   readonly window: WindowControls | undefined;
+  /** The EPOS loopback API and its token (started with the services). */
+  readonly epos: EposService;
   close(): Promise<void>;
 }
 
@@ -208,7 +211,22 @@ export async function createServices(adapters: ServiceAdapters): Promise<Service
       return settings.view(mode.environment);
     },
     window: adapters.window,
-    close: () => stop(mode),
+    get epos() {
+      return epos;
+    },
+    async close() {
+      await epos.stop();
+      await stop(mode);
+    },
   };
+  const envNumber = (name: string) => (devOverrides && env[name] ? Number(env[name]) : undefined);
+  const epos = new EposService(services, {
+    secrets: adapters.secrets,
+    logger,
+    now: adapters.now,
+    version: adapters.version,
+    overrides: { ...(envNumber('TILL_EPOS_PORT') !== undefined ? { port: envNumber('TILL_EPOS_PORT')! } : {}), ...(devOverrides && env['TILL_EPOS_TOKEN'] ? { token: env['TILL_EPOS_TOKEN'] } : {}) },
+  });
+  await epos.start();
   return services;
 }

@@ -23,11 +23,20 @@ export const METHOD_CHANNELS = {
   verifySupervisorPin: 'settings:verifySupervisorPin',
   printReceipt: 'receipt:print',
   setCompactWindow: 'window:setCompact',
+  getEposInfo: 'epos:info',
+  regenerateEposToken: 'epos:regenerateToken',
+  listRefundRequests: 'epos:listRefundRequests',
+  confirmRefundRequest: 'epos:confirmRefundRequest',
+  declineRefundRequest: 'epos:declineRefundRequest',
 } as const;
 
 /** Push events: the renderer subscribes with these names and gets back an unsubscribe function. */
 export const EVENT_CHANNELS = {
   onPaymentUpdate: 'payment:update',
+  /** A payment the EPOS started: the window comes forward and shows it like a manual sale. */
+  onPaymentStarted: 'payment:started',
+  /** Unlinked refunds the EPOS asked for, waiting for the cashier's confirmation with the supervisor PIN. */
+  onRefundRequests: 'epos:refundRequests',
 } as const;
 
 export type MethodName = keyof typeof METHOD_CHANNELS;

@@ -15,6 +15,7 @@ import {
   TotalsRowSchema,
 } from './payments';
 import { SetApiKeySchema, SettingsUpdateSchema, SettingsViewSchema, VerifyPinSchema } from './settings';
+import { ConfirmRefundRequestSchema, EposInfoSchema, RefundRequestViewSchema, RequestIdSchema } from './epos';
 import type { Channel, EventChannel, EventName, MethodName, METHOD_CHANNELS, EVENT_CHANNELS } from './channels';
 import type { IpcResult } from './errors';
 
@@ -46,11 +47,18 @@ export const contract = {
   'receipt:print': { request: z.object({ paymentId: z.string().min(1).max(100), copy: z.enum(['customer', 'merchant']) }).strict(), response: z.object({ method: z.enum(['system', 'browser']) }) },
   /** Compact mode beside the EPOS: a small always-on-top window in the app (the page just changes layout elsewhere). */
   'window:setCompact': { request: z.object({ compact: z.boolean() }).strict(), response: z.object({ applied: z.boolean() }) },
+  'epos:info': { request: NoInput, response: EposInfoSchema },
+  'epos:regenerateToken': { request: NoInput, response: EposInfoSchema },
+  'epos:listRefundRequests': { request: NoInput, response: z.object({ pending: z.array(RefundRequestViewSchema) }) },
+  'epos:confirmRefundRequest': { request: ConfirmRefundRequestSchema, response: PaymentViewSchema },
+  'epos:declineRefundRequest': { request: RequestIdSchema, response: z.object({ declined: z.literal(true) }) },
 } satisfies Record<Channel, { request: z.ZodType; response: z.ZodType }>;
 
 /** Push event channel -> payload schema. */
 export const eventContract = {
   'payment:update': PaymentViewSchema,
+  'payment:started': z.object({ payment: PaymentViewSchema, source: z.enum(['epos', 'till']) }),
+  'epos:refundRequests': z.object({ pending: z.array(RefundRequestViewSchema) }),
 } satisfies Record<EventChannel, z.ZodType>;
 
 export type Request<C extends Channel> = z.input<(typeof contract)[C]['request']>;

@@ -21,20 +21,25 @@ describe('settings file', () => {
     const store = new SettingsStore(dir, silentLogger);
     expect(store.get()).toEqual(DEFAULT_SETTINGS);
     store.update((s) => ({ ...s, currency: 'EUR', compactMode: true }));
-    expect(JSON.parse(fs.readFileSync(file(), 'utf8'))).toMatchObject({ version: 1, currency: 'EUR', compactMode: true });
+    expect(JSON.parse(fs.readFileSync(file(), 'utf8'))).toMatchObject({ version: 2, currency: 'EUR', compactMode: true });
     expect(fs.readdirSync(dir)).toEqual(['settings.json']);
     expect(new SettingsStore(dir, silentLogger).get().currency).toBe('EUR');
   });
 
-  it('migrates a file written before settings had a version', () => {
-    fs.writeFileSync(file(), JSON.stringify({ currency: 'EUR', terminals: { training: 'tm_x' } }));
+  it('migrates a file written before settings had a version, step by step to the current one', () => {
+    fs.writeFileSync(file(), JSON.stringify({ currency: 'EUR', terminals: { training: 'tm_x', sandbox: null, production: null } }));
     const store = new SettingsStore(dir, silentLogger);
-    expect(store.get()).toMatchObject({ version: 1, currency: 'EUR', terminals: { training: 'tm_x', sandbox: null, production: null }, unlinkedRefundLimit: 5000 });
-    expect(JSON.parse(fs.readFileSync(file(), 'utf8')).version).toBe(1);
+    expect(store.get()).toMatchObject({ version: 2, currency: 'EUR', terminals: { training: 'tm_x', sandbox: null, production: null }, unlinkedRefundLimit: 5000, epos: { enabled: true, port: 7878 } });
+    expect(JSON.parse(fs.readFileSync(file(), 'utf8')).version).toBe(2);
+  });
+
+  it('migrates a version 1 file (before the EPOS API) keeping every setting', () => {
+    fs.writeFileSync(file(), JSON.stringify({ version: 1, terminals: { training: null, sandbox: 'tm_s', production: null }, currency: 'GBP', supervisorPin: null, unlinkedRefundLimit: 1234, compactMode: true }));
+    expect(new SettingsStore(dir, silentLogger).get()).toEqual({ ...DEFAULT_SETTINGS, terminals: { training: null, sandbox: 'tm_s', production: null }, unlinkedRefundLimit: 1234, compactMode: true });
   });
 
   it('keeps a corrupt or invalid file aside and starts from defaults', () => {
-    fs.writeFileSync(file(), '{"version": 1, "currency": "USD"');
+    fs.writeFileSync(file(), '{"version": 2, "currency": "USD"');
     expect(new SettingsStore(dir, silentLogger).get()).toEqual(DEFAULT_SETTINGS);
     expect(fs.readdirSync(dir).some((f) => f.startsWith('settings.json.unreadable-'))).toBe(true);
     fs.writeFileSync(file(), JSON.stringify({ ...DEFAULT_SETTINGS, currency: 'USD' }));

@@ -32,6 +32,8 @@ export class PaymentEngine {
   private readonly now: () => number;
   private readonly journal: Journal;
   private readonly lastViews = new Map<string, string>();
+  /** Long-polls (EPOS API `?wait=`) waiting for a payment's next visible change. */
+  private readonly waiters = new Map<string, Set<(view: PaymentView) => void>>();
   private terminalTids = new Map<string, string | null>();
 
   constructor(private readonly options: EngineOptions) {
@@ -84,7 +86,11 @@ export class PaymentEngine {
     return toView(this.runner.current(id)!);
   }
 
-  startMatchedRefund(input: { paymentId: string; amount: number; terminalId: string }): PaymentView {
+  startMatchedRefund(input: { paymentId: string; amount: number; terminalId: string; idempotencyKey?: string }): PaymentView {
+    if (input.idempotencyKey) {
+      const existing = this.journal.findByIdempotencyKey(input.idempotencyKey);
+      if (existing) return toView(this.runner.current(existing.id) ?? existing);
+    }
     const sale = this.runner.current(input.paymentId);
     if (!sale || sale.type !== 'Sale') throw new AppError('NOT_FOUND', 'That sale was not found in this till\'s history.');
     if (sale.status !== 'approved' || !sale.intentId) throw new AppError('CONFLICT', 'Only an approved sale can be refunded.');
@@ -110,6 +116,7 @@ export class PaymentEngine {
       now,
       intentId: sale.intentId,
       originalPaymentId: sale.id,
+      idempotencyKey: input.idempotencyKey ?? null,
     });
     // Sessions we already know on the sale's intent: recovery must never mistake one of them for this refund.
     record.priorSessionIds = [sale.sessionId, ...refunds.map((r) => r.sessionId)].filter((s): s is string => !!s);
@@ -165,6 +172,33 @@ export class PaymentEngine {
     };
   }
 
+  findByIdempotencyKey(key: string): PaymentView | undefined {
+    const record = this.journal.findByIdempotencyKey(key);
+    return record ? toView(this.runner.current(record.id) ?? record) : undefined;
+  }
+
+  byReference(reference: string): PaymentView[] {
+    return this.journal.findByReference(reference).map((r) => toView(this.runner.current(r.id) ?? r));
+  }
+
+  /** The payment after its next visible change, or as it is after `ms` (at once when it has ended). */
+  nextChange(paymentId: string, ms: number): Promise<PaymentView> {
+    const current = this.view(paymentId);
+    if (isFinal(current.status) || ms <= 0) return Promise.resolve(current);
+    return new Promise((resolve) => {
+      const waiters = this.waiters.get(paymentId) ?? new Set();
+      this.waiters.set(paymentId, waiters);
+      const done = (view: PaymentView) => {
+        clearTimeout(timer);
+        waiters.delete(done);
+        if (waiters.size === 0) this.waiters.delete(paymentId);
+        resolve(view);
+      };
+      const timer = setTimeout(() => done(this.view(paymentId)), ms);
+      waiters.add(done);
+    });
+  }
+
   /** Running payments and those waiting for a person, newest first. */
   activeAndAttention(): PaymentView[] {
     const running = this.runner.active();
@@ -196,6 +230,7 @@ export class PaymentEngine {
 
   close(): void {
     this.runner.close();
+    for (const [id, waiters] of this.waiters) for (const waiter of [...waiters]) waiter(this.view(id));
   }
 
   private view(id: string): PaymentView {
@@ -234,5 +269,6 @@ export class PaymentEngine {
     this.lastViews.set(record.id, key);
     if (this.lastViews.size > 500) this.lastViews.delete(this.lastViews.keys().next().value!);
     this.options.onUpdate?.(view);
+    for (const waiter of [...(this.waiters.get(record.id) ?? [])]) waiter(view);
   }
 }

@@ -9,7 +9,7 @@ const PinHashSchema = z.object({ algorithm: z.literal('scrypt'), salt: z.string(
 
 /** The settings file (never secrets: the API key and the EPOS token live in the OS keychain). */
 export const StoredSettingsSchema = z.object({
-  version: z.literal(1),
+  version: z.literal(2),
   /** The chosen terminal per environment: training, sandbox and production terminals are different. */
   terminals: z.object({ training: z.string().nullable(), sandbox: z.string().nullable(), production: z.string().nullable() }),
   currency: CurrencySchema,
@@ -17,17 +17,21 @@ export const StoredSettingsSchema = z.object({
   /** Largest unlinked refund (minor units) a supervisor may approve at the till. */
   unlinkedRefundLimit: z.number().int().positive(),
   compactMode: z.boolean(),
+  /** The loopback API the EPOS uses (its bearer token lives in the keychain). */
+  epos: z.object({ enabled: z.boolean(), port: z.number().int().min(1024).max(65535) }),
 });
 export type StoredSettings = z.infer<typeof StoredSettingsSchema>;
 
-export const SETTINGS_VERSION = 1;
+export const SETTINGS_VERSION = 2;
+export const DEFAULT_EPOS_PORT = 7878;
 export const DEFAULT_SETTINGS: StoredSettings = {
-  version: 1,
+  version: 2,
   terminals: { training: null, sandbox: null, production: null },
   currency: 'GBP',
   supervisorPin: null,
   unlinkedRefundLimit: 5_000,
   compactMode: false,
+  epos: { enabled: true, port: DEFAULT_EPOS_PORT },
 };
 
 /**
@@ -35,7 +39,10 @@ export const DEFAULT_SETTINGS: StoredSettings = {
  * version 0 is a file written before versions existed (it has no `version` field).
  */
 const MIGRATIONS: ((raw: Record<string, unknown>) => Record<string, unknown>)[] = [
-  (raw) => ({ ...DEFAULT_SETTINGS, ...raw, terminals: { ...DEFAULT_SETTINGS.terminals, ...(raw['terminals'] as object) }, version: 1 }),
+  // 0 -> 1: files from before versions: fill in every setting that was missing.
+  (raw) => ({ terminals: { training: null, sandbox: null, production: null }, currency: 'GBP', supervisorPin: null, unlinkedRefundLimit: 5_000, compactMode: false, ...raw, version: 1 }),
+  // 1 -> 2: the EPOS loopback API arrives, on by default on port 7878.
+  (raw) => ({ ...raw, epos: { enabled: true, port: DEFAULT_EPOS_PORT }, version: 2 }),
 ];
 
 /** Reads and writes settings.json atomically (temp file, fsync, rename), validated and migrated. */

@@ -1,0 +1,202 @@
+import http from 'node:http';
+import { timingSafeEqual } from 'node:crypto';
+import type { AddressInfo } from 'node:net';
+import { z } from 'zod';
+import type { PaymentView } from '../../shared/payments';
+import { AppError, fieldErrors, toIpcError } from '../errors';
+import type { Logger } from '../logging/logger';
+import openapi from './epos-openapi.json';
+import { IdempotencyKeySchema, RefundRequestSchema, SaleRequestSchema, SignatureRequestSchema, UnlinkedRefundRequestSchema, WaitSchema } from './schemas';
+import type { UnlinkedRefundRequest } from './unlinked-requests';
+
+/** What the EPOS API needs from the companion; the service graph provides it. */
+export interface EposBackend {
+  health(): Promise<Record<string, unknown>>;
+  terminals(): Promise<unknown[]>;
+  startSale(input: z.infer<typeof SaleRequestSchema>, idempotencyKey: string): { payment: PaymentView; replayed: boolean };
+  refund(input: z.infer<typeof RefundRequestSchema>, idempotencyKey: string | undefined): { payment: PaymentView; replayed: boolean };
+  requestUnlinkedRefund(input: z.infer<typeof UnlinkedRefundRequestSchema>): UnlinkedRefundRequest;
+  refundRequest(requestId: string): UnlinkedRefundRequest;
+  payment(paymentId: string): PaymentView;
+  /** Resolves with the payment when it next changes, or as it is after `ms`. */
+  nextChange(paymentId: string, ms: number): Promise<PaymentView>;
+  byReference(reference: string): PaymentView[];
+  cancel(paymentId: string): Promise<PaymentView>;
+  answerSignature(paymentId: string, accepted: boolean): Promise<PaymentView>;
+}
+
+const LOOPBACK = new Set(['127.0.0.1', '::1', 'localhost']);
+const MAX_BODY = 64 * 1024;
+const STATUS_OF: Record<string, number> = {
+  VALIDATION: 400,
+  NOT_FOUND: 404,
+  DOJO_NOT_FOUND: 404,
+  CONFLICT: 409,
+  PAYMENT_IN_PROGRESS: 409,
+  CANNOT_CANCEL: 409,
+  NOT_CONFIGURED: 409,
+  TERMINAL_BUSY: 409,
+  TERMINAL_OFFLINE: 409,
+  DOJO_AUTH: 502,
+  DOJO_SERVER: 502,
+  DOJO_BAD_RESPONSE: 502,
+  DOJO_VALIDATION: 502,
+  DOJO_CONFLICT: 409,
+  NETWORK: 503,
+  TIMEOUT: 504,
+  KEYCHAIN_UNAVAILABLE: 503,
+};
+
+/** The payment as the EPOS sees it: the companion's view with `paymentId` instead of `id`. */
+export const toApiPayment = ({ id, ...rest }: PaymentView) => ({ paymentId: id, ...rest });
+
+export interface EposApi {
+  url: string;
+  port: number;
+  close(): Promise<void>;
+}
+
+/**
+ * The EPOS's door into the companion: JSON over HTTP on 127.0.0.1 only, bearer token, RFC 7807 errors, bodies
+ * checked with zod. It starts payments through the same engine as the till screen.
+ */
+export async function startEposApi(options: { backend: EposBackend; token: () => string; port: number; host?: string; logger: Logger }): Promise<EposApi> {
+  const host = options.host ?? '127.0.0.1';
+  if (!LOOPBACK.has(host)) throw new AppError('VALIDATION', `The EPOS API only listens on this computer (127.0.0.1), not on ${host}.`);
+  const { backend } = options;
+
+  const server = http.createServer((req, res) => {
+    route(req, res).catch((error: unknown) => {
+      if (!(error instanceof AppError)) options.logger.error('EPOS API request failed', { error: String(error) });
+      problem(res, error);
+    });
+  });
+
+  function send(res: http.ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) {
+    const text = JSON.stringify(body);
+    res.writeHead(status, { 'content-type': status >= 400 ? 'application/problem+json' : 'application/json', 'cache-control': 'no-store', 'content-length': Buffer.byteLength(text), ...headers });
+    res.end(text);
+  }
+
+  function problem(res: http.ServerResponse, error: unknown) {
+    const { code, message, fields } = toIpcError(error);
+    const status = STATUS_OF[code] ?? 500;
+    send(res, status, { type: `urn:till-companion:problem:${code.toLowerCase()}`, title: code, status, detail: message, code, ...(fields ? { errors: fields } : {}) });
+  }
+
+  function authorised(req: http.IncomingMessage): boolean {
+    const header = req.headers.authorization ?? '';
+    const given = header.startsWith('Bearer ') ? header.slice(7).trim() : '';
+    const expected = options.token();
+    return given.length === expected.length && given.length > 0 && timingSafeEqual(Buffer.from(given), Buffer.from(expected));
+  }
+
+  async function body<T>(req: http.IncomingMessage, schema: z.ZodType<T>): Promise<T> {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    for await (const chunk of req) {
+      size += (chunk as Buffer).length;
+      if (size > MAX_BODY) throw new AppError('VALIDATION', 'The request body is too large.');
+      chunks.push(chunk as Buffer);
+    }
+    let json: unknown;
+    try {
+      json = JSON.parse(Buffer.concat(chunks).toString('utf8') || 'null');
+    } catch {
+      throw new AppError('VALIDATION', 'The request body is not valid JSON.');
+    }
+    const parsed = schema.safeParse(json);
+    if (!parsed.success) throw new AppError('VALIDATION', 'The request was not valid.', fieldErrors(parsed.error.issues));
+    return parsed.data;
+  }
+
+  function idempotencyKey(req: http.IncomingMessage): string | undefined {
+    const raw = req.headers['idempotency-key'];
+    if (raw === undefined) return undefined;
+    const parsed = IdempotencyKeySchema.safeParse(Array.isArray(raw) ? raw[0] : raw);
+    if (!parsed.success) throw new AppError('VALIDATION', 'The Idempotency-Key header is not valid.', { 'Idempotency-Key': parsed.error.issues.map((i) => i.message) });
+    return parsed.data;
+  }
+
+  async function route(req: http.IncomingMessage, res: http.ServerResponse) {
+    const hostHeader = (req.headers.host ?? '').replace(/:\d+$/, '').replace(/^\[|\]$/g, '');
+    if (!LOOPBACK.has(hostHeader)) return send(res, 421, { type: 'urn:till-companion:problem:wrong_host', title: 'Misdirected request', status: 421 });
+    // A web page must never drive the till: browsers send Origin on cross-site requests; an EPOS does not.
+    if (req.headers.origin) return send(res, 403, { type: 'urn:till-companion:problem:forbidden', title: 'Forbidden', status: 403, detail: 'Browser requests are not accepted.' });
+    const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+    const method = req.method ?? 'GET';
+    const path = url.pathname.replace(/\/+$/, '') || '/';
+
+    if (method === 'GET' && path === '/v1/health') return send(res, 200, await backend.health());
+    if (method === 'GET' && path === '/v1/openapi.json') return send(res, 200, openapi);
+    // No detail on a refused token: nothing to learn from probing.
+    if (!authorised(req)) return send(res, 401, { type: 'urn:till-companion:problem:unauthorized', title: 'Unauthorized', status: 401 }, { 'www-authenticate': 'Bearer' });
+
+    const payment = /^\/v1\/payments\/([^/]+)(\/cancel|\/signature)?$/.exec(path);
+    const refundRequest = /^\/v1\/refund-requests\/([^/]+)$/.exec(path);
+    if (method === 'GET' && path === '/v1/terminals') return send(res, 200, { terminals: await backend.terminals() });
+    if (method === 'POST' && path === '/v1/sales') {
+      const input = await body(req, SaleRequestSchema);
+      const { payment: view, replayed } = backend.startSale(input, idempotencyKey(req) ?? `reference:${input.reference}`);
+      return send(res, replayed ? 200 : 202, { paymentId: view.id, status: view.status }, replayed ? { 'idempotent-replayed': 'true' } : {});
+    }
+    if (method === 'POST' && path === '/v1/refunds') {
+      const input = await body(req, RefundRequestSchema);
+      const { payment: view, replayed } = backend.refund(input, idempotencyKey(req));
+      return send(res, replayed ? 200 : 202, { paymentId: view.id, status: view.status }, replayed ? { 'idempotent-replayed': 'true' } : {});
+    }
+    if (method === 'POST' && path === '/v1/refunds/unlinked') {
+      const request = backend.requestUnlinkedRefund(await body(req, UnlinkedRefundRequestSchema));
+      return send(res, 202, refundRequestJson(request));
+    }
+    if (method === 'GET' && refundRequest) return send(res, 200, refundRequestJson(backend.refundRequest(decodeURIComponent(refundRequest[1]!))));
+    if (method === 'GET' && path === '/v1/payments') {
+      const reference = url.searchParams.get('reference');
+      if (!reference) throw new AppError('VALIDATION', 'Give ?reference= to look a payment up.', { reference: ['Required.'] });
+      return send(res, 200, { payments: backend.byReference(reference).map(toApiPayment) });
+    }
+    if (payment && method === 'GET' && !payment[2]) {
+      const id = decodeURIComponent(payment[1]!);
+      const wait = url.searchParams.has('wait') ? WaitSchema.safeParse(url.searchParams.get('wait')) : undefined;
+      if (wait && !wait.success) throw new AppError('VALIDATION', 'wait is a number of seconds from 0 to 60.', { wait: ['0 to 60 seconds.'] });
+      const current = backend.payment(id);
+      // `since` (the updatedAt the EPOS last saw) closes the gap between two polls: a change in between answers at once.
+      const since = url.searchParams.get('since');
+      const changedSince = since !== null && since !== current.updatedAt;
+      const view = wait?.data && !changedSince ? await backend.nextChange(id, wait.data * 1000) : current;
+      return send(res, 200, toApiPayment(view));
+    }
+    if (payment && method === 'POST' && payment[2] === '/cancel') return send(res, 200, toApiPayment(await backend.cancel(decodeURIComponent(payment[1]!))));
+    if (payment && method === 'POST' && payment[2] === '/signature') {
+      const { accepted } = await body(req, SignatureRequestSchema);
+      return send(res, 200, toApiPayment(await backend.answerSignature(decodeURIComponent(payment[1]!), accepted)));
+    }
+    throw new AppError('NOT_FOUND', `No such endpoint: ${method} ${path.slice(0, 80)}`);
+  }
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port, host, () => resolve());
+  });
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://${host === '::1' ? '[::1]' : host}:${port}`,
+    port,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+function refundRequestJson(request: UnlinkedRefundRequest) {
+  return {
+    requestId: request.requestId,
+    status: request.status,
+    paymentId: request.paymentId,
+    amount: request.amount,
+    currency: request.currency,
+    reference: request.reference ?? null,
+  };
+}
