@@ -34,11 +34,11 @@ function conforms(method: string, route: string, status: number, body: unknown) 
 async function api(method: string, url: string, options: { body?: unknown; token?: string | null; headers?: Record<string, string>; route?: string } = {}) {
   const headers: Record<string, string> = { ...(options.token === null ? {} : { authorization: `Bearer ${options.token ?? TOKEN}` }), ...(options.body !== undefined ? { 'content-type': 'application/json' } : {}), ...options.headers };
   const response = await fetch(`${base}${url}`, { method, headers, ...(options.body !== undefined ? { body: typeof options.body === 'string' ? options.body : JSON.stringify(options.body) } : {}) });
-  const body = await response.json();
+  const body: any = await response.json();
   if (options.route) conforms(method, options.route, response.status, body);
   return { status: response.status, body, headers: response.headers };
 }
-const waitFor = async (paymentId: string, done: (p: any) => boolean) => {
+const waitFor = async (paymentId: string, done: (p: any) => boolean): Promise<any> => {
   for (let i = 0; i < 100; i++) {
     const { body } = await api('GET', `/v1/payments/${paymentId}?wait=5`, { route: '/v1/payments/{paymentId}' });
     if (done(body)) return body;

@@ -1,0 +1,148 @@
+import fs from 'node:fs';
+import { parseArgs } from 'node:util';
+
+/**
+ * `till-companion pay|refund|status …`: for an EPOS that can only run a program. It talks to the running
+ * companion through the loopback EPOS API, prints the outcome as JSON and exits with a code per outcome.
+ */
+export const EXIT = { approved: 0, declined: 1, cancelled: 2, needsAttention: 3, error: 4 } as const;
+export const CLI_COMMANDS = ['pay', 'refund', 'status'] as const;
+
+export function cliCommand(args: readonly string[]): (typeof CLI_COMMANDS)[number] | undefined {
+  const first = args.find((a) => !a.startsWith('-'));
+  return (CLI_COMMANDS as readonly string[]).includes(first ?? '') ? (first as (typeof CLI_COMMANDS)[number]) : undefined;
+}
+
+export interface CliDeps {
+  fetch: typeof fetch;
+  /** The EPOS token when not given on the command line (the keychain, in the app). */
+  storedToken: () => Promise<string | null>;
+  env: Readonly<Record<string, string | undefined>>;
+  out: (text: string) => void;
+  err: (text: string) => void;
+  defaultPort?: number;
+}
+
+const USAGE = `Usage:
+  till-companion pay --amount 12.50 --currency GBP --reference R123 [--terminal ID] [--key IDEMPOTENCY-KEY] [--wait]
+  till-companion refund (--payment ID | --reference R123) --amount 5.00 [--key KEY] [--wait]
+  till-companion status (--payment ID | --reference R123) [--wait]
+Options: --port N (default 7878), --token T (default: the companion's, from the keychain), --timeout S (default 300),
+         --output FILE (write the JSON there too).
+Exit codes: 0 approved (or started, without --wait), 1 declined, 2 cancelled or expired, 3 needs attention, 4 error.`;
+
+/** "12.50" -> 1250 without floating point; null when it is not an amount. */
+export function parseAmount(text: string): number | null {
+  const match = /^(\d{1,5})(?:\.(\d{1,2}))?$/.exec(text.trim());
+  if (!match) return null;
+  const minor = Number(match[1]) * 100 + Number((match[2] ?? '').padEnd(2, '0'));
+  return minor > 0 ? minor : null;
+}
+
+export function exitCodeFor(status: string): number {
+  switch (status) {
+    case 'approved':
+      return EXIT.approved;
+    case 'declined':
+      return EXIT.declined;
+    case 'cancelled':
+    case 'expired':
+      return EXIT.cancelled;
+    case 'needs_attention':
+      return EXIT.needsAttention;
+    default:
+      return EXIT.error;
+  }
+}
+
+const RUNNING = ['starting', 'in_progress', 'signature_required'];
+
+export async function runCli(args: readonly string[], deps: CliDeps): Promise<number> {
+  const command = cliCommand(args);
+  let values: Record<string, string | boolean | undefined>;
+  try {
+    values = parseArgs({
+      args: args.filter((a) => a !== command),
+      options: {
+        amount: { type: 'string' },
+        currency: { type: 'string', default: 'GBP' },
+        reference: { type: 'string' },
+        payment: { type: 'string' },
+        terminal: { type: 'string' },
+        key: { type: 'string' },
+        wait: { type: 'boolean', default: false },
+        port: { type: 'string' },
+        token: { type: 'string' },
+        timeout: { type: 'string', default: '300' },
+        output: { type: 'string' },
+      },
+      allowPositionals: false,
+    }).values;
+  } catch (error) {
+    deps.err(`${(error as Error).message}\n${USAGE}\n`);
+    return EXIT.error;
+  }
+  if (!command) {
+    deps.err(`${USAGE}\n`);
+    return EXIT.error;
+  }
+  const emit = (body: unknown) => {
+    const text = JSON.stringify(body, null, 2);
+    deps.out(`${text}\n`);
+    if (typeof values['output'] === 'string') fs.writeFileSync(values['output'], `${text}\n`);
+  };
+  const fail = (message: string, extra: Record<string, unknown> = {}) => {
+    emit({ error: message, ...extra });
+    return EXIT.error;
+  };
+
+  const port = Number(values['port'] ?? deps.env['TILL_EPOS_PORT'] ?? deps.defaultPort ?? 7878);
+  const token = (values['token'] as string | undefined) ?? deps.env['TILL_EPOS_TOKEN'] ?? (await deps.storedToken().catch(() => null));
+  if (!token) return fail('No EPOS token: give --token, or run this as the same user as the companion.');
+  const base = `http://127.0.0.1:${port}`;
+  const call = async (method: string, path: string, body?: unknown, key?: string) => {
+    const response = await deps.fetch(`${base}${path}`, {
+      method,
+      headers: { authorization: `Bearer ${token}`, ...(body ? { 'content-type': 'application/json' } : {}), ...(key ? { 'idempotency-key': key } : {}) },
+      ...(body ? { body: JSON.stringify(body) } : {}),
+    });
+    const json = (await response.json()) as Record<string, unknown>;
+    if (!response.ok) throw Object.assign(new Error(String(json['detail'] ?? json['title'] ?? `HTTP ${response.status}`)), { problem: json });
+    return json;
+  };
+
+  try {
+    let paymentId: string | undefined = values['payment'] as string | undefined;
+    if (command === 'pay' || command === 'refund') {
+      const amount = parseAmount(String(values['amount'] ?? ''));
+      if (amount === null) return fail('--amount must be like 12.50 (pounds or euros and pence or cents).');
+      const key = values['key'] as string | undefined;
+      const accepted =
+        command === 'pay'
+          ? await call('POST', '/v1/sales', { amount, currency: values['currency'], reference: values['reference'], ...(values['terminal'] ? { terminalId: values['terminal'] } : {}) }, key)
+          : await call('POST', '/v1/refunds', { amount, ...(paymentId ? { paymentId } : { reference: values['reference'] }) }, key);
+      paymentId = String(accepted['paymentId']);
+      if (!values['wait']) {
+        emit(accepted);
+        return EXIT.approved;
+      }
+    } else if (!paymentId) {
+      if (!values['reference']) return fail('status needs --payment ID or --reference R.');
+      const found = (await call('GET', `/v1/payments?reference=${encodeURIComponent(String(values['reference']))}`))['payments'] as { paymentId: string }[];
+      if (!found.length) return fail(`No payment with reference "${values['reference']}".`);
+      paymentId = found[0]!.paymentId;
+    }
+
+    let payment = await call('GET', `/v1/payments/${encodeURIComponent(paymentId)}`);
+    const deadline = Date.now() + Number(values['timeout']) * 1000;
+    while (values['wait'] && RUNNING.includes(String(payment['status'])) && Date.now() < deadline) {
+      payment = await call('GET', `/v1/payments/${encodeURIComponent(paymentId)}?wait=30&since=${encodeURIComponent(String(payment['updatedAt']))}`);
+    }
+    emit(payment);
+    return RUNNING.includes(String(payment['status'])) ? (values['wait'] ? EXIT.error : EXIT.approved) : exitCodeFor(String(payment['status']));
+  } catch (error) {
+    const problem = (error as { problem?: unknown }).problem;
+    const refused = error instanceof TypeError ? 'The companion is not running (nothing answers on the EPOS port).' : (error as Error).message;
+    return fail(refused, problem ? { problem } : {});
+  }
+}

@@ -1,0 +1,100 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { exitCodeFor, parseAmount } from '../../src/main/integration/cli';
+import { nodeAdapters } from '../../src/main/node-adapters';
+import { MemorySecretStore } from '../../src/main/secrets/secret-store';
+import { createServices, type Services } from '../../src/main/services';
+import { startSimulator, type Simulator } from '../../src/simulator';
+
+const TOKEN = 'cli-test-token-1234567890abcdef';
+let sim: Simulator;
+let services: Services;
+let dir: string;
+let port: number;
+
+function cli(args: string[], env: Record<string, string> = {}): Promise<{ code: number; json: any; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [path.resolve('node_modules/tsx/dist/cli.mjs'), 'src/main/integration/cli-main.ts', ...args], {
+      env: { ...process.env, TILL_EPOS_PORT: String(port), TILL_EPOS_TOKEN: TOKEN, ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (c: Buffer) => (out += c.toString()));
+    child.stderr.on('data', (c: Buffer) => (err += c.toString()));
+    child.on('exit', (code) => resolve({ code: code ?? -1, json: out.trim() ? JSON.parse(out) : null, stderr: err }));
+  });
+}
+
+beforeAll(async () => {
+  sim = await startSimulator({ speed: 40 });
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'till-cli-'));
+  services = await createServices(nodeAdapters({ host: 'test', dataDir: dir, secrets: new MemorySecretStore({ 'dojo-api-key': 'sk_sandbox_cli_tests_key' }), env: { DOJO_API_BASE_URL: sim.url, TILL_EPOS_PORT: '0', TILL_EPOS_TOKEN: TOKEN } }));
+  port = services.epos.info().port;
+  await services.updateSettings({ terminalId: sim.admin.terminalByTid('VCMTILLSIP0')!.id });
+});
+afterAll(async () => {
+  await services.close();
+  await sim.close();
+  fs.rmSync(dir, { recursive: true, force: true });
+});
+
+describe('EPOS command line', () => {
+  it('parses amounts exactly and maps outcomes to exit codes', () => {
+    expect(parseAmount('12.50')).toBe(1250);
+    expect(parseAmount('0.07')).toBe(7);
+    expect(parseAmount('3')).toBe(300);
+    expect(parseAmount('12.5')).toBe(1250);
+    for (const bad of ['12.505', '-1', '1e3', '', '0', '0.00', '12,50']) expect(parseAmount(bad)).toBeNull();
+    expect(['approved', 'declined', 'cancelled', 'expired', 'needs_attention', 'failed'].map(exitCodeFor)).toEqual([0, 1, 2, 2, 3, 4]);
+  });
+
+  it('pay --wait: approved -> exit 0 with the payment as JSON, also written to --output', async () => {
+    const output = path.join(dir, 'result.json');
+    const { code, json } = await cli(['pay', '--amount', '12.50', '--currency', 'GBP', '--reference', 'CLI-1', '--wait', '--output', output]);
+    expect(code).toBe(0);
+    expect(json).toMatchObject({ status: 'approved', amount: 1250, reference: 'CLI-1', result: { totalAmount: 1250 } });
+    expect(JSON.parse(fs.readFileSync(output, 'utf8')).paymentId).toBe(json.paymentId);
+  });
+
+  it('declined -> 1, cancelled on the terminal -> 2', async () => {
+    const declined = await cli(['pay', '--amount', '3.00', '--reference', 'CLI-2', '--terminal', sim.admin.terminalByTid('VCMTILLDIP0')!.id, '--wait']);
+    expect([declined.code, declined.json.status]).toEqual([1, 'declined']);
+    const cancelled = await cli(['pay', '--amount', '3.00', '--reference', 'CLI-3', '--terminal', sim.admin.terminalByTid('VCMTILLCIP0')!.id, '--wait']);
+    expect([cancelled.code, cancelled.json.status]).toEqual([2, 'cancelled']);
+  });
+
+  it('status of a payment that needs attention -> 3; by reference', async () => {
+    sim.admin.injectFault({ kind: 'drop', method: 'POST', path: '/terminal-sessions' });
+    const refund = services.payments().startUnlinkedRefund({ amount: 400, currency: 'GBP', reference: 'CLI-ATTN', terminalId: sim.admin.terminalByTid('VCMTILLSCP0')!.id });
+    for (let i = 0; i < 200 && services.payments().get(refund.id).payment.status !== 'needs_attention'; i++) await new Promise((r) => setTimeout(r, 20));
+    const { code, json } = await cli(['status', '--reference', 'CLI-ATTN']);
+    expect(code).toBe(3);
+    expect(json).toMatchObject({ paymentId: refund.id, status: 'needs_attention', attention: { instruction: expect.any(String) } });
+  });
+
+  it('without --wait: started -> 0 with the payment id; then refund and status', async () => {
+    const started = await cli(['pay', '--amount', '20.00', '--reference', 'CLI-4', '--key', 'cli-key-4']);
+    expect(started.code).toBe(0);
+    expect(started.json).toEqual({ paymentId: expect.stringMatching(/^pay_/), status: 'starting' });
+    const done = await cli(['status', '--payment', started.json.paymentId, '--wait']);
+    expect(done.code).toBe(0);
+    const refund = await cli(['refund', '--reference', 'CLI-4', '--amount', '5.00', '--wait']);
+    expect([refund.code, refund.json.type, refund.json.amount]).toEqual([0, 'MatchedRefund', 500]);
+  });
+
+  it('errors -> 4 with a message: bad amount, wrong token, companion not running', async () => {
+    const badAmount = await cli(['pay', '--amount', '12.345', '--reference', 'X']);
+    expect([badAmount.code, badAmount.json.error]).toEqual([4, expect.stringMatching(/--amount/)]);
+    const badToken = await cli(['pay', '--amount', '1.00', '--reference', 'X'], { TILL_EPOS_TOKEN: 'wrong-token-000000000000000000' });
+    expect([badToken.code, badToken.json.error]).toEqual([4, 'Unauthorized']);
+    const notRunning = await cli(['status', '--payment', 'pay_x', '--port', '9'], {});
+    expect([notRunning.code, notRunning.json.error]).toEqual([4, expect.stringMatching(/not running/)]);
+    const usage = await cli(['frobnicate']);
+    expect(usage.code).toBe(4);
+    expect(usage.stderr).toMatch(/Usage:/);
+  });
+});
