@@ -2,6 +2,8 @@ import { useEffect } from 'react';
 import { till } from './bridge';
 import { CompactView } from './components/CompactView';
 import { LiveAnnouncer } from './components/LiveAnnouncer';
+import { RefundRequestDialog } from './components/RefundRequestDialog';
+import { useEposStore } from './stores/epos-store';
 import { AttentionScreen } from './screens/AttentionScreen';
 import { HistoryScreen } from './screens/HistoryScreen';
 import { RefundScreen } from './screens/RefundScreen';
@@ -39,11 +41,22 @@ export function App() {
         const running = result.ok ? result.data.payments.find((p) => isRunning(p)) : undefined;
         if (running) usePaymentStore.getState().show(running);
       });
-    return till().onPaymentUpdate((update) => {
-      usePaymentStore.getState().receive(update);
-      useHistoryStore.getState().receive(update);
-      useAttentionStore.getState().receive(update);
-    });
+    void useEposStore.getState().load();
+    const unsubscribers = [
+      till().onPaymentUpdate((update) => {
+        usePaymentStore.getState().receive(update);
+        useHistoryStore.getState().receive(update);
+        useAttentionStore.getState().receive(update);
+      }),
+      // The EPOS started a payment: show it like a manual one, on the sale screen (or the compact view).
+      till().onPaymentStarted(({ payment }) => {
+        usePaymentStore.getState().show(payment);
+        const app = useAppStore.getState();
+        if (!app.compact) app.show(payment.type === 'Sale' ? 'sale' : 'refund');
+      }),
+      till().onRefundRequests(({ pending }) => useEposStore.getState().setPending(pending)),
+    ];
+    return () => unsubscribers.forEach((unsubscribe) => unsubscribe());
   }, [load, setCompact]);
 
   useEffect(() => {
@@ -78,6 +91,7 @@ export function App() {
         </div>
       )}
       <LiveAnnouncer />
+      <RefundRequestDialog />
       {compact ? (
         <CompactView />
       ) : (

@@ -4,6 +4,7 @@ import { useAppStore } from '../stores/app-store';
 import { useSettingsStore } from '../stores/settings-store';
 import { useTerminalsStore } from '../stores/terminals-store';
 import { TerminalPicker } from '../components/TerminalPicker';
+import { EposSettings } from '../components/EposSettings';
 
 /** API key (write-only), terminal, currency, supervisor PIN, unlinked-refund limit, compact mode, about. */
 export function SettingsScreen() {
@@ -35,6 +36,7 @@ export function SettingsScreen() {
         </label>
       </section>
       <PinSection pinSet={view.supervisorPinSet} />
+      <EposSettings />
       <section className="panel" aria-labelledby="about-heading">
         <h2 id="about-heading">About</h2>
         <dl className="facts">

@@ -1,0 +1,46 @@
+import { chooseTerminal, expect, expectAccessible, panel, shoot, test } from './fixtures';
+
+const EPOS = process.env['TILL_E2E_EPOS_URL']!;
+const epos = async (method: string, route: string, body?: unknown, key?: string) => {
+  const response = await fetch(`${EPOS}${route}`, {
+    method,
+    headers: { authorization: `Bearer ${process.env['TILL_E2E_TOKEN']}`, 'content-type': 'application/json', ...(key ? { 'idempotency-key': key } : {}) },
+    ...(body ? { body: JSON.stringify(body) } : {}),
+  });
+  return { status: response.status, body: (await response.json()) as any };
+};
+
+test('a sale started by the EPOS shows on the till like a manual one', async ({ till }) => {
+  await chooseTerminal(till, 'VCMTILLSIP0');
+  await till.keyboard.press('F3'); // the cashier is somewhere else
+  const started = await epos('POST', '/v1/sales', { amount: 1999, currency: 'GBP', reference: 'EPOS-UI-1' }, `ui-${Date.now()}`);
+  expect(started.status).toBe(202);
+  await expect(panel(till)).toBeVisible();
+  await expect(panel(till)).toContainText('Sale £19.99');
+  await expect(panel(till)).toContainText('EPOS-UI-1');
+  await expect(panel(till)).toHaveAttribute('data-status', 'approved');
+  await shoot(till, '20-epos-sale');
+  const final = await epos('GET', `/v1/payments/${started.body.paymentId}`);
+  expect(final.body.status).toBe('approved');
+});
+
+test('an unlinked refund asked by the EPOS waits for the supervisor PIN on the till', async ({ till }) => {
+  await till.keyboard.press('F5');
+  const pin = till.getByRole('region', { name: 'Supervisor PIN' });
+  if (await pin.getByLabel('Current PIN').count()) await pin.getByLabel('Current PIN').fill('2468');
+  await pin.getByLabel('New PIN (4–8 digits)').fill('2468');
+  await pin.getByRole('button', { name: /Set PIN|Change PIN/ }).click();
+  await expect(till.getByRole('region', { name: 'EPOS connection' })).toContainText('http://127.0.0.1:');
+  await chooseTerminal(till, 'VCMTILLSCP0');
+  const asked = await epos('POST', '/v1/refunds/unlinked', { amount: 450, currency: 'GBP', reference: 'EPOS-REFUND' });
+  expect(asked.body.status).toBe('awaiting_confirmation');
+  const dialog = till.getByRole('alertdialog', { name: 'The EPOS asks for an unlinked refund' });
+  await expect(dialog).toContainText('£4.50');
+  await shoot(till, '21-epos-refund-request');
+  await expectAccessible(till);
+  await dialog.getByLabel('Supervisor PIN').fill('2468');
+  await dialog.getByRole('button', { name: 'Confirm refund' }).click();
+  await expect(panel(till)).toHaveAttribute('data-status', 'approved');
+  const request = await epos('GET', `/v1/refund-requests/${asked.body.requestId}`);
+  expect(request.body.status).toBe('started');
+});
