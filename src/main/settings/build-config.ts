@@ -22,6 +22,11 @@ export const BuildConfigSchema = z.object({
   supportUrl: z.url({ protocol: /^https$/ }).optional(),
   /** Whether DOJO_API_BASE_URL may redirect a packaged build (never by default). */
   allowBaseUrlOverride: z.boolean().default(false),
+  brandColour: z.string().regex(/^#[0-9a-fA-F]{6}$/).default('#1f4fd1'),
+  /** How this build is installed: 'dev' when run from source. */
+  installer: z.enum(['dev', 'nsis', 'msi', 'mac']).default('dev'),
+  /** The in-app updater: on only with a feed URL, never for MSI (managed estates update from the reseller). */
+  updates: z.object({ enabled: z.boolean(), url: z.url({ protocol: /^https$/ }).nullable() }).default({ enabled: false, url: null }),
 });
 export type BuildConfig = z.infer<typeof BuildConfigSchema>;
 
