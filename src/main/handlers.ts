@@ -43,6 +43,12 @@ export function createHandlers(services: Services): Handlers {
       services.epos.declineRequest(request.requestId);
       return { declined: true as const };
     },
+    'updates:status': () => services.updateStatus(),
+    'updates:install': () => services.installUpdate(),
+    'support:exportBundle': async () => {
+      const { filename, zip } = await services.supportBundle();
+      return { filename, base64: zip.toString('base64') };
+    },
     'window:setCompact': (request) => {
       services.window?.setCompact(request.compact);
       return { applied: !!services.window };

@@ -14,6 +14,8 @@ import { SettingsService } from './settings/settings-service';
 import { SettingsStore } from './settings/settings-store';
 import { startSimulator, type Simulator } from '../simulator';
 import { EposService } from './integration/epos-service';
+import type { UpdateStatus } from '../shared/updates';
+import { createSupportBundle } from './support/bundle';
 
 /** Everything the services need from their host; Electron, the web harness and tests each supply their own. */
 export interface ServiceAdapters {
@@ -32,6 +34,10 @@ export interface ServiceAdapters {
   logger: Logger;
   /** The desktop window, where there is one (Electron); the web harness has none. */
   window?: WindowControls;
+  /** The in-app updater (Electron builds); absent elsewhere. */
+  updates?: { status(): UpdateStatus; install(): UpdateStatus };
+  /** The log files a support bundle should include. */
+  logFiles?: () => string[];
 }
 
 export interface WindowControls {
@@ -65,6 +71,9 @@ export interface Services {
   setApiKey(key: string): Promise<SettingsView>;
   clearApiKey(): Promise<SettingsView>;
   readonly window: WindowControls | undefined;
+  updateStatus(): UpdateStatus;
+  installUpdate(): UpdateStatus;
+  supportBundle(): Promise<{ filename: string; zip: Buffer }>;
   /** The EPOS loopback API and its token (started with the services). */
   readonly epos: EposService;
   close(): Promise<void>;
@@ -211,6 +220,22 @@ export async function createServices(adapters: ServiceAdapters): Promise<Service
       return settings.view(mode.environment);
     },
     window: adapters.window,
+    updateStatus: () => adapters.updates?.status() ?? { state: 'disabled', reason: adapters.host === 'electron' ? 'Updates are not available in this build.' : 'Updates belong to the installed app, not the web harness.' },
+    installUpdate: () => adapters.updates?.install() ?? services.updateStatus(),
+    async supportBundle() {
+      const { token: _token, ...epos } = services.epos.info();
+      const key = await adapters.secrets.get(SECRET_ACCOUNTS.dojoApiKey).catch(() => null);
+      const now = adapters.now();
+      const zip = await createSupportBundle({
+        appInfo: { ...(await services.appInfo()), updates: services.updateStatus() },
+        settings: await settings.view(mode.environment), // the view: PIN as set/not set, key as its hint
+        epos,
+        logFiles: adapters.logFiles?.() ?? [],
+        secrets: [...(key ? [key] : []), ...services.epos.secrets()],
+        now,
+      });
+      return { filename: `till-support-${new Date(now).toISOString().replace(/[:.]/g, '-')}.zip`, zip };
+    },
     get epos() {
       return epos;
     },

@@ -28,6 +28,9 @@ export const METHOD_CHANNELS = {
   listRefundRequests: 'epos:listRefundRequests',
   confirmRefundRequest: 'epos:confirmRefundRequest',
   declineRefundRequest: 'epos:declineRefundRequest',
+  getUpdateStatus: 'updates:status',
+  installUpdate: 'updates:install',
+  exportSupportBundle: 'support:exportBundle',
 } as const;
 
 /** Push events: the renderer subscribes with these names and gets back an unsubscribe function. */

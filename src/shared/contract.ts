@@ -16,6 +16,7 @@ import {
 } from './payments';
 import { SetApiKeySchema, SettingsUpdateSchema, SettingsViewSchema, VerifyPinSchema } from './settings';
 import { ConfirmRefundRequestSchema, EposInfoSchema, RefundRequestViewSchema, RequestIdSchema } from './epos';
+import { UpdateStatusSchema } from './updates';
 import type { Channel, EventChannel, EventName, MethodName, METHOD_CHANNELS, EVENT_CHANNELS } from './channels';
 import type { IpcResult } from './errors';
 
@@ -52,6 +53,11 @@ export const contract = {
   'epos:listRefundRequests': { request: NoInput, response: z.object({ pending: z.array(RefundRequestViewSchema) }) },
   'epos:confirmRefundRequest': { request: ConfirmRefundRequestSchema, response: PaymentViewSchema },
   'epos:declineRefundRequest': { request: RequestIdSchema, response: z.object({ declined: z.literal(true) }) },
+  'updates:status': { request: NoInput, response: UpdateStatusSchema },
+  /** Installs a downloaded update now, or as soon as the running payment has finished. */
+  'updates:install': { request: NoInput, response: UpdateStatusSchema },
+  /** A zip of logs and app info for support (never the key, the EPOS token or the journal). */
+  'support:exportBundle': { request: NoInput, response: z.object({ filename: z.string(), base64: z.string() }) },
 } satisfies Record<Channel, { request: z.ZodType; response: z.ZodType }>;
 
 /** Push event channel -> payload schema. */

@@ -1,7 +1,7 @@
 import { app, net } from 'electron';
 import fs from 'node:fs';
 import path from 'node:path';
-import { createLogger, type Logger } from '../logging/logger';
+import type { Logger } from '../logging/logger';
 import { KeytarSecretStore } from '../secrets/keytar-store';
 import { loadBuildConfig, type BuildConfig } from '../settings/build-config';
 import type { ServiceAdapters } from '../services';
@@ -12,11 +12,7 @@ export function readBuildConfig(): BuildConfig {
   return loadBuildConfig(packageJson);
 }
 
-export function electronLogger(): Logger {
-  return createLogger((line) => process.stdout.write(`${line}\n`));
-}
-
-export function electronAdapters(buildConfig: BuildConfig, logger: Logger, window: ServiceAdapters['window']): ServiceAdapters {
+export function electronAdapters(buildConfig: BuildConfig, logger: Logger, extras: Pick<ServiceAdapters, 'window' | 'updates' | 'logFiles'>): ServiceAdapters {
   return {
     host: 'electron',
     version: app.getVersion(),
@@ -30,6 +26,6 @@ export function electronAdapters(buildConfig: BuildConfig, logger: Logger, windo
     now: Date.now,
     env: process.env,
     logger,
-    window,
+    ...extras,
   };
 }

@@ -6,7 +6,9 @@ import { createDispatcher } from '../ipc/dispatcher';
 import { APP_ORIGIN } from '../ipc/sender';
 import { DEFAULT_EXTERNAL_HOSTS } from '../security/external-links';
 import { createServices, type Services } from '../services';
-import { electronAdapters, electronLogger, readBuildConfig } from './adapters';
+import { electronAdapters, readBuildConfig } from './adapters';
+import { electronLogger } from './logging';
+import { createUpdater } from './updater';
 import { denyAllPermissions, installGuards } from './guards';
 import { createEventSender, registerIpcHandlers } from './ipc-main';
 import { handleAppProtocol, registerAppScheme } from './protocol';
@@ -19,12 +21,12 @@ import { SECRET_ACCOUNTS } from '../secrets/secret-store';
 app.enableSandbox();
 registerAppScheme();
 
-const logger = electronLogger();
+let services: Services | undefined;
+const { logger, files: logFiles } = electronLogger(() => services?.epos.secrets() ?? []);
 const devServerUrl = !app.isPackaged ? process.env['ELECTRON_RENDERER_URL'] : undefined;
 const allowedOrigins = [APP_ORIGIN, ...(devServerUrl ? [new URL(devServerUrl).origin] : [])];
 
 let mainWindow: BrowserWindow | undefined;
-let services: Services | undefined;
 const cliArgs = process.argv.slice(app.isPackaged ? 1 : 2);
 
 if (cliCommand(cliArgs)) {
@@ -63,7 +65,10 @@ async function start(): Promise<void> {
   denyAllPermissions(session.defaultSession);
   handleAppProtocol(path.join(__dirname, '../renderer'));
 
-  services = await createServices(electronAdapters(buildConfig, logger, windowControls(() => mainWindow)));
+  const updater = createUpdater(buildConfig, logger, () => services?.payments().hasRunningPayments() ?? false, () => {});
+  services = await createServices(electronAdapters(buildConfig, logger, { window: windowControls(() => mainWindow), updates: updater, logFiles }));
+  services.events.on('payment:update', () => updater.paymentsChanged());
+  updater.start();
   registerIpcHandlers(createDispatcher(createHandlers(services), logger), allowedOrigins);
 
   const send = createEventSender(() => mainWindow?.webContents);

@@ -5,6 +5,7 @@ import { useSettingsStore } from '../stores/settings-store';
 import { useTerminalsStore } from '../stores/terminals-store';
 import { TerminalPicker } from '../components/TerminalPicker';
 import { EposSettings } from '../components/EposSettings';
+import { AboutExtras } from '../components/AboutExtras';
 
 /** API key (write-only), terminal, currency, supervisor PIN, unlinked-refund limit, compact mode, about. */
 export function SettingsScreen() {
@@ -64,6 +65,7 @@ export function SettingsScreen() {
           )}
         </dl>
         <p className="muted">Unlinked refund limit: {formatMoney(view.unlinkedRefundLimit, currency)}</p>
+        <AboutExtras />
       </section>
     </div>
   );

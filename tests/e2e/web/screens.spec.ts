@@ -124,6 +124,10 @@ test('settings: the key is write-only with a clear error for a bad one; about sh
   const about = till.getByRole('region', { name: 'About' });
   await expect(about).toContainText('0.1.0');
   await expect(about).toContainText('default');
+  await expect(till.getByTestId('update-status')).toContainText('Off');
+  const download = till.waitForEvent('download');
+  await about.getByRole('button', { name: 'Export support bundle' }).click();
+  expect((await download).suggestedFilename()).toMatch(/^till-support-.*\.zip$/);
   await shoot(till, '15-settings');
 });
 
