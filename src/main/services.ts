@@ -186,6 +186,7 @@ export async function createServices(adapters: ServiceAdapters): Promise<Service
         host: adapters.host,
         platform: adapters.platform,
         resellerId: buildConfig.variantId,
+        brandColour: buildConfig.brandColour,
         ...(buildConfig.supportUrl ? { supportUrl: buildConfig.supportUrl } : {}),
         ...(mode.reason ? { trainingReason: mode.reason } : {}),
       };

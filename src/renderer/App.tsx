@@ -78,8 +78,9 @@ export function App() {
   }, [show]);
 
   const View = SCREEN_VIEWS[screen];
+  const brand = info ? ({ '--brand': info.brandColour } as React.CSSProperties) : undefined;
   return (
-    <div className={`app ${compact ? 'is-compact' : ''}`}>
+    <div className={`app ${compact ? 'is-compact' : ''}`} style={brand}>
       {info?.trainingMode && (
         <div className="training-banner" role="note" aria-label="Training mode" data-testid="training-banner">
           <strong>Training mode</strong> — no real money moves. {info.trainingReason}

@@ -13,6 +13,8 @@ export const AppInfoSchema = z.object({
   host: z.enum(['electron', 'web-harness', 'test']),
   platform: z.string(),
   resellerId: z.string(),
+  /** The reseller's accent colour (#rrggbb). */
+  brandColour: z.string().regex(/^#[0-9a-fA-F]{6}$/),
   supportUrl: z.string().optional(),
   /** Why the app is in training mode when it is (no key, keychain unavailable…), in words for the cashier. */
   trainingReason: z.string().optional(),

@@ -2,7 +2,7 @@ import { z } from 'zod';
 
 /**
  * Faults the simulator can inject into Dojo calls, each for the next `count` matching requests:
- * - status: answer 500/502/503 without doing anything;
+ * - status: answer 401/500/502/503 without doing anything;
  * - drop: do the work, then close the connection without an answer (the change was made);
  * - hang: never answer (the work is not done unless `apply` is set), until the client gives up;
  * - malformed: do the work, then answer 200 with a body that is not JSON.
@@ -10,7 +10,8 @@ import { z } from 'zod';
 export const FaultRuleSchema = z.object({
   kind: z.enum(['status', 'drop', 'hang', 'malformed']),
   count: z.number().int().min(1).default(1),
-  status: z.union([z.literal(500), z.literal(502), z.literal(503)]).default(503),
+  /** 401: Dojo refuses the key for that call; 500/502/503: Dojo or its gateway failed. */
+  status: z.union([z.literal(401), z.literal(500), z.literal(502), z.literal(503)]).default(503),
   /** Only requests with this method (any when absent). */
   method: z.enum(['GET', 'POST', 'PUT', 'DELETE']).optional(),
   /** Only requests whose path matches this template, e.g. "/payment-intents" or "/terminal-sessions/{id}". */

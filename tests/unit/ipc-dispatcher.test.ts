@@ -11,6 +11,7 @@ const info: AppInfo = {
   host: 'test',
   platform: 'linux',
   resellerId: 'default',
+  brandColour: '#1f4fd1',
 };
 
 // Only app:info is exercised here; the other channels are covered by their own tests.

@@ -16,7 +16,7 @@ beforeAll(async () => {
   fs.writeFileSync(path.join(dir, 'index.html'), '<html><head><title>t</title></head><body></body></html>');
   fs.writeFileSync(path.join(dir, 'bridge.js'), 'window.till = {}');
   const dispatch = createDispatcher({
-    'app:info': () => ({ productName: 'T', version: '1', environment: 'training', trainingMode: true, host: 'test', platform: 'linux', resellerId: 'default' }),
+    'app:info': () => ({ productName: 'T', version: '1', environment: 'training', trainingMode: true, host: 'test', platform: 'linux', resellerId: 'default', brandColour: '#1f4fd1' }),
   } as Partial<Handlers> as Handlers);
   harness = await startWebHarness({ dispatch, events, rendererDir: dir, bridgeScriptPath: path.join(dir, 'bridge.js'), token });
 });
