@@ -38,6 +38,15 @@ describe('payment state machine (pure)', () => {
     expect(toView(t.record).message).toBe('Terminal status: TeleportRequested');
   });
 
+  it('survives absurd timestamps from Dojo (found by fuzzing): the deadline stays sane and the view renders', () => {
+    const odd = session({ status: 'SignatureVerificationRequired', expireAt: '6715-07-26T08:20:18.014Z', updatedAt: '-267076-11-11T08:20:18.015Z' });
+    const { record } = transition(base(), { kind: 'sessionPolled', session: odd }, 1_000, DEFAULT_POLLING);
+    expect(record.expireAt).toBe(1_000 + 60 * 60_000);
+    expect(toView(record).signatureDeadline).toBe(new Date(1_000 + 60 * 60_000).toISOString());
+    const garbage = transition(base(), { kind: 'sessionPolled', session: session({ expireAt: 'soon', updatedAt: 'now' }) }, 5, DEFAULT_POLLING);
+    expect(garbage.record.expireAt).toBeNull();
+  });
+
   it('never turns an unknown outcome into "declined"', () => {
     const t = transition({ ...base(), step: 'session_requested', sessionId: null, status: 'starting' }, { kind: 'failed', call: 'createSession', error: { code: 'TIMEOUT', message: 'x', outcomeUnknown: true } }, 10, DEFAULT_POLLING);
     expect(t.record.status).toBe('starting');

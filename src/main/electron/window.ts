@@ -1,22 +1,9 @@
-import { BrowserWindow, type WebPreferences } from 'electron';
+import { BrowserWindow } from 'electron';
 
-/** Checklist items 2–4, 6, 8–10: pinned here and asserted by the Electron e2e suite. */
-export function secureWebPreferences(preloadPath: string): WebPreferences {
-  return {
-    preload: preloadPath,
-    sandbox: true,
-    contextIsolation: true,
-    nodeIntegration: false,
-    nodeIntegrationInWorker: false,
-    nodeIntegrationInSubFrames: false,
-    webSecurity: true,
-    allowRunningInsecureContent: false,
-    experimentalFeatures: false,
-    webviewTag: false,
-    spellcheck: false,
-  };
-}
-
+/**
+ * The till window. Checklist items 2–4, 6, 8–10 are written out here, in the constructor call, so the security
+ * scanner (electronegativity) and the unit test both see the real values; the Electron e2e suite reads them back.
+ */
 export function createMainWindow(options: { preloadPath: string; url: string; title: string }): BrowserWindow {
   const window = new BrowserWindow({
     width: 1100,
@@ -26,7 +13,21 @@ export function createMainWindow(options: { preloadPath: string; url: string; ti
     title: options.title,
     show: false,
     backgroundColor: '#f4f5f7',
-    webPreferences: secureWebPreferences(options.preloadPath),
+    webPreferences: {
+      preload: options.preloadPath,
+      sandbox: true,
+      contextIsolation: true,
+      nodeIntegration: false,
+      nodeIntegrationInWorker: false,
+      nodeIntegrationInSubFrames: false,
+      webSecurity: true,
+      allowRunningInsecureContent: false,
+      experimentalFeatures: false,
+      webviewTag: false,
+      spellcheck: false,
+      // Middle-click would try to open links in new windows; they are refused anyway, this removes the path.
+      disableBlinkFeatures: 'Auxclick',
+    },
   });
   window.once('ready-to-show', () => window.show());
   void window.loadURL(options.url);

@@ -58,6 +58,7 @@ const APPROVED_SESSION = new Set(['Captured', 'Authorized', 'SignatureVerificati
 const CARD_IN_PLAY = new Set(['PleaseWait', 'EnterPin', 'InsertCard', 'RemoveCard', 'Approved', 'Declined', 'PresentOnlyOneCard', 'CardUnsupported', 'CardError', 'ReEnterCard']);
 
 export const MAX_RECOVERY_ATTEMPTS = 6;
+const MAX_SESSION_WINDOW_MS = 60 * 60_000;
 export const CARD_PRESENTED_NOTE = 'The card has been presented, so the till can no longer cancel this payment. Let it finish, or cancel it on the terminal.';
 
 export function transition(current: PaymentRecord, event: EngineEvent, now: number, policy: PollingPolicy): Transition {
@@ -363,7 +364,8 @@ export function applySession(record: PaymentRecord, session: DojoSession, now: n
   }
   if (record.cardPresented && !record.cancelNote && !FINAL_SESSION.has(session.status)) record.cancelNote = CARD_PRESENTED_NOTE;
   const remaining = session.expireAt && session.updatedAt ? Date.parse(session.expireAt) - Date.parse(session.updatedAt) : NaN;
-  if (Number.isFinite(remaining)) record.expireAt = now + Math.max(0, remaining) * timeScale;
+  // Dojo's windows are seconds to minutes; an absurd pair of timestamps must not become an absurd deadline.
+  if (Number.isFinite(remaining)) record.expireAt = now + Math.min(Math.max(0, remaining), MAX_SESSION_WINDOW_MS) * timeScale;
   if (session.status === 'SignatureVerificationRequired') {
     record.status = 'signature_required';
     if (record.signatureDeadline === null || before.split('|')[0] !== 'SignatureVerificationRequired') record.signatureDeadline = record.expireAt;
