@@ -112,6 +112,7 @@ export async function run() {
     `);
     await page.goto(`${base}/?token=${token}`);
     await page.getByRole('radio', { name: /VCMTILLSCP0/ }).click();
+    await page.getByRole('radio', { name: /VCMTILLSCP0/, checked: true }).waitFor();
     const cdp = await context.newCDPSession(page);
     const heapMb = async () => {
       await cdp.send('HeapProfiler.collectGarbage');

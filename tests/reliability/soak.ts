@@ -40,6 +40,7 @@ async function rendererSoak(sales: number) {
     const page = await context.newPage();
     await page.goto(`http://127.0.0.1:${port}/?token=soak`);
     await page.getByRole('radio', { name: /VCMTILLSCP0/ }).click();
+    await page.getByRole('radio', { name: /VCMTILLSCP0/, checked: true }).waitFor();
     const cdp = await context.newCDPSession(page);
     const heapMb = async () => {
       await cdp.send('HeapProfiler.collectGarbage');

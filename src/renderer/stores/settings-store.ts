@@ -13,18 +13,20 @@ interface SettingsState {
 }
 
 export const useSettingsStore = create<SettingsState>((set) => {
-  const apply = (result: { ok: true; data: SettingsView } | { ok: false; error: IpcError }) => {
-    if (result.ok) set({ view: result.data, error: undefined });
+  // Answers can arrive out of order (the first load can overtake a quick terminal choice): only the answer to the
+  // latest request may replace what is shown.
+  let latest = 0;
+  const request = async (call: () => Promise<{ ok: true; data: SettingsView } | { ok: false; error: IpcError }>) => {
+    const mine = ++latest;
+    const result = await call();
+    if (result.ok && mine === latest) set({ view: result.data, error: undefined });
+    if (!result.ok) set({ error: result.error });
     return result.ok ? undefined : result.error;
   };
   return {
-    async load() {
-      const result = await till().getSettings();
-      if (result.ok) set({ view: result.data, error: undefined });
-      else set({ error: result.error });
-    },
-    update: async (change) => apply(await till().updateSettings(change)),
-    setApiKey: async (apiKey) => apply(await till().setApiKey({ apiKey })),
-    clearApiKey: async () => apply(await till().clearApiKey()),
+    load: async () => void (await request(() => till().getSettings())),
+    update: (change) => request(() => till().updateSettings(change)),
+    setApiKey: (apiKey) => request(() => till().setApiKey({ apiKey })),
+    clearApiKey: () => request(() => till().clearApiKey()),
   };
 });
