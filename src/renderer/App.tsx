@@ -14,6 +14,7 @@ import { useAttentionStore } from './stores/attention-store';
 import { useHistoryStore } from './stores/history-store';
 import { isRunning, usePaymentStore } from './stores/payment-store';
 import { useSettingsStore } from './stores/settings-store';
+import { ErrorBox } from './components/ErrorBox';
 
 const SCREEN_VIEWS: Record<Screen, () => React.JSX.Element> = {
   sale: SaleScreen,
@@ -124,11 +125,7 @@ export function App() {
             </button>
           )}
           <main className="screen">
-            {error && (
-              <p role="alert" className="error-box">
-                {error.message}
-              </p>
-            )}
+            <ErrorBox message={error?.message} />
             <View />
           </main>
         </>

@@ -13,9 +13,7 @@ import { denyAllPermissions, installGuards } from './guards';
 import { createEventSender, registerIpcHandlers } from './ipc-main';
 import { handleAppProtocol, registerAppScheme } from './protocol';
 import { createMainWindow, windowControls } from './window';
-import { cliCommand, runCli } from '../integration/cli';
-import { KeytarSecretStore } from '../secrets/keytar-store';
-import { SECRET_ACCOUNTS } from '../secrets/secret-store';
+import { cliCommand, runCliFromKeychain } from '../integration/cli';
 
 // Checklist item 4: every renderer is sandboxed, whatever a window asks for.
 app.enableSandbox();
@@ -31,14 +29,7 @@ const cliArgs = process.argv.slice(app.isPackaged ? 1 : 2);
 
 if (cliCommand(cliArgs)) {
   // `till-companion pay …` from an EPOS: no window; talk to the running companion over its loopback API.
-  const store = new KeytarSecretStore(readBuildConfig().appId);
-  void runCli(cliArgs, {
-    fetch: globalThis.fetch,
-    storedToken: () => store.get(SECRET_ACCOUNTS.eposToken),
-    env: process.env,
-    out: (text) => process.stdout.write(text),
-    err: (text) => process.stderr.write(text),
-  }).then((code) => app.exit(code));
+  void runCliFromKeychain(cliArgs, readBuildConfig().appId).then((code) => app.exit(code));
 } else if (!app.requestSingleInstanceLock()) {
   // Another companion already runs on this till: it takes over (see 'second-instance').
   app.quit();

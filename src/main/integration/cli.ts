@@ -146,3 +146,17 @@ export async function runCli(args: readonly string[], deps: CliDeps): Promise<nu
     return fail(refused, problem ? { problem } : {});
   }
 }
+
+/** The command line as the app runs it: the token from the OS keychain of the user running it, stdio, env. */
+export async function runCliFromKeychain(args: readonly string[], appId: string): Promise<number> {
+  const { KeytarSecretStore } = await import('../secrets/keytar-store');
+  const { SECRET_ACCOUNTS } = await import('../secrets/secret-store');
+  const store = new KeytarSecretStore(appId);
+  return runCli(args, {
+    fetch: globalThis.fetch,
+    storedToken: () => store.get(SECRET_ACCOUNTS.eposToken),
+    env: process.env,
+    out: (text) => process.stdout.write(text),
+    err: (text) => process.stderr.write(text),
+  });
+}

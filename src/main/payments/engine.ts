@@ -63,34 +63,12 @@ export class PaymentEngine {
   }
 
   startSale(input: { amount: number; currency: string; reference?: string; terminalId: string; idempotencyKey?: string }): PaymentView {
-    if (input.idempotencyKey) {
-      const existing = this.journal.findByIdempotencyKey(input.idempotencyKey);
-      if (existing) return toView(this.runner.current(existing.id) ?? existing);
-    }
-    this.ensureTerminalFree(input.terminalId);
-    const now = this.now();
-    const id = newPaymentId(now);
-    const record = newRecord({
-      id,
-      type: 'Sale',
-      amount: input.amount,
-      currency: input.currency,
-      reference: input.reference ?? `TC-${id.slice(4, 14)}`,
-      terminalId: input.terminalId,
-      terminalTid: this.terminalTids.get(input.terminalId) ?? null,
-      environment: this.options.environment,
-      now,
-      idempotencyKey: input.idempotencyKey ?? null,
-    });
-    this.runner.begin(record);
-    return toView(this.runner.current(id)!);
+    return this.existing(input.idempotencyKey) ?? this.begin('Sale', input);
   }
 
   startMatchedRefund(input: { paymentId: string; amount: number; terminalId: string; idempotencyKey?: string }): PaymentView {
-    if (input.idempotencyKey) {
-      const existing = this.journal.findByIdempotencyKey(input.idempotencyKey);
-      if (existing) return toView(this.runner.current(existing.id) ?? existing);
-    }
+    const replay = this.existing(input.idempotencyKey);
+    if (replay) return replay;
     const sale = this.runner.current(input.paymentId);
     if (!sale || sale.type !== 'Sale') throw new AppError('NOT_FOUND', 'That sale was not found in this till\'s history.');
     if (sale.status !== 'approved' || !sale.intentId) throw new AppError('CONFLICT', 'Only an approved sale can be refunded.');
@@ -102,35 +80,36 @@ export class PaymentEngine {
         amount: [`At most ${left} minor units are left to refund.`],
       });
     }
-    this.ensureTerminalFree(input.terminalId);
-    const now = this.now();
-    const record = newRecord({
-      id: newPaymentId(now),
-      type: 'MatchedRefund',
-      amount: input.amount,
-      currency: sale.currency,
-      reference: sale.reference,
-      terminalId: input.terminalId,
-      terminalTid: this.terminalTids.get(input.terminalId) ?? null,
-      environment: this.options.environment,
-      now,
-      intentId: sale.intentId,
-      originalPaymentId: sale.id,
-      idempotencyKey: input.idempotencyKey ?? null,
+    return this.begin('MatchedRefund', { ...input, currency: sale.currency, reference: sale.reference }, (record) => {
+      record.intentId = sale.intentId;
+      record.originalPaymentId = sale.id;
+      // Sessions we already know on the sale's intent: recovery must never mistake one of them for this refund.
+      record.priorSessionIds = [sale.sessionId, ...refunds.map((r) => r.sessionId)].filter((s): s is string => !!s);
     });
-    // Sessions we already know on the sale's intent: recovery must never mistake one of them for this refund.
-    record.priorSessionIds = [sale.sessionId, ...refunds.map((r) => r.sessionId)].filter((s): s is string => !!s);
-    this.runner.begin(record);
-    return toView(this.runner.current(record.id)!);
   }
 
   startUnlinkedRefund(input: { amount: number; currency: string; reference?: string; terminalId: string }): PaymentView {
+    return this.begin('UnlinkedRefund', input);
+  }
+
+  /** The payment an idempotency key already started, if any (the same key never starts a second one). */
+  private existing(idempotencyKey: string | undefined): PaymentView | undefined {
+    const record = idempotencyKey ? this.journal.findByIdempotencyKey(idempotencyKey) : undefined;
+    return record ? toView(this.runner.current(record.id) ?? record) : undefined;
+  }
+
+  /** Journals a new payment (one per terminal at a time) and starts its flow. */
+  private begin(
+    type: PaymentRecord['type'],
+    input: { amount: number; currency: string; reference?: string; terminalId: string; idempotencyKey?: string },
+    adjust?: (record: PaymentRecord) => void,
+  ): PaymentView {
     this.ensureTerminalFree(input.terminalId);
     const now = this.now();
     const id = newPaymentId(now);
     const record = newRecord({
       id,
-      type: 'UnlinkedRefund',
+      type,
       amount: input.amount,
       currency: input.currency,
       reference: input.reference ?? `TC-${id.slice(4, 14)}`,
@@ -138,7 +117,9 @@ export class PaymentEngine {
       terminalTid: this.terminalTids.get(input.terminalId) ?? null,
       environment: this.options.environment,
       now,
+      idempotencyKey: input.idempotencyKey ?? null,
     });
+    adjust?.(record);
     this.runner.begin(record);
     return toView(this.runner.current(id)!);
   }
@@ -173,8 +154,7 @@ export class PaymentEngine {
   }
 
   findByIdempotencyKey(key: string): PaymentView | undefined {
-    const record = this.journal.findByIdempotencyKey(key);
-    return record ? toView(this.runner.current(record.id) ?? record) : undefined;
+    return this.existing(key);
   }
 
   byReference(reference: string): PaymentView[] {

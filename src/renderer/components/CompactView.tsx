@@ -6,6 +6,7 @@ import { isRunning, usePaymentStore } from '../stores/payment-store';
 import { useSettingsStore } from '../stores/settings-store';
 import { Keypad } from './Keypad';
 import { SignatureDialog } from './SignatureDialog';
+import { ErrorBox } from './ErrorBox';
 
 /** The small always-on-top window beside the EPOS: amount, status and what the terminal says. */
 export function CompactView() {
@@ -43,11 +44,7 @@ export function CompactView() {
           </button>
         </div>
       )}
-      {error && (
-        <p role="alert" className="error-box">
-          {error.message}
-        </p>
-      )}
+      <ErrorBox message={error?.message} />
       <button type="button" className="secondary small" onClick={() => void setCompact(false)}>
         Full view
       </button>

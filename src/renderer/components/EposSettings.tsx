@@ -1,5 +1,6 @@
 import { useEffect, useState } from 'react';
 import { useEposStore } from '../stores/epos-store';
+import { ErrorBox } from './ErrorBox';
 
 /** Where the EPOS connects and the token it needs (copyable, regenerable). */
 export function EposSettings() {
@@ -19,11 +20,7 @@ export function EposSettings() {
   return (
     <section className="panel" aria-labelledby="epos-heading">
       <h2 id="epos-heading">EPOS connection</h2>
-      {info.error && (
-        <p role="alert" className="error-box">
-          {info.error}
-        </p>
-      )}
+      <ErrorBox message={info.error} />
       <dl className="facts">
         <dt>API</dt>
         <dd data-testid="epos-url">{info.url ?? 'off'}</dd>
@@ -45,11 +42,7 @@ export function EposSettings() {
           New token
         </button>
       </div>
-      {error && (
-        <p role="alert" className="error-box">
-          {error.message}
-        </p>
-      )}
+      <ErrorBox message={error?.message} />
       <p className="muted">The EPOS sends <code>Authorization: Bearer &lt;token&gt;</code> to this address; see the integration guide.</p>
     </section>
   );

@@ -4,6 +4,7 @@ import { promptWords, sessionWords, STATUS_WORDS, TYPE_WORDS } from '../lib/word
 import { isRunning, usePaymentStore } from '../stores/payment-store';
 import { PrintableReceipts } from './PrintableReceipts';
 import { SignatureDialog } from './SignatureDialog';
+import { ErrorBox } from './ErrorBox';
 
 const OUTCOME_CLASS: Partial<Record<PaymentView['status'], string>> = {
   approved: 'outcome-ok',
@@ -105,11 +106,7 @@ export function PaymentPanel({ payment, onDone }: { payment: PaymentView; onDone
           </button>
         </div>
       )}
-      {error && (
-        <p role="alert" className="error-box">
-          {error.message}
-        </p>
-      )}
+      <ErrorBox message={error?.message} />
       {payment.status === 'signature_required' && <SignatureDialog payment={payment} />}
     </section>
   );

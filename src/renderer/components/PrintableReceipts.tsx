@@ -3,6 +3,7 @@ import { createPortal } from 'react-dom';
 import type { PaymentView } from '../../shared/payments';
 import { till } from '../bridge';
 import { Receipt } from './Receipt';
+import { ErrorBox } from './ErrorBox';
 
 type Copy = 'customer' | 'merchant';
 
@@ -33,7 +34,7 @@ export function PrintableReceipts({ payment }: { payment: PaymentView }) {
           </button>
         </div>
       ))}
-      {error && <p role="alert" className="error-box">{error}</p>}
+      <ErrorBox message={error} />
       {printing &&
         createPortal(
           <div className="print-area">

@@ -1,6 +1,7 @@
 import { useState } from 'react';
 import { formatMoney } from '../lib/format';
 import { useEposStore } from '../stores/epos-store';
+import { ErrorBox } from './ErrorBox';
 
 /** An unlinked refund the EPOS asked for: a supervisor confirms it here with the PIN, or declines it. */
 export function RefundRequestDialog() {
@@ -25,11 +26,7 @@ export function RefundRequestDialog() {
           <span>Supervisor PIN</span>
           <input type="password" inputMode="numeric" autoComplete="off" autoFocus value={pin} maxLength={8} onChange={(e) => setPin(e.target.value.replace(/\D/g, ''))} />
         </label>
-        {error && (
-          <p role="alert" className="error-box">
-            {error}
-          </p>
-        )}
+        <ErrorBox message={error} />
         <div className="modal-actions">
           <button type="button" className="primary" disabled={pin.length < 4} onClick={() => void approve()}>
             Confirm refund

@@ -3,6 +3,7 @@ import type { PaymentView } from '../../shared/payments';
 import { formatDateTime, formatMoney } from '../lib/format';
 import { TYPE_WORDS } from '../lib/words';
 import { useAttentionStore } from '../stores/attention-store';
+import { ErrorBox } from '../components/ErrorBox';
 
 /** Payments whose outcome only the terminal knows: what to check, and buttons to record what it showed. */
 export function AttentionScreen() {
@@ -13,11 +14,7 @@ export function AttentionScreen() {
   return (
     <section className="panel" aria-labelledby="attention-heading">
       <h2 id="attention-heading">Needs attention</h2>
-      {error && (
-        <p role="alert" className="error-box">
-          {error.message}
-        </p>
-      )}
+      <ErrorBox message={error?.message} />
       {payments.length === 0 ? <p className="empty">Nothing needs checking. Every payment has a known outcome.</p> : payments.map((p) => <AttentionItem key={p.id} payment={p} />)}
     </section>
   );
@@ -47,11 +44,7 @@ function AttentionItem({ payment }: { payment: PaymentView }) {
         <span>What the terminal showed</span>
         <input value={note} maxLength={500} onChange={(e) => setNote(e.target.value)} placeholder="e.g. Receipt printed APPROVED, auth code 1234" />
       </label>
-      {error && (
-        <p role="alert" className="error-box">
-          {error}
-        </p>
-      )}
+      <ErrorBox message={error} />
       <div className="row">
         <button type="button" className="primary" disabled={note.trim().length < 3} onClick={() => void record('approved')}>
           It was approved

@@ -5,6 +5,7 @@ import { formatDateTime, formatMoney, formatTime } from '../lib/format';
 import { STATUS_WORDS, TYPE_WORDS } from '../lib/words';
 import { useAppStore } from '../stores/app-store';
 import { useHistoryStore } from '../stores/history-store';
+import { ErrorBox } from '../components/ErrorBox';
 
 /** Paged history with filters, day totals, CSV export, a detail view with the event timeline, and Refund. */
 export function HistoryScreen() {
@@ -68,11 +69,7 @@ export function HistoryScreen() {
             <input type="search" value={filters.search} placeholder="Starts with…" onChange={(e) => setFilters({ search: e.target.value })} />
           </label>
         </div>
-        {error && (
-          <p role="alert" className="error-box">
-            {error.message}
-          </p>
-        )}
+        <ErrorBox message={error?.message} />
         <div className="totals" aria-label="Approved totals for the chosen days">
           {totals.length === 0 ? (
             <span className="muted">No approved payments in these days.</span>

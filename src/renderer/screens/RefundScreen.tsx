@@ -8,6 +8,7 @@ import { useHistoryStore } from '../stores/history-store';
 import { usePaymentStore } from '../stores/payment-store';
 import { useSettingsStore } from '../stores/settings-store';
 import { till } from '../bridge';
+import { ErrorBox } from '../components/ErrorBox';
 
 /** Refund a sale from history (matched refund, partial allowed) or, behind the supervisor PIN, an unlinked refund. */
 export function RefundScreen() {
@@ -84,11 +85,7 @@ function MatchedRefund({ sale: preselected }: { sale?: PaymentView }) {
       </output>
       <Keypad onDigit={(d) => setAmount((a) => appendDigit(a, d))} onBackspace={() => setAmount(removeDigit)} />
       {tooMuch && <p className="note">At most {formatMoney(sale.refundableAmount, sale.currency)} can be refunded.</p>}
-      {error && (
-        <p role="alert" className="error-box">
-          {error.message}
-        </p>
-      )}
+      <ErrorBox message={error?.message} />
       <div className="row">
         <button type="button" className="secondary" onClick={() => setSale(undefined)}>
           Choose another sale
@@ -128,11 +125,7 @@ function UnlinkedRefund() {
         <span>Supervisor PIN</span>
         <input type="password" inputMode="numeric" autoComplete="off" value={pin} maxLength={8} onChange={(e) => setPin(e.target.value.replace(/\D/g, ''))} />
       </label>
-      {error && (
-        <p role="alert" className="error-box">
-          {error.message}
-        </p>
-      )}
+      <ErrorBox message={error?.message} />
       {!confirming ? (
         <button type="button" className="primary" disabled={amount <= 0 || overLimit || pin.length < 4} onClick={() => setConfirming(true)}>
           Continue

@@ -5,6 +5,7 @@ import { TerminalPicker } from '../components/TerminalPicker';
 import { appendDigit, formatMoney, removeDigit } from '../lib/format';
 import { usePaymentStore } from '../stores/payment-store';
 import { useSettingsStore } from '../stores/settings-store';
+import { ErrorBox } from '../components/ErrorBox';
 
 /** Amount (keypad or keyboard: typing 1250 shows £12.50), optional EPOS reference, Pay. */
 export function SaleScreen() {
@@ -63,11 +64,7 @@ export function SaleScreen() {
           <input value={reference} maxLength={60} onChange={(e) => setReference(e.target.value)} placeholder="e.g. Table 12 / Order 4711" />
         </label>
         {!terminalId && <p className="note">Choose a terminal first.</p>}
-        {error && (
-          <p role="alert" className="error-box">
-            {error.message}
-          </p>
-        )}
+        <ErrorBox message={error?.message} />
         <button type="button" className="primary pay" disabled={!canPay} onClick={() => void pay()}>
           Pay {formatMoney(amount, currency)} <kbd>Enter</kbd>
         </button>

@@ -1,4 +1,4 @@
-import { chooseTerminal, expect, expectAccessible, panel, shoot, test } from './fixtures';
+import { chooseTerminal, expect, expectAccessible, panel, setSupervisorPin, shoot, test } from './fixtures';
 
 const EPOS = process.env['TILL_E2E_EPOS_URL']!;
 const epos = async (method: string, route: string, body?: unknown, key?: string) => {
@@ -25,11 +25,7 @@ test('a sale started by the EPOS shows on the till like a manual one', async ({ 
 });
 
 test('an unlinked refund asked by the EPOS waits for the supervisor PIN on the till', async ({ till }) => {
-  await till.keyboard.press('F5');
-  const pin = till.getByRole('region', { name: 'Supervisor PIN' });
-  if (await pin.getByLabel('Current PIN').count()) await pin.getByLabel('Current PIN').fill('2468');
-  await pin.getByLabel('New PIN (4–8 digits)').fill('2468');
-  await pin.getByRole('button', { name: /Set PIN|Change PIN/ }).click();
+  await setSupervisorPin(till);
   await expect(till.getByRole('region', { name: 'EPOS connection' })).toContainText('http://127.0.0.1:');
   await chooseTerminal(till, 'VCMTILLSCP0');
   const asked = await epos('POST', '/v1/refunds/unlinked', { amount: 450, currency: 'GBP', reference: 'EPOS-REFUND' });

@@ -68,3 +68,13 @@ export async function paySale(page: Page, tid: string, digits: string, reference
 }
 
 export const panel = (page: Page) => page.getByTestId('payment-panel');
+
+/** Sets (or re-confirms) the supervisor PIN 2468 in Settings, whatever an earlier test left. */
+export async function setSupervisorPin(page: Page) {
+  await page.keyboard.press('F5');
+  const pin = page.getByRole('region', { name: 'Supervisor PIN' });
+  if (await pin.getByLabel('Current PIN').count()) await pin.getByLabel('Current PIN').fill('2468');
+  await pin.getByLabel('New PIN (4–8 digits)').fill('2468');
+  await pin.getByRole('button', { name: /Set PIN|Change PIN/ }).click();
+  await expect(pin.getByRole('status')).toHaveText('Supervisor PIN saved.');
+}

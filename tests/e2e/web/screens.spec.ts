@@ -1,4 +1,4 @@
-import { chooseTerminal, expect, expectAccessible, panel, paySale, shoot, sim, test } from './fixtures';
+import { chooseTerminal, expect, expectAccessible, panel, paySale, setSupervisorPin, shoot, sim, test } from './fixtures';
 
 const SCREENS = [
   ['F1', 'Sale'],
@@ -68,12 +68,7 @@ test('matched refund from history, partial, then what is left', async ({ till })
 });
 
 test('unlinked refund: supervisor PIN, limit and a confirmation step', async ({ till }) => {
-  await till.keyboard.press('F5');
-  const pin = till.getByRole('region', { name: 'Supervisor PIN' });
-  if (await pin.getByLabel('Current PIN').count()) await pin.getByLabel('Current PIN').fill('2468');
-  await pin.getByLabel('New PIN (4–8 digits)').fill('2468');
-  await pin.getByRole('button', { name: /Set PIN|Change PIN/ }).click();
-  await expect(pin.getByRole('status')).toHaveText('Supervisor PIN saved.');
+  await setSupervisorPin(till);
   await till.keyboard.press('F2');
   await till.getByRole('tab', { name: 'Unlinked refund' }).click();
   await chooseTerminal(till, 'VCMTILLSIP0');
