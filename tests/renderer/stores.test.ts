@@ -1,0 +1,58 @@
+import { beforeEach, describe, expect, it, vi } from 'vitest';
+import type { PaymentView } from '../../src/shared/payments';
+
+// The renderer's stores run under Node with a fake window.till (the real one is the preload or the harness client).
+const till: Record<string, (...args: unknown[]) => Promise<unknown>> = {};
+vi.stubGlobal('window', { till });
+const { usePaymentStore } = await import('../../src/renderer/stores/payment-store');
+const { useSettingsStore } = await import('../../src/renderer/stores/settings-store');
+const { appendDigit, formatMoney, removeDigit } = await import('../../src/renderer/lib/format');
+const { promptWords } = await import('../../src/renderer/lib/words');
+
+const view = (over: Partial<PaymentView>): PaymentView => ({ id: 'p1', status: 'starting', updatedAt: '2026-11-25T10:00:00.000Z', ...over }) as PaymentView;
+
+describe('payment store', () => {
+  beforeEach(() => usePaymentStore.getState().dismiss());
+
+  it('keeps a pushed final state that overtook the answer to "start"', async () => {
+    let answer!: (value: unknown) => void;
+    till['startSale'] = () => new Promise((resolve) => (answer = resolve));
+    const starting = usePaymentStore.getState().startSale({ amount: 100, currency: 'GBP', terminalId: 't' });
+    usePaymentStore.getState().receive(view({ status: 'failed', updatedAt: '2026-11-25T10:00:00.050Z' }));
+    answer({ ok: true, data: view({ status: 'starting', updatedAt: '2026-11-25T10:00:00.010Z' }) });
+    await starting;
+    expect(usePaymentStore.getState().current?.status).toBe('failed');
+  });
+
+  it('ignores updates of other payments and older updates of its own', () => {
+    usePaymentStore.getState().show(view({ status: 'in_progress', updatedAt: '2026-11-25T10:00:01.000Z' }));
+    usePaymentStore.getState().receive(view({ id: 'other', status: 'approved', updatedAt: '2026-11-25T10:00:02.000Z' }));
+    usePaymentStore.getState().receive(view({ status: 'starting', updatedAt: '2026-11-25T10:00:00.000Z' }));
+    expect(usePaymentStore.getState().current?.status).toBe('in_progress');
+  });
+});
+
+describe('settings store', () => {
+  it('never lets an older answer overwrite a newer choice', async () => {
+    let loadAnswer!: (value: unknown) => void;
+    till['getSettings'] = () => new Promise((resolve) => (loadAnswer = resolve));
+    till['updateSettings'] = async () => ({ ok: true, data: { terminalId: 'chosen' } });
+    const load = useSettingsStore.getState().load();
+    await useSettingsStore.getState().update({ terminalId: 'chosen' });
+    loadAnswer({ ok: true, data: { terminalId: null } });
+    await load;
+    expect(useSettingsStore.getState().view?.terminalId).toBe('chosen');
+  });
+});
+
+describe('money and words on screen', () => {
+  it('types minor units and formats en-GB', () => {
+    expect([..."1250"].reduce(appendDigit, 0)).toBe(1250);
+    expect(formatMoney(1250, 'GBP')).toBe('£12.50');
+    expect(formatMoney(1250, 'EUR')).toBe('€12.50');
+    expect(removeDigit(1250)).toBe(125);
+    expect(appendDigit(9_999_999, '1')).toBe(9_999_999);
+    expect(promptWords('EnterPin')).toBe('Enter PIN');
+    expect(promptWords('ScanRetina')).toBe('ScanRetina');
+  });
+});
