@@ -148,6 +148,10 @@ export async function createServices(adapters: ServiceAdapters): Promise<Service
   }
 
   async function start(next: Mode): Promise<Mode> {
+    if (next.environment === 'training') {
+      const ended = next.engine.abandonUnfinished('Training payment interrupted by a restart (the training simulator starts afresh). No money moves in training.');
+      if (ended) logger.info('ended interrupted training payments', { count: ended });
+    }
     // Start-up recovery: unfinished payments are resumed or resolved before the till takes new work.
     const resumed = await next.engine.recover();
     if (resumed) logger.info('resumed unfinished payments', { environment: next.environment, count: resumed });

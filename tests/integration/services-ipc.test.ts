@@ -101,6 +101,18 @@ describe('the service graph over the IPC contract', () => {
     expect(done.status).toBe('approved');
   });
 
+  it('in training, a payment a restart interrupted ends as failed (the built-in simulator starts afresh)', async () => {
+    const first = await boot();
+    const terminal = (await first.services.payments().listTerminals()).find((t) => t.tid === 'VCMTILLSIS0')!.id;
+    const started = first.services.payments().startSale({ amount: 990, currency: 'GBP', terminalId: terminal });
+    await until(first.dispatch, started.id, (v) => v.status === 'signature_required');
+    first.services.payments().close();
+    const second = await boot({ dir: first.dir });
+    const after = await second.dispatch('payment:get', { paymentId: started.id });
+    expect(after).toMatchObject({ ok: true, data: { payment: { status: 'failed', message: expect.stringMatching(/Training payment interrupted/) } } });
+    expect(await second.dispatch('payment:listActive', undefined)).toMatchObject({ ok: true, data: { payments: [] } });
+  });
+
   it('a restart resumes an unfinished payment from the journal before taking new work', async () => {
     const sim = await startSimulator({ speed: 40 });
     const first = await boot({ key: 'sk_sandbox_restart_test_1', sim });
