@@ -1,5 +1,7 @@
 import fs from 'node:fs';
 import { parseArgs } from 'node:util';
+import { KeytarSecretStore } from '../secrets/keytar-store';
+import { SECRET_ACCOUNTS } from '../secrets/secret-store';
 
 /**
  * `till-companion pay|refund|status …`: for an EPOS that can only run a program. It talks to the running
@@ -149,8 +151,6 @@ export async function runCli(args: readonly string[], deps: CliDeps): Promise<nu
 
 /** The command line as the app runs it: the token from the OS keychain of the user running it, stdio, env. */
 export async function runCliFromKeychain(args: readonly string[], appId: string): Promise<number> {
-  const { KeytarSecretStore } = await import('../secrets/keytar-store');
-  const { SECRET_ACCOUNTS } = await import('../secrets/secret-store');
   const store = new KeytarSecretStore(appId);
   return runCli(args, {
     fetch: globalThis.fetch,
