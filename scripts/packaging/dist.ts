@@ -3,6 +3,7 @@
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import { smoke } from './smoke';
 import { loadVariant, mergedConfig, ROOT, type Target } from './variant';
 
 const { values, positionals } = parseArgs({
@@ -26,6 +27,20 @@ async function main() {
   const targets = target === 'mac' ? Platform.MAC.createTarget() : Platform.WINDOWS.createTarget();
   const artifacts = await build({ targets, config, publish: values.publish ? 'always' : 'never', projectDir: ROOT });
   process.stdout.write(`Built for ${variant.productName} (${variant.id}, ${target}${testBuild ? ', test build' : ''}):\n${artifacts.map((a) => `  ${path.relative(ROOT, a)}`).join('\n')}\n`);
+
+  // Smoke-test the unpacked app when this machine can run it.
+  const out = path.join(ROOT, 'dist', variant.id);
+  const unpacked =
+    target === 'mac' && process.platform === 'darwin'
+      ? path.join(out, process.arch === 'arm64' ? 'mac-arm64' : 'mac', `${variant.productName}.app`)
+      : target !== 'mac' && process.platform === 'win32'
+        ? path.join(out, 'win-unpacked', `${variant.productName}.exe`)
+        : undefined;
+  if (unpacked) {
+    const problems = await smoke(unpacked, variant.id, testBuild);
+    if (problems.length) throw new Error(`packaged smoke test failed:\n${problems.join('\n')}`);
+    process.stdout.write('Packaged smoke test passed: fuses as decided, the app starts with its build config.\n');
+  }
 }
 
 main().catch((error: unknown) => {

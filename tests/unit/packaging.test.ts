@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { FuseV1Options, FuseState, getCurrentFuseWire } from '@electron/fuses';
+import { flipFuses, FuseState, FuseV1Options, FuseVersion, getCurrentFuseWire } from '@electron/fuses';
+import { fuseMismatches } from '../../scripts/packaging/smoke';
 import { DebugLogger } from 'builder-util';
 import { validateConfiguration } from 'app-builder-lib/out/util/config/config';
 import { BuildConfigSchema } from '../../src/main/settings/build-config';
@@ -115,6 +116,12 @@ describe('Electron fuses', () => {
     await afterPack({ appOutDir: dir, electronPlatformName: 'linux', packager: { executableName: 'till-companion', appInfo: { productFilename: 'Till Companion' } } });
     const wire = await getCurrentFuseWire(binary);
     expect(wire[FuseV1Options.WasmTrapHandlers]).toBe(FuseState.ENABLE);
+    // The smoke test's fuse reading sees the stand-in's "all on" wire as breaking the shipped policy…
+    expect(await fuseMismatches(binary)).toEqual(expect.arrayContaining(['RunAsNode: expected off, found on', 'GrantFileProtocolExtraPrivileges: expected off, found on']));
+    // …and a wire flipped to the policy as matching it.
+    await flipFuses(binary, { version: FuseVersion.V1, ...Object.fromEntries(Object.entries(fuses.shipped).map(([n, v]) => [FuseV1Options[n as keyof typeof FuseV1Options], v])) });
+    expect(await fuseMismatches(binary)).toEqual([]);
+    expect(await fuseMismatches(binary, true)).toEqual(['EnableNodeCliInspectArguments: expected on, found off']);
     expect(() => afterPack.decidedFuses(false)).not.toThrow();
     fs.rmSync(dir, { recursive: true, force: true });
   });

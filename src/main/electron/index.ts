@@ -27,7 +27,14 @@ const allowedOrigins = [APP_ORIGIN, ...(devServerUrl ? [new URL(devServerUrl).or
 let mainWindow: BrowserWindow | undefined;
 const cliArgs = process.argv.slice(app.isPackaged ? 1 : 2);
 
-if (cliCommand(cliArgs)) {
+if (process.argv.includes('--smoke-test')) {
+  // Packaged smoke test (scripts/packaging/smoke.ts): prove the app starts and reads its build config, then exit.
+  void app.whenReady().then(() => {
+    const build = readBuildConfig();
+    process.stdout.write(`${JSON.stringify({ smoke: 'ok', version: app.getVersion(), variantId: build.variantId, packaged: app.isPackaged })}\n`);
+    app.exit(0);
+  });
+} else if (cliCommand(cliArgs)) {
   // `till-companion pay …` from an EPOS: no window; talk to the running companion over its loopback API.
   void runCliFromKeychain(cliArgs, readBuildConfig().appId).then((code) => app.exit(code));
 } else if (!app.requestSingleInstanceLock()) {
