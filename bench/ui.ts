@@ -2,7 +2,7 @@
 // rendererJsGzipKb [<= 200] vs a bare React page; timeToInteractiveMs in Chromium against the web harness
 // [<= 400] vs a static page from the same server; msPerStatusRender p95 [<= 8]; heapMbAfter500Sales [<= 40]
 // vs the heap right after start-up.
-import { chromium, type Page } from '@playwright/test';
+import { chromium } from '@playwright/test';
 import react from '@vitejs/plugin-react';
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
@@ -11,6 +11,7 @@ import path from 'node:path';
 import zlib from 'node:zlib';
 import { build } from 'vite';
 import { CHROMIUM_ARGS, chromiumExecutable } from '../tests/support/browser';
+import { chooseTerminalOnPage, saleOnPage, startHarnessProcess } from '../tests/support/till-process';
 
 const root = path.resolve(__dirname, '..');
 const gzipKb = (dir: string) =>
@@ -29,36 +30,6 @@ async function baselineBundleKb(): Promise<number> {
   return kb;
 }
 
-async function startHarness(port: number, token: string, dataDir: string) {
-  const child = spawn(process.execPath, [path.join(root, 'node_modules/tsx/dist/cli.mjs'), 'scripts/dev-web.ts', '--no-build', '--port', String(port), '--token', token, '--data-dir', dataDir], {
-    cwd: root,
-    env: { ...process.env, TILL_TRAINING_SIM_SPEED: '100' },
-    stdio: ['ignore', 'pipe', 'ignore'],
-  });
-  await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error('harness did not start')), 60_000);
-    child.stdout!.on('data', (chunk: Buffer) => {
-      if (chunk.toString().includes('web harness:')) {
-        clearTimeout(timer);
-        resolve();
-      }
-    });
-  });
-  return child;
-}
-
-async function sale(page: Page, digits: string) {
-  await page.keyboard.type(digits);
-  await page.keyboard.press('Enter');
-  try {
-    await page.locator('[data-testid=payment-panel][data-status=approved]').waitFor({ timeout: 20_000 });
-  } catch (error) {
-    const panel = await page.getByTestId('payment-panel').textContent().catch(() => '(no panel)');
-    throw new Error(`sale of ${digits} did not finish: ${panel}`, { cause: error });
-  }
-  await page.getByRole('button', { name: /New sale/ }).click();
-}
-
 export async function run() {
   const built = spawn(process.execPath, [path.join(root, 'node_modules/electron-vite/bin/electron-vite.js'), 'build'], { cwd: root, stdio: 'ignore' });
   await new Promise((resolve) => built.on('exit', resolve));
@@ -68,7 +39,7 @@ export async function run() {
   const port = 5197;
   const token = 'bench-ui-token';
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'till-bench-ui-'));
-  const harness = await startHarness(port, token, dataDir);
+  const harness = await startHarnessProcess({ port, token, dataDir, build: false, env: { TILL_TRAINING_SIM_SPEED: '100' } });
   const executablePath = chromiumExecutable();
   const browser = await chromium.launch({ args: CHROMIUM_ARGS, ...(executablePath ? { executablePath } : {}) });
   try {
@@ -111,16 +82,15 @@ export async function run() {
       }).observe(document, { subtree: true, childList: true, characterData: true, attributes: true });
     `);
     await page.goto(`${base}/?token=${token}`);
-    await page.getByRole('radio', { name: /VCMTILLSCP0/ }).click();
-    await page.getByRole('radio', { name: /VCMTILLSCP0/, checked: true }).waitFor();
+    await chooseTerminalOnPage(page, 'VCMTILLSCP0');
     const cdp = await context.newCDPSession(page);
     const heapMb = async () => {
       await cdp.send('HeapProfiler.collectGarbage');
       return (await cdp.send('Runtime.getHeapUsage')).usedSize / 1024 / 1024;
     };
-    for (let i = 0; i < 20; i++) await sale(page, '150');
+    for (let i = 0; i < 20; i++) await saleOnPage(page, '150');
     const heapBefore = await heapMb();
-    for (let i = 0; i < 480; i++) await sale(page, String(100 + (i % 900)));
+    for (let i = 0; i < 480; i++) await saleOnPage(page, String(100 + (i % 900)));
     const heapAfter = await heapMb();
     const renderMs: number[] = await page.evaluate(`window.arrivals.flatMap((t) => {
       const next = window.renders.find((r) => r >= t);

@@ -30,7 +30,7 @@ export function createHandlers(services: Services): Handlers {
     'settings:clearApiKey': () => services.clearApiKey(),
     'settings:verifySupervisorPin': async (request) => ({ valid: await services.settings.checkPin(request.pin) }),
     'receipt:print': async (request) => {
-      payments().get(request.paymentId); // an unknown payment is NOT_FOUND, not a blank page
+      payments().payment(request.paymentId); // an unknown payment is NOT_FOUND, not a blank page
       if (!services.window) return { method: 'browser' as const };
       await services.window.print();
       return { method: 'system' as const };

@@ -10,6 +10,8 @@ export const PAYMENT_STATUSES = ['starting', 'in_progress', 'signature_required'
 export const PaymentStatusSchema = z.enum(PAYMENT_STATUSES);
 export type PaymentStatus = z.infer<typeof PaymentStatusSchema>;
 export const FINAL_STATUSES: readonly PaymentStatus[] = ['approved', 'declined', 'cancelled', 'expired', 'failed'];
+/** On its way: the terminal or the cashier still has something to do. */
+export const RUNNING_STATUSES: readonly PaymentStatus[] = ['starting', 'in_progress', 'signature_required'];
 
 export const ReceiptLineSchema = z.object({
   lineType: z.string(),

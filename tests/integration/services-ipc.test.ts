@@ -7,7 +7,8 @@ import { createDispatcher, type Dispatch } from '../../src/main/ipc/dispatcher';
 import { nodeAdapters } from '../../src/main/node-adapters';
 import { MemorySecretStore } from '../../src/main/secrets/secret-store';
 import { createServices, type Services } from '../../src/main/services';
-import type { PaymentView } from '../../src/shared/payments';
+import { localDay } from '../../src/shared/dates';
+import { RUNNING_STATUSES, type PaymentView } from '../../src/shared/payments';
 import { startSimulator, type Simulator } from '../../src/simulator';
 
 const opened: { services: Services; dir: string; sim?: Simulator }[] = [];
@@ -40,7 +41,7 @@ async function until(dispatch: Dispatch, paymentId: string, done: (view: Payment
     await new Promise((r) => setTimeout(r, 20));
   }
 }
-const ended = (v: PaymentView) => !['starting', 'in_progress', 'signature_required'].includes(v.status);
+const ended = (v: PaymentView) => !RUNNING_STATUSES.includes(v.status);
 
 describe('the service graph over the IPC contract', () => {
   it('without a key: training mode on the built-in simulator, a full sale, history, totals and CSV', async () => {
@@ -62,8 +63,7 @@ describe('the service graph over the IPC contract', () => {
 
     const history = await dispatch('history:list', { search: 'Order 7' });
     expect(history).toMatchObject({ ok: true, data: { total: 1, items: [{ id, status: 'approved' }] } });
-    const today = new Date();
-    const day = `${today.getFullYear()}-${String(today.getMonth() + 1).padStart(2, '0')}-${String(today.getDate()).padStart(2, '0')}`;
+    const day = localDay();
     expect(await dispatch('history:totals', { from: day, to: day })).toMatchObject({ ok: true, data: { rows: [{ type: 'Sale', currency: 'GBP', count: 1, amount: 1250 }] } });
     const csv = await dispatch('history:exportCsv', { from: day });
     expect((csv as { data: { csv: string } }).data.csv).toContain('Order 7');

@@ -8,7 +8,7 @@ import { nodeAdapters } from '../../src/main/node-adapters';
 import { MemorySecretStore } from '../../src/main/secrets/secret-store';
 import { loadBuildConfig } from '../../src/main/settings/build-config';
 import { createServices, type Services } from '../../src/main/services';
-import type { PaymentView } from '../../src/shared/payments';
+import { RUNNING_STATUSES, type PaymentView } from '../../src/shared/payments';
 import { startSimulator } from '../../src/simulator';
 
 const cleanup: (() => Promise<void> | void)[] = [];
@@ -36,7 +36,7 @@ async function setup(options: { tillBuild?: Record<string, unknown>; environment
 async function finish(services: Services, id: string): Promise<PaymentView> {
   for (let i = 0; i < 500; i++) {
     const view = services.payments().get(id).payment;
-    if (!['starting', 'in_progress', 'signature_required'].includes(view.status)) return view;
+    if (!RUNNING_STATUSES.includes(view.status)) return view;
     await new Promise((r) => setTimeout(r, 20));
   }
   throw new Error('payment did not finish');

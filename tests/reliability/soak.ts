@@ -7,6 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { startSimulator } from '../../src/simulator';
 import { CHROMIUM_ARGS, chromiumExecutable } from '../support/browser';
+import { chooseTerminalOnPage, saleOnPage, startHarnessProcess } from '../support/till-process';
 import { runStandalone, type CheckResult, type Profile } from './report';
 
 async function serviceSoak(sales: number) {
@@ -25,22 +26,14 @@ async function serviceSoak(sales: number) {
 async function rendererSoak(sales: number) {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'till-soak-ui-'));
   const port = 5198;
-  const harness = spawn(process.execPath, ['--import', 'tsx', 'scripts/dev-web.ts', '--port', String(port), '--token', 'soak', '--data-dir', dataDir], {
-    env: { ...process.env, TILL_TRAINING_SIM_SPEED: '100', TILL_EPOS_PORT: '0' },
-    stdio: ['ignore', 'pipe', 'ignore'],
-  });
-  await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error('harness did not start')), 90_000);
-    harness.stdout!.on('data', (c: Buffer) => c.toString().includes('web harness:') && (clearTimeout(timer), resolve()));
-  });
+  const harness = await startHarnessProcess({ port, token: 'soak', dataDir, env: { TILL_TRAINING_SIM_SPEED: '100' } });
   const executablePath = chromiumExecutable();
   const browser = await chromium.launch({ args: CHROMIUM_ARGS, ...(executablePath ? { executablePath } : {}) });
   try {
     const context = await browser.newContext();
     const page = await context.newPage();
     await page.goto(`http://127.0.0.1:${port}/?token=soak`);
-    await page.getByRole('radio', { name: /VCMTILLSCP0/ }).click();
-    await page.getByRole('radio', { name: /VCMTILLSCP0/, checked: true }).waitFor();
+    await chooseTerminalOnPage(page, 'VCMTILLSCP0');
     const cdp = await context.newCDPSession(page);
     const heapMb = async () => {
       await cdp.send('HeapProfiler.collectGarbage');
@@ -49,16 +42,7 @@ async function rendererSoak(sales: number) {
     };
     let warm = 0;
     for (let i = 0; i < sales; i++) {
-      await page.keyboard.type(String(100 + (i % 900)));
-      await page.keyboard.press('Enter');
-      try {
-        await page.locator('[data-testid=payment-panel][data-status=approved]').waitFor({ timeout: 20_000 });
-      } catch (error) {
-        const panel = await page.getByTestId('payment-panel').textContent().catch(() => null);
-        const amount = await page.getByTestId('amount-display').textContent().catch(() => null);
-        throw new Error(`sale ${i} did not finish: panel=${panel} amount=${amount} alert=${await page.getByRole('alert').allTextContents()}`, { cause: error });
-      }
-      await page.getByRole('button', { name: /New sale/ }).click();
+      await saleOnPage(page, String(100 + (i % 900)));
       if (i === Math.round(sales * 0.3)) warm = await heapMb();
     }
     return { warm, end: await heapMb() };

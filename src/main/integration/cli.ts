@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import { parseArgs } from 'node:util';
+import { RUNNING_STATUSES } from '../../shared/payments';
 import { KeytarSecretStore } from '../secrets/keytar-store';
 import { SECRET_ACCOUNTS } from '../secrets/secret-store';
 
@@ -57,7 +58,7 @@ export function exitCodeFor(status: string): number {
   }
 }
 
-const RUNNING = ['starting', 'in_progress', 'signature_required'];
+const RUNNING: readonly string[] = RUNNING_STATUSES;
 
 export async function runCli(args: readonly string[], deps: CliDeps): Promise<number> {
   const command = cliCommand(args);

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { EposInfo, RefundRequestView } from '../../shared/epos';
+import { localDay } from '../../shared/dates';
 import type { PaymentView } from '../../shared/payments';
 import { AppError } from '../errors';
 import type { Logger } from '../logging/logger';
@@ -16,11 +17,6 @@ export interface EposServiceOptions {
   /** TILL_EPOS_PORT / TILL_EPOS_TOKEN (honoured in development, tests and the web harness). */
   overrides: { port?: number; token?: string };
 }
-
-const localDay = (ms: number) => {
-  const d = new Date(ms);
-  return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
-};
 
 /** The EPOS integration: its bearer token (in the keychain), the loopback API, and refund requests to confirm. */
 export class EposService {
@@ -171,7 +167,7 @@ export class EposService {
         const idempotencyKey = key ? `epos-refund:${key}` : undefined;
         const existing = idempotencyKey ? engine().findByIdempotencyKey(idempotencyKey) : undefined;
         if (existing) return { payment: existing, replayed: true };
-        const sale = input.paymentId ? engine().get(input.paymentId).payment : engine().byReference(input.reference!).find((p) => p.type === 'Sale' && p.status === 'approved');
+        const sale = input.paymentId ? engine().payment(input.paymentId) : engine().byReference(input.reference!).find((p) => p.type === 'Sale' && p.status === 'approved');
         if (!sale) throw new AppError('NOT_FOUND', `No approved sale with reference "${input.reference}".`);
         const payment = engine().startMatchedRefund({ paymentId: sale.id, amount: input.amount, terminalId: input.terminalId ?? this.chosenTerminal(), ...(idempotencyKey ? { idempotencyKey } : {}) });
         this.announce(payment);
@@ -184,7 +180,7 @@ export class EposService {
         return request;
       },
       refundRequest: (requestId) => this.requests.get(requestId),
-      payment: (id) => engine().get(id).payment,
+      payment: (id) => engine().payment(id),
       nextChange: (id, ms) => engine().nextChange(id, ms),
       byReference: (reference) => engine().byReference(reference),
       cancel: (id) => engine().cancel(id),

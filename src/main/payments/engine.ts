@@ -158,6 +158,12 @@ export class PaymentEngine {
     return this.view(paymentId);
   }
 
+  /** The payment as the cashier sees it (without its timeline: cheap enough for every long-poll). */
+  payment(paymentId: string): PaymentView {
+    return this.view(paymentId);
+  }
+
+  /** The payment with its event timeline, for the detail view. */
   get(paymentId: string): { payment: PaymentView; events: PaymentEventView[] } {
     const record = this.require(paymentId);
     return {

@@ -27,7 +27,7 @@ export interface PaymentRecord {
   sessionId: string | null;
   originalPaymentId: string | null;
   idempotencyKey: string | null;
-  /** When the create-session request went out: recovery only adopts sessions created after it. */
+  /** When the create-session request went out (for the timeline and support; recovery matches on priorSessionIds). */
   sessionRequestedAt: number | null;
   /** Sessions on the intent that existed before ours (a retried intent's earlier attempts). */
   priorSessionIds: string[];

@@ -68,15 +68,7 @@ export class SettingsService {
   }
 
   async update(environment: Environment, change: SettingsUpdate): Promise<void> {
-    let pin = undefined as Awaited<ReturnType<typeof hashPin>> | undefined;
-    if (change.supervisorPin) {
-      const existing = this.store.get().supervisorPin;
-      if (existing) {
-        if (!change.supervisorPin.current) throw new AppError('VALIDATION', 'Enter the current supervisor PIN to change it.', { 'supervisorPin.current': ['Required to change the PIN.'] });
-        await this.requireSupervisor(change.supervisorPin.current);
-      }
-      pin = await hashPin(change.supervisorPin.next);
-    }
+    const pin = change.supervisorPin ? await this.newPin(change.supervisorPin) : undefined;
     this.store.update((settings) => ({
       ...settings,
       ...(change.terminalId !== undefined ? { terminals: { ...settings.terminals, [environment]: change.terminalId } } : {}),
@@ -85,6 +77,15 @@ export class SettingsService {
       ...(change.compactMode !== undefined ? { compactMode: change.compactMode } : {}),
       ...(pin ? { supervisorPin: pin } : {}),
     }));
+  }
+
+  /** A new PIN's hash; replacing an existing PIN needs the current one. */
+  private async newPin(change: NonNullable<SettingsUpdate['supervisorPin']>) {
+    if (this.store.get().supervisorPin) {
+      if (!change.current) throw new AppError('VALIDATION', 'Enter the current supervisor PIN to change it.', { 'supervisorPin.current': ['Required to change the PIN.'] });
+      await this.requireSupervisor(change.current);
+    }
+    return hashPin(change.next);
   }
 
   /** Checks the supervisor PIN; five wrong tries lock it for a minute. */

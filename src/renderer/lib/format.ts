@@ -17,10 +17,7 @@ const timeOnly = new Intl.DateTimeFormat('en-GB', { hour: '2-digit', minute: '2-
 export const formatDateTime = (iso: string) => dateTime.format(new Date(iso));
 export const formatTime = (iso: string) => timeOnly.format(new Date(iso));
 
-/** Today's date as YYYY-MM-DD in the till's own time zone. */
-export function localDay(date = new Date()): string {
-  return `${date.getFullYear()}-${String(date.getMonth() + 1).padStart(2, '0')}-${String(date.getDate()).padStart(2, '0')}`;
-}
+export { localDay } from '../../shared/dates';
 
 /** Digits typed on the keypad -> minor units ("1250" -> 1250 = £12.50); at most 7 digits (99,999.99). */
 export function appendDigit(minor: number, digit: string): number {

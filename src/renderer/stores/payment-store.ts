@@ -1,6 +1,6 @@
 import { create } from 'zustand';
 import type { IpcError, IpcResult } from '../../shared/errors';
-import type { PaymentView } from '../../shared/payments';
+import { RUNNING_STATUSES, type PaymentView } from '../../shared/payments';
 import { till } from '../bridge';
 
 interface PaymentState {
@@ -19,8 +19,7 @@ interface PaymentState {
   clearError(): void;
 }
 
-export const RUNNING: PaymentView['status'][] = ['starting', 'in_progress', 'signature_required'];
-export const isRunning = (payment?: PaymentView) => !!payment && RUNNING.includes(payment.status);
+export const isRunning = (payment?: PaymentView) => !!payment && RUNNING_STATUSES.includes(payment.status);
 
 export const usePaymentStore = create<PaymentState>((set, get) => {
   // Pushed updates can overtake the answer to "start" (a busy terminal fails within milliseconds): keep the

@@ -1,0 +1,39 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import path from 'node:path';
+import type { Page } from '@playwright/test';
+
+const root = path.resolve(__dirname, '../..');
+
+/**
+ * The web harness as its own process (one node process with tsx's loader, so a kill really stops it), for the
+ * UI benchmark and the soak: resolves once it prints its address.
+ */
+export async function startHarnessProcess(options: { port: number; token: string; dataDir: string; build?: boolean; env?: Record<string, string> }): Promise<ChildProcess> {
+  const args = ['--import', 'tsx', 'scripts/dev-web.ts', '--port', String(options.port), '--token', options.token, '--data-dir', options.dataDir, ...(options.build === false ? ['--no-build'] : [])];
+  const child = spawn(process.execPath, args, { cwd: root, env: { ...process.env, TILL_EPOS_PORT: '0', ...options.env }, stdio: ['ignore', 'pipe', 'ignore'] });
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error('the web harness did not start')), 90_000);
+    child.stdout!.on('data', (chunk: Buffer) => chunk.toString().includes('web harness:') && (clearTimeout(timer), resolve()));
+  });
+  return child;
+}
+
+/** Chooses a terminal on the till screen and waits until the choice is saved. */
+export async function chooseTerminalOnPage(page: Page, tid: string): Promise<void> {
+  await page.getByRole('radio', { name: new RegExp(tid) }).click();
+  await page.getByRole('radio', { name: new RegExp(tid), checked: true }).waitFor();
+}
+
+/** One sale as a cashier does it (digits, Enter, wait for approved, New sale); says what the screen showed if it stalls. */
+export async function saleOnPage(page: Page, digits: string): Promise<void> {
+  await page.keyboard.type(digits);
+  await page.keyboard.press('Enter');
+  try {
+    await page.locator('[data-testid=payment-panel][data-status=approved]').waitFor({ timeout: 20_000 });
+  } catch (error) {
+    const panel = await page.getByTestId('payment-panel').textContent().catch(() => null);
+    const amount = await page.getByTestId('amount-display').textContent().catch(() => null);
+    throw new Error(`sale of ${digits} did not finish: panel=${panel} amount=${amount} alert=${await page.getByRole('alert').allTextContents()}`, { cause: error });
+  }
+  await page.getByRole('button', { name: /New sale/ }).click();
+}
