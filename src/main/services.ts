@@ -116,6 +116,7 @@ export async function createServices(adapters: ServiceAdapters): Promise<Service
       now: adapters.now,
       policy: { scale },
       logger,
+      tradingDayStart: () => settings.tradingDayStart(),
       onUpdate: (view) => events.emit('payment:update', view),
     });
     return { journal, engine };
