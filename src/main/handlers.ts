@@ -1,12 +1,18 @@
 import type { Handlers } from './ipc/dispatcher';
 import type { Services } from './services';
+import { describeVirtualTerminal } from '../simulator';
 
 /** Channel -> service call. Validation and error mapping happen in the dispatcher, not here. */
 export function createHandlers(services: Services): Handlers {
   const payments = () => services.payments();
   return {
     'app:info': () => services.appInfo(),
-    'terminals:list': async () => ({ terminals: await payments().listTerminals() }),
+    'terminals:list': async () => {
+      const terminals = await payments().listTerminals();
+      // In training each virtual terminal says what it does, so a trainee can pick the case to practise.
+      if (services.environment() !== 'training') return { terminals };
+      return { terminals: terminals.map((t) => ({ ...t, note: t.tid ? describeVirtualTerminal(t.tid) : null })) };
+    },
     'payment:startSale': (request) => payments().startSale(request),
     'payment:startMatchedRefund': (request) => payments().startMatchedRefund(request),
     'payment:startUnlinkedRefund': async ({ supervisorPin, ...request }) => {

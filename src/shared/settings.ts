@@ -5,6 +5,13 @@ import { DAY_START_PATTERN } from './dates';
 /** When the trading day rolls over ("04:00" for a late-night venue): History, totals and reports follow it. */
 export const TradingDayStartSchema = z.string().regex(DAY_START_PATTERN, 'The trading day starts at a time from 00:00 to 11:59, like 04:00.');
 
+/** A friendly name for a terminal ("Bar", "Front till"); empty removes it. */
+export const TerminalNameSchema = z
+  .string()
+  .trim()
+  .max(40, 'A terminal name is at most 40 characters.')
+  .regex(/^[^\p{Cc}]*$/u, 'A terminal name must not contain control characters.');
+
 export const SupervisorPinSchema = z.string().regex(/^\d{4,8}$/, 'The supervisor PIN is 4 to 8 digits.');
 
 /** What the renderer sees of the settings: never the key, only whether one is set and its last four characters. */
@@ -21,6 +28,8 @@ export const SettingsViewSchema = z.object({
   unlinkedRefundLimit: z.number().int(),
   compactMode: z.boolean(),
   tradingDayStart: z.string(),
+  /** Terminal id -> the shop's name for it. */
+  terminalNames: z.record(z.string(), z.string()),
   build: z.object({
     productName: z.string(),
     variantId: z.string(),
@@ -39,6 +48,7 @@ export const SettingsUpdateSchema = z
     unlinkedRefundLimit: AmountMinorSchema.optional(),
     compactMode: z.boolean().optional(),
     tradingDayStart: TradingDayStartSchema.optional(),
+    terminalName: z.object({ terminalId: z.string().min(1).max(100), name: TerminalNameSchema }).strict().optional(),
     supervisorPin: z.object({ current: SupervisorPinSchema.optional(), next: SupervisorPinSchema }).strict().optional(),
   })
   .strict();

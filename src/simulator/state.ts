@@ -127,6 +127,27 @@ export const DEFAULT_TERMINALS: { tid: string; status?: 'InUse' | 'Offline'; tip
   { tid: 'VCMOFFLSIP0', status: 'Offline' },
 ];
 
+const SCENARIO_WORDS: Record<Scenario['name'], string> = {
+  chipPin: 'chip & PIN, approves',
+  contactless: 'contactless, approves',
+  declined: 'always declines',
+  signature: 'asks you to check a signature',
+  expires: 'the card never comes (expires after 90 s)',
+  timesOut: 'never wakes up (the request expires after 10 s)',
+  cancelledOnTerminal: 'the customer cancels on the terminal',
+};
+
+/** What a default virtual terminal does, in a cashier's words (training mode shows it beside each terminal). */
+export function describeVirtualTerminal(tid: string): string {
+  const seed = DEFAULT_TERMINALS.find((t) => t.tid === tid);
+  if (seed?.status === 'InUse') return 'always in use by another till';
+  if (seed?.status === 'Offline') return 'always offline';
+  const pounds = (minor: number) => `£${(minor / 100).toFixed(2)}`;
+  if (seed?.tipsAmount) return `approves, with ${pounds(seed.tipsAmount)} gratuity added on the terminal`;
+  if (seed?.cashbackAmount) return `approves, with ${pounds(seed.cashbackAmount)} cashback added on the terminal`;
+  return SCENARIO_WORDS[scenarioForTid(tid).name];
+}
+
 /** Dojo's state for one account: terminals, payment intents, terminal sessions and refunds. */
 export class SimState {
   terminals = new Map<string, SimTerminal>();

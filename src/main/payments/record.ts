@@ -62,6 +62,8 @@ export interface PaymentRecord {
   createdAt: number;
   updatedAt: number;
   finishedAt: number | null;
+  /** How many times the journal has written this payment: views are ordered by it (a late answer never wins). */
+  revision?: number;
 }
 
 export const isFinal = (status: PaymentStatus): boolean => FINAL_STATUSES.includes(status);

@@ -17,6 +17,15 @@ function environmentOrNull(key: string): 'sandbox' | 'production' | null {
   }
 }
 const PIN_LOCK_MS = 60_000;
+const MAX_TERMINAL_NAMES = 200;
+
+/** Sets (or, with an empty name, removes) a terminal's friendly name. */
+function named(names: Record<string, string>, change: { terminalId: string; name: string }): Record<string, string> {
+  const { [change.terminalId]: _old, ...others } = names;
+  if (!change.name) return others;
+  if (Object.keys(others).length >= MAX_TERMINAL_NAMES) throw new AppError('VALIDATION', 'Too many terminal names are saved; remove some first.');
+  return { ...others, [change.terminalId]: change.name };
+}
 
 /** Non-secret settings plus the supervisor PIN checks; the API key itself only passes through main. */
 export class SettingsService {
@@ -62,6 +71,7 @@ export class SettingsService {
       unlinkedRefundLimit: settings.unlinkedRefundLimit,
       compactMode: settings.compactMode,
       tradingDayStart: settings.tradingDayStart,
+      terminalNames: settings.terminalNames,
       build: {
         productName: this.buildConfig.productName,
         variantId: this.buildConfig.variantId,
@@ -82,6 +92,7 @@ export class SettingsService {
       ...(change.unlinkedRefundLimit ? { unlinkedRefundLimit: change.unlinkedRefundLimit } : {}),
       ...(change.compactMode !== undefined ? { compactMode: change.compactMode } : {}),
       ...(change.tradingDayStart ? { tradingDayStart: change.tradingDayStart } : {}),
+      ...(change.terminalName ? { terminalNames: named(settings.terminalNames, change.terminalName) } : {}),
       ...(pin ? { supervisorPin: pin } : {}),
     }));
   }

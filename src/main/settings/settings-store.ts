@@ -3,7 +3,7 @@ import path from 'node:path';
 import { z } from 'zod';
 import { CurrencySchema } from '../../shared/money';
 import { MIDNIGHT } from '../../shared/dates';
-import { TradingDayStartSchema } from '../../shared/settings';
+import { TerminalNameSchema, TradingDayStartSchema } from '../../shared/settings';
 import { AppError } from '../errors';
 import type { Logger } from '../logging/logger';
 
@@ -21,6 +21,8 @@ export const StoredSettingsSchema = z.object({
   compactMode: z.boolean(),
   /** When the trading day rolls over; files from before this setting get midnight (no version bump needed). */
   tradingDayStart: TradingDayStartSchema.default(MIDNIGHT),
+  /** The shop's names for its terminals (terminal id -> name); older files have none. */
+  terminalNames: z.record(z.string().max(100), TerminalNameSchema).default({}),
   /** The loopback API the EPOS uses (its bearer token lives in the keychain). */
   epos: z.object({ enabled: z.boolean(), port: z.number().int().min(1024).max(65535) }),
 });
@@ -36,6 +38,7 @@ export const DEFAULT_SETTINGS: StoredSettings = {
   unlinkedRefundLimit: 5_000,
   compactMode: false,
   tradingDayStart: MIDNIGHT,
+  terminalNames: {},
   epos: { enabled: true, port: DEFAULT_EPOS_PORT },
 };
 

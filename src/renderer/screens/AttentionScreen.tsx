@@ -4,6 +4,7 @@ import { formatDateTime, formatMoney } from '../lib/format';
 import { TYPE_WORDS } from '../lib/words';
 import { useAttentionStore } from '../stores/attention-store';
 import { ErrorBox } from '../components/ErrorBox';
+import { ScreenHeading } from '../components/ScreenHeading';
 
 /** Payments whose outcome only the terminal knows: what to check, and buttons to record what it showed. */
 export function AttentionScreen() {
@@ -13,7 +14,7 @@ export function AttentionScreen() {
   }, [load]);
   return (
     <section className="panel" aria-labelledby="attention-heading">
-      <h2 id="attention-heading">Needs attention</h2>
+      <ScreenHeading id="attention-heading">Needs attention</ScreenHeading>
       <ErrorBox message={error?.message} />
       {payments.length === 0 ? <p className="empty">Nothing needs checking. Every payment has a known outcome.</p> : payments.map((p) => <AttentionItem key={p.id} payment={p} />)}
     </section>
@@ -37,9 +38,10 @@ function AttentionItem({ payment }: { payment: PaymentView }) {
         {formatDateTime(payment.createdAt)} · terminal {payment.terminalTid ?? payment.terminalId}
       </p>
       <p>{payment.attention?.reason}</p>
-      <p className="attention-box">
-        <strong>Check the terminal:</strong> {payment.attention?.instruction}
-      </p>
+      <div className="attention-box">
+        <strong>What to do</strong>
+        <p data-testid="attention-instruction">{payment.attention?.instruction}</p>
+      </div>
       <label className="field">
         <span>What the terminal showed</span>
         <input value={note} maxLength={500} onChange={(e) => setNote(e.target.value)} placeholder="e.g. Receipt printed APPROVED, auth code 1234" />

@@ -1,74 +1,73 @@
-import { useEffect, useState } from 'react';
-import { Keypad } from '../components/Keypad';
+import { useState } from 'react';
+import { AmountEntry, useAmount } from '../components/AmountEntry';
+import { ErrorBox } from '../components/ErrorBox';
 import { PaymentPanel } from '../components/PaymentPanel';
 import { TerminalPicker } from '../components/TerminalPicker';
-import { appendDigit, formatMoney, removeDigit } from '../lib/format';
+import { formatMoney } from '../lib/format';
 import { usePaymentStore } from '../stores/payment-store';
 import { useSettingsStore } from '../stores/settings-store';
-import { ErrorBox } from '../components/ErrorBox';
+import { useChosenTerminal } from '../stores/terminals-store';
+import { ScreenHeading } from '../components/ScreenHeading';
+import { TerminalNotReady } from '../components/TerminalNotReady';
 
-/** Amount (keypad or keyboard: typing 1250 shows £12.50), optional EPOS reference, Pay. */
+/**
+ * Amount (keypad or keyboard: typing 1250 shows £12.50), optional EPOS reference, Pay. A sale starts only from
+ * the Pay button or Enter in this form — never from a key pressed elsewhere.
+ */
 export function SaleScreen() {
-  const { current, startSale, busy, error, dismiss } = usePaymentStore();
-  const settings = useSettingsStore((s) => s.view);
-  const [amount, setAmount] = useState(0);
+  const { current, startSale, busy, error, dismiss, lastAttempt } = usePaymentStore();
+  const currency = useSettingsStore((s) => s.view?.currency ?? 'GBP');
+  const chosen = useChosenTerminal();
+  const amount = useAmount();
   const [reference, setReference] = useState('');
-  const currency = settings?.currency ?? 'GBP';
-  const terminalId = settings?.terminalId ?? null;
-  const canPay = amount > 0 && !!terminalId && !busy;
+  const canPay = amount.amount > 0 && chosen.ready && !busy;
 
   const pay = async () => {
     if (!canPay) return;
-    const ok = await startSale({ amount, currency, terminalId: terminalId!, ...(reference.trim() ? { reference: reference.trim() } : {}) });
+    const ok = await startSale({ amount: amount.amount, currency, terminalId: chosen.id!, ...(reference.trim() ? { reference: reference.trim() } : {}) });
     if (ok) {
-      setAmount(0);
+      amount.set(0);
       setReference('');
     }
   };
+  // A new attempt of the same sale: amount and reference back in the form; the cashier pays again (a new intent).
+  const tryAgain =
+    lastAttempt?.kind === 'sale' && lastAttempt.paymentId === current?.id
+      ? () => {
+          amount.set(lastAttempt.input.amount);
+          setReference(lastAttempt.input.reference ?? '');
+          dismiss();
+        }
+      : undefined;
 
-  useEffect(() => {
-    if (current) return undefined;
-    const onKey = (event: KeyboardEvent) => {
-      // Enter pays from anywhere on the screen (also after typing the reference); digits go to the amount
-      // unless the cashier is typing in a field.
-      if (event.key === 'Enter' && canPay) {
-        event.preventDefault();
-        void pay();
-        return;
-      }
-      if (event.target instanceof HTMLInputElement || event.target instanceof HTMLSelectElement) return;
-      if (/^\d$/.test(event.key)) setAmount((a) => appendDigit(a, event.key));
-      else if (event.key === 'Backspace') setAmount(removeDigit);
-      else if (event.key === 'Escape') setAmount(0);
-      else return;
-      event.preventDefault();
-    };
-    window.addEventListener('keydown', onKey);
-    return () => window.removeEventListener('keydown', onKey);
-  });
-
-  if (current) return <PaymentPanel payment={current} onDone={dismiss} />;
+  if (current) return <PaymentPanel payment={current} onDone={dismiss} onTryAgain={tryAgain} />;
 
   return (
     <div className="sale-screen">
+      <ScreenHeading>Sale</ScreenHeading>
       <TerminalPicker />
-      <section className="amount-entry" aria-labelledby="amount-heading">
-        <h2 id="amount-heading">Amount</h2>
-        <output className="amount-display" aria-live="polite" data-testid="amount-display">
-          {formatMoney(amount, currency)}
-        </output>
-        <p className="muted minor">{amount} minor units · {currency}</p>
-        <Keypad onDigit={(d) => setAmount((a) => appendDigit(a, d))} onBackspace={() => setAmount(removeDigit)} disabled={busy} />
+      <form
+        className="amount-entry"
+        aria-labelledby="amount-heading"
+        onSubmit={(event) => {
+          event.preventDefault();
+          void pay();
+        }}
+      >
+        <h2 id="amount-heading" className="sr-only">
+          Amount
+        </h2>
+        <AmountEntry id="sale-amount" label="Amount" state={amount} currency={currency} onSubmit={() => void pay()} disabled={busy} autoFocus testId="amount-display" />
         <label className="field">
           <span>EPOS reference (optional)</span>
           <input value={reference} maxLength={60} onChange={(e) => setReference(e.target.value)} placeholder="e.g. Table 12 / Order 4711" />
         </label>
-        {!terminalId && <p className="note">Choose a terminal first.</p>}
+        <TerminalNotReady />
         <ErrorBox message={error?.message} />
-        <button type="button" className="primary pay" disabled={!canPay} onClick={() => void pay()}>
-          Pay {formatMoney(amount, currency)} <kbd>Enter</kbd>
+        <button type="submit" className="primary pay" disabled={!canPay} aria-keyshortcuts="Enter">
+          Pay {formatMoney(amount.amount, currency)} <kbd aria-hidden="true">Enter</kbd>
         </button>
-      </section>
+      </form>
     </div>
   );
 }

@@ -6,6 +6,9 @@ import { useTerminalsStore } from '../stores/terminals-store';
 import { TerminalPicker } from '../components/TerminalPicker';
 import { EposSettings } from '../components/EposSettings';
 import { AboutExtras } from '../components/AboutExtras';
+import { ScreenHeading } from '../components/ScreenHeading';
+import { parseMajorAmount } from '../../shared/money';
+import { terminalName } from '../stores/terminals-store';
 
 /** API key (write-only), terminal, currency, supervisor PIN, unlinked-refund limit, compact mode, about. */
 export function SettingsScreen() {
@@ -19,8 +22,10 @@ export function SettingsScreen() {
 
   return (
     <div className="settings-screen">
+      <ScreenHeading>Settings</ScreenHeading>
       <ApiKeySection onChanged={() => void Promise.all([loadInfo(), useTerminalsStore.getState().load()])} />
       <TerminalPicker />
+      <TerminalNames />
       <section className="panel" aria-labelledby="payments-settings">
         <h2 id="payments-settings">Payments</h2>
         <label className="field inline">
@@ -33,7 +38,7 @@ export function SettingsScreen() {
         <LimitField value={view.unlinkedRefundLimit} currency={currency} />
         <TradingDayField value={view.tradingDayStart} />
         <label className="toggle">
-          <input type="checkbox" checked={compact} onChange={(e) => void setCompact(e.target.checked).then(() => update({ compactMode: e.target.checked }))} />
+          <input type="checkbox" checked={compact} onChange={(e) => void setCompact(e.target.checked)} />
           <span>Compact mode beside the EPOS (small window, always on top)</span>
         </label>
       </section>
@@ -80,9 +85,10 @@ function ApiKeySection({ onChanged }: { onChanged: () => void }) {
   const save = async () => {
     setState({ kind: 'testing' });
     const error = await setApiKey(key);
-    setKey('');
+    // A refused key stays in the field so a typo can be fixed; a saved one leaves it (the key is write-only).
     if (error) setState({ kind: 'error', message: error.message });
     else {
+      setKey('');
       setState({ kind: 'saved', message: 'Key tested with Dojo and saved in the system keychain.' });
       onChanged();
     }
@@ -138,23 +144,39 @@ function ApiKeySection({ onChanged }: { onChanged: () => void }) {
 
 function LimitField({ value, currency }: { value: number; currency: string }) {
   const update = useSettingsStore((s) => s.update);
-  const [pounds, setPounds] = useState((value / 100).toFixed(2));
+  const [text, setText] = useState((value / 100).toFixed(2));
   const [error, setError] = useState<string | null>(null);
+  const [saved, setSaved] = useState<number | null>(null);
   const save = async () => {
-    const minor = Math.round(Number(pounds) * 100);
-    const failure = Number.isFinite(minor) && minor > 0 ? await update({ unlinkedRefundLimit: minor }) : { message: 'Enter an amount above zero.' };
-    setError(failure ? failure.message : null);
+    // "£20", "20", "12,50" and "1,234.56" are understood; anything else says why.
+    const parsed = parseMajorAmount(text);
+    if (!parsed.ok) return setError(parsed.message);
+    if (parsed.minor <= 0) return setError('Enter an amount above zero.');
+    const failure = parsed.minor === value ? undefined : await update({ unlinkedRefundLimit: parsed.minor });
+    setError(failure ? (failure.fields?.['unlinkedRefundLimit']?.[0] ?? failure.message) : null);
+    if (!failure) {
+      setText((parsed.minor / 100).toFixed(2));
+      setSaved(parsed.minor);
+    }
   };
   return (
     <label className="field inline">
       <span>Unlinked refund limit ({currency})</span>
-      <input inputMode="decimal" value={pounds} onChange={(e) => setPounds(e.target.value)} onBlur={() => void save()} />
-      {error && <span role="alert" className="error-inline">{error}</span>}
+      <input inputMode="decimal" value={text} aria-invalid={!!error} onChange={(e) => setText(e.target.value)} onBlur={() => void save()} onKeyDown={(e) => e.key === 'Enter' && void save()} />
+      {error && (
+        <span role="alert" className="error-inline">
+          {error}
+        </span>
+      )}
+      {!error && saved !== null && (
+        <span role="status" className="muted">
+          Saved: {formatMoney(saved, currency)}.
+        </span>
+      )}
     </label>
   );
 }
 
-/** When the trading day rolls over: History's "today", day totals and reports follow it. */
 function TradingDayField({ value }: { value: string }) {
   const update = useSettingsStore((s) => s.update);
   const [time, setTime] = useState(value);
@@ -171,6 +193,44 @@ function TradingDayField({ value }: { value: string }) {
       <span id="trading-day-help" className="muted">
         00:00 for calendar days; a late-night venue sets e.g. 04:00, so sales until 03:59 count on the day before.
       </span>
+      {error && (
+        <span role="alert" className="error-inline">
+          {error}
+        </span>
+      )}
+    </label>
+  );
+}
+
+/** The shop's own names for its terminals ("Bar", "Front till"): shown wherever a terminal is. */
+function TerminalNames() {
+  const terminals = useTerminalsStore((s) => s.terminals);
+  const names = useSettingsStore((s) => s.view?.terminalNames ?? {});
+  if (terminals.length === 0) return null;
+  return (
+    <section className="panel" aria-labelledby="terminal-names-heading">
+      <h2 id="terminal-names-heading">Terminal names</h2>
+      <p className="muted">Optional: a name the staff know each terminal by.</p>
+      {terminals.map((t) => (
+        <TerminalNameField key={t.id} terminalId={t.id} tid={t.tid ?? t.id} name={names[t.id] ?? ''} />
+      ))}
+    </section>
+  );
+}
+
+function TerminalNameField({ terminalId, tid, name }: { terminalId: string; tid: string; name: string }) {
+  const update = useSettingsStore((s) => s.update);
+  const [text, setText] = useState(name);
+  const [error, setError] = useState<string | null>(null);
+  const save = async () => {
+    if (text.trim() === name) return;
+    const failure = await update({ terminalName: { terminalId, name: text.trim() } });
+    setError(failure ? (failure.fields?.['terminalName.name']?.[0] ?? failure.message) : null);
+  };
+  return (
+    <label className="field inline">
+      <span>{terminalName({ id: terminalId, tid }, {})}</span>
+      <input value={text} maxLength={40} onChange={(e) => setText(e.target.value)} onBlur={() => void save()} onKeyDown={(e) => e.key === 'Enter' && void save()} />
       {error && (
         <span role="alert" className="error-inline">
           {error}

@@ -1,0 +1,19 @@
+import type { PaymentStatus, PaymentType } from './payments';
+
+/** A payment's status in the words the cashier sees: the screens and the CSV export use these, and only these. */
+export const STATUS_WORDS: Record<PaymentStatus, string> = {
+  starting: 'Starting',
+  in_progress: 'In progress',
+  signature_required: 'Signature check',
+  approved: 'Approved',
+  declined: 'Declined',
+  cancelled: 'Cancelled',
+  expired: 'Expired',
+  failed: 'Not charged',
+  needs_attention: 'Needs attention',
+};
+
+export const TYPE_WORDS: Record<PaymentType, string> = { Sale: 'Sale', MatchedRefund: 'Refund', UnlinkedRefund: 'Unlinked refund' };
+
+/** Refunds move money back to the card: they count negative in totals and files. */
+export const signOf = (type: PaymentType): 1 | -1 => (type === 'Sale' ? 1 : -1);
