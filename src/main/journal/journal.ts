@@ -1,7 +1,7 @@
 import { DatabaseSync, type StatementSync } from 'node:sqlite';
 import fs from 'node:fs';
 import path from 'node:path';
-import type { HistoryQuery, PaymentStatus, TotalsRow } from '../../shared/payments';
+import { FINAL_STATUSES, type HistoryQuery, type PaymentStatus, type TotalsRow } from '../../shared/payments';
 import type { PaymentRecord } from '../payments/record';
 import { MIGRATIONS } from './migrations';
 
@@ -12,7 +12,8 @@ export interface JournalEvent {
   detail?: Record<string, unknown>;
 }
 
-const FINAL_SQL = "('approved','declined','cancelled','expired','failed')";
+/** The final statuses as an SQL list, built from the one list in shared/payments.ts. */
+const FINAL_SQL = `(${FINAL_STATUSES.map((status) => `'${status}'`).join(',')})`;
 
 /**
  * The durable record of every payment: SQLite (node:sqlite) in WAL mode with synchronous=FULL, so a write that

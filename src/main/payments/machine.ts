@@ -1,3 +1,4 @@
+import { SESSION_APPROVED, SESSION_AUTHORIZED, SESSION_ENDED } from '../../shared/dojo-statuses';
 import type { ReceiptLine } from '../../shared/payments';
 import type { DojoIntent, DojoReceipt, DojoSession } from '../dojo/schemas';
 import type { JournalEvent } from '../journal/journal';
@@ -52,8 +53,8 @@ export interface Transition {
 }
 
 /** Dojo session statuses that end a session (anything else, known or not, means "keep following"). */
-const FINAL_SESSION = new Set(['Captured', 'Authorized', 'Canceled', 'Declined', 'Expired', 'SignatureVerificationAccepted', 'SignatureVerificationRejected']);
-const APPROVED_SESSION = new Set(['Captured', 'Authorized', 'SignatureVerificationAccepted']);
+const FINAL_SESSION = new Set([...SESSION_ENDED, SESSION_AUTHORIZED]);
+const APPROVED_SESSION = new Set([...SESSION_APPROVED, SESSION_AUTHORIZED]);
 /** Notifications that mean the card has been presented: from then on Dojo refuses to cancel. */
 const CARD_IN_PLAY = new Set(['PleaseWait', 'EnterPin', 'InsertCard', 'RemoveCard', 'Approved', 'Declined', 'PresentOnlyOneCard', 'CardUnsupported', 'CardError', 'ReEnterCard']);
 
