@@ -7,6 +7,7 @@ import { DojoClient } from './dojo/client';
 import { Journal } from './journal/journal';
 import type { Logger } from './logging/logger';
 import { PaymentEngine } from './payments/engine';
+import { outcome } from './payments/messages';
 import { SECRET_ACCOUNTS, type SecretStore } from './secrets/secret-store';
 import { environmentOfKey, type LiveEnvironment } from './settings/api-key';
 import { SANDBOX_PARTNER_IDS, type BuildConfig } from './settings/build-config';
@@ -149,7 +150,7 @@ export async function createServices(adapters: ServiceAdapters): Promise<Service
 
   async function start(next: Mode): Promise<Mode> {
     if (next.environment === 'training') {
-      const ended = next.engine.abandonUnfinished('Training payment interrupted by a restart (the training simulator starts afresh). No money moves in training.');
+      const ended = next.engine.abandonUnfinished(outcome.trainingInterrupted);
       if (ended) logger.info('ended interrupted training payments', { count: ended });
     }
     // Start-up recovery: unfinished payments are resumed or resolved before the till takes new work.

@@ -3,6 +3,7 @@ import type { ReceiptLine } from '../../shared/payments';
 import type { DojoIntent, DojoReceipt, DojoSession } from '../dojo/schemas';
 import type { JournalEvent } from '../journal/journal';
 import { nextPollDelay, type PollingPolicy } from './polling';
+import { attention as attentionWords, cancel as cancelWords, outcome, timeline } from './messages';
 import type { PaymentRecord } from './record';
 
 /**
@@ -60,7 +61,7 @@ const CARD_IN_PLAY = new Set(['PleaseWait', 'EnterPin', 'InsertCard', 'RemoveCar
 
 export const MAX_RECOVERY_ATTEMPTS = 6;
 const MAX_SESSION_WINDOW_MS = 60 * 60_000;
-export const CARD_PRESENTED_NOTE = 'The card has been presented, so the till can no longer cancel this payment. Let it finish, or cancel it on the terminal.';
+export const CARD_PRESENTED_NOTE = cancelWords.cardPresented;
 
 export function transition(current: PaymentRecord, event: EngineEvent, now: number, policy: PollingPolicy): Transition {
   const record: PaymentRecord = { ...current, updatedAt: now };
@@ -77,7 +78,7 @@ export function transition(current: PaymentRecord, event: EngineEvent, now: numb
     record.finishedAt = now;
     note('finished', message, { status });
   };
-  const attention = (reason: string, instruction: string) => {
+  const attention = ({ reason, instruction }: { reason: string; instruction: string }) => {
     record.status = 'needs_attention';
     record.attention = { reason, instruction };
     note('needs_attention', reason, { instruction });
@@ -87,7 +88,7 @@ export function transition(current: PaymentRecord, event: EngineEvent, now: numb
     record.sessionRequestedAt = now;
     record.recoveryAttempts = 0;
     effects.push({ kind: 'createSession' });
-    note('dojo_request', `Asking terminal ${record.terminalTid ?? record.terminalId} to take the ${describe(record)}.`);
+    note('dojo_request', timeline.askingTerminal(record.terminalTid ?? record.terminalId, record.type));
   };
   const follow = (session: DojoSession) => {
     record.sessionId = session.id;
@@ -97,7 +98,7 @@ export function transition(current: PaymentRecord, event: EngineEvent, now: numb
     applySession(record, session, now, policy.scale);
     if (record.cancelWanted && !record.cardPresented) {
       effects.push({ kind: 'cancelSession' });
-      note('dojo_request', 'Cancelling the session, as the cashier asked.');
+      note('dojo_request', timeline.cancellingAsAsked);
     }
     afterSnapshot();
   };
@@ -105,10 +106,7 @@ export function transition(current: PaymentRecord, event: EngineEvent, now: numb
   const afterSnapshot = () => {
     if (!record.sessionStatus || !FINAL_SESSION.has(record.sessionStatus)) {
       if (record.expireAt !== null && now > record.expireAt + policy.graceMs * policy.scale) {
-        attention(
-          `The terminal session is still "${record.sessionStatus}" well after it should have expired.`,
-          'Look at the terminal: if it shows the payment approved, record it as approved; if it shows nothing or declined, record it as not charged.',
-        );
+        attention(attentionWords.stillRunningAfterExpiry(record.sessionStatus));
         return;
       }
       poll();
@@ -125,10 +123,7 @@ export function transition(current: PaymentRecord, event: EngineEvent, now: numb
     if (APPROVED_SESSION.has(status)) {
       if (intent && record.type === 'Sale') {
         if (intent.status !== 'Captured' && intent.status !== 'Authorized') {
-          return attention(
-            `The terminal reported the payment approved but Dojo's payment shows "${intent.status}".`,
-            'Check the terminal and the Dojo portal for this payment, then record what happened.',
-          );
+          return attention(attentionWords.approvedButIntentDisagrees(intent.status));
         }
         record.totalAmount = intent.totalAmount?.value ?? record.amount;
         record.tipsAmount = intent.tipsAmount?.value ?? 0;
@@ -137,12 +132,12 @@ export function transition(current: PaymentRecord, event: EngineEvent, now: numb
       } else {
         record.totalAmount ??= record.amount;
       }
-      return finish('approved', record.type === 'Sale' ? 'Approved.' : 'Refund approved.');
+      return finish('approved', outcome.approved(record.type));
     }
-    if (status === 'Declined') return finish('declined', 'Declined by the card issuer. Nothing was charged.');
-    if (status === 'SignatureVerificationRejected') return finish('declined', 'Signature rejected: the payment was reversed. Nothing was charged.');
-    if (status === 'Canceled') return finish('cancelled', 'Cancelled. Nothing was charged.');
-    return finish('expired', 'The terminal timed out waiting for the card. Nothing was charged.');
+    if (status === 'Declined') return finish('declined', outcome.declined(record.type));
+    if (status === 'SignatureVerificationRejected') return finish('declined', outcome.signatureRejected);
+    if (status === 'Canceled') return finish('cancelled', outcome.cancelled(record.type));
+    return finish('expired', outcome.expired(record.type));
   };
 
   switch (event.kind) {
@@ -150,7 +145,7 @@ export function transition(current: PaymentRecord, event: EngineEvent, now: numb
       if (record.type === 'Sale') {
         record.step = 'intent_requested';
         effects.push({ kind: 'createIntent' });
-        note('dojo_request', `Creating the Dojo payment intent for ${record.amount} ${record.currency}.`);
+        note('dojo_request', timeline.creatingIntent(record.amount, record.currency));
       } else {
         requestSession();
       }
@@ -158,7 +153,7 @@ export function transition(current: PaymentRecord, event: EngineEvent, now: numb
     }
 
     case 'resume': {
-      note('recovery', `Resuming after a restart (step: ${record.step}).`);
+      note('recovery', timeline.resuming, { step: record.step });
       if (record.step === 'intent_requested') {
         record.restartedBeforeSession = true;
         effects.push({ kind: 'findIntent' });
@@ -171,23 +166,23 @@ export function transition(current: PaymentRecord, event: EngineEvent, now: numb
     case 'intentCreated':
     case 'intentFound': {
       if (event.kind === 'intentFound' && !event.intent) {
-        finish('failed', 'The payment did not reach Dojo, so nothing was charged. Start the sale again.');
+        finish('failed', outcome.intentNeverCreated);
         break;
       }
       const intent = event.kind === 'intentCreated' ? event.intent : event.intent!;
       record.intentId = intent.id;
       record.priorSessionIds = intent.terminalSessionHistory.map((h) => h.terminalSession?.id).filter((id): id is string => !!id);
-      note('dojo_response', event.kind === 'intentCreated' ? `Payment intent ${intent.id} created.` : `Found payment intent ${intent.id} on Dojo.`, { intentId: intent.id });
+      note('dojo_response', event.kind === 'intentCreated' ? timeline.intentCreated : timeline.intentFound, { intentId: intent.id });
       if (record.restartedBeforeSession) {
         // After a restart the customer may be long gone: never start a terminal session on our own.
         effects.push({ kind: 'cancelIntent' });
-        finish('failed', 'The app stopped before the terminal was asked, so nothing was charged. Start the sale again.');
+        finish('failed', outcome.restartedBeforeTerminal);
         break;
       }
       if (record.cancelWanted) {
         record.cancelWanted = false;
         effects.push({ kind: 'cancelIntent' });
-        finish('cancelled', 'Cancelled before the terminal was asked. Nothing was charged.');
+        finish('cancelled', outcome.cancelledBeforeTerminal);
         break;
       }
       requestSession();
@@ -195,29 +190,29 @@ export function transition(current: PaymentRecord, event: EngineEvent, now: numb
     }
 
     case 'sessionCreated': {
-      note('dojo_response', `Terminal session ${event.session.id} created.`, { sessionId: event.session.id });
+      note('dojo_response', timeline.sessionCreated, { sessionId: event.session.id });
       follow(event.session);
       break;
     }
 
     case 'sessionFound': {
       if (event.session) {
-        note('recovery', `Found our terminal session ${event.session.id} on Dojo.`, { sessionId: event.session.id });
+        note('recovery', timeline.sessionFound, { sessionId: event.session.id });
         follow(event.session);
       } else if (record.type === 'Sale') {
-        note('recovery', 'Dojo has no terminal session for this payment: cancelling the unused payment intent.');
+        note('recovery', timeline.noSessionCancellingIntent);
         effects.push({ kind: 'cancelIntent' });
       } else {
-        finish('failed', 'The terminal was never asked, so nothing was refunded. Start the refund again.');
+        finish('failed', outcome.terminalNeverAsked(record.type));
       }
       break;
     }
 
     case 'intentCancelled': {
       if (record.status === 'starting' || record.step === 'session_requested') {
-        finish(record.cancelWanted ? 'cancelled' : 'failed', record.cancelWanted ? 'Cancelled. Nothing was charged.' : 'The terminal was never asked, so nothing was charged. Start the sale again.');
+        finish(record.cancelWanted ? 'cancelled' : 'failed', record.cancelWanted ? outcome.cancelled(record.type) : outcome.terminalNeverAsked(record.type));
       }
-      note('dojo_response', 'The unused payment intent was cancelled on Dojo.');
+      note('dojo_response', timeline.intentCancelled);
       break;
     }
 
@@ -229,7 +224,7 @@ export function transition(current: PaymentRecord, event: EngineEvent, now: numb
     }
 
     case 'confirmed': {
-      note('dojo_response', `Dojo's payment record reads "${event.intent.status}".`, { intentStatus: event.intent.status, total: event.intent.totalAmount?.value ?? null });
+      note('dojo_response', timeline.intentRead(event.intent.status), { intentStatus: event.intent.status, total: event.intent.totalAmount?.value ?? null });
       finishFromSession(event.intent);
       break;
     }
@@ -240,83 +235,75 @@ export function transition(current: PaymentRecord, event: EngineEvent, now: numb
         note('cancel_refused', CARD_PRESENTED_NOTE);
       } else if (!record.sessionId) {
         record.cancelWanted = true;
-        note('cancel_requested', 'The cashier asked to cancel: cancelling as soon as Dojo answers.');
+        note('cancel_requested', timeline.cancelWhenPossible);
       } else {
         record.cancelWanted = true;
         effects.push({ kind: 'cancelSession' });
-        note('dojo_request', 'The cashier asked to cancel: asking Dojo to cancel the session.');
+        note('dojo_request', timeline.cancelAsked);
       }
       break;
     }
 
     case 'cancelAnswered': {
       applySession(record, event.session, now, policy.scale);
-      note('dojo_response', `Dojo accepted the cancel request (session ${event.session.status}).`);
+      note('dojo_response', timeline.cancelAccepted(event.session.status));
       break;
     }
 
     case 'signatureRequested': {
       effects.push({ kind: 'answerSignature', accepted: event.accepted });
-      note('dojo_request', event.accepted ? 'The cashier accepted the signature.' : 'The cashier rejected the signature.');
+      note('dojo_request', event.accepted ? timeline.signatureAccepted : timeline.signatureRejected);
       break;
     }
 
     case 'signatureAnswered': {
       applySession(record, event.session, now, policy.scale);
-      note('dojo_response', `Dojo recorded the signature answer (session ${event.session.status}).`);
+      note('dojo_response', timeline.signatureRecorded(event.session.status));
       if (record.sessionStatus && FINAL_SESSION.has(record.sessionStatus)) afterSnapshot();
       break;
     }
 
     case 'resolved': {
       record.resolution = { outcome: event.outcome, note: event.note, at: new Date(now).toISOString() };
-      note('resolved', `Resolved by the cashier as ${event.outcome === 'approved' ? 'approved' : 'not charged'}: ${event.note}`);
+      note('resolved', timeline.resolved(event.outcome === 'approved', event.note));
       if (event.outcome === 'approved') {
         record.totalAmount ??= record.amount;
-        finish('approved', 'Recorded as approved by the cashier after checking the terminal.');
+        finish('approved', outcome.resolvedApproved);
       } else {
-        finish('failed', 'Recorded as not charged by the cashier after checking the terminal.');
+        finish('failed', outcome.resolvedNotCharged);
       }
       break;
     }
 
     case 'failed': {
       const { call, error } = event;
-      note('dojo_error', `${call}: ${error.message}`, { code: error.code, status: error.status ?? null, outcomeUnknown: error.outcomeUnknown });
+      note('dojo_error', timeline.dojoError(call, error.message), { call,  code: error.code, status: error.status ?? null, outcomeUnknown: error.outcomeUnknown });
       switch (call) {
         case 'createIntent':
           if (error.outcomeUnknown) effects.push({ kind: 'findIntent' });
-          else finish('failed', `${error.message} Nothing was charged.`);
+          else finish('failed', outcome.refusedByDojo(record.type, error.message));
           break;
         case 'findIntent':
           // The session was never requested (the journal says so): whatever happened to the intent, no card was charged.
-          finish('failed', 'Dojo could not be reached to start the payment, so nothing was charged. Try again when the connection is back.');
+          finish('failed', outcome.dojoUnreachableAtStart);
           break;
         case 'createSession':
           if (error.outcomeUnknown) effects.push({ kind: 'findSession', delayMs: 0 });
           else {
             if (record.type === 'Sale' && record.intentId) effects.push({ kind: 'cancelIntent' });
-            finish('failed', `${error.message}${record.type === 'Sale' ? ' Nothing was charged.' : ' Nothing was refunded.'}`);
+            finish('failed', outcome.refusedByDojo(record.type, error.message));
           }
           break;
         case 'findSession':
           record.recoveryAttempts += 1;
           if (record.type === 'UnlinkedRefund' || record.recoveryAttempts >= MAX_RECOVERY_ATTEMPTS) {
-            attention(
-              record.type === 'UnlinkedRefund'
-                ? 'The terminal may have started the refund, but Dojo did not confirm it and an unlinked refund cannot be looked up.'
-                : 'Dojo could not be asked whether the terminal started this payment.',
-              'Look at the terminal: if it shows the transaction approved, record it as approved; if it shows nothing or cancelled, record it as not charged.',
-            );
+            attention(record.type === 'UnlinkedRefund' ? attentionWords.unlinkedRefundUnknown : attentionWords.sessionUnknown);
           } else effects.push({ kind: 'findSession', delayMs: backoff() });
           break;
         case 'poll':
           record.pollFailures += 1;
           if (now - record.lastChangeAt > policy.graceMs * policy.scale && (record.expireAt === null || now > record.expireAt + policy.graceMs * policy.scale)) {
-            attention(
-              'Dojo has not answered about this payment for too long; the terminal may have finished it.',
-              'Look at the terminal: if it shows the payment approved, record it as approved; if it shows declined, cancelled or nothing, record it as not charged.',
-            );
+            attention(attentionWords.dojoSilent);
           } else poll();
           break;
         case 'confirm':
@@ -326,7 +313,7 @@ export function transition(current: PaymentRecord, event: EngineEvent, now: numb
           break;
         case 'cancelSession':
           record.cancelWanted = false;
-          record.cancelNote = error.status === 422 ? CARD_PRESENTED_NOTE : `The cancel request did not reach Dojo (${error.message}). Try again or cancel on the terminal.`;
+          record.cancelNote = error.status === 422 ? CARD_PRESENTED_NOTE : cancelWords.notReached(error.message);
           if (error.status === 422) record.cardPresented = true;
           break;
         case 'answerSignature':
@@ -337,7 +324,7 @@ export function transition(current: PaymentRecord, event: EngineEvent, now: numb
             // The intent could not be cancelled: a session may exist after all. Look again, then ask a person.
             record.recoveryAttempts += 1;
             if (record.recoveryAttempts >= MAX_RECOVERY_ATTEMPTS) {
-              attention('Dojo did not confirm whether the terminal started this payment.', 'Look at the terminal: if it shows the payment approved, record it as approved; otherwise record it as not charged.');
+              attention(attentionWords.sessionUnconfirmed);
             } else effects.push({ kind: 'findSession', delayMs: backoff() });
           }
           break;
@@ -346,10 +333,6 @@ export function transition(current: PaymentRecord, event: EngineEvent, now: numb
     }
   }
   return { record, effects, log };
-}
-
-function describe(record: PaymentRecord): string {
-  return record.type === 'Sale' ? 'payment' : 'refund';
 }
 
 /** Copies what the till needs from a session snapshot; notes when the status or prompt changed. */
