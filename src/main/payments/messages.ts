@@ -127,3 +127,12 @@ export const refusal = {
   unknownPayment: 'No payment with that id.',
   terminalBusy: (reference: string) => `This terminal is already taking a payment (${reference}). Wait for it to finish or cancel it first.`,
 } as const;
+
+/** A journal entry that cannot be read (damaged disk, or written by a newer app): shown, never dropped. */
+export const journalWords = {
+  endedMessage: "This payment's journal entry could not be read in full; its status and amounts come from the journal's index.",
+  attention: {
+    reason: "This payment's journal entry could not be read, so the till cannot tell how it ended.",
+    instruction: 'Check this payment in the Dojo portal (by its reference and time), then record what happened.',
+  },
+} as const;
