@@ -35,8 +35,8 @@ describe('npm run dev: the renderer on the Vite dev server', () => {
     const response = await page.goto(url);
     expect(response!.headers()['content-security-policy']).toMatch(/style-src [^;]*'unsafe-inline'/);
     // styles.css sets the page background (--bg, #f2f4f8) on :root; unstyled it stays transparent.
-    await expect.poll(() => page.evaluate(() => getComputedStyle(document.documentElement).backgroundColor), { timeout: 15_000 }).toBe('rgb(242, 244, 248)');
-    expect(await page.evaluate(() => document.querySelectorAll('style').length)).toBeGreaterThan(0);
+    await expect.poll(() => page.evaluate<string>('getComputedStyle(document.documentElement).backgroundColor'), { timeout: 15_000 }).toBe('rgb(242, 244, 248)');
+    expect(await page.evaluate<number>("document.querySelectorAll('style').length")).toBeGreaterThan(0);
     expect(violations).toEqual([]);
   });
 });
