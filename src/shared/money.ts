@@ -22,8 +22,9 @@ export type Money = z.infer<typeof MoneySchema>;
 
 const formatters = new Map<string, Intl.NumberFormat>();
 
-/** Minor units as people read them, en-GB: 1250 GBP -> "£12.50", -300 EUR -> "-€3.00". The only money-to-text. */
-export function formatMoney(minor: number, currency: string): string {
+/** Minor units -> what people read (en-GB, major units): 1250 GBP -> "£12.50". The one money formatter. */
+export function formatMoney(minor: number | null | undefined, currency: string): string {
+  if (minor === null || minor === undefined) return '—';
   let formatter = formatters.get(currency);
   if (!formatter) {
     formatter = new Intl.NumberFormat('en-GB', { style: 'currency', currency, minimumFractionDigits: 2 });

@@ -1,4 +1,5 @@
 import { randomBytes, createHash } from 'node:crypto';
+import { isSessionEnded } from '../shared/dojo-statuses';
 import { iso, type SimClock } from './clock';
 import { receiptLines, type ReceiptLine } from './receipts';
 import { scenarioForTid, scriptFor, TIMING, type Scenario, type ScriptStep } from './scenarios';
@@ -109,8 +110,6 @@ export interface SimRefund {
   refundReason: string | null;
   notes: string | null;
 }
-
-const FINAL = new Set(['Captured', 'Authorized', 'Canceled', 'Declined', 'Expired', 'SignatureVerificationAccepted', 'SignatureVerificationRejected']);
 
 /** The default virtual terminals: Dojo's sandbox scenarios plus a gratuity, a cashback, a busy and an offline one. */
 export const DEFAULT_TERMINALS: { tid: string; status?: 'InUse' | 'Offline'; tipsAmount?: number; cashbackAmount?: number }[] = [
@@ -469,8 +468,11 @@ export class SimState {
       session.cardPresented = true;
     } else if ('status' in step) {
       this.setStatus(session, step.status, at, step.debug ?? '');
-      if (FINAL.has(step.status)) this.finish(session);
+      if (isSessionEnded(step.status)) this.finish(session);
     } else if (step.outcome === 'signature') {
+      // The card was read and authorised before the check: its details come with the session (the signature
+      // slip shows them). Whether Dojo sends them at this point is not documented; the till copes without them.
+      this.recordPayment(session, true, at);
       this.setStatus(session, 'SignatureVerificationRequired', at, 'Awaiting signature verification');
       session.signatureDeadline = at + TIMING.signatureWindow;
       session.expireAt = session.signatureDeadline;
@@ -583,7 +585,7 @@ export class SimState {
       details: session.details,
       notificationEvents: session.notificationEvents,
       statusEvents: session.statusEvents,
-      ...(session.final && session.paymentDetails ? { paymentDetails: session.paymentDetails } : {}),
+      ...((session.final || session.status === 'SignatureVerificationRequired') && session.paymentDetails ? { paymentDetails: session.paymentDetails } : {}),
       ...(session.final && session.customerReceipt ? { customerReceipt: session.customerReceipt, merchantReceipt: session.merchantReceipt } : {}),
     };
   }

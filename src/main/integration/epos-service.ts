@@ -6,7 +6,10 @@ import { formatMoney } from '../../shared/money';
 import { AppError } from '../errors';
 import type { Logger } from '../logging/logger';
 import { SECRET_ACCOUNTS, type SecretStore } from '../secrets/secret-store';
-import type { Services } from '../services';
+import type { Environment } from '../../shared/app-info';
+import type { EventBus } from '../events';
+import type { PaymentsPort } from '../payments/port';
+import type { SettingsService } from '../settings/settings-service';
 import { startEposApi, type EposApi, type EposBackend } from './epos-api';
 import { UnlinkedRefundRequests } from './unlinked-requests';
 
@@ -17,6 +20,17 @@ export interface EposServiceOptions {
   version: string;
   /** TILL_EPOS_PORT / TILL_EPOS_TOKEN (honoured in development, tests and the web harness). */
   overrides: { port?: number; token?: string };
+}
+
+/** What the EPOS integration needs from the rest of the app (and nothing more). */
+export interface EposHost {
+  /** The payment engine of the current environment. */
+  payments(): PaymentsPort;
+  environment(): Environment;
+  settings: Pick<SettingsService, 'stored' | 'authoriseUnlinkedRefund'>;
+  events: Pick<EventBus, 'emit'>;
+  /** The desktop window, where there is one. */
+  window: { bringToFront(): void } | undefined;
 }
 
 /** The EPOS integration: its bearer token (in the keychain), the loopback API, and refund requests to confirm. */
@@ -31,7 +45,7 @@ export class EposService {
   private readonly startedByEpos = new Set<string>();
 
   constructor(
-    private readonly services: Services,
+    private readonly services: EposHost,
     private readonly options: EposServiceOptions,
   ) {
     this.requests = new UnlinkedRefundRequests(options.now);
@@ -167,8 +181,8 @@ export class EposService {
     const engine = () => services.payments();
     return {
       health: async () => {
-        const info = await services.appInfo();
-        return { status: 'ok', version: this.options.version, trainingMode: info.trainingMode, environment: info.environment, terminal: await this.terminalStatus() };
+        const environment = services.environment();
+        return { status: 'ok', version: this.options.version, trainingMode: environment === 'training', environment, terminal: await this.terminalStatus() };
       },
       terminals: () => engine().listTerminals(),
       startSale: (input, key) => {

@@ -5,6 +5,7 @@ import { CurrencySchema } from '../../shared/money';
 import { MIDNIGHT } from '../../shared/dates';
 import { TerminalNameSchema, TradingDayStartSchema } from '../../shared/settings';
 import { AppError } from '../errors';
+import { renameWithRetrySync, writeFileAtomicSync } from '../files/atomic-write';
 import type { Logger } from '../logging/logger';
 
 const PinHashSchema = z.object({ algorithm: z.literal('scrypt'), salt: z.string(), hash: z.string(), N: z.number(), r: z.number(), p: z.number() });
@@ -110,21 +111,13 @@ export class SettingsStore {
   /** Keeps a broken file beside the new one (for support) and starts from defaults. */
   private setAside(why: string): StoredSettings {
     const aside = `${this.file}.${why}-${Date.now()}`;
-    fs.renameSync(this.file, aside);
+    renameWithRetrySync(this.file, aside);
     this.logger.warn('settings file could not be used; kept aside and reset to defaults', { aside: path.basename(aside) });
     return structuredClone(DEFAULT_SETTINGS);
   }
 
   private write(settings: StoredSettings): void {
-    fs.mkdirSync(path.dirname(this.file), { recursive: true });
-    const temp = `${this.file}.${process.pid}.tmp`;
-    const fd = fs.openSync(temp, 'w', 0o600);
-    try {
-      fs.writeSync(fd, `${JSON.stringify(settings, null, 2)}\n`);
-      fs.fsyncSync(fd);
-    } finally {
-      fs.closeSync(fd);
-    }
-    fs.renameSync(temp, this.file);
+    // Atomic, and the rename rides out antivirus briefly locking settings.json on Windows (EPERM/EBUSY).
+    writeFileAtomicSync(this.file, `${JSON.stringify(settings, null, 2)}\n`);
   }
 }

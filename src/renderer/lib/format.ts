@@ -1,9 +1,5 @@
-import { formatMoney as money } from '../../shared/money';
-
-// Money is integer minor units + currency everywhere; it becomes text in shared/money.ts (en-GB).
-export function formatMoney(minor: number | null | undefined, currency: string): string {
-  return minor === null || minor === undefined ? '—' : money(minor, currency);
-}
+// Money is integer minor units + currency everywhere; it becomes text only through shared/money.ts (en-GB).
+export { formatMoney } from '../../shared/money';
 
 const dateTime = new Intl.DateTimeFormat('en-GB', { day: '2-digit', month: 'short', year: 'numeric', hour: '2-digit', minute: '2-digit', second: '2-digit' });
 const timeOnly = new Intl.DateTimeFormat('en-GB', { hour: '2-digit', minute: '2-digit', second: '2-digit' });
