@@ -175,7 +175,7 @@ class Move {
     if (status === 'Declined') return this.finish('declined', outcome.declined(record.type));
     if (status === 'SignatureVerificationRejected') return this.finish('declined', outcome.signatureRejected);
     if (status === 'Canceled') return this.finish('cancelled', outcome.cancelled(record.type));
-    return this.finish('expired', outcome.expired(record.type, record.prompt !== null || record.cardPresented));
+    return this.finish('expired', outcome.expired(record.type, record.prompt !== null));
   }
 
   /** A Dojo call failed: written to the timeline before the step decides what it means. */

@@ -169,7 +169,7 @@ function LimitField({ value, currency }: { value: number; currency: string }) {
         </span>
       )}
       {!error && saved !== null && (
-        <span role="status" className="muted">
+        <span role="status" className="muted" data-testid="limit-saved">
           Saved: {formatMoney(saved, currency)}.
         </span>
       )}
@@ -177,22 +177,39 @@ function LimitField({ value, currency }: { value: number; currency: string }) {
   );
 }
 
+/** Every quarter hour a trading day may start at (00:00–11:45), plus the saved value if it is between them. */
+const DAY_STARTS = Array.from({ length: 48 }, (_, i) => `${String(Math.floor(i / 4)).padStart(2, '0')}:${String((i % 4) * 15).padStart(2, '0')}`);
+
+/** When the trading day rolls over: History's "today", day totals and reports follow it. */
 function TradingDayField({ value }: { value: string }) {
   const update = useSettingsStore((s) => s.update);
-  const [time, setTime] = useState(value);
   const [error, setError] = useState<string | null>(null);
-  const save = async () => {
-    if (time === value) return;
+  const [saved, setSaved] = useState<string | null>(null);
+  const save = async (time: string) => {
     const failure = await update({ tradingDayStart: time });
     setError(failure ? (failure.fields?.['tradingDayStart']?.[0] ?? failure.message) : null);
+    setSaved(failure ? null : time);
   };
+  const options = DAY_STARTS.includes(value) ? DAY_STARTS : [...DAY_STARTS, value].sort();
   return (
     <label className="field inline">
       <span>Trading day starts at</span>
-      <input type="time" step={60} value={time} aria-describedby="trading-day-help" onChange={(e) => setTime(e.target.value)} onBlur={() => void save()} />
+      <select value={value} aria-describedby="trading-day-help" onChange={(e) => void save(e.target.value)}>
+        {options.map((time) => (
+          <option key={time} value={time}>
+            {time}
+            {time === '00:00' ? ' (midnight)' : ''}
+          </option>
+        ))}
+      </select>
       <span id="trading-day-help" className="muted">
         00:00 for calendar days; a late-night venue sets e.g. 04:00, so sales until 03:59 count on the day before.
       </span>
+      {saved && !error && (
+        <span role="status" className="muted" data-testid="trading-day-saved">
+          Saved: the trading day starts at {saved}.
+        </span>
+      )}
       {error && (
         <span role="alert" className="error-inline">
           {error}

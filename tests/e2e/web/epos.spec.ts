@@ -1,14 +1,4 @@
-import { chooseTerminal, expect, expectAccessible, panel, setSupervisorPin, shoot, test } from './fixtures';
-
-const EPOS = process.env['TILL_E2E_EPOS_URL']!;
-const epos = async (method: string, route: string, body?: unknown, key?: string) => {
-  const response = await fetch(`${EPOS}${route}`, {
-    method,
-    headers: { authorization: `Bearer ${process.env['TILL_E2E_TOKEN']}`, 'content-type': 'application/json', ...(key ? { 'idempotency-key': key } : {}) },
-    ...(body ? { body: JSON.stringify(body) } : {}),
-  });
-  return { status: response.status, body: (await response.json()) as any };
-};
+import { chooseTerminal, epos, expect, expectAccessible, panel, setSupervisorPin, shoot, test } from './fixtures';
 
 test('a sale started by the EPOS shows on the till like a manual one', async ({ till }) => {
   await chooseTerminal(till, 'VCMTILLSIP0');

@@ -4,6 +4,22 @@ import fs from 'node:fs';
 import path from 'node:path';
 
 const SIM = process.env['TILL_E2E_SIM_URL']!;
+const EPOS = process.env['TILL_E2E_EPOS_URL']!;
+
+/** The EPOS side of the loopback API (as a till's EPOS would call it), naming the training environment. */
+export async function epos(method: string, route: string, body?: unknown, key?: string): Promise<{ status: number; body: any }> {
+  const response = await fetch(`${EPOS}${route}`, {
+    method,
+    headers: {
+      authorization: `Bearer ${process.env['TILL_E2E_TOKEN']}`,
+      'content-type': 'application/json',
+      'till-environment': 'training',
+      ...(key ? { 'idempotency-key': key } : {}),
+    },
+    ...(body ? { body: JSON.stringify(body) } : {}),
+  });
+  return { status: response.status, body: (await response.json()) as any };
+}
 
 /** The simulator's admin API (training mode's Dojo), to set terminals and faults like a tester would. */
 export async function sim(method: string, route: string, body?: unknown): Promise<any> {
@@ -35,15 +51,26 @@ export const test = base.extend<{ till: Page }>({
     const errors: string[] = [];
     page.on('console', (message) => message.type() === 'error' && errors.push(message.text()));
     page.on('pageerror', (error) => errors.push(error.message));
-    // The browser's print dialog would block a headless run: record the call instead.
+    // The browser's print dialog would block a headless run: record the call (and what would be printed) instead.
     await page.addInitScript(() => {
       window.print = () => {
-        (window as unknown as { printed: number }).printed = ((window as unknown as { printed?: number }).printed ?? 0) + 1;
+        const w = window as unknown as { printed: number; printedText: string[] };
+        w.printed = (w.printed ?? 0) + 1;
+        (w.printedText ??= []).push(document.querySelector('.print-area')?.textContent ?? '');
       };
     });
     await sim('DELETE', '/faults');
     for (const tid of ['VCMTILLSIP0', 'VCMTILLSCP0', 'VCMTILLSIS0']) await sim('PUT', `/terminals/${await terminalId(tid)}/status`, { status: 'Available' });
     await page.goto(`/?token=${process.env['TILL_E2E_TOKEN']}`);
+    // Every test starts from the full window and calendar days, whatever an earlier (failed) test left.
+    const reset = await page.evaluate(async () => {
+      const till = (window as any).till;
+      const { data } = await till.getSettings();
+      if (!data.compactMode && data.tradingDayStart === '00:00') return false;
+      await till.updateSettings({ compactMode: false, tradingDayStart: '00:00' });
+      return true;
+    });
+    if (reset) await page.reload();
     await expect(page.getByTestId('app-info')).toBeVisible();
     await use(page);
     expect(errors, 'console errors during the test').toEqual([]);
