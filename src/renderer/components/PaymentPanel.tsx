@@ -132,7 +132,8 @@ export function PaymentPanel({ payment, onDone, onTryAgain, compact = false }: {
           </p>
           {payment.attention && (
             <div className="attention-box" role="note" data-testid="attention-instruction">
-              {payment.attention.instruction}
+              <strong>What to do</strong>
+              <p>{payment.attention.instruction}</p>
             </div>
           )}
           {result && payment.status === 'approved' && <ResultFacts payment={payment} />}

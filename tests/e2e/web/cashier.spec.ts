@@ -17,7 +17,7 @@ async function paymentsSince(page: Page, since: string): Promise<{ amount: numbe
 /** Escape asks, Enter confirms: the deliberate way to cancel from the keyboard. */
 async function cancelByKeyboard(page: Page) {
   await page.keyboard.press('Escape');
-  await expect(page.getByRole('group', { name: 'Cancel this payment on the terminal?' })).toBeVisible();
+  await expect(page.getByRole('button', { name: 'Yes, cancel it' })).toBeFocused();
   await page.keyboard.press('Enter');
   await expect(panel(page)).toHaveAttribute('data-status', 'cancelled');
 }
@@ -64,8 +64,10 @@ test('item 1: stray keys never take or cancel money — Enter on keypad, Refresh
   await expect(refundDialog(till)).toBeVisible();
   await expect(panel(till)).toHaveAttribute('data-status', 'in_progress');
   await refundDialog(till).getByRole('button', { name: 'Decline' }).click();
+  await expect(refundDialog(till)).toHaveCount(0);
   // On the payment itself Escape asks first; only the confirmation cancels.
   await till.keyboard.press('Escape');
+  await expect(till.getByRole('button', { name: 'Yes, cancel it' })).toBeFocused();
   await expect(panel(till)).toHaveAttribute('data-status', 'in_progress');
   await till.keyboard.press('Enter');
   await expect(panel(till)).toHaveAttribute('data-status', 'cancelled');

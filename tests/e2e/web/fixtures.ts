@@ -62,15 +62,32 @@ export const test = base.extend<{ till: Page }>({
     await sim('DELETE', '/faults');
     for (const tid of ['VCMTILLSIP0', 'VCMTILLSCP0', 'VCMTILLSIS0']) await sim('PUT', `/terminals/${await terminalId(tid)}/status`, { status: 'Available' });
     await page.goto(`/?token=${process.env['TILL_E2E_TOKEN']}`);
-    // Every test starts from the full window and calendar days, whatever an earlier (failed) test left.
-    const reset = await page.evaluate(async () => {
-      const till = (window as any).till;
-      const { data } = await till.getSettings();
-      if (!data.compactMode && data.tradingDayStart === '00:00') return false;
-      await till.updateSettings({ compactMode: false, tradingDayStart: '00:00' });
-      return true;
-    });
-    if (reset) await page.reload();
+    // Every test starts from the full window, calendar days, no refund request waiting and no payment running,
+    // whatever an earlier (failed) test left behind.
+    const tidyUp = () =>
+      page.evaluate(async () => {
+        const till = (window as any).till;
+        const pending = (await till.listRefundRequests()).data.pending;
+        for (const request of pending) await till.declineRefundRequest({ requestId: request.requestId });
+        const running = (await till.listActivePayments()).data.payments.filter((p: { status: string }) => ['starting', 'in_progress', 'signature_required'].includes(p.status));
+        for (const p of running) {
+          if (p.canCancel) await till.cancelPayment({ paymentId: p.id });
+          if (p.status === 'signature_required') await till.answerSignature({ paymentId: p.id, accepted: false });
+        }
+        const { data } = await till.getSettings();
+        const settings = data.compactMode || data.tradingDayStart !== '00:00';
+        if (settings) await till.updateSettings({ compactMode: false, tradingDayStart: '00:00' });
+        return { running: running.length, changed: settings || pending.length > 0 || running.length > 0 };
+      });
+    let changed = false;
+    await expect
+      .poll(async () => {
+        const state = await tidyUp();
+        changed ||= state.changed;
+        return state.running;
+      }, { timeout: 60_000 })
+      .toBe(0);
+    if (changed) await page.reload();
     await expect(page.getByTestId('app-info')).toBeVisible();
     await use(page);
     expect(errors, 'console errors during the test').toEqual([]);

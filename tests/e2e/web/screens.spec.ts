@@ -49,7 +49,7 @@ test('matched refund from history, partial, then what is left', async ({ till })
   await till.keyboard.press('F3');
   await till.getByLabel('Search').fill('REFUND-ME');
   await till.getByRole('row', { name: /Sale REFUND-ME/ }).getByRole('button', { name: 'REFUND-ME' }).click();
-  await till.getByRole('button', { name: 'Refund', exact: true }).click();
+  await till.getByTestId('history-detail').getByRole('button', { name: 'Refund', exact: true }).click();
   await expect(till.getByTestId('refund-amount')).toHaveValue('£30.00');
   for (let i = 0; i < 4; i++) await till.getByRole('button', { name: 'Delete last digit' }).click();
   await till.getByRole('button', { name: '1', exact: true }).click();
@@ -96,7 +96,7 @@ test('needs attention: shown prominently with what to check, resolved with a rec
   await till.getByRole('button', { name: 'Continue' }).click();
   await till.getByRole('button', { name: 'Yes, refund £2.50' }).click();
   await expect(panel(till)).toHaveAttribute('data-status', 'needs_attention');
-  await expect(panel(till)).toContainText('What to check');
+  await expect(panel(till).getByTestId('attention-instruction')).toContainText('What to do');
   await till.getByRole('button', { name: /Done/ }).click();
   await expect(till.getByRole('button', { name: /need(s)? checking on the terminal/ })).toBeVisible();
   await till.keyboard.press('F4');
