@@ -33,10 +33,10 @@ export async function terminalId(tid: string): Promise<string> {
 }
 
 /** Screenshots of each screen, kept as test artifacts (test-results/screens). */
-export async function shoot(page: Page, name: string) {
+export async function shoot(page: Page, name: string, options: { fullPage?: boolean } = {}) {
   const dir = path.resolve('test-results/screens');
   fs.mkdirSync(dir, { recursive: true });
-  await page.screenshot({ path: path.join(dir, `${name}.png`), fullPage: true });
+  await page.screenshot({ path: path.join(dir, `${name}.png`), fullPage: options.fullPage ?? true });
 }
 
 /** No serious or critical accessibility violation on what is shown. */
@@ -75,8 +75,9 @@ export const test = base.extend<{ till: Page }>({
           if (p.status === 'signature_required') await till.answerSignature({ paymentId: p.id, accepted: false });
         }
         const { data } = await till.getSettings();
-        const settings = data.compactMode || data.tradingDayStart !== '00:00';
-        if (settings) await till.updateSettings({ compactMode: false, tradingDayStart: '00:00' });
+        const dayStart = data.tradingDayStart !== undefined && data.tradingDayStart !== '00:00';
+        const settings = data.compactMode || dayStart;
+        if (settings) await till.updateSettings({ compactMode: false, ...(dayStart ? { tradingDayStart: '00:00' } : {}) });
         return { running: running.length, changed: settings || pending.length > 0 || running.length > 0 };
       });
     let changed = false;
