@@ -100,7 +100,7 @@ export function App() {
     <>
       {info?.trainingMode && (
         <p className="training-banner" data-testid="training-banner">
-          <strong>Training mode</strong> — no real money moves. {info.trainingReason}
+          <strong>Training mode</strong> — no real money moves.{compact ? '' : ` ${info.trainingReason ?? ''}`}
         </p>
       )}
       {info && info.environment === 'sandbox' && <p className="sandbox-banner">Dojo sandbox — test cards only, no real money.</p>}
@@ -124,7 +124,14 @@ export function App() {
           <header>
             {banners}
             <div className="app-header">
-              <h1>{info?.productName ?? 'Till Companion'}</h1>
+              <div className="brand-block">
+                <h1>{info?.productName ?? 'Till Companion'}</h1>
+                {info && (
+                  <p className="app-meta" data-testid="app-info">
+                    Version {info.version} · {info.environment} · {info.host}
+                  </p>
+                )}
+              </div>
               <nav aria-label="Screens">
                 {SCREENS.map((s) => (
                   <button
@@ -148,11 +155,6 @@ export function App() {
                   </button>
                 ))}
               </nav>
-              {info && (
-                <p className="app-meta" data-testid="app-info">
-                  Version {info.version} · {info.environment} · {info.host}
-                </p>
-              )}
             </div>
           </header>
           <RunningBar />

@@ -2,9 +2,9 @@ import { formatMoney } from '../lib/format';
 import { useAppStore } from '../stores/app-store';
 import { useAttentionStore } from '../stores/attention-store';
 import { usePaymentStore } from '../stores/payment-store';
-import { useSettingsStore } from '../stores/settings-store';
-import { useChosenTerminal, useTerminalRefresh } from '../stores/terminals-store';
-import { AmountEntry, useAmount } from './AmountEntry';
+import { useTerminalRefresh } from '../stores/terminals-store';
+import { useSaleForm } from '../stores/use-sale-form';
+import { AmountEntry } from './AmountEntry';
 import { ErrorBox } from './ErrorBox';
 import { PaymentPanel } from './PaymentPanel';
 import { RunningBar } from './RunningBar';
@@ -16,25 +16,11 @@ import { TerminalNotReady } from './TerminalNotReady';
  * Enter like the Sale screen.
  */
 export function CompactView() {
-  const { current, startSale, dismiss, error, busy, lastAttempt } = usePaymentStore();
-  const currency = useSettingsStore((s) => s.view?.currency ?? 'GBP');
-  const chosen = useChosenTerminal();
+  const { current, dismiss, error } = usePaymentStore();
+  const { amount, currency, chosen, busy, canPay, pay, tryAgain } = useSaleForm();
   const attention = useAttentionStore((s) => s.payments.length);
   const { setCompact, show } = useAppStore();
-  const amount = useAmount();
   useTerminalRefresh();
-  const canPay = amount.amount > 0 && chosen.ready && !busy;
-  const pay = async () => {
-    if (!canPay) return;
-    if (await startSale({ amount: amount.amount, currency, terminalId: chosen.id! })) amount.set(0);
-  };
-  const tryAgain =
-    lastAttempt?.kind === 'sale' && lastAttempt.paymentId === current?.id
-      ? () => {
-          amount.set(lastAttempt.input.amount);
-          dismiss();
-        }
-      : undefined;
   const fullView = async (screen?: 'attention') => {
     await setCompact(false);
     if (screen) show(screen);

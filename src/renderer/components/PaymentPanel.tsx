@@ -84,10 +84,7 @@ export function PaymentPanel({ payment, onDone, onTryAgain, compact = false }: {
           <p className="prompt" data-testid="terminal-prompt">
             {prompt ?? sessionWords(payment.sessionStatus) ?? 'Contacting Dojo…'}
           </p>
-          <p className="muted">
-            {payment.message}
-            {payment.sessionStatus && <> · Terminal: {sessionWords(payment.sessionStatus)}</>}
-          </p>
+          <p className="muted">{payment.message}</p>
           {payment.status !== 'signature_required' && (
             <div className="cancel-row">
               {!confirming ? (
@@ -137,7 +134,6 @@ export function PaymentPanel({ payment, onDone, onTryAgain, compact = false }: {
             </div>
           )}
           {result && payment.status === 'approved' && <ResultFacts payment={payment} />}
-          {!compact && <PrintableReceipts payment={payment} />}
           <div className="row">
             <button type="button" className="primary" onClick={onDone} autoFocus aria-keyshortcuts="Enter">
               {payment.type === 'Sale' ? 'New sale' : 'Done'}
@@ -148,6 +144,7 @@ export function PaymentPanel({ payment, onDone, onTryAgain, compact = false }: {
               </button>
             )}
           </div>
+          {!compact && <PrintableReceipts payment={payment} />}
         </div>
       )}
       <ErrorBox message={error?.message} />
@@ -155,13 +152,13 @@ export function PaymentPanel({ payment, onDone, onTryAgain, compact = false }: {
   );
 }
 
-/** What was charged, split the way the money moves: goods, gratuity, cashback to hand over, card. */
-function ResultFacts({ payment }: { payment: PaymentView }) {
+/** What was charged, split the way the money moves: goods, gratuity, cashback (to hand over, when it just happened), card. */
+export function ResultFacts({ payment, handOver = true }: { payment: PaymentView; handOver?: boolean }) {
   const result = payment.result!;
   const money = (minor: number | null) => formatMoney(minor, payment.currency);
   return (
     <>
-      {!!result.cashbackAmount && (
+      {handOver && !!result.cashbackAmount && (
         <p className="cashback-callout" data-testid="cashback-callout">
           Give the customer {money(result.cashbackAmount)} cash.
         </p>

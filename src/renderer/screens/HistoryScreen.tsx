@@ -2,6 +2,7 @@ import { useEffect, useRef } from 'react';
 import { PAYMENT_STATUSES, PAYMENT_TYPES, type PaymentView, type TotalsRow } from '../../shared/payments';
 import { signOf } from '../../shared/words';
 import { ErrorBox } from '../components/ErrorBox';
+import { ResultFacts } from '../components/PaymentPanel';
 import { PrintableReceipts } from '../components/PrintableReceipts';
 import { ScreenHeading } from '../components/ScreenHeading';
 import { formatDateTime, formatMoney, formatTime } from '../lib/format';
@@ -165,7 +166,8 @@ export function HistoryScreen() {
           <p>
             {STATUS_WORDS[detail.payment.status]} · {shownAmount(detail.payment)} · {formatDateTime(detail.payment.createdAt)}
           </p>
-          <p className="muted">{detail.payment.message}</p>
+          {detail.payment.message.replace(/\.$/, '') !== STATUS_WORDS[detail.payment.status] && <p className="muted">{detail.payment.message}</p>}
+          {detail.payment.status === 'approved' && detail.payment.result && <ResultFacts payment={detail.payment} handOver={false} />}
           {detail.payment.type === 'Sale' && detail.payment.status === 'approved' && (
             <p>
               Refunded so far: {formatMoney(detail.payment.refundedAmount, detail.payment.currency)}.{' '}

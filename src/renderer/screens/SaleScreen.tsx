@@ -1,12 +1,10 @@
-import { useState } from 'react';
-import { AmountEntry, useAmount } from '../components/AmountEntry';
+import { AmountEntry } from '../components/AmountEntry';
 import { ErrorBox } from '../components/ErrorBox';
 import { PaymentPanel } from '../components/PaymentPanel';
 import { TerminalPicker } from '../components/TerminalPicker';
 import { formatMoney } from '../lib/format';
 import { usePaymentStore } from '../stores/payment-store';
-import { useSettingsStore } from '../stores/settings-store';
-import { useChosenTerminal } from '../stores/terminals-store';
+import { useSaleForm } from '../stores/use-sale-form';
 import { ScreenHeading } from '../components/ScreenHeading';
 import { TerminalNotReady } from '../components/TerminalNotReady';
 
@@ -15,30 +13,8 @@ import { TerminalNotReady } from '../components/TerminalNotReady';
  * the Pay button or Enter in this form — never from a key pressed elsewhere.
  */
 export function SaleScreen() {
-  const { current, startSale, busy, error, dismiss, lastAttempt } = usePaymentStore();
-  const currency = useSettingsStore((s) => s.view?.currency ?? 'GBP');
-  const chosen = useChosenTerminal();
-  const amount = useAmount();
-  const [reference, setReference] = useState('');
-  const canPay = amount.amount > 0 && chosen.ready && !busy;
-
-  const pay = async () => {
-    if (!canPay) return;
-    const ok = await startSale({ amount: amount.amount, currency, terminalId: chosen.id!, ...(reference.trim() ? { reference: reference.trim() } : {}) });
-    if (ok) {
-      amount.set(0);
-      setReference('');
-    }
-  };
-  // A new attempt of the same sale: amount and reference back in the form; the cashier pays again (a new intent).
-  const tryAgain =
-    lastAttempt?.kind === 'sale' && lastAttempt.paymentId === current?.id
-      ? () => {
-          amount.set(lastAttempt.input.amount);
-          setReference(lastAttempt.input.reference ?? '');
-          dismiss();
-        }
-      : undefined;
+  const { current, error, dismiss } = usePaymentStore();
+  const { amount, reference, setReference, currency, busy, canPay, pay, tryAgain } = useSaleForm();
 
   if (current) return <PaymentPanel payment={current} onDone={dismiss} onTryAgain={tryAgain} />;
 

@@ -1,7 +1,7 @@
 // Issue 15: money moves only when the cashier means it. One test per item of the issue, driven as a cashier
 // would (keyboard where the defect was keyboard), each waiting for states, never for the clock.
 import type { Page } from '@playwright/test';
-import { chooseTerminal, epos, expect, expectAccessible, panel, paySale, setSupervisorPin, shoot, sim, terminalId, test } from './fixtures';
+import { chooseTerminal, epos, expect, expectAccessible, panel, paySale, recordPanelStates, setSupervisorPin, shoot, sim, terminalId, test } from './fixtures';
 
 const refundDialog = (page: Page) => page.getByRole('alertdialog', { name: 'The EPOS asks for an unlinked refund' });
 const signatureDialog = (page: Page) => page.getByRole('alertdialog', { name: 'Check the signature' });
@@ -173,12 +173,13 @@ test('item 5: compact mode shows what the cashier must act on, takes digits and 
   await expectAccessible(till);
   await compact.getByRole('button', { name: 'New sale' }).click();
 
-  // An EPOS sale on another terminal: why Cancel is off, then the gratuity in the total.
+  // An EPOS sale on another terminal: why Cancel is off (while the card is in), then the gratuity in the total.
+  const states = await recordPanelStates(till);
   await epos('POST', '/v1/sales', { amount: 700, currency: 'GBP', reference: 'ITEM5-TIPS', terminalId: await terminalId('VCMTIPSSIP0') }, `item5-${Date.now()}`);
-  await expect(compact.getByTestId('cancel-note')).toContainText('The card has been presented');
-  await expect(compact.getByRole('button', { name: /Cancel payment/ })).toBeDisabled();
-  await shoot(till, '42-compact-cancel-explained');
   await expect(panel(till)).toHaveAttribute('data-status', 'approved');
+  const explained = (await states()).filter((s) => s.cancelDisabled === true);
+  expect(explained.length).toBeGreaterThan(0);
+  expect(explained.every((s) => s.note?.startsWith('The card has been presented'))).toBe(true);
   await expect(compact.getByTestId('result-gratuity')).toHaveText('£1.50');
   await expect(compact.getByTestId('result-total')).toHaveText('£8.50');
   await compact.getByRole('button', { name: 'New sale' }).click();
@@ -438,6 +439,7 @@ test('item 11: History a manager can trust — dates, detail in view, search, li
 });
 
 test('item 12: accessibility — names without shortcuts, headings take focus, one radio group, a visible focus ring, dialogs trap focus', async ({ till }) => {
+  test.setTimeout(90_000); // several axe scans on a shared 2-core machine
   const nav = till.getByRole('navigation', { name: 'Screens' });
   await expect(nav.getByRole('button', { name: 'Sale', exact: true })).toHaveAttribute('aria-current', 'page');
   await expect(nav.getByRole('button', { name: 'History', exact: true })).toHaveAttribute('aria-keyshortcuts', 'F3');

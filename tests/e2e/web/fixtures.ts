@@ -114,6 +114,37 @@ export async function paySale(page: Page, tid: string, digits: string, reference
 
 export const panel = (page: Page) => page.getByTestId('payment-panel');
 
+export interface PanelState {
+  status: string | null;
+  prompt: string | null;
+  cancelDisabled: boolean | null;
+  note: string | null;
+}
+
+/**
+ * Records every state the payment panel shows: at the simulator's speed a terminal passes through some of them
+ * (the card presented, Cancel explained) in a blink, so a test checks what was shown, not what is shown now.
+ */
+export async function recordPanelStates(page: Page): Promise<() => Promise<PanelState[]>> {
+  await page.evaluate(() => {
+    const seen: string[] = [];
+    (window as unknown as { panelStates: string[] }).panelStates = seen;
+    new MutationObserver(() => {
+      const shown = document.querySelector('[data-testid="payment-panel"]');
+      if (!shown) return;
+      const cancel = shown.querySelector<HTMLButtonElement>('.cancel-row button.danger');
+      const state = JSON.stringify({
+        status: shown.getAttribute('data-status'),
+        prompt: shown.querySelector('[data-testid="terminal-prompt"]')?.textContent ?? null,
+        cancelDisabled: cancel ? cancel.disabled : null,
+        note: shown.querySelector('[data-testid="cancel-note"]')?.textContent ?? null,
+      });
+      if (seen.at(-1) !== state) seen.push(state);
+    }).observe(document.body, { subtree: true, childList: true, characterData: true, attributes: true });
+  });
+  return async () => (await page.evaluate(() => (window as unknown as { panelStates: string[] }).panelStates)).map((s) => JSON.parse(s) as PanelState);
+}
+
 /** Sets (or re-confirms) the supervisor PIN 2468 in Settings, whatever an earlier test left. */
 export async function setSupervisorPin(page: Page) {
   await page.keyboard.press('F5');

@@ -7,6 +7,7 @@ for (const [width, height] of [
   [1024, 768],
 ] as const) {
   test(`the till screens at ${width}×${height}`, async ({ till }) => {
+    test.setTimeout(180_000); // ten screenshots and seven axe scans
     const size = `${width}x${height}`;
     await till.setViewportSize({ width, height });
     await chooseTerminal(till, 'VCMTILLVIP0');
@@ -58,6 +59,7 @@ for (const [width, height] of [
 }
 
 test('the compact window beside the EPOS at 420×600', async ({ till }) => {
+  test.setTimeout(120_000);
   await chooseTerminal(till, 'VCMTILLSIP0');
   await till.keyboard.press('F5');
   await till.getByLabel(/Compact mode/).click();
@@ -67,10 +69,14 @@ test('the compact window beside the EPOS at 420×600', async ({ till }) => {
   await shoot(till, '60-420x600-compact-entry', { fullPage: false });
   await expectAccessible(till);
   await till.keyboard.press('Enter');
-  await expect(till.getByTestId('terminal-prompt')).toHaveText(/Enter PIN|Please wait/);
-  await shoot(till, '61-420x600-compact-running', { fullPage: false });
   await expect(panel(till)).toHaveAttribute('data-status', 'approved');
   await shoot(till, '62-420x600-compact-approved', { fullPage: false });
+  await till.getByRole('button', { name: 'New sale' }).click();
+  await epos('POST', '/v1/sales', { amount: 450, currency: 'GBP', reference: 'LOOK-WAIT', terminalId: await terminalId('VCMTILLVIP0') }, `look-wait-${Date.now()}`);
+  await expect(till.getByTestId('terminal-prompt')).toHaveText('Present card');
+  await shoot(till, '61-420x600-compact-running', { fullPage: false });
+  await till.getByRole('button', { name: /Cancel payment/ }).click();
+  await expect(panel(till)).toHaveAttribute('data-status', 'cancelled');
   await till.getByRole('button', { name: 'New sale' }).click();
   await epos('POST', '/v1/sales', { amount: 1000, currency: 'GBP', reference: 'LOOK-COMPACT', terminalId: await terminalId('VCMCASHSIP0') }, `look-${Date.now()}`);
   await expect(panel(till)).toHaveAttribute('data-status', 'approved');

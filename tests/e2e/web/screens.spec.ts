@@ -9,6 +9,7 @@ const SCREENS = [
 ] as const;
 
 test('every screen: reached by F-key, training banner shown, accessible, screenshot', async ({ till }) => {
+  test.setTimeout(90_000); // five axe scans on a shared machine
   for (const [key, name] of SCREENS) {
     await till.keyboard.press(key);
     await expect(till.getByRole('button', { name: new RegExp(`^${name}`) })).toHaveAttribute('aria-current', 'page');
