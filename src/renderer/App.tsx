@@ -27,6 +27,7 @@ const SCREEN_VIEWS: Record<Screen, () => React.JSX.Element> = {
 export function App() {
   const { info, error, screen, compact, load, show, setCompact } = useAppStore();
   const attention = useAttentionStore((s) => s.payments.length);
+  const eposProblem = useEposStore((s) => (s.info && s.info.state !== 'listening' && s.info.state !== 'off' ? s.info.error : null));
 
   useEffect(() => {
     void load();
@@ -56,6 +57,7 @@ export function App() {
         if (!app.compact) app.show(payment.type === 'Sale' ? 'sale' : 'refund');
       }),
       till().onRefundRequests(({ pending }) => useEposStore.getState().setPending(pending)),
+      till().onEposStatus((status) => (useEposStore.getState().info ? useEposStore.getState().setStatus(status) : void useEposStore.getState().load())),
     ];
     return () => unsubscribers.forEach((unsubscribe) => unsubscribe());
   }, [load, setCompact]);
@@ -90,6 +92,11 @@ export function App() {
       {info && info.environment === 'sandbox' && (
         <div className="sandbox-banner" role="note" aria-label="Sandbox">
           Dojo sandbox — test cards only, no real money.
+        </div>
+      )}
+      {eposProblem && (
+        <div className="epos-banner" role="alert" data-testid="epos-banner">
+          {eposProblem}
         </div>
       )}
       <LiveAnnouncer />

@@ -40,6 +40,8 @@ export const EVENT_CHANNELS = {
   onPaymentStarted: 'payment:started',
   /** Unlinked refunds the EPOS asked for, waiting for the cashier's confirmation with the supervisor PIN. */
   onRefundRequests: 'epos:refundRequests',
+  /** The EPOS API started, stopped or could not listen (e.g. another program holds its port). */
+  onEposStatus: 'epos:status',
 } as const;
 
 export type MethodName = keyof typeof METHOD_CHANNELS;

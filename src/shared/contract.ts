@@ -15,7 +15,7 @@ import {
   TotalsRowSchema,
 } from './payments';
 import { SetApiKeySchema, SettingsUpdateSchema, SettingsViewSchema, VerifyPinSchema } from './settings';
-import { ConfirmRefundRequestSchema, EposInfoSchema, RefundRequestViewSchema, RequestIdSchema } from './epos';
+import { ConfirmRefundRequestSchema, EposInfoSchema, EposStatusSchema, RefundRequestViewSchema, RequestIdSchema } from './epos';
 import { UpdateStatusSchema } from './updates';
 import type { Channel, EventChannel, EventName, MethodName, METHOD_CHANNELS, EVENT_CHANNELS } from './channels';
 import type { IpcResult } from './errors';
@@ -65,6 +65,7 @@ export const eventContract = {
   'payment:update': PaymentViewSchema,
   'payment:started': z.object({ payment: PaymentViewSchema, source: z.enum(['epos', 'till']) }),
   'epos:refundRequests': z.object({ pending: z.array(RefundRequestViewSchema) }),
+  'epos:status': EposStatusSchema,
 } satisfies Record<EventChannel, z.ZodType>;
 
 export type Request<C extends Channel> = z.input<(typeof contract)[C]['request']>;

@@ -1,14 +1,20 @@
 import { z } from 'zod';
 import { SupervisorPinSchema } from './settings';
 
-export const EposInfoSchema = z.object({
-  enabled: z.boolean(),
+/** Whether the EPOS API is listening; `error` says in cashier words why not. Pushed on `epos:status` when it changes. */
+export const EposStatusSchema = z.object({
+  state: z.enum(['listening', 'off', 'port_in_use', 'failed']),
   url: z.string().nullable(),
   port: z.number().int(),
+  error: z.string().nullable(),
+});
+export type EposStatus = z.infer<typeof EposStatusSchema>;
+
+export const EposInfoSchema = EposStatusSchema.extend({
+  enabled: z.boolean(),
   /** The EPOS bearer token: shown so it can be copied into the EPOS configuration. */
   token: z.string().nullable(),
   tokenStorage: z.enum(['keychain', 'memory', 'environment']),
-  error: z.string().nullable(),
 });
 export type EposInfo = z.infer<typeof EposInfoSchema>;
 

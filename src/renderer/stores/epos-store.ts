@@ -1,5 +1,5 @@
 import { create } from 'zustand';
-import type { EposInfo, RefundRequestView } from '../../shared/epos';
+import type { EposInfo, EposStatus, RefundRequestView } from '../../shared/epos';
 import type { IpcError } from '../../shared/errors';
 import { till } from '../bridge';
 import { useAppStore } from './app-store';
@@ -12,6 +12,8 @@ interface EposState {
   load(): Promise<void>;
   regenerate(): Promise<void>;
   setPending(pending: RefundRequestView[]): void;
+  /** The API's state pushed by main (`epos:status`): listening, or why the EPOS cannot reach the companion. */
+  setStatus(status: EposStatus): void;
   confirm(requestId: string, supervisorPin: string): Promise<IpcError | undefined>;
   decline(requestId: string): Promise<void>;
 }
@@ -28,6 +30,7 @@ export const useEposStore = create<EposState>((set) => ({
     set(result.ok ? { info: result.data, error: undefined } : { error: result.error });
   },
   setPending: (pending) => set({ pending }),
+  setStatus: (status) => set((state) => (state.info ? { info: { ...state.info, ...status } } : {})),
   async confirm(requestId, supervisorPin) {
     const result = await till().confirmRefundRequest({ requestId, supervisorPin });
     if (!result.ok) return result.error;
