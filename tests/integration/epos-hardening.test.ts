@@ -12,6 +12,7 @@ import { MemorySecretStore } from '../../src/main/secrets/secret-store';
 import { createServices, type Services } from '../../src/main/services';
 import { startSimulator, type Simulator } from '../../src/simulator';
 import type { PaymentView } from '../../src/shared/payments';
+import { eposConforms } from '../support/epos-openapi';
 
 const TOKEN = 'hardening-token-9c8b7a6d5e4f3a2b1c0d';
 let sim: Simulator;
@@ -109,11 +110,12 @@ describe('EPOS API: bad input is a 4xx, never a 500', () => {
     expect(errorLines().length).toBe(before);
   });
 
-  it.each(['/v1/payments/%E0%A4%A', '/v1/payments/%zz/cancel', '/v1/refund-requests/%', '/v1/%C0'])('a malformed %%-escape (%s) is 400', async (route) => {
+  it.each(['/v1/payments/%E0%A4%A', '/v1/payments/%zz/cancel', '/v1/refund-requests/%', '/v1/%C0'])('a malformed percent-escape in %s is 400', async (route) => {
     const port = Number(new URL(base).port);
     const response = await rawRequest(port, `GET ${route} HTTP/1.1\r\nhost: 127.0.0.1\r\nconnection: close\r\nauthorization: Bearer ${TOKEN}\r\n\r\n`);
     expect(response.status).toBe(400);
     expect(JSON.parse(response.body)).toMatchObject({ status: 400, code: 'VALIDATION', detail: expect.stringMatching(/%-escape/) });
+    eposConforms('GET', '/v1/payments/{paymentId}', 400, JSON.parse(response.body));
   });
 
   it('an absolute or scheme-relative request target is 400', async () => {
@@ -126,12 +128,12 @@ describe('EPOS API: bad input is a 4xx, never a 500', () => {
 
   it('random paths, headers and bodies never get a 5xx or an error log line', async () => {
     const before = errorLines().length;
-    const segment = fc.stringMatching(/^[A-Za-z0-9%._~!$&'()*+,;=:@-]{0,12}$/);
+    const segment = fc.oneof(fc.stringMatching(/^[A-Za-z0-9%._~!$&'()*+,;=:@-]{0,12}$/), fc.constantFrom('%', '%zz', '%E0%A4%A', '%C0', 'pay_%', 'cancel', 'signature'));
     await fc.assert(
       fc.asyncProperty(
         fc.constantFrom('GET', 'POST', 'PUT', 'DELETE'),
         fc.array(segment, { minLength: 1, maxLength: 4 }),
-        fc.constantFrom('v1', 'v1/payments', 'v1/refund-requests', 'v1/sales', 'v1/refunds', 'v1/refunds/unlinked'),
+        fc.constantFrom('v1', 'v1/payments', 'v1/payments', 'v1/refund-requests', 'v1/sales', 'v1/refunds', 'v1/refunds/unlinked'),
         fc.option(fc.string({ maxLength: 40 }), { nil: undefined }),
         fc.constantFrom<string | null>(null, TOKEN, 'wrong', 'é'.repeat(TOKEN.length)),
         fc.option(fc.stringMatching(/^[\x21-\x7e]{0,140}$/), { nil: undefined }),
@@ -142,7 +144,7 @@ describe('EPOS API: bad input is a 4xx, never a 500', () => {
           if (challenge !== undefined) headers['till-challenge'] = challenge;
           let status: number;
           try {
-            status = (await fetch(`${base}${route}`, { method, headers: Object.fromEntries(Object.entries(headers).map(([k, v]) => [k, Buffer.from(v, 'utf8').toString('latin1')])), ...(body !== undefined && method !== 'GET' ? { body } : {}) })).status;
+            status = (await fetch(`${base}${route}`, { method, headers, ...(body !== undefined && method !== 'GET' ? { body } : {}) })).status;
           } catch {
             return; // fetch refused to build the request: nothing reached the companion
           }
@@ -218,6 +220,7 @@ describe('EPOS API caps answer 429/503 with Retry-After', () => {
     expect(refused.status).toBe(503);
     expect(refused.head.toLowerCase()).toContain('retry-after: 1');
     expect(JSON.parse(refused.body)).toMatchObject({ status: 503, code: 'BUSY' });
+    eposConforms('GET', '/v1/health', 503, JSON.parse(refused.body));
     for (const socket of holders) socket.destroy();
     let status = 0;
     for (let i = 0; i < 200 && status !== 200; i++) status = (await rawRequest(api.port, 'GET /v1/health HTTP/1.1\r\nhost: 127.0.0.1\r\nconnection: close\r\n\r\n')).status;
@@ -238,6 +241,7 @@ describe('EPOS API caps answer 429/503 with Retry-After', () => {
     expect(withToken.map((r) => r.status)).toEqual([200, 200, 200, 200, 200, 429]);
     expect(withToken[5]!.headers.get('retry-after')).toBe('1');
     expect(withToken[5]!.body).toMatchObject({ status: 429, code: 'RATE_LIMITED' });
+    eposConforms('GET', '/v1/health', 429, withToken[5]!.body);
     const open = [];
     for (let i = 0; i < 3; i++) open.push((await request(url)).status);
     expect(open).toEqual([200, 200, 429]);
@@ -253,6 +257,8 @@ describe('EPOS API caps answer 429/503 with Retry-After', () => {
     expect([third.status, third.headers.get('retry-after'), third.body.code]).toEqual([429, '1', 'RATE_LIMITED']);
     const overall = await poll('pay_3');
     expect([overall.status, overall.headers.get('retry-after'), overall.body.code]).toEqual([503, '1', 'BUSY']);
+    eposConforms('GET', '/v1/payments/{paymentId}', 429, third.body);
+    eposConforms('GET', '/v1/payments/{paymentId}', 503, overall.body);
     // A client that goes away gives its slot back: a new wait is then taken (it reaches the backend).
     aborter.abort();
     await waiting[2];
