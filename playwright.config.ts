@@ -31,13 +31,14 @@ export default defineConfig({
     { name: 'electron', testDir: 'tests/e2e/electron' },
   ],
   webServer: {
-    command: `node node_modules/tsx/dist/cli.mjs scripts/dev-web.ts --port ${port} --token ${token} --data-dir ${process.env['TILL_E2E_DATA_DIR']}`,
+    // The token goes by environment, never on the command line (where `ps` shows it).
+    command: `node node_modules/tsx/dist/cli.mjs scripts/dev-web.ts --port ${port} --data-dir ${process.env['TILL_E2E_DATA_DIR']}`,
     url: `http://127.0.0.1:${port}/?token=${token}`,
     reuseExistingServer: false,
     timeout: 120_000,
     stdout: 'ignore',
     stderr: 'pipe',
     // Training mode on a simulator 10x faster than life, on a fixed port so tests can steer it (/__sim).
-    env: { TILL_TRAINING_SIM_SPEED: '10', TILL_TRAINING_SIM_PORT: String(simPort), TILL_EPOS_PORT: String(port + 2), TILL_EPOS_TOKEN: token },
+    env: { TILL_HARNESS_TOKEN: token, TILL_TRAINING_SIM_SPEED: '10', TILL_TRAINING_SIM_PORT: String(simPort), TILL_EPOS_PORT: String(port + 2), TILL_EPOS_TOKEN: token },
   },
 });
