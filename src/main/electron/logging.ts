@@ -7,6 +7,7 @@ import { createLogger, type Logger } from '../logging/logger';
  */
 export function electronLogger(secrets: () => readonly string[]): { logger: Logger; files: () => string[] } {
   log.transports.file.maxSize = 5 * 1024 * 1024;
+  log.transports.file.writeOptions = { flag: 'a', mode: 0o600, encoding: 'utf8' }; // user-only, like the journal
   log.transports.file.format = '{text}';
   log.transports.console.format = '{text}';
   const logger = createLogger((line) => log.info(line), secrets);

@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { CurrencySchema } from '../../shared/money';
 import { AppError } from '../errors';
 import type { Logger } from '../logging/logger';
+import { ensurePrivateDir, tightenIfPresent } from '../security/private-files';
 
 const PinHashSchema = z.object({ algorithm: z.literal('scrypt'), salt: z.string(), hash: z.string(), N: z.number(), r: z.number(), p: z.number() });
 
@@ -78,6 +79,9 @@ export class SettingsStore {
     } catch {
       return structuredClone(DEFAULT_SETTINGS);
     }
+    // A file an older version left readable by others is made user-only, with its folder.
+    ensurePrivateDir(path.dirname(this.file));
+    tightenIfPresent(this.file);
     let raw: Record<string, unknown>;
     try {
       raw = JSON.parse(text);
@@ -108,10 +112,11 @@ export class SettingsStore {
   }
 
   private write(settings: StoredSettings): void {
-    fs.mkdirSync(path.dirname(this.file), { recursive: true });
+    ensurePrivateDir(path.dirname(this.file));
     const temp = `${this.file}.${process.pid}.tmp`;
     const fd = fs.openSync(temp, 'w', 0o600);
     try {
+      if (process.platform !== 'win32') fs.fchmodSync(fd, 0o600); // a leftover temp file keeps its old mode otherwise
       fs.writeSync(fd, `${JSON.stringify(settings, null, 2)}\n`);
       fs.fsyncSync(fd);
     } finally {
