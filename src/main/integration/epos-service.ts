@@ -5,7 +5,10 @@ import type { PaymentView } from '../../shared/payments';
 import { AppError } from '../errors';
 import type { Logger } from '../logging/logger';
 import { SECRET_ACCOUNTS, type SecretStore } from '../secrets/secret-store';
-import type { Services } from '../services';
+import type { Environment } from '../../shared/app-info';
+import type { EventBus } from '../events';
+import type { PaymentsPort } from '../payments/port';
+import type { SettingsService } from '../settings/settings-service';
 import { startEposApi, type EposApi, type EposBackend } from './epos-api';
 import type { EposLimits } from './limits';
 import { UnlinkedRefundRequests } from './unlinked-requests';
@@ -32,6 +35,17 @@ export const EPOS_PROBLEMS = {
   failed: 'The EPOS link could not start, so the EPOS cannot send card payments to this companion. Payments on this screen still work. Restart the companion; if this stays, contact your reseller.',
 } as const;
 
+/** What the EPOS integration needs from the rest of the app (and nothing more). */
+export interface EposHost {
+  /** The payment engine of the current environment. */
+  payments(): PaymentsPort;
+  environment(): Environment;
+  settings: Pick<SettingsService, 'stored' | 'authoriseUnlinkedRefund'>;
+  events: Pick<EventBus, 'emit'>;
+  /** The desktop window, where there is one. */
+  window: { bringToFront(): void } | undefined;
+}
+
 /** The EPOS integration: its bearer token (in the keychain), the loopback API, and refund requests to confirm. */
 export class EposService {
   private api: EposApi | undefined;
@@ -46,7 +60,7 @@ export class EposService {
   private terminalLookUp: Promise<Record<string, unknown> | null> | undefined;
 
   constructor(
-    private readonly services: Services,
+    private readonly services: EposHost,
     private readonly options: EposServiceOptions,
   ) {
     this.requests = new UnlinkedRefundRequests(options.now);
@@ -193,8 +207,8 @@ export class EposService {
     const engine = () => services.payments();
     return {
       health: async (detail) => {
-        const info = await services.appInfo();
-        const basic = { status: 'ok', version: this.options.version, trainingMode: info.trainingMode, environment: info.environment };
+        const environment = services.environment();
+        const basic = { status: 'ok', version: this.options.version, trainingMode: environment === 'training', environment };
         return detail ? { ...basic, terminal: await this.terminalStatus() } : basic;
       },
       terminals: () => engine().listTerminals(),
