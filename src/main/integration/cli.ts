@@ -218,7 +218,7 @@ export async function runCli(args: readonly string[], deps: CliDeps): Promise<nu
 /** The command line as the app runs it: the token from the OS keychain of the user running it, stdio, env. */
 export async function runCliFromKeychain(args: readonly string[], appId: string): Promise<number> {
   const store = new KeytarSecretStore(appId);
-  return runCli(args, {
+  const code = await runCli(args, {
     fetch: globalThis.fetch,
     storedToken: () => store.get(SECRET_ACCOUNTS.eposToken),
     stdin: readStdin,
@@ -226,6 +226,9 @@ export async function runCliFromKeychain(args: readonly string[], appId: string)
     out: (text) => process.stdout.write(text),
     err: (text) => process.stderr.write(text),
   });
+  // The caller exits at once (app.exit): on Windows a pipe to the console launcher is written asynchronously.
+  await Promise.all([process.stdout, process.stderr].map((stream) => new Promise<void>((resolve) => stream.write('', () => resolve()))));
+  return code;
 }
 
 async function readStdin(): Promise<string> {
