@@ -16,6 +16,11 @@ import { startSimulator, type Simulator } from '../simulator';
 import { EposService } from './integration/epos-service';
 import type { UpdateStatus } from '../shared/updates';
 import { createSupportBundle } from './support/bundle';
+import { AuditLog } from './authority/audit';
+import { SupervisorAuthority } from './authority/guard';
+import { RefundPolicy } from './authority/refund-policy';
+import { SecurityStore } from './authority/security-store';
+import { AUDIT_ACTIONS } from '../shared/audit';
 
 /** Everything the services need from their host; Electron, the web harness and tests each supply their own. */
 export interface ServiceAdapters {
@@ -61,15 +66,22 @@ interface Mode {
 export interface Services {
   readonly events: EventBus;
   readonly settings: SettingsService;
+  /** The supervisor guard: every PIN-protected action goes through it (see authority/guard.ts). */
+  readonly authority: SupervisorAuthority;
+  /** Refund limits, daily caps and the matched-refund threshold, enforced in main. */
+  readonly refunds: RefundPolicy;
+  /** The append-only audit in the current environment's journal. */
+  readonly audit: AuditLog;
   appInfo(): Promise<AppInfo>;
   /** The payment engine of the current environment (training, sandbox or production). */
   payments(): PaymentEngine;
   environment(): Environment;
   settingsView(): Promise<SettingsView>;
   updateSettings(change: SettingsUpdate): Promise<SettingsView>;
-  /** Checks the key's form, tests it against Dojo, stores it in the keychain and switches to it: no restart. */
-  setApiKey(key: string): Promise<SettingsView>;
-  clearApiKey(): Promise<SettingsView>;
+  /** Supervisor only. Checks the key's form, tests it against Dojo, stores it in the keychain and switches to it: no restart. */
+  setApiKey(key: string, supervisorPin: string | undefined): Promise<SettingsView>;
+  /** Supervisor only: back to training mode. */
+  clearApiKey(supervisorPin: string | undefined): Promise<SettingsView>;
   readonly window: WindowControls | undefined;
   updateStatus(): UpdateStatus;
   installUpdate(): UpdateStatus;
@@ -88,7 +100,25 @@ export async function createServices(adapters: ServiceAdapters): Promise<Service
   const events = new EventBus();
   const { buildConfig, env, logger } = adapters;
   const devOverrides = !adapters.packaged || buildConfig.allowBaseUrlOverride;
-  const settings = new SettingsService(new SettingsStore(adapters.dataDir, logger), adapters.secrets, buildConfig, adapters.now);
+  const settingsStore = new SettingsStore(adapters.dataDir, logger);
+  // The audit and the daily refund caps read the journal of the environment in use (`mode`, set below).
+  const audit = new AuditLog({ journal: () => mode.journal, environment: () => mode.environment, now: adapters.now, logger, secrets: () => epos.secrets() });
+  const security = new SecurityStore({
+    dataDir: adapters.dataDir,
+    secrets: adapters.secrets,
+    logger,
+    legacy: { read: () => settingsStore.legacySecurity(), adopted: () => settingsStore.legacyAdopted() },
+    notice: (notice) => audit.record({ action: notice.action, outcome: notice.action === 'security.initialised' ? 'ok' : 'refused', actor: 'system', subject: 'security.json', summary: notice.summary }),
+  });
+  const authority = new SupervisorAuthority({ store: security, audit, minPinLength: buildConfig.minPinLength, now: adapters.now, logger });
+  const refunds = new RefundPolicy({
+    authority,
+    audit,
+    usage: (since) => mode.journal.unlinkedRefundsSince(since),
+    dayStart: () => new Date(adapters.now()).setHours(0, 0, 0, 0),
+    matchedThreshold: buildConfig.matchedRefundPinThreshold,
+  });
+  const settings = new SettingsService(settingsStore, adapters.secrets, buildConfig, authority, refunds);
   const liveBaseUrl = ((devOverrides && env['DOJO_API_BASE_URL']) || DOJO_BASE_URL).replace(/\/$/, '');
 
   function partnerIds(environment: LiveEnvironment) {
@@ -178,9 +208,28 @@ export async function createServices(adapters: ServiceAdapters): Promise<Service
     logger.info('switched environment', { from: old.environment, to: mode.environment });
   }
 
+  /** Tests a key with Dojo (GET /terminals), then saves it in the keychain and switches to it. */
+  async function useKey(key: string): Promise<void> {
+    const { client } = liveClient(key);
+    try {
+      await client.listTerminals();
+    } catch (error) {
+      if (error instanceof AppError && (error.code === 'NETWORK' || error.code === 'TIMEOUT')) {
+        throw new AppError(error.code, 'Dojo could not be reached to test the key, so it was not saved. Check the connection and try again.');
+      }
+      throw error;
+    }
+    if (mode.engine.hasRunningPayments()) throw new AppError('PAYMENT_IN_PROGRESS', 'A payment is running. Let it finish before changing the API key.');
+    await adapters.secrets.set(SECRET_ACCOUNTS.dojoApiKey, key);
+    await switchMode();
+  }
+
   const services: Services = {
     events,
     settings,
+    authority,
+    refunds,
+    audit,
     async appInfo() {
       return {
         productName: buildConfig.productName,
@@ -202,39 +251,32 @@ export async function createServices(adapters: ServiceAdapters): Promise<Service
       await settings.update(mode.environment, change);
       return settings.view(mode.environment);
     },
-    async setApiKey(raw) {
+    async setApiKey(raw, supervisorPin) {
       const key = raw.trim();
-      const { client } = liveClient(key);
-      try {
-        await client.listTerminals();
-      } catch (error) {
-        if (error instanceof AppError && (error.code === 'NETWORK' || error.code === 'TIMEOUT')) {
-          throw new AppError(error.code, 'Dojo could not be reached to test the key, so it was not saved. Check the connection and try again.');
-        }
-        throw error;
-      }
-      if (mode.engine.hasRunningPayments()) throw new AppError('PAYMENT_IN_PROGRESS', 'A payment is running. Let it finish before changing the API key.');
-      await adapters.secrets.set(SECRET_ACCOUNTS.dojoApiKey, key);
-      await switchMode();
+      const from = mode.environment;
+      await authority.withSupervisor(supervisorPin, AUDIT_ACTIONS.apiKeySet, { summary: 'Dojo API key set', subject: 'apiKey', detail: { from, hint: key.slice(-4) } }, () => useKey(key));
       return settings.view(mode.environment);
     },
-    async clearApiKey() {
-      if (mode.engine.hasRunningPayments()) throw new AppError('PAYMENT_IN_PROGRESS', 'A payment is running. Let it finish before removing the API key.');
-      await adapters.secrets.delete(SECRET_ACCOUNTS.dojoApiKey);
-      await switchMode();
+    async clearApiKey(supervisorPin) {
+      await authority.withSupervisor(supervisorPin, AUDIT_ACTIONS.apiKeyRemove, { summary: 'Dojo API key removed: back to training', subject: 'apiKey', detail: { from: mode.environment } }, async () => {
+        if (mode.engine.hasRunningPayments()) throw new AppError('PAYMENT_IN_PROGRESS', 'A payment is running. Let it finish before removing the API key.');
+        await adapters.secrets.delete(SECRET_ACCOUNTS.dojoApiKey);
+        await switchMode();
+      });
       return settings.view(mode.environment);
     },
     window: adapters.window,
     updateStatus: () => adapters.updates?.status() ?? { state: 'disabled', reason: adapters.host === 'electron' ? 'Updates are not available in this build.' : 'Updates belong to the installed app, not the web harness.' },
     installUpdate: () => adapters.updates?.install() ?? services.updateStatus(),
     async supportBundle() {
-      const { token: _token, ...epos } = services.epos.info();
+      const epos = services.epos.info();
       const key = await adapters.secrets.get(SECRET_ACCOUNTS.dojoApiKey).catch(() => null);
       const now = adapters.now();
       const zip = await createSupportBundle({
         appInfo: { ...(await services.appInfo()), updates: services.updateStatus() },
         settings: await settings.view(mode.environment), // the view: PIN as set/not set, key as its hint
         epos,
+        audit: audit.all(),
         logFiles: adapters.logFiles?.() ?? [],
         secrets: [...(key ? [key] : []), ...services.epos.secrets()],
         now,
@@ -257,6 +299,8 @@ export async function createServices(adapters: ServiceAdapters): Promise<Service
     version: adapters.version,
     overrides: { ...(envNumber('TILL_EPOS_PORT') !== undefined ? { port: envNumber('TILL_EPOS_PORT')! } : {}), ...(devOverrides && env['TILL_EPOS_TOKEN'] ? { token: env['TILL_EPOS_TOKEN'] } : {}) },
   });
+  // Reads (and, on a first start, creates) the sealed supervisor settings now, so a lock shows in the log and audit at once.
+  await authority.status();
   await epos.start();
   return services;
 }
