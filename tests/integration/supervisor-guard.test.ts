@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import fs from 'node:fs';
 import path from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
-import { hashPin } from '../../src/main/authority/pin';
+import { randomBytes, scryptSync } from 'node:crypto';
 import { SECRET_ACCOUNTS } from '../../src/main/secrets/secret-store';
 import type { AuditEntryView } from '../../src/shared/audit';
 import { startTill, type TillOptions, type TillUnderTest } from '../support/till-services';
@@ -25,6 +25,11 @@ async function till(options: TillOptions = {}, pin: string | null = PIN) {
 
 const audit = async (t: TillUnderTest): Promise<AuditEntryView[]> => (await t.ok<{ entries: AuditEntryView[] }>('audit:list', { limit: 500 })).entries;
 const securityFile = (t: TillUnderTest) => path.join(t.dir, 'security.json');
+/** A PIN hash written by hand with a tiny scrypt cost (quick to brute-force), as in the security review. */
+function cheapHash(pin: string) {
+  const salt = randomBytes(16);
+  return { algorithm: 'scrypt', salt: salt.toString('base64'), hash: scryptSync(pin, salt, 32, { N: 16, r: 8, p: 1 }).toString('base64'), N: 16, r: 8, p: 1 };
+}
 
 describe('1. PIN attempts cannot be raced or reset by a restart', () => {
   it('200 concurrent wrong PINs: at most 5 are evaluated, and the right PIN sent among them is not accepted', async () => {
@@ -133,8 +138,7 @@ describe('3. the supervisor settings are tamper-evident: edited, reset or missin
   it('a hand-written settings file with its own PIN hash and a huge limit changes nothing', async () => {
     const t = await till();
     await t.services.close();
-    const cheap = await hashPin('135790');
-    fs.writeFileSync(path.join(t.dir, 'settings.json'), JSON.stringify({ version: 2, terminals: { training: null, sandbox: null, production: null }, currency: 'GBP', supervisorPin: { ...cheap, N: 16 }, unlinkedRefundLimit: 999_999_999_999, compactMode: false, epos: { enabled: true, port: 7878 } }));
+    fs.writeFileSync(path.join(t.dir, 'settings.json'), JSON.stringify({ version: 2, terminals: { training: null, sandbox: null, production: null }, currency: 'GBP', supervisorPin: cheapHash('135790'), unlinkedRefundLimit: 999_999_999_999, compactMode: false, epos: { enabled: true, port: 7878 } }));
     await t.restart();
     expect(await t.ok('settings:verifySupervisorPin', { pin: '135790' })).toEqual({ valid: false });
     expect(await t.ok('settings:verifySupervisorPin', { pin: PIN })).toEqual({ valid: true });
@@ -146,7 +150,7 @@ describe('3. the supervisor settings are tamper-evident: edited, reset or missin
     await t.services.close();
     const file = JSON.parse(fs.readFileSync(securityFile(t), 'utf8'));
     file.block.limits.unlinkedRefund.GBP = 999_999_999_999;
-    file.block.supervisorPin = { ...(await hashPin('135790')), N: 16 };
+    file.block.supervisorPin = cheapHash('135790');
     fs.writeFileSync(securityFile(t), JSON.stringify(file));
     await t.restart();
     const view = await t.ok('settings:get');

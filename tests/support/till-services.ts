@@ -35,6 +35,8 @@ export interface TillOptions {
   tillBuild?: Record<string, unknown>;
   /** A live sandbox on an external simulator (faults can be injected) instead of training mode. */
   sandbox?: boolean;
+  /** The sandbox simulator's speed (40 unless given). */
+  speed?: number;
   now?: () => number;
   dir?: string;
   secrets?: MemorySecretStore;
@@ -45,7 +47,7 @@ export const SANDBOX_KEY = 'sk_sandbox_authority_tests_1234';
 export async function startTill(options: TillOptions = {}): Promise<TillUnderTest> {
   const dir = options.dir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'till-authority-'));
   const secrets = options.secrets ?? new MemorySecretStore(options.sandbox ? { 'dojo-api-key': SANDBOX_KEY } : {});
-  const sim = options.sandbox ? await startSimulator({ speed: 40 }) : undefined;
+  const sim = options.sandbox ? await startSimulator({ speed: options.speed ?? 40 }) : undefined;
   const boot = () =>
     createServices(
       nodeAdapters({
