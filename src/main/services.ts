@@ -1,18 +1,13 @@
-import path from 'node:path';
 import type { AppInfo, Environment } from '../shared/app-info';
 import type { SettingsUpdate, SettingsView } from '../shared/settings';
 import { EventBus } from './events';
-import { AppError } from './errors';
-import { DojoClient } from './dojo/client';
-import { Journal } from './journal/journal';
 import type { Logger } from './logging/logger';
-import { PaymentEngine } from './payments/engine';
+import type { PaymentEngine } from './payments/engine';
+import { ModeManager } from './mode/mode-manager';
 import { SECRET_ACCOUNTS, type SecretStore } from './secrets/secret-store';
-import { environmentOfKey, type LiveEnvironment } from './settings/api-key';
-import { SANDBOX_PARTNER_IDS, type BuildConfig } from './settings/build-config';
+import type { BuildConfig } from './settings/build-config';
 import { SettingsService } from './settings/settings-service';
 import { SettingsStore } from './settings/settings-store';
-import { startSimulator, type Simulator } from '../simulator';
 import { EposService } from './integration/epos-service';
 import type { UpdateStatus } from '../shared/updates';
 import { createSupportBundle } from './support/bundle';
@@ -21,6 +16,7 @@ import { SupervisorAuthority } from './authority/guard';
 import { RefundPolicy } from './authority/refund-policy';
 import { SecurityStore } from './authority/security-store';
 import { AUDIT_ACTIONS } from '../shared/audit';
+import { tradingDay, tradingDayBounds } from '../shared/dates';
 
 /** Everything the services need from their host; Electron, the web harness and tests each supply their own. */
 export interface ServiceAdapters {
@@ -49,18 +45,6 @@ export interface WindowControls {
   print(): Promise<void>;
   setCompact(compact: boolean): void;
   bringToFront(): void;
-}
-
-export const DOJO_BASE_URL = 'https://api.dojo.tech';
-/** The key training mode uses against the built-in simulator (it moves no money anywhere). */
-export const TRAINING_KEY = 'sk_sandbox_training';
-
-interface Mode {
-  environment: Environment;
-  reason?: string;
-  journal: Journal;
-  engine: PaymentEngine;
-  simulator?: Simulator;
 }
 
 export interface Services {
@@ -92,17 +76,17 @@ export interface Services {
 }
 
 /**
- * Builds the service graph. The same graph runs inside Electron, in the web harness and in tests. Without a
- * usable API key it runs in training mode on a built-in Dojo simulator; each environment has its own journal,
- * so training or sandbox payments never mix with real totals.
+ * The composition root: builds the service graph from the host's adapters. The same graph runs inside
+ * Electron, in the web harness and in tests. The till's mode (training, sandbox, production) and its key live
+ * in mode/mode-manager.ts; the EPOS integration sees only the narrow EposHost.
  */
 export async function createServices(adapters: ServiceAdapters): Promise<Services> {
   const events = new EventBus();
   const { buildConfig, env, logger } = adapters;
   const devOverrides = !adapters.packaged || buildConfig.allowBaseUrlOverride;
   const settingsStore = new SettingsStore(adapters.dataDir, logger);
-  // The audit and the daily refund caps read the journal of the environment in use (`mode`, set below).
-  const audit = new AuditLog({ journal: () => mode.journal, environment: () => mode.environment, now: adapters.now, logger, secrets: () => epos.secrets() });
+  // The audit and the daily refund caps read the journal of the environment in use (`modes`, started below).
+  const audit: AuditLog = new AuditLog({ journal: () => modes.current.journal, environment: () => modes.environment(), now: adapters.now, logger, secrets: (): string[] => epos.secrets() });
   const security = new SecurityStore({
     dataDir: adapters.dataDir,
     secrets: adapters.secrets,
@@ -111,118 +95,39 @@ export async function createServices(adapters: ServiceAdapters): Promise<Service
     notice: (notice) => audit.record({ action: notice.action, outcome: notice.action === 'security.initialised' ? 'ok' : 'refused', actor: 'system', subject: 'security.json', summary: notice.summary }),
   });
   const authority = new SupervisorAuthority({ store: security, audit, minPinLength: buildConfig.minPinLength, now: adapters.now, logger });
+  const dayStart = () => settingsStore.get().tradingDayStart;
   const refunds = new RefundPolicy({
     authority,
     audit,
-    usage: (since) => mode.journal.unlinkedRefundsSince(since),
-    dayStart: () => new Date(adapters.now()).setHours(0, 0, 0, 0),
+    usage: (since) => modes.current.journal.unlinkedRefundsSince(since),
+    dayStart: () => tradingDayBounds(tradingDay(adapters.now(), dayStart()), dayStart()).start,
     matchedThreshold: buildConfig.matchedRefundPinThreshold,
   });
   const settings = new SettingsService(settingsStore, adapters.secrets, buildConfig, authority, refunds);
-  const liveBaseUrl = ((devOverrides && env['DOJO_API_BASE_URL']) || DOJO_BASE_URL).replace(/\/$/, '');
+  const modes = await ModeManager.start({
+    buildConfig,
+    secrets: adapters.secrets,
+    dataDir: adapters.dataDir,
+    fetch: adapters.fetch,
+    now: adapters.now,
+    env,
+    logger,
+    events,
+    devOverrides,
+    tradingDayStart: () => settings.tradingDayStart(),
+  });
 
-  function partnerIds(environment: LiveEnvironment) {
-    if (buildConfig.softwareHouseId && buildConfig.resellerId) return { softwareHouseId: buildConfig.softwareHouseId, resellerId: buildConfig.resellerId };
-    if (environment === 'sandbox') return SANDBOX_PARTNER_IDS;
-    throw new AppError('NOT_CONFIGURED', 'Production keys need the Dojo-issued software-house-id and reseller-id in this build. Ask your reseller for a production build.');
-  }
-
-  /** A client for a live key, after the build's rules for that key's environment. */
-  function liveClient(key: string): { environment: LiveEnvironment; client: DojoClient } {
-    const environment = environmentOfKey(key);
-    if (!buildConfig.allowedEnvironments.includes(environment)) {
-      throw new AppError('NOT_CONFIGURED', `This build of ${buildConfig.productName} does not accept ${environment} keys.`);
-    }
-    const client = new DojoClient({ baseUrl: liveBaseUrl, fetch: adapters.fetch, apiKey: async () => key, version: buildConfig.apiVersion, ...partnerIds(environment) });
-    return { environment, client };
-  }
-
-  function engineFor(environment: Environment, client: DojoClient, scale = 1): { journal: Journal; engine: PaymentEngine } {
-    const journal = Journal.open(path.join(adapters.dataDir, `journal-${environment}.sqlite`));
-    const engine = new PaymentEngine({
-      journal,
-      client: () => client,
-      environment,
-      now: adapters.now,
-      policy: { scale },
+  const envNumber = (name: string) => (devOverrides && env[name] ? Number(env[name]) : undefined);
+  const epos: EposService = new EposService(
+    { payments: () => modes.payments(), environment: () => modes.environment(), settings, authority, refunds, audit, events, window: adapters.window },
+    {
+      secrets: adapters.secrets,
       logger,
-      onUpdate: (view) => events.emit('payment:update', view),
-    });
-    return { journal, engine };
-  }
-
-  async function trainingMode(reason: string): Promise<Mode> {
-    const speed = devOverrides && env['TILL_TRAINING_SIM_SPEED'] ? Number(env['TILL_TRAINING_SIM_SPEED']) : 1;
-    const port = devOverrides && env['TILL_TRAINING_SIM_PORT'] ? Number(env['TILL_TRAINING_SIM_PORT']) : 0;
-    const simulator = await startSimulator({ port, speed });
-    logger.info('training mode on the built-in simulator', { url: simulator.url, speed });
-    const client = new DojoClient({ baseUrl: simulator.url, fetch: adapters.fetch, apiKey: async () => TRAINING_KEY, version: buildConfig.apiVersion, ...SANDBOX_PARTNER_IDS });
-    return { environment: 'training', reason, simulator, ...engineFor('training', client, 1 / speed) };
-  }
-
-  async function activate(): Promise<Mode> {
-    let key: string | null;
-    try {
-      key = await adapters.secrets.get(SECRET_ACCOUNTS.dojoApiKey);
-    } catch (error) {
-      logger.warn('keychain unavailable, staying in training mode');
-      return trainingMode(error instanceof AppError ? error.message : 'The system keychain could not be read.');
-    }
-    if (!key) return trainingMode('No Dojo API key is set: payments go to the built-in simulator.');
-    try {
-      const { environment, client } = liveClient(key);
-      return { environment, ...engineFor(environment, client) };
-    } catch (error) {
-      return trainingMode(error instanceof AppError ? error.message : 'The saved API key cannot be used.');
-    }
-  }
-
-  async function start(next: Mode): Promise<Mode> {
-    if (next.environment === 'training') {
-      const ended = next.engine.abandonUnfinished('Training payment interrupted by a restart (the training simulator starts afresh). No money moves in training.');
-      if (ended) logger.info('ended interrupted training payments', { count: ended });
-    }
-    // Start-up recovery: unfinished payments are resumed or resolved before the till takes new work.
-    const resumed = await next.engine.recover();
-    if (resumed) logger.info('resumed unfinished payments', { environment: next.environment, count: resumed });
-    return next;
-  }
-
-  async function stop(old: Mode): Promise<void> {
-    old.engine.close();
-    old.journal.close();
-    await old.simulator?.close();
-  }
-
-  let mode = await start(await activate());
-
-  /** Switches environment without a restart, never while a payment is running. */
-  async function switchMode(): Promise<void> {
-    if (mode.engine.hasRunningPayments()) {
-      throw new AppError('PAYMENT_IN_PROGRESS', 'A payment is running. Let it finish before changing the API key.');
-    }
-    await mode.engine.settled();
-    const old = mode;
-    await stop(old);
-    mode = await start(await activate());
-    logger.info('switched environment', { from: old.environment, to: mode.environment });
-  }
-
-  /** Tests a key with Dojo (GET /terminals), then saves it in the keychain and switches to it. */
-  async function useKey(key: string): Promise<void> {
-    const { client } = liveClient(key);
-    try {
-      await client.listTerminals();
-    } catch (error) {
-      if (error instanceof AppError && (error.code === 'NETWORK' || error.code === 'TIMEOUT')) {
-        throw new AppError(error.code, 'Dojo could not be reached to test the key, so it was not saved. Check the connection and try again.');
-      }
-      throw error;
-    }
-    if (mode.engine.hasRunningPayments()) throw new AppError('PAYMENT_IN_PROGRESS', 'A payment is running. Let it finish before changing the API key.');
-    await adapters.secrets.set(SECRET_ACCOUNTS.dojoApiKey, key);
-    await switchMode();
-  }
+      now: adapters.now,
+      version: adapters.version,
+      overrides: { ...(envNumber('TILL_EPOS_PORT') !== undefined ? { port: envNumber('TILL_EPOS_PORT')! } : {}), ...(devOverrides && env['TILL_EPOS_TOKEN'] ? { token: env['TILL_EPOS_TOKEN'] } : {}) },
+    },
+  );
 
   const services: Services = {
     events,
@@ -231,6 +136,7 @@ export async function createServices(adapters: ServiceAdapters): Promise<Service
     refunds,
     audit,
     async appInfo() {
+      const mode = modes.current;
       return {
         productName: buildConfig.productName,
         version: adapters.version,
@@ -244,61 +150,47 @@ export async function createServices(adapters: ServiceAdapters): Promise<Service
         ...(mode.reason ? { trainingReason: mode.reason } : {}),
       };
     },
-    payments: () => mode.engine,
-    environment: () => mode.environment,
-    settingsView: () => settings.view(mode.environment),
+    payments: () => modes.payments(),
+    environment: () => modes.environment(),
+    settingsView: () => settings.view(modes.environment()),
     async updateSettings(change) {
-      await settings.update(mode.environment, change);
-      return settings.view(mode.environment);
+      await settings.update(modes.environment(), change);
+      return settings.view(modes.environment());
     },
     async setApiKey(raw, supervisorPin) {
-      const key = raw.trim();
-      const from = mode.environment;
-      await authority.withSupervisor(supervisorPin, AUDIT_ACTIONS.apiKeySet, { summary: 'Dojo API key set', subject: 'apiKey', detail: { from, hint: key.slice(-4) } }, () => useKey(key));
-      return settings.view(mode.environment);
+      const context = { summary: 'Dojo API key set', subject: 'apiKey', detail: { from: modes.environment(), hint: raw.trim().slice(-4) } };
+      await authority.withSupervisor(supervisorPin, AUDIT_ACTIONS.apiKeySet, context, () => modes.setApiKey(raw));
+      return settings.view(modes.environment());
     },
     async clearApiKey(supervisorPin) {
-      await authority.withSupervisor(supervisorPin, AUDIT_ACTIONS.apiKeyRemove, { summary: 'Dojo API key removed: back to training', subject: 'apiKey', detail: { from: mode.environment } }, async () => {
-        if (mode.engine.hasRunningPayments()) throw new AppError('PAYMENT_IN_PROGRESS', 'A payment is running. Let it finish before removing the API key.');
-        await adapters.secrets.delete(SECRET_ACCOUNTS.dojoApiKey);
-        await switchMode();
-      });
-      return settings.view(mode.environment);
+      const context = { summary: 'Dojo API key removed: back to training', subject: 'apiKey', detail: { from: modes.environment() } };
+      await authority.withSupervisor(supervisorPin, AUDIT_ACTIONS.apiKeyRemove, context, () => modes.clearApiKey());
+      return settings.view(modes.environment());
     },
     window: adapters.window,
     updateStatus: () => adapters.updates?.status() ?? { state: 'disabled', reason: adapters.host === 'electron' ? 'Updates are not available in this build.' : 'Updates belong to the installed app, not the web harness.' },
     installUpdate: () => adapters.updates?.install() ?? services.updateStatus(),
     async supportBundle() {
-      const epos = services.epos.info();
+      const eposInfo = epos.info();
       const key = await adapters.secrets.get(SECRET_ACCOUNTS.dojoApiKey).catch(() => null);
       const now = adapters.now();
       const zip = await createSupportBundle({
         appInfo: { ...(await services.appInfo()), updates: services.updateStatus() },
-        settings: await settings.view(mode.environment), // the view: PIN as set/not set, key as its hint
-        epos,
+        settings: await settings.view(modes.environment()), // the view: PIN as set/not set, key as its hint
+        epos: eposInfo,
         audit: audit.all(),
         logFiles: adapters.logFiles?.() ?? [],
-        secrets: [...(key ? [key] : []), ...services.epos.secrets()],
+        secrets: [...(key ? [key] : []), ...epos.secrets()],
         now,
       });
       return { filename: `till-support-${new Date(now).toISOString().replace(/[:.]/g, '-')}.zip`, zip };
     },
-    get epos() {
-      return epos;
-    },
+    epos,
     async close() {
       await epos.stop();
-      await stop(mode);
+      await modes.close();
     },
   };
-  const envNumber = (name: string) => (devOverrides && env[name] ? Number(env[name]) : undefined);
-  const epos = new EposService(services, {
-    secrets: adapters.secrets,
-    logger,
-    now: adapters.now,
-    version: adapters.version,
-    overrides: { ...(envNumber('TILL_EPOS_PORT') !== undefined ? { port: envNumber('TILL_EPOS_PORT')! } : {}), ...(devOverrides && env['TILL_EPOS_TOKEN'] ? { token: env['TILL_EPOS_TOKEN'] } : {}) },
-  });
   // Reads (and, on a first start, creates) the sealed supervisor settings now, so a lock shows in the log and audit at once.
   await authority.status();
   await epos.start();

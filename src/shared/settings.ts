@@ -1,5 +1,9 @@
 import { z } from 'zod';
 import { AmountMinorSchema, CurrencySchema } from './money';
+import { DAY_START_PATTERN } from './dates';
+
+/** When the trading day rolls over ("04:00" for a late-night venue): History, totals and reports follow it. */
+export const TradingDayStartSchema = z.string().regex(DAY_START_PATTERN, 'The trading day starts at a time from 00:00 to 11:59, like 04:00.');
 
 /**
  * A supervisor PIN as typed: digits only. How long a new PIN must be (6 by default) and which are too easy to
@@ -45,6 +49,7 @@ export const SettingsViewSchema = z.object({
   /** Matched refunds above this (per currency, from the build) need the supervisor PIN. */
   matchedRefundPinThreshold: PerCurrencySchema,
   compactMode: z.boolean(),
+  tradingDayStart: z.string(),
   build: z.object({
     productName: z.string(),
     variantId: z.string(),
@@ -62,6 +67,7 @@ export const SettingsUpdateSchema = z
     terminalId: z.string().min(1).max(100).nullable().optional(),
     currency: CurrencySchema.optional(),
     compactMode: z.boolean().optional(),
+    tradingDayStart: TradingDayStartSchema.optional(),
   })
   .strict();
 export type SettingsUpdate = z.infer<typeof SettingsUpdateSchema>;

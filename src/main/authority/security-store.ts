@@ -6,7 +6,7 @@ import { MAX_AMOUNT_MINOR } from '../../shared/money';
 import { AppError } from '../errors';
 import type { Logger } from '../logging/logger';
 import { SECRET_ACCOUNTS, type SecretStore } from '../secrets/secret-store';
-import { writeFileAtomic } from '../settings/atomic-file';
+import { writeFileAtomicSync } from '../files/atomic-write';
 import { PinHashSchema } from './pin';
 
 /** The most unlinked refunds a till may allow in a day (a cap above this is not a cap). */
@@ -189,7 +189,7 @@ export class SecurityStore {
 
   private async persist(block: SecurityBlock, key: Buffer): Promise<void> {
     const text = JSON.stringify(block);
-    writeFileAtomic(this.file, `${JSON.stringify({ mac: mac(key, text), block: JSON.parse(text) as unknown }, null, 2)}\n`);
+    writeFileAtomicSync(this.file, `${JSON.stringify({ mac: mac(key, text), block: JSON.parse(text) as unknown }, null, 2)}\n`);
     await this.seal(key, block);
     this.cached = { block: structuredClone(block), key };
   }

@@ -37,6 +37,11 @@ export class SettingsService {
     return this.store.get();
   }
 
+  /** When the trading day starts (see shared/dates.ts): every per-day grouping in main reads it here. */
+  tradingDayStart(): string {
+    return this.store.get().tradingDayStart;
+  }
+
   async view(environment: Environment): Promise<SettingsView> {
     const settings = this.store.get();
     let key: string | null = null;
@@ -68,6 +73,7 @@ export class SettingsService {
           : null,
       matchedRefundPinThreshold: this.buildConfig.matchedRefundPinThreshold,
       compactMode: settings.compactMode,
+      tradingDayStart: settings.tradingDayStart,
       build: {
         productName: this.buildConfig.productName,
         variantId: this.buildConfig.variantId,
@@ -85,6 +91,7 @@ export class SettingsService {
       ...(change.terminalId !== undefined ? { terminals: { ...settings.terminals, [environment]: change.terminalId } } : {}),
       ...(change.currency ? { currency: change.currency } : {}),
       ...(change.compactMode !== undefined ? { compactMode: change.compactMode } : {}),
+      ...(change.tradingDayStart ? { tradingDayStart: change.tradingDayStart } : {}),
     }));
   }
 }

@@ -2,8 +2,10 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 import { CurrencySchema } from '../../shared/money';
+import { MIDNIGHT } from '../../shared/dates';
+import { TradingDayStartSchema } from '../../shared/settings';
 import { AppError } from '../errors';
-import { writeFileAtomic } from './atomic-file';
+import { renameWithRetrySync, writeFileAtomicSync } from '../files/atomic-write';
 import type { LegacySecurity } from '../authority/security-store';
 import type { Logger } from '../logging/logger';
 
@@ -17,6 +19,8 @@ export const StoredSettingsSchema = z.object({
   terminals: z.object({ training: z.string().nullable(), sandbox: z.string().nullable(), production: z.string().nullable() }),
   currency: CurrencySchema,
   compactMode: z.boolean(),
+  /** When the trading day rolls over; files from before this setting get midnight (no version bump needed). */
+  tradingDayStart: TradingDayStartSchema.default(MIDNIGHT),
   /** The loopback API the EPOS uses (its bearer token lives in the keychain). */
   epos: z.object({ enabled: z.boolean(), port: z.number().int().min(1024).max(65535) }),
   /** Version 2's PIN hash and limit, kept until security.json has adopted them (checked there, not here). */
@@ -31,6 +35,7 @@ export const DEFAULT_SETTINGS: StoredSettings = {
   terminals: { training: null, sandbox: null, production: null },
   currency: 'GBP',
   compactMode: false,
+  tradingDayStart: MIDNIGHT,
   epos: { enabled: true, port: DEFAULT_EPOS_PORT },
 };
 
@@ -114,12 +119,13 @@ export class SettingsStore {
   /** Keeps a broken file beside the new one (for support) and starts from defaults. */
   private setAside(why: string): StoredSettings {
     const aside = `${this.file}.${why}-${Date.now()}`;
-    fs.renameSync(this.file, aside);
+    renameWithRetrySync(this.file, aside);
     this.logger.warn('settings file could not be used; kept aside and reset to defaults', { aside: path.basename(aside) });
     return structuredClone(DEFAULT_SETTINGS);
   }
 
   private write(settings: StoredSettings): void {
-    writeFileAtomic(this.file, `${JSON.stringify(settings, null, 2)}\n`);
+    // Atomic, and the rename rides out antivirus briefly locking settings.json on Windows (EPERM/EBUSY).
+    writeFileAtomicSync(this.file, `${JSON.stringify(settings, null, 2)}\n`);
   }
 }

@@ -3,6 +3,7 @@ import type { IpcError } from '../../shared/errors';
 import type { SetSupervisorPin, SettingsUpdate, SettingsView, UpdateLimits } from '../../shared/settings';
 import { till } from '../bridge';
 import { withPin } from '../lib/pin';
+import { MIDNIGHT, tradingDay } from '../../shared/dates';
 
 interface SettingsState {
   view?: SettingsView;
@@ -36,3 +37,6 @@ export const useSettingsStore = create<SettingsState>((set) => {
     updateLimits: ({ supervisorPin, ...change }) => request(() => till().updateLimits({ ...change, ...withPin(supervisorPin) })),
   };
 });
+
+/** Today's trading day at this till (rolls over at the configured start, e.g. 04:00). */
+export const currentTradingDay = (): string => tradingDay(Date.now(), useSettingsStore.getState().view?.tradingDayStart ?? MIDNIGHT);
