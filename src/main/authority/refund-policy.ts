@@ -1,5 +1,5 @@
 import { AUDIT_ACTIONS, type AuditActor } from '../../shared/audit';
-import type { Currency } from '../../shared/money';
+import { formatMoney as money, type Currency } from '../../shared/money';
 import { AppError } from '../errors';
 import type { AuditLog } from './audit';
 import type { SupervisorAuthority } from './guard';
@@ -7,8 +7,6 @@ import type { RefundLimits } from './security-store';
 
 /** Unlinked refunds since a time that gave (or may still give) money, per currency. */
 export type RefundUsage = { count: number; byCurrency: Record<string, number> };
-
-const money = (minor: number, currency: string) => `${currency === 'EUR' ? '€' : '£'}${(minor / 100).toFixed(2)}`;
 
 /** Why an unlinked refund is over a limit or a daily cap, or null. Pure: the same rule for the till and the EPOS. */
 export function unlinkedRefundProblem(limits: RefundLimits, used: RefundUsage, amount: number, currency: Currency): string | null {

@@ -13,7 +13,7 @@ export function AuditView() {
     void load();
   }, [load]);
   return (
-    <section className="panel" aria-labelledby="audit-heading">
+    <section className="panel audit-panel" aria-labelledby="audit-heading">
       <div className="section-head">
         <h2 id="audit-heading">Audit</h2>
         <button type="button" className="secondary small" onClick={() => void load()}>
