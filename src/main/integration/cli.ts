@@ -32,6 +32,7 @@ export interface CliDeps {
 const USAGE = `Usage:
   till-companion pay --amount 12.50 --currency GBP --reference R123 [--terminal ID] [--key IDEMPOTENCY-KEY] [--wait]
   till-companion refund (--payment ID | --reference R123) --amount 5.00 [--key KEY] [--wait]
+      (above the till's supervisor threshold, --wait also waits for the supervisor; declined there exits 1)
   till-companion status (--payment ID | --reference R123) [--wait]
 Options: --port N (default 7878), --timeout S (default 300), --output FILE (write the JSON there too),
          --token-stdin (read the EPOS token from the first line of standard input).
@@ -156,7 +157,8 @@ export async function runCli(args: readonly string[], deps: CliDeps): Promise<nu
     for (let attempt = 1; ; attempt++) {
       try {
         const { status, json, headers } = await exchange(method, path, { body, key, authorised: true });
-        if (status === 429 || status === 503) throw new Busy(Number(headers.get('retry-after')) || 1);
+        // The companion's own limits say "again shortly"; other 429/503s (a full refund queue, Dojo unreachable) are answers.
+        if ((status === 429 || status === 503) && (json['code'] === 'RATE_LIMITED' || json['code'] === 'BUSY')) throw new Busy(Number(headers.get('retry-after')) || 1);
         if (status >= 400) throw Object.assign(new Error(String(json['detail'] ?? json['title'] ?? `HTTP ${status}`)), { problem: json });
         return json;
       } catch (error) {
@@ -180,12 +182,26 @@ export async function runCli(args: readonly string[], deps: CliDeps): Promise<nu
         command === 'pay'
           ? await call('POST', '/v1/sales', { amount, currency: values['currency'], reference: values['reference'], ...(values['terminal'] ? { terminalId: values['terminal'] } : {}) }, key)
           : await call('POST', '/v1/refunds', { amount, ...(paymentId ? { paymentId } : { reference: values['reference'] }) }, key);
-      paymentId = String(accepted['paymentId']);
       started = true;
       if (!values['wait']) {
         emit(accepted);
         return EXIT.approved;
       }
+      let answer = accepted;
+      if (typeof accepted['requestId'] === 'string') {
+        // Above the till's threshold a refund waits for the supervisor's PIN on the till: follow the request.
+        const deadline = Date.now() + Number(values['timeout']) * 1000;
+        const route = `/v1/refund-requests/${encodeURIComponent(accepted['requestId'])}`;
+        while (answer['status'] === 'awaiting_confirmation' && Date.now() < deadline) {
+          await new Promise((resolve) => setTimeout(resolve, 1_000));
+          answer = await call('GET', route);
+        }
+        if (answer['status'] !== 'started') {
+          emit(answer);
+          return answer['status'] === 'declined' ? EXIT.declined : EXIT.error;
+        }
+      }
+      paymentId = String(answer['paymentId']);
     } else if (!paymentId) {
       if (!values['reference']) return fail('status needs --payment ID or --reference R.');
       const found = (await call('GET', `/v1/payments?reference=${encodeURIComponent(String(values['reference']))}`))['payments'] as { paymentId: string }[];

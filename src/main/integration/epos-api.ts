@@ -6,7 +6,7 @@ import { AppError, fieldErrors, toIpcError } from '../errors';
 import type { Logger } from '../logging/logger';
 import openapi from './epos-openapi.json';
 import { IdempotencyKeySchema, RefundRequestSchema, SaleRequestSchema, SignatureRequestSchema, UnlinkedRefundRequestSchema, WaitSchema } from './schemas';
-import type { UnlinkedRefundRequest } from './unlinked-requests';
+import type { RefundRequest } from './refund-requests';
 import { DEFAULT_EPOS_LIMITS, TokenBucket, WaitCounter, type EposLimits } from './limits';
 import { CHALLENGE_HEADER, CHALLENGE_PATTERN, PROOF_HEADER, proofFor, sameSecret } from './proof';
 
@@ -16,9 +16,10 @@ export interface EposBackend {
   health(detail: boolean): Promise<Record<string, unknown>>;
   terminals(): Promise<unknown[]>;
   startSale(input: z.infer<typeof SaleRequestSchema>, idempotencyKey: string): { payment: PaymentView; replayed: boolean };
-  refund(input: z.infer<typeof RefundRequestSchema>, idempotencyKey: string | undefined): { payment: PaymentView; replayed: boolean };
-  requestUnlinkedRefund(input: z.infer<typeof UnlinkedRefundRequestSchema>): UnlinkedRefundRequest;
-  refundRequest(requestId: string): UnlinkedRefundRequest;
+  /** A matched refund: started at once, or (above the PIN threshold) a request waiting for the supervisor. */
+  refund(input: z.infer<typeof RefundRequestSchema>, idempotencyKey: string | undefined): { payment: PaymentView; replayed: boolean } | { request: RefundRequest; replayed: boolean };
+  requestUnlinkedRefund(input: z.infer<typeof UnlinkedRefundRequestSchema>): Promise<RefundRequest>;
+  refundRequest(requestId: string): RefundRequest;
   payment(paymentId: string): PaymentView;
   /** Resolves with the payment when it next changes, or as it is after `ms`. */
   nextChange(paymentId: string, ms: number): Promise<PaymentView>;
@@ -47,6 +48,11 @@ const STATUS_OF: Record<string, number> = {
   NETWORK: 503,
   TIMEOUT: 504,
   KEYCHAIN_UNAVAILABLE: 503,
+  LIMIT_EXCEEDED: 422,
+  TOO_MANY_REQUESTS: 429,
+  SUPERVISOR_REQUIRED: 403,
+  PIN_LOCKED: 423,
+  SECURITY_LOCKED: 423,
 };
 
 /** The payment as the EPOS sees it: the companion's view with `paymentId` instead of `id`. */
@@ -166,7 +172,8 @@ export async function startEposApi(options: {
   function problem(exchange: Exchange, error: unknown) {
     const { code, message, fields } = toIpcError(error);
     const status = STATUS_OF[code] ?? 500;
-    send(exchange, status, { type: `urn:till-companion:problem:${code.toLowerCase()}`, title: code, status, detail: message, code, ...(fields ? { errors: fields } : {}) });
+    // 429: the supervisor has a queue to answer first; ask again in a little while.
+    send(exchange, status, { type: `urn:till-companion:problem:${code.toLowerCase()}`, title: code, status, detail: message, code, ...(fields ? { errors: fields } : {}) }, status === 429 ? { 'retry-after': '30' } : {});
   }
 
   /** 429 (this client should slow down) or 503 (the companion is full), both with Retry-After. */
@@ -245,11 +252,13 @@ export async function startEposApi(options: {
     }
     if (method === 'POST' && path === '/v1/refunds') {
       const input = await body(req, RefundRequestSchema);
-      const { payment: view, replayed } = backend.refund(input, idempotencyKey(req));
-      return send(exchange, replayed ? 200 : 202, { paymentId: view.id, status: view.status }, replayed ? { 'idempotent-replayed': 'true' } : {});
+      const answer = backend.refund(input, idempotencyKey(req));
+      const replayHeaders: Record<string, string> = answer.replayed ? { 'idempotent-replayed': 'true' } : {};
+      if ('request' in answer) return send(exchange, answer.replayed ? 200 : 202, refundRequestJson(answer.request), replayHeaders);
+      return send(exchange, answer.replayed ? 200 : 202, { paymentId: answer.payment.id, status: answer.payment.status }, replayHeaders);
     }
     if (method === 'POST' && path === '/v1/refunds/unlinked') {
-      const request = backend.requestUnlinkedRefund(await body(req, UnlinkedRefundRequestSchema));
+      const request = await backend.requestUnlinkedRefund(await body(req, UnlinkedRefundRequestSchema));
       return send(exchange, 202, refundRequestJson(request));
     }
     if (method === 'GET' && refundRequest) return send(exchange, 200, refundRequestJson(backend.refundRequest(decoded(refundRequest[1]!))));
@@ -305,9 +314,10 @@ export async function startEposApi(options: {
   };
 }
 
-function refundRequestJson(request: UnlinkedRefundRequest) {
+function refundRequestJson(request: RefundRequest) {
   return {
     requestId: request.requestId,
+    kind: request.kind,
     status: request.status,
     paymentId: request.paymentId,
     amount: request.amount,
