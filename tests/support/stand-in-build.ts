@@ -9,6 +9,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { NtExecutable, NtExecutableResource, Resource } from 'resedit';
 import { FuseV1Options } from '@electron/fuses';
+import type { Packager, Target as BuilderTarget } from 'app-builder-lib';
+import { NoOpTarget } from 'app-builder-lib/out/targets/targetFactory';
+import { WinPackager } from 'app-builder-lib/out/winPackager';
 import { loadVariant, mergedConfig, ROOT, type Target } from '../../scripts/packaging/variant';
 import { packagedApp, type PackagedApp } from '../../scripts/packaging/smoke';
 
@@ -34,7 +37,6 @@ export interface StandInBuild {
   app: PackagedApp;
   /** The fuse wire bytes right after our afterPack hook returned. */
   wireAfterHook: Buffer | undefined;
-  log: string[];
   cleanup(): void;
 }
 
@@ -45,14 +47,12 @@ export interface StandInBuild {
 export async function standInWindowsBuild(options: { variant: string; target?: Extract<Target, 'nsis' | 'msi'>; env?: Record<string, string>; fuses?: number }): Promise<StandInBuild> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'till-stand-in-'));
   const cleanup = () => fs.rmSync(dir, { recursive: true, force: true });
-  // A project folder whose out/ holds placeholders (electron-vite's output is not needed to test the packaging).
-  const project = path.join(dir, 'project');
-  fs.mkdirSync(project);
-  for (const entry of ['node_modules', 'build', 'resellers', 'scripts']) fs.symlinkSync(path.join(ROOT, entry), path.join(project, entry));
-  for (const file of ['package.json', 'package-lock.json']) fs.copyFileSync(path.join(ROOT, file), path.join(project, file));
-  for (const file of ['out/main/index.js', 'out/preload/index.js', 'out/renderer/index.html']) {
-    fs.mkdirSync(path.dirname(path.join(project, file)), { recursive: true });
-    fs.writeFileSync(path.join(project, file), '// stand-in\n');
+  // The project itself (its package.json, node_modules, resellers/, build/), with placeholders for electron-vite's
+  // out/ (not needed to test the packaging, and a real out/ here is left alone).
+  const out = path.join(dir, 'out');
+  for (const file of ['main/index.js', 'preload/index.js', 'renderer/index.html']) {
+    fs.mkdirSync(path.dirname(path.join(out, file)), { recursive: true });
+    fs.writeFileSync(path.join(out, file), '// stand-in\n');
   }
   const electronDist = path.join(dir, 'electron-dist');
   fs.mkdirSync(electronDist);
@@ -65,12 +65,9 @@ export async function standInWindowsBuild(options: { variant: string; target?: E
   const app = packagedApp(path.join(dir, 'dist'), variant.productName, 'win32', 'x64');
   let wireAfterHook: Buffer | undefined;
   const { build, Platform, Arch } = await import('electron-builder');
-  const { WinPackager } = require('app-builder-lib/out/winPackager');
-  const { NoOpTarget } = require('app-builder-lib/out/targets/targetFactory');
-  const { setPrinter } = require('builder-util/out/log');
   class StandInPackager extends WinPackager {
     // Each target keeps its name (electron-builder writes app-update.yml only for NSIS) but builds nothing.
-    override createTargets(names: string[], mapper: (name: string, factory: () => unknown) => void) {
+    override createTargets(names: string[], mapper: (name: string, factory: (outDir: string) => BuilderTarget) => void) {
       for (const name of names) mapper(name, () => new NoOpTarget(name));
     }
     // Turning the PNG into an .ico needs a toolset electron-builder downloads.
@@ -78,32 +75,29 @@ export async function standInWindowsBuild(options: { variant: string; target?: E
       return Promise.resolve(null);
     }
   }
-  const log: string[] = [];
-  setPrinter((line: string) => log.push(line));
   try {
     await build({
       targets: Platform.WINDOWS.createTarget(target, Arch.x64),
-      projectDir: project,
+      projectDir: ROOT,
       publish: 'never',
       config: {
         ...config,
         electronDist,
         npmRebuild: false,
+        files: [{ from: out, to: 'out', filter: ['**/*'] }, ...(config['files'] as string[]).filter((pattern) => !pattern.startsWith('out/'))],
         directories: { ...config['directories'], output: path.join(dir, 'dist') },
         afterPack: async (context: unknown) => {
           await afterPack(context);
           wireAfterHook = fuseWire(app.binary, options.fuses);
         },
       },
-      platformPackagerFactory: (info: unknown) => new StandInPackager(info),
+      platformPackagerFactory: (info: Packager) => new StandInPackager(info),
     } as never);
   } catch (error) {
     cleanup();
     throw error;
-  } finally {
-    setPrinter(null);
   }
-  return { dir, app, wireAfterHook, log, cleanup };
+  return { dir, app, wireAfterHook, cleanup };
 }
 
 /** The fuse wire bytes of a built stand-in binary. */

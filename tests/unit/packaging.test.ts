@@ -14,7 +14,7 @@ import { macSigning, publishProblems, windowsSigning } from '../../scripts/packa
 import { baseConfig, loadVariant, LOGO_MIN_SIZE, mergedConfig, pngSize, publisherNames, ROOT, TARGETS, variantIds, VariantSchema } from '../../scripts/packaging/variant';
 
 const require = createRequire(import.meta.url);
-const afterPack = require('../../scripts/packaging/after-pack.cjs') as (context: unknown) => Promise<void>;
+const afterPack = require('../../scripts/packaging/after-pack.cjs') as { fuseJob(context: unknown): { binary: string; config: unknown } };
 const FUSE_NAMES = Object.keys(FuseV1Options).filter((k) => Number.isNaN(Number(k)));
 
 /** Every signing variable combination the build machine may have. */
@@ -208,25 +208,23 @@ describe('Electron fuses: one policy', () => {
   });
 
   it.each([
-    ['darwin', 'arm64', true],
-    ['darwin', 'x64', true],
-    ['win32', 'x64', false],
-  ])('afterPack flips every fuse through electron-builder (%s %s: ad-hoc signature reset %s)', async (platform, arch, reset) => {
-    const calls: unknown[] = [];
-    const context = { electronPlatformName: platform, arch, appOutDir: '/out', packager: { addElectronFuses: async (ctx: unknown, fuses: unknown) => void calls.push([ctx, fuses]) } };
-    await afterPack(context);
-    expect(calls).toEqual([[context, fuseConfig({ resetAdHocDarwinSignature: reset })]]);
+    ['darwin', 'Till Companion.app', true],
+    ['win32', 'Till Companion.exe', false],
+    ['linux', 'till-companion', false],
+  ])('afterPack flips every fuse of the packed %s binary (%s; ad-hoc signature reset: %s)', (platform, file, reset) => {
+    const context = { electronPlatformName: platform, appOutDir: '/out', packager: { executableName: 'till-companion', appInfo: { productFilename: 'Till Companion' } } };
+    expect(afterPack.fuseJob(context)).toEqual({ binary: path.join('/out', file), config: fuseConfig({ resetAdHocDarwinSignature: reset }) });
   });
 
-  it('afterPack builds the test flavour only when dist asks for it', async () => {
-    const calls: unknown[] = [];
+  it('afterPack builds the test flavour only when dist asks for it', () => {
+    const context = { electronPlatformName: 'win32', appOutDir: '/out', packager: { appInfo: { productFilename: 'Till Companion' } } };
     process.env['TILL_TEST_BUILD'] = '1';
     try {
-      await afterPack({ electronPlatformName: 'win32', packager: { addElectronFuses: async (_ctx: unknown, fuses: unknown) => void calls.push(fuses) } });
+      expect(afterPack.fuseJob(context).config).toEqual(fuseConfig({ testBuild: true }));
     } finally {
       delete process.env['TILL_TEST_BUILD'];
     }
-    expect(calls).toEqual([fuseConfig({ testBuild: true })]);
+    expect(afterPack.fuseJob(context).config).toEqual(fuseConfig());
   });
 });
 
