@@ -1,6 +1,6 @@
-// `npm run dist:win|dist:msi|dist:mac -- --reseller <id> [--arch x64|arm64] [--dir] [--test-build] [--publish]`:
-// builds a reseller's installers on a machine that can download Electron (docs/resellers.md: signing, hosting
-// updates, CI), then runs the packaged checks on every app it built (smoke.ts).
+// `npm run dist:win|dist:msi|dist:mac -- --reseller <id> [--arch x64|arm64] [--dir] [--test-build] [--publish]
+// [--no-checks]`: builds a reseller's installers on a machine that can download Electron (docs/resellers.md: signing,
+// hosting updates, CI), then runs the packaged checks on every app it built (smoke.ts; CI runs them as a step).
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -10,7 +10,9 @@ import { loadVariant, mergedConfig, ROOT, type Target } from './variant';
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,
+  allowNegative: true,
   options: {
+    checks: { type: 'boolean', default: true },
     reseller: { type: 'string', default: 'default' },
     arch: { type: 'string' },
     dir: { type: 'boolean', default: false },
@@ -55,6 +57,7 @@ async function main() {
   const artifacts = await build({ targets, config, publish: publish ? 'always' : 'never', projectDir: ROOT });
   process.stdout.write(`Built for ${variant.productName} (${variant.id}, ${target}${testBuild ? ', test build' : ''}):\n${artifacts.map((a) => `  ${path.relative(ROOT, a)}`).join('\n')}\n`);
 
+  if (!values.checks) return;
   // The packaged checks on every app built; the ones this machine can run are started too.
   const outDir = path.join(ROOT, 'dist', variant.id);
   const problems: string[] = [];
