@@ -9,9 +9,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { NtExecutable, NtExecutableResource, Resource } from 'resedit';
 import { FuseV1Options } from '@electron/fuses';
-import type { Packager, Target as BuilderTarget } from 'app-builder-lib';
+// The package's index first: its modules import each other in a cycle that only resolves in that order.
+import { WinPackager, type Packager, type Target as BuilderTarget } from 'app-builder-lib';
 import { NoOpTarget } from 'app-builder-lib/out/targets/targetFactory';
-import { WinPackager } from 'app-builder-lib/out/winPackager';
 import { loadVariant, mergedConfig, ROOT, type Target } from '../../scripts/packaging/variant';
 import { packagedApp, type PackagedApp } from '../../scripts/packaging/smoke';
 
