@@ -3,6 +3,12 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { CHROMIUM_ARGS, chromiumExecutable } from './tests/support/browser';
+import { electronRequirement } from './scripts/lib/electron-binary';
+
+// Where the workflows require Electron (TILL_REQUIRE_ELECTRON=1), a missing binary fails the run instead of
+// letting the Electron project skip itself.
+const electron = electronRequirement();
+if ('fail' in electron) throw new Error(electron.fail);
 
 // One harness for the whole run, on a fixed loopback port with a per-run token and a fresh data folder.
 const port = Number(process.env['TILL_E2E_PORT'] ?? 5191);
