@@ -43,7 +43,8 @@ export default defineConfig({
     timeout: 120_000,
     stdout: 'ignore',
     stderr: 'pipe',
-    // Training mode on a simulator 10x faster than life, on a fixed port so tests can steer it (/__sim).
-    env: { TILL_TRAINING_SIM_SPEED: '10', TILL_TRAINING_SIM_PORT: String(simPort), TILL_EPOS_PORT: String(port + 2), TILL_EPOS_TOKEN: token },
+    // Training mode on a simulator 10x faster than life, on a fixed port so tests can steer it (/__sim). The EPOS
+    // token is the app's own (tests read it with the supervisor PIN, like a person would, and can replace it).
+    env: { TILL_TRAINING_SIM_SPEED: '10', TILL_TRAINING_SIM_PORT: String(simPort), TILL_EPOS_PORT: String(port + 2) },
   },
 });
