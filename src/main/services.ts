@@ -16,6 +16,7 @@ import { startSimulator, type Simulator } from '../simulator';
 import { EposService } from './integration/epos-service';
 import type { UpdateStatus } from '../shared/updates';
 import { createSupportBundle } from './support/bundle';
+import { ExchangeService } from './exchange/exchange-service';
 
 /** Everything the services need from their host; Electron, the web harness and tests each supply their own. */
 export interface ServiceAdapters {
@@ -76,6 +77,8 @@ export interface Services {
   supportBundle(): Promise<{ filename: string; zip: Buffer }>;
   /** The EPOS loopback API and its token (started with the services). */
   readonly epos: EposService;
+  /** The folder exchange (off unless a folder is chosen in Settings or by TILL_EXCHANGE_DIR). */
+  readonly exchange: ExchangeService;
   close(): Promise<void>;
 }
 
@@ -244,7 +247,11 @@ export async function createServices(adapters: ServiceAdapters): Promise<Service
     get epos() {
       return epos;
     },
+    get exchange() {
+      return exchange;
+    },
     async close() {
+      await exchange.stop();
       await epos.stop();
       await stop(mode);
     },
@@ -258,5 +265,29 @@ export async function createServices(adapters: ServiceAdapters): Promise<Service
     overrides: { ...(envNumber('TILL_EPOS_PORT') !== undefined ? { port: envNumber('TILL_EPOS_PORT')! } : {}), ...(devOverrides && env['TILL_EPOS_TOKEN'] ? { token: env['TILL_EPOS_TOKEN'] } : {}) },
   });
   await epos.start();
+  const exchange = new ExchangeService({
+    dataDir: adapters.dataDir,
+    logger,
+    now: adapters.now,
+    backend: {
+      environment: () => mode.environment,
+      operations: epos.operations,
+      replayed: (key) => epos.replayed(key),
+      onPaymentUpdate: (listener) => events.on('payment:update', listener),
+      onRefundRequests: (listener) => events.on('epos:refundRequests', () => listener()),
+    },
+    overrides: {
+      ...(devOverrides && env['TILL_EXCHANGE_DIR'] ? { folder: path.resolve(env['TILL_EXCHANGE_DIR']) } : {}),
+      ...(envNumber('TILL_EXCHANGE_COMMIT_TIMEOUT_MS') !== undefined ? { commitTimeoutMs: envNumber('TILL_EXCHANGE_COMMIT_TIMEOUT_MS')! } : {}),
+      ...(envNumber('TILL_EXCHANGE_MAX_PENDING') !== undefined ? { maxPending: envNumber('TILL_EXCHANGE_MAX_PENDING')! } : {}),
+      ...(envNumber('TILL_EXCHANGE_SCAN_MS') !== undefined ? { scanIntervalMs: envNumber('TILL_EXCHANGE_SCAN_MS')! } : {}),
+      ...(devOverrides && env['TILL_EXCHANGE_POLL'] ? { polling: env['TILL_EXCHANGE_POLL'] === '1' } : {}),
+    },
+    // SEAMS for issue 14: the main-side supervisor guard and the audit table replace these two lines.
+    authorise: (pin) => settings.requireSupervisor(pin),
+    audit: (action, detail) => logger.info('supervisor action', { action, ...detail }),
+    onChange: (status) => events.emit('exchange:update', status),
+  });
+  await exchange.start();
   return services;
 }

@@ -17,6 +17,7 @@ import {
 import { SetApiKeySchema, SettingsUpdateSchema, SettingsViewSchema, VerifyPinSchema } from './settings';
 import { ConfirmRefundRequestSchema, EposInfoSchema, RefundRequestViewSchema, RequestIdSchema } from './epos';
 import { UpdateStatusSchema } from './updates';
+import { ConfigureExchangeSchema, ExchangeStatusSchema, ResolveExchangeAttentionSchema } from './exchange';
 import type { Channel, EventChannel, EventName, MethodName, METHOD_CHANNELS, EVENT_CHANNELS } from './channels';
 import type { IpcResult } from './errors';
 
@@ -58,6 +59,11 @@ export const contract = {
   'updates:install': { request: NoInput, response: UpdateStatusSchema },
   /** A zip of logs and app info for support (never the key, the EPOS token or the journal). */
   'support:exportBundle': { request: NoInput, response: z.object({ filename: z.string(), base64: z.string() }) },
+  'exchange:status': { request: NoInput, response: ExchangeStatusSchema },
+  /** Choose, change or clear the exchange folder: supervisor PIN, checked in main. */
+  'exchange:configure': { request: ConfigureExchangeSchema, response: ExchangeStatusSchema },
+  /** A person checked the EPOS for a payment it never committed (supervisor PIN and a note). */
+  'exchange:resolveAttention': { request: ResolveExchangeAttentionSchema, response: ExchangeStatusSchema },
 } satisfies Record<Channel, { request: z.ZodType; response: z.ZodType }>;
 
 /** Push event channel -> payload schema. */
@@ -65,6 +71,7 @@ export const eventContract = {
   'payment:update': PaymentViewSchema,
   'payment:started': z.object({ payment: PaymentViewSchema, source: z.enum(['epos', 'till']) }),
   'epos:refundRequests': z.object({ pending: z.array(RefundRequestViewSchema) }),
+  'exchange:update': ExchangeStatusSchema,
 } satisfies Record<EventChannel, z.ZodType>;
 
 export type Request<C extends Channel> = z.input<(typeof contract)[C]['request']>;

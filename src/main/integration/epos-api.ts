@@ -15,7 +15,8 @@ export interface EposBackend {
   terminals(): Promise<unknown[]>;
   startSale(input: z.infer<typeof SaleRequestSchema>, idempotencyKey: string): { payment: PaymentView; replayed: boolean };
   refund(input: z.infer<typeof RefundRequestSchema>, idempotencyKey: string | undefined): { payment: PaymentView; replayed: boolean };
-  requestUnlinkedRefund(input: z.infer<typeof UnlinkedRefundRequestSchema>): UnlinkedRefundRequest;
+  /** With a key, a retry while the first request still waits is that request, and its refund carries the key. */
+  requestUnlinkedRefund(input: z.infer<typeof UnlinkedRefundRequestSchema>, idempotencyKey?: string): UnlinkedRefundRequest;
   refundRequest(requestId: string): UnlinkedRefundRequest;
   payment(paymentId: string): PaymentView;
   /** Resolves with the payment when it next changes, or as it is after `ms`. */

@@ -88,6 +88,7 @@ export class EposService {
       currency: request.currency,
       terminalId: terminalId ?? request.terminalId ?? this.chosenTerminal(),
       ...(request.reference ? { reference: request.reference } : {}),
+      ...(request.idempotencyKey ? { idempotencyKey: unlinkedKey(request.idempotencyKey) } : {}),
     });
     this.requests.settle(requestId, { status: 'started', paymentId: payment.id });
     this.publishRequests();
@@ -145,6 +146,20 @@ export class EposService {
     this.services.window?.bringToFront();
   }
 
+  /**
+   * What every EPOS door (the HTTP API, the folder exchange) does: start sales and refunds with the same
+   * idempotency, and ask for unlinked refunds the cashier confirms with the supervisor PIN. One engine path.
+   */
+  get operations(): EposBackend {
+    return this.backend();
+  }
+
+  /** The payment an EPOS idempotency key already started, whatever its kind (sale, refund or unlinked refund). */
+  replayed(key: string): PaymentView | undefined {
+    const engine = this.services.payments();
+    return engine.findByIdempotencyKey(saleKey(key, this.options.now())) ?? engine.findByIdempotencyKey(refundKey(key)) ?? engine.findByIdempotencyKey(unlinkedKey(key));
+  }
+
   private backend(): EposBackend {
     const services = this.services;
     const engine = () => services.payments();
@@ -155,8 +170,7 @@ export class EposService {
       },
       terminals: () => engine().listTerminals(),
       startSale: (input, key) => {
-        // Without an Idempotency-Key the reference is the key, for today only (references repeat, e.g. "Table 5").
-        const idempotencyKey = key.startsWith('reference:') ? `epos:${localDay(this.options.now())}:${key}` : `epos:${key}`;
+        const idempotencyKey = saleKey(key, this.options.now());
         const existing = engine().findByIdempotencyKey(idempotencyKey);
         if (existing) return { payment: existing, replayed: true };
         const payment = engine().startSale({ ...input, terminalId: input.terminalId ?? this.chosenTerminal(), idempotencyKey });
@@ -164,7 +178,7 @@ export class EposService {
         return { payment, replayed: false };
       },
       refund: (input, key) => {
-        const idempotencyKey = key ? `epos-refund:${key}` : undefined;
+        const idempotencyKey = key ? refundKey(key) : undefined;
         const existing = idempotencyKey ? engine().findByIdempotencyKey(idempotencyKey) : undefined;
         if (existing) return { payment: existing, replayed: true };
         const sale = input.paymentId ? engine().payment(input.paymentId) : engine().byReference(input.reference!).find((p) => p.type === 'Sale' && p.status === 'approved');
@@ -173,8 +187,8 @@ export class EposService {
         this.announce(payment);
         return { payment, replayed: false };
       },
-      requestUnlinkedRefund: (input) => {
-        const request = this.requests.add({ amount: input.amount, currency: input.currency, ...(input.reference ? { reference: input.reference } : {}), ...(input.terminalId ? { terminalId: input.terminalId } : {}) });
+      requestUnlinkedRefund: (input, key) => {
+        const request = this.requests.add({ amount: input.amount, currency: input.currency, ...(input.reference ? { reference: input.reference } : {}), ...(input.terminalId ? { terminalId: input.terminalId } : {}), ...(key ? { idempotencyKey: key } : {}) });
         this.publishRequests();
         services.window?.bringToFront();
         return request;
@@ -206,3 +220,9 @@ export class EposService {
     return value;
   }
 }
+
+// The engine's idempotency keys for what an EPOS sends. Without an Idempotency-Key a sale's reference is the key,
+// for today only (references repeat, e.g. "Table 5").
+const saleKey = (key: string, now: number) => (key.startsWith('reference:') ? `epos:${localDay(now)}:${key}` : `epos:${key}`);
+const refundKey = (key: string) => `epos-refund:${key}`;
+const unlinkedKey = (key: string) => `epos-unlinked:${key}`;

@@ -7,6 +7,8 @@ export interface UnlinkedRefundRequest {
   currency: 'GBP' | 'EUR';
   reference?: string;
   terminalId?: string;
+  /** The EPOS's idempotency key, when it gave one: the refund this request starts carries it. */
+  idempotencyKey?: string;
   status: 'awaiting_confirmation' | 'started' | 'declined';
   paymentId: string | null;
   createdAt: number;
@@ -21,7 +23,10 @@ export class UnlinkedRefundRequests {
 
   constructor(private readonly now: () => number) {}
 
-  add(input: Pick<UnlinkedRefundRequest, 'amount' | 'currency' | 'reference' | 'terminalId'>): UnlinkedRefundRequest {
+  add(input: Pick<UnlinkedRefundRequest, 'amount' | 'currency' | 'reference' | 'terminalId' | 'idempotencyKey'>): UnlinkedRefundRequest {
+    // The same key while the first is still waiting is the same request (an EPOS retrying), never a second one.
+    const waiting = input.idempotencyKey ? [...this.requests.values()].find((r) => r.idempotencyKey === input.idempotencyKey && r.status === 'awaiting_confirmation') : undefined;
+    if (waiting) return waiting;
     const request: UnlinkedRefundRequest = { requestId: `rr_${randomBytes(9).toString('base64url')}`, status: 'awaiting_confirmation', paymentId: null, createdAt: this.now(), ...input };
     this.requests.set(request.requestId, request);
     // Keep the last few hundred: they are a hand-off, not a record (the journal is the record).
