@@ -108,10 +108,13 @@ describe('folder exchange: the companion killed', () => {
     const result = await epos.waitFor('responses', 'K2.res', { onTick: advance, timeoutMs: 60_000 });
     expect(result).toMatchObject({ status: 'approved', total: '2222', payment: ack['payment'] });
 
-    // Killed again before the EPOS commits: after the restart the missing commit still becomes needs attention.
+    // Killed again before the EPOS commits: after the restart the result is not rewritten (its time is the
+    // commit clock's start) and the missing commit still becomes needs attention.
+    const written = fs.readFileSync(epos.path('responses', 'K2.res'), 'utf8');
     await kill();
     await startCompanion();
     await waitUntil('needs attention after the restart', () => /"attention":\["K2"\]/.test(output), 60_000);
+    expect(fs.readFileSync(epos.path('responses', 'K2.res'), 'utf8')).toBe(written);
     epos.commit('K2');
     await epos.waitFor('archive', 'K2.res');
     // The EPOS, restarted too, sends K2 again: the same payment comes back, never a second charge.

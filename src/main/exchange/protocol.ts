@@ -80,11 +80,11 @@ export const formatOf = (text: string): FileFormat => (text.trimStart().startsWi
  * `key=value` lines (CRLF or LF; blank lines and lines starting with # ignored). The last line must end with a
  * newline: a file cut short (an EPOS that wrote in place instead of renaming) is refused, never half-read.
  */
-export function parseKeyValue(text: string, options: { requireFinalNewline: boolean }): Record<string, string> {
+export function parseKeyValue(text: string, options: { requireFinalNewline: boolean; repeats?: boolean }): Record<string, string | string[]> {
   if (options.requireFinalNewline && text.length > 0 && !text.endsWith('\n')) {
     throw new FileContentError('The last line does not end with a line break: the file may be incomplete. Write it under another name, then rename it.');
   }
-  const out: Record<string, string> = {};
+  const out: Record<string, string | string[]> = {};
   const lines = text.split(/\r?\n/);
   lines.forEach((raw, index) => {
     const line = raw.trim();
@@ -92,9 +92,12 @@ export function parseKeyValue(text: string, options: { requireFinalNewline: bool
     const eq = line.indexOf('=');
     if (eq <= 0) throw new FileContentError(`Line ${index + 1} is not key=value.`);
     const key = line.slice(0, eq).trim().toLowerCase();
-    if (!/^[a-z_]{1,30}$/.test(key)) throw new FileContentError(`Line ${index + 1}: "${key.slice(0, 30)}" is not a key.`);
-    if (key in out) throw new FileContentError(`"${key}" is given twice.`);
-    out[key] = line.slice(eq + 1).trim();
+    if (!/^[a-z][a-z0-9_]{0,29}$/.test(key)) throw new FileContentError(`Line ${index + 1}: "${key.slice(0, 30)}" is not a key.`);
+    const value = line.slice(eq + 1).trim();
+    if (!(key in out)) out[key] = value;
+    // Our own answers repeat keys for lists (receipt lines); a request never does.
+    else if (options.repeats) out[key] = [...[out[key]!].flat(), value];
+    else throw new FileContentError(`"${key}" is given twice.`);
   });
   return out;
 }
@@ -151,7 +154,7 @@ export function serialise(answer: Answer, format: FileFormat): string {
 export function readAnswer(bytes: Buffer): Record<string, unknown> | null {
   try {
     const text = decodeText(bytes);
-    return formatOf(text) === 'json' ? (JSON.parse(text) as Record<string, unknown>) : parseKeyValue(text, { requireFinalNewline: false });
+    return formatOf(text) === 'json' ? (JSON.parse(text) as Record<string, unknown>) : parseKeyValue(text, { requireFinalNewline: false, repeats: true });
   } catch {
     return null;
   }
