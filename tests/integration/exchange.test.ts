@@ -207,7 +207,7 @@ describe('folder exchange: invalid files', () => {
       const err = await epos.waitFor('responses', `${c.id}.err`);
       expect(err['message']).toMatch(c.message);
       if (c.field) expect(String(err['field'])).toContain(c.field);
-      await waitUntil('moved to rejected/', () => epos.has('rejected', `${c.id}.req`) && !epos.has('requests', `${c.id}.req`));
+      await waitUntil('moved to rejected/ with the reason beside it', () => epos.has('rejected', `${c.id}.req.err`) && !epos.has('requests', `${c.id}.req`));
       expect(fs.readFileSync(epos.path('rejected', `${c.id}.req`))).toEqual(Buffer.from(c.content));
       expect(epos.read('rejected', `${c.id}.req.err`)['message']).toMatch(c.message);
       expect(epos.has('responses', `${c.id}.ack`)).toBe(false);
