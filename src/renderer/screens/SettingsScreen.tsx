@@ -5,6 +5,7 @@ import { useSettingsStore } from '../stores/settings-store';
 import { useTerminalsStore } from '../stores/terminals-store';
 import { TerminalPicker } from '../components/TerminalPicker';
 import { EposSettings } from '../components/EposSettings';
+import { ExchangeSettings } from '../components/ExchangeSettings';
 import { AboutExtras } from '../components/AboutExtras';
 
 /** API key (write-only), terminal, currency, supervisor PIN, unlinked-refund limit, compact mode, about. */
@@ -38,6 +39,7 @@ export function SettingsScreen() {
       </section>
       <PinSection pinSet={view.supervisorPinSet} />
       <EposSettings />
+      <ExchangeSettings />
       <section className="panel" aria-labelledby="about-heading">
         <h2 id="about-heading">About</h2>
         <dl className="facts">
