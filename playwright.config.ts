@@ -37,7 +37,8 @@ export default defineConfig({
     timeout: 120_000,
     stdout: 'ignore',
     stderr: 'pipe',
-    // Training mode on a simulator 10x faster than life, on a fixed port so tests can steer it (/__sim).
-    env: { TILL_TRAINING_SIM_SPEED: '10', TILL_TRAINING_SIM_PORT: String(simPort), TILL_EPOS_PORT: String(port + 2), TILL_EPOS_TOKEN: token },
+    // Training mode on a simulator 10x faster than life, on a fixed port so tests can steer it (/__sim); the
+    // folder exchange's commit step shortened to 2 s so a missing commit shows within the test.
+    env: { TILL_TRAINING_SIM_SPEED: '10', TILL_TRAINING_SIM_PORT: String(simPort), TILL_EPOS_PORT: String(port + 2), TILL_EPOS_TOKEN: token, TILL_EXCHANGE_COMMIT_TIMEOUT_MS: '2000' },
   },
 });

@@ -64,7 +64,8 @@ export class ExchangeService {
       running: !!x,
       error: x?.error ?? this.error,
       warning: folder ? folderWarning(folder) : null,
-      commitTimeoutMinutes: this.commitTimeoutMs() / 60_000,
+      // The saved choice (a development override of the time, TILL_EXCHANGE_COMMIT_TIMEOUT_MS, is not a setting).
+      commitTimeoutMinutes: this.settings.commitTimeoutMinutes,
       maxPending: this.maxPending(),
       networkShare: this.polling(),
       pending: x?.pendingCount() ?? 0,
