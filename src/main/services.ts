@@ -86,6 +86,7 @@ export async function createServices(adapters: ServiceAdapters): Promise<Service
     logger,
     events,
     devOverrides,
+    tradingDayStart: () => settings.tradingDayStart(),
   });
 
   const envNumber = (name: string) => (devOverrides && env[name] ? Number(env[name]) : undefined);
