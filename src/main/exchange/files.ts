@@ -1,32 +1,13 @@
-import { randomBytes } from 'node:crypto';
 import fs from 'node:fs/promises';
 import path from 'node:path';
+import { renameWithRetry, writeFileAtomic } from '../files/atomic-write';
 
 /** Files the companion writes hold payment data: readable and writable by this user only. */
 export const FILE_MODE = 0o600;
 export const FOLDER_MODE = 0o700;
 
-/**
- * Writes a file so that a reader sees either nothing or the whole of it: a temporary name in the same folder,
- * fsync, then rename over the final name. Temporary names start with a dot and end in .tmp (never a name the
- * EPOS looks for).
- */
-export async function writeAtomic(file: string, content: string): Promise<void> {
-  const temp = path.join(path.dirname(file), `.${path.basename(file)}.${randomBytes(4).toString('hex')}.tmp`);
-  const handle = await fs.open(temp, 'wx', FILE_MODE);
-  try {
-    await handle.writeFile(content, 'utf8');
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
-  try {
-    await fs.rename(temp, file);
-  } catch (error) {
-    await fs.rm(temp, { force: true });
-    throw error;
-  }
-}
+/** Answers are written whole: temporary name, fsync, rename (riding out a Windows antivirus lock), mode 0600. */
+export const writeAtomic = (file: string, content: string) => writeFileAtomic(file, content, FILE_MODE);
 
 /**
  * Reads a regular file (never through a link) of at most `limit` bytes. `null` when it is gone (the EPOS moved
@@ -82,7 +63,7 @@ export async function moveInto(file: string, folder: string): Promise<string | n
     try {
       // link + unlink would refuse to overwrite atomically but is not available on every share; the check above
       // and one mover per request id (the exchange serialises each id) keep names unique.
-      await fs.rename(file, target);
+      await renameWithRetry(file, target);
       return target;
     } catch (error) {
       if (isMissing(error)) return null;
