@@ -44,6 +44,10 @@ describe('folder exchange settings', () => {
     expect(await dispatch('exchange:configure', { folder, supervisorPin: '1111' })).toMatchObject({ ok: false, error: { code: 'VALIDATION', fields: { supervisorPin: ['Wrong PIN.'] } } });
     expect(await dispatch('exchange:configure', { folder: 'relative/folder', supervisorPin: PIN })).toMatchObject({ ok: false, error: { code: 'VALIDATION' } });
     expect(fs.existsSync(folder)).toBe(false);
+    // A folder that cannot be used (here: a file in the way) is refused and nothing is saved.
+    fs.writeFileSync(path.join(dir, 'not-a-folder'), '');
+    expect(await dispatch('exchange:configure', { folder: path.join(dir, 'not-a-folder'), supervisorPin: PIN })).toMatchObject({ ok: false, error: { code: 'VALIDATION', message: /cannot be used/ } });
+    expect(services.exchange.status()).toMatchObject({ source: 'off', running: false });
     const configured = await dispatch('exchange:configure', { folder, commitTimeoutMinutes: 15, networkShare: true, supervisorPin: PIN });
     expect(configured).toMatchObject({ ok: true, data: { source: 'settings', folder, running: true, commitTimeoutMinutes: 15, networkShare: true } });
     expect(fs.readdirSync(folder).sort()).toEqual(['archive', 'rejected', 'requests', 'responses']);

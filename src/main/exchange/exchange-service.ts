@@ -94,20 +94,20 @@ export class ExchangeService {
     };
     if (next.folder && !path.isAbsolute(next.folder)) throw new AppError('VALIDATION', 'Give the full path of the folder (e.g. C:\\TillExchange or \\\\server\\share\\till1).', { folder: ['A full path.'] });
     await this.stop();
+    const previous = this.settings;
     this.settings = next;
     if (next.folder) {
       try {
         await this.open(next.folder);
       } catch (error) {
-        this.failed(next.folder, error);
-        throw new AppError('VALIDATION', `The folder cannot be used: ${String((error as NodeJS.ErrnoException).code ?? error)}. Check that it exists and that this user can write to it.`, { folder: ['Not usable.'] });
-      } finally {
-        await this.save(next);
+        // Nothing saved: the previous folder (if any) goes on as before.
+        this.settings = previous;
+        if (previous.folder) await this.open(previous.folder).catch((again: unknown) => this.failed(previous.folder!, again));
+        throw new AppError('VALIDATION', `The folder cannot be used (${String((error as NodeJS.ErrnoException).code ?? error)}). Check that it exists and that this user can write to it.`, { folder: ['Not usable.'] });
       }
-    } else {
-      this.error = null;
-      await this.save(next);
     }
+    this.error = null;
+    await this.save(next);
     this.options.audit('exchange.configure', { folder: next.folder, commitTimeoutMinutes: next.commitTimeoutMinutes, networkShare: next.networkShare });
     this.changed();
     return this.status();
