@@ -393,9 +393,9 @@ export class FolderExchange {
     const entry = this.rememberSync(id, format, request, paymentId, refundRequestId);
     const earlier = await readLimited(this.file('responses', `${id}.res`), 64 * 1024);
     const answer = Buffer.isBuffer(earlier) ? readAnswer(earlier) : null;
-    if (answer && typeof answer['status'] === 'string') {
-      entry.resultStatus = answer['status'];
-      const at = typeof answer['completed_at'] === 'string' ? Date.parse(answer['completed_at']) : NaN;
+    if (answer) {
+      entry.resultStatus = answer.status;
+      const at = answer.completed_at ? Date.parse(answer.completed_at) : NaN;
       // Unreadable time: the commit clock starts now (later attention, never none).
       entry.resultAt = Number.isFinite(at) ? at : this.options.now();
     }
@@ -407,7 +407,7 @@ export class FolderExchange {
     const bytes = await readLimited(this.file('responses', `${id}.res`), 64 * 1024);
     if (!Buffer.isBuffer(bytes)) return undefined;
     const answer = readAnswer(bytes);
-    const payment = typeof answer?.['payment'] === 'string' ? answer['payment'] : null;
+    const payment = answer?.payment ?? null;
     const replay = this.options.backend.replayed(keyOf(id));
     return this.remember(id, format ?? sniffFormat(bytes), null, replay?.id ?? (payment && this.knownPayment(payment) ? payment : null), null);
   }

@@ -150,11 +150,16 @@ export function serialise(answer: Answer, format: FileFormat): string {
   return `${lines.join('\r\n')}\r\n`;
 }
 
-/** Reads back an answer the companion wrote (used after a restart); null when it is not ours or unreadable. */
-export function readAnswer(bytes: Buffer): Record<string, unknown> | null {
+/** What the companion needs back from a result it wrote before a restart (the rest is for the EPOS). */
+const WrittenResultSchema = z.looseObject({ status: z.string().max(40), payment: z.string().max(100).optional(), completed_at: z.string().max(40).optional() });
+
+/** Reads back a result the companion wrote (after a restart); null when it is not ours or unreadable. */
+export function readAnswer(bytes: Buffer): z.infer<typeof WrittenResultSchema> | null {
   try {
     const text = decodeText(bytes);
-    return formatOf(text) === 'json' ? (JSON.parse(text) as Record<string, unknown>) : parseKeyValue(text, { requireFinalNewline: false, repeats: true });
+    const raw: unknown = formatOf(text) === 'json' ? JSON.parse(text) : parseKeyValue(text, { requireFinalNewline: false, repeats: true });
+    const parsed = WrittenResultSchema.safeParse(raw);
+    return parsed.success ? parsed.data : null;
   } catch {
     return null;
   }
