@@ -8,11 +8,12 @@ import path from 'node:path';
 import { createHandlers } from '../../src/main/handlers';
 import { createDispatcher } from '../../src/main/ipc/dispatcher';
 import { nodeAdapters } from '../../src/main/node-adapters';
+import { MemorySecretStore } from '../../src/main/secrets/secret-store';
 import { createServices, type Services } from '../../src/main/services';
 import type { ExchangeStatus } from '../../src/shared/exchange';
 import { FileEpos, kv, waitUntil } from '../support/exchange-files';
 
-const PIN = '2468';
+const PIN = '246813';
 const opened: { services: Services; dir: string }[] = [];
 afterEach(async () => {
   for (const o of opened.splice(0)) {
@@ -21,10 +22,11 @@ afterEach(async () => {
   }
 });
 
-async function boot(options: { dir?: string; env?: Record<string, string>; pin?: boolean } = {}) {
+async function boot(options: { dir?: string; env?: Record<string, string>; pin?: boolean; secrets?: MemorySecretStore } = {}) {
   const dir = options.dir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'till-exchange-settings-'));
-  const services = await createServices(nodeAdapters({ host: 'test', dataDir: dir, env: { TILL_TRAINING_SIM_SPEED: '40', TILL_EXCHANGE_SCAN_MS: '250', ...options.env } }));
-  if (options.pin !== false && !(await services.settingsView()).supervisorPinSet) await services.updateSettings({ supervisorPin: { next: PIN } });
+  // The keychain outlives a restart (the supervisor settings are sealed with a key kept there).
+  const services = await createServices(nodeAdapters({ host: 'test', dataDir: dir, secrets: options.secrets ?? new MemorySecretStore(), env: { TILL_TRAINING_SIM_SPEED: '40', TILL_EXCHANGE_SCAN_MS: '250', ...options.env } }));
+  if (options.pin !== false && !(await services.settingsView()).supervisorPinSet) await services.authority.setPin({ next: PIN, confirm: PIN });
   const terminals = await services.payments().listTerminals();
   await services.updateSettings({ terminalId: terminals.find((t) => t.tid === 'VCMTILLSIP0')!.id });
   const entry = { services, dir };
@@ -36,12 +38,13 @@ async function boot(options: { dir?: string; env?: Record<string, string>; pin?:
 
 describe('folder exchange settings', () => {
   it('is off by default; choosing the folder needs the supervisor PIN, checked in main; the choice survives a restart', async () => {
-    const { dispatch, dir, services } = await boot();
+    const secrets = new MemorySecretStore();
+    const { dispatch, dir, services } = await boot({ secrets });
     expect(await dispatch('exchange:status', undefined)).toMatchObject({ ok: true, data: { source: 'off', folder: null, running: false } });
     const folder = path.join(dir, 'shared', 'till1');
     // What a DevTools console could try: no PIN, a wrong PIN, a relative path.
     expect(await dispatch('exchange:configure', { folder })).toMatchObject({ ok: false, error: { code: 'VALIDATION' } });
-    expect(await dispatch('exchange:configure', { folder, supervisorPin: '1111' })).toMatchObject({ ok: false, error: { code: 'VALIDATION', fields: { supervisorPin: ['Wrong PIN.'] } } });
+    expect(await dispatch('exchange:configure', { folder, supervisorPin: '111111' })).toMatchObject({ ok: false, error: { code: 'VALIDATION', fields: { supervisorPin: ['Wrong PIN.'] } } });
     expect(await dispatch('exchange:configure', { folder: 'relative/folder', supervisorPin: PIN })).toMatchObject({ ok: false, error: { code: 'VALIDATION' } });
     expect(fs.existsSync(folder)).toBe(false);
     // A folder that cannot be used (here: a file in the way) is refused and nothing is saved.
@@ -60,11 +63,15 @@ describe('folder exchange settings', () => {
 
     await services.close();
     opened.splice(0);
-    const again = await boot({ dir, pin: false });
+    const again = await boot({ dir, pin: false, secrets });
     expect(again.services.exchange.status()).toMatchObject({ source: 'settings', folder, running: true, commitTimeoutMinutes: 15 });
     // Turning it off needs the PIN too.
-    expect(await again.dispatch('exchange:configure', { folder: null, supervisorPin: '1111' })).toMatchObject({ ok: false });
+    expect(await again.dispatch('exchange:configure', { folder: null, supervisorPin: '111111' })).toMatchObject({ ok: false });
     expect(await again.dispatch('exchange:configure', { folder: null, supervisorPin: PIN })).toMatchObject({ ok: true, data: { source: 'off', running: false } });
+    // Every attempt is in the audit, newest first: turned off; wrong PIN; set; the unusable folder, the relative
+    // path and the wrong PIN of the first start.
+    const audit = (await again.dispatch('audit:list', {})) as { ok: true; data: { entries: { action: string; outcome: string }[] } };
+    expect(audit.data.entries.filter((e) => e.action === 'exchange.configure').map((e) => e.outcome)).toEqual(['ok', 'refused', 'ok', 'refused', 'refused', 'refused']);
   });
 
   it('a folder set by TILL_EXCHANGE_DIR cannot be changed from Settings', async () => {

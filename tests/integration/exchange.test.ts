@@ -11,7 +11,7 @@ import { createServices, type Services } from '../../src/main/services';
 import { startSimulator, type Simulator } from '../../src/simulator';
 import { FileEpos, kv, waitUntil } from '../support/exchange-files';
 
-const PIN = '2468';
+const PIN = '246813';
 let sim: Simulator;
 let services: Services;
 let dir: string;
@@ -27,7 +27,8 @@ async function startServices(options: { dataDir: string; exchangeDir: string; en
       env: { DOJO_API_BASE_URL: sim.url, TILL_EPOS_PORT: '0', TILL_EXCHANGE_DIR: options.exchangeDir, TILL_EXCHANGE_SCAN_MS: '250', ...options.env },
     }),
   );
-  await started.updateSettings({ terminalId: sim.admin.terminalByTid('VCMTILLSIP0')!.id, supervisorPin: { next: PIN } });
+  await started.authority.setPin({ next: PIN, confirm: PIN });
+  await started.updateSettings({ terminalId: sim.admin.terminalByTid('VCMTILLSIP0')!.id });
   return started;
 }
 
@@ -130,9 +131,9 @@ describe('folder exchange: refunds', () => {
     const pending = await waitUntil('the request on the till', () => services.epos.pendingRequests().find((r) => r.requestId === ack['refund_request']));
     expect(pending).toMatchObject({ amount: 700, reference: 'Return 88' });
     // Nothing moves without the PIN: a wrong one is refused, in main.
-    await expect(services.epos.confirmRequest(pending.requestId, '1111')).rejects.toMatchObject({ code: 'VALIDATION' });
+    await expect(services.epos.confirmRequest({ requestId: pending.requestId, amount: 700, currency: 'GBP', supervisorPin: '111111' })).rejects.toMatchObject({ code: 'VALIDATION' });
     expect(epos.has('responses', 'U1.res')).toBe(false);
-    await services.epos.confirmRequest(pending.requestId, PIN);
+    await services.epos.confirmRequest({ requestId: pending.requestId, amount: 700, currency: 'GBP', supervisorPin: PIN });
     const result = await epos.waitFor('responses', 'U1.res');
     expect(result).toMatchObject({ status: 'approved', type: 'unlinked_refund', amount: '700' });
     expect(sim.admin.snapshot().sessions.filter((s) => s.sessionType === 'UnlinkedRefund' && s.amount.value === 700)).toHaveLength(1);
@@ -262,7 +263,7 @@ describe('folder exchange: commit', () => {
     // The money stays where it is: still approved, still captured, nothing refunded.
     expect(services.payments().payment(result['payment']).status).toBe('approved');
     expect(onDojo(result['payment']).intents[0]).toMatchObject({ status: 'Captured', refundedAmount: 0 });
-    await expect(services.exchange.resolveAttention('NC1', 'Entered by hand on the EPOS', '1111')).rejects.toMatchObject({ code: 'VALIDATION' });
+    await expect(services.exchange.resolveAttention('NC1', 'Entered by hand on the EPOS', '111111')).rejects.toMatchObject({ code: 'VALIDATION' });
     await services.exchange.resolveAttention('NC1', 'Entered by hand on the EPOS', PIN);
     expect(services.exchange.status().attention.some((a) => a.requestId === 'NC1')).toBe(false);
     expect(epos.read('archive', 'NC1.resolved')).toMatchObject({ id: 'NC1', note: 'Entered by hand on the EPOS' });

@@ -4,6 +4,8 @@ import { z } from 'zod';
 import { ExchangeFolderSchema, type ConfigureExchange, type ExchangeStatus } from '../../shared/exchange';
 import { AppError } from '../errors';
 import type { Logger } from '../logging/logger';
+import type { SupervisorAuthority } from '../authority/guard';
+import { AUDIT_ACTIONS } from '../../shared/audit';
 import { writeAtomic } from './files';
 import { FolderExchange, type ExchangeBackend } from './folder-exchange';
 
@@ -25,10 +27,8 @@ export interface ExchangeServiceOptions {
   now: () => number;
   /** Development and tests only (TILL_EXCHANGE_DIR and friends): they win over the settings file for this run. */
   overrides: { folder?: string; commitTimeoutMs?: number; maxPending?: number; polling?: boolean; scanIntervalMs?: number };
-  /** Checks the supervisor PIN in main (SEAM: the authority guard of issue 14 replaces the PIN check here). */
-  authorise: (pin: string, action: string) => Promise<void>;
-  /** Records a supervisor action (SEAM: the audit table of issue 14). */
-  audit: (action: string, detail: Record<string, unknown>) => void;
+  /** The main-side supervisor guard: checks the PIN, runs the action, and writes the audit line either way. */
+  guard: Pick<SupervisorAuthority, 'withSupervisor'>;
   onChange: (status: ExchangeStatus) => void;
 }
 
@@ -81,17 +81,27 @@ export class ExchangeService {
   /** Settings → EPOS file exchange: choose, change or clear the folder (supervisor PIN, checked here in main). */
   async configure(change: ConfigureExchange): Promise<ExchangeStatus> {
     if (this.options.overrides.folder) throw new AppError('CONFLICT', 'The exchange folder is set by TILL_EXCHANGE_DIR for this run.');
-    await this.options.authorise(change.supervisorPin, 'exchange.configure');
-    const current = this.exchange;
-    if (current && (current.pendingCount() > 0 || current.attention().length > 0)) {
-      throw new AppError('CONFLICT', 'Requests from the EPOS are still running or need attention in the current folder. Let them finish (or resolve them) first.');
-    }
     const next: ExchangeSettings = {
       ...this.settings,
       folder: change.folder,
       ...(change.commitTimeoutMinutes !== undefined ? { commitTimeoutMinutes: change.commitTimeoutMinutes } : {}),
       ...(change.networkShare !== undefined ? { networkShare: change.networkShare } : {}),
     };
+    const context = {
+      summary: next.folder ? 'EPOS file exchange folder set' : 'EPOS file exchange turned off',
+      subject: 'exchange',
+      detail: { folder: next.folder, commitTimeoutMinutes: next.commitTimeoutMinutes, networkShare: next.networkShare },
+    };
+    await this.options.guard.withSupervisor(change.supervisorPin, AUDIT_ACTIONS.exchangeConfigure, context, () => this.apply(next));
+    this.changed();
+    return this.status();
+  }
+
+  private async apply(next: ExchangeSettings): Promise<void> {
+    const current = this.exchange;
+    if (current && (current.pendingCount() > 0 || current.attention().length > 0)) {
+      throw new AppError('CONFLICT', 'Requests from the EPOS are still running or need attention in the current folder. Let them finish (or resolve them) first.');
+    }
     if (next.folder && !path.isAbsolute(next.folder)) throw new AppError('VALIDATION', 'Give the full path of the folder (e.g. C:\\TillExchange or \\\\server\\share\\till1).', { folder: ['A full path.'] });
     await this.stop();
     const previous = this.settings;
@@ -108,16 +118,14 @@ export class ExchangeService {
     }
     this.error = null;
     await this.save(next);
-    this.options.audit('exchange.configure', { folder: next.folder, commitTimeoutMinutes: next.commitTimeoutMinutes, networkShare: next.networkShare });
-    this.changed();
-    return this.status();
   }
 
   async resolveAttention(requestId: string, note: string, pin: string): Promise<ExchangeStatus> {
-    await this.options.authorise(pin, 'exchange.resolveAttention');
-    if (!this.exchange) throw new AppError('NOT_FOUND', 'The folder exchange is off.');
-    await this.exchange.resolveAttention(requestId, note);
-    this.options.audit('exchange.resolveAttention', { requestId, note });
+    const exchange = this.exchange;
+    if (!exchange) throw new AppError('NOT_FOUND', 'The folder exchange is off.');
+    const item = exchange.attention().find((a) => a.requestId === requestId);
+    const context = { summary: 'EPOS exchange: payment the EPOS never confirmed, checked on the EPOS', subject: item?.paymentId ?? requestId, detail: { requestId, note, amount: item?.amount ?? null, currency: item?.currency ?? null } };
+    await this.options.guard.withSupervisor(pin, AUDIT_ACTIONS.exchangeResolve, context, () => exchange.resolveAttention(requestId, note));
     return this.status();
   }
 

@@ -94,6 +94,8 @@ export class FolderExchange {
   private timer: NodeJS.Timeout | undefined;
   private unsubscribe: (() => void)[] = [];
   private stopped = false;
+  /** Requests between their checks and their start (which may await the refund limits). */
+  private starting = 0;
   private scanning: Promise<void> | undefined;
   error: string | null = null;
   readonly counts = { received: 0, rejected: 0, archived: 0 };
@@ -343,14 +345,19 @@ export class FolderExchange {
       throw error;
     }
 
-    // From the checks to the start nothing awaits: the pending cap and the start cannot interleave with another id.
     let entry: Entry;
     try {
       checkRequestEnvironment(request.environment, backend.environment());
-      if (this.pendingCount() >= this.options.maxPending) {
+      // The slot is taken before anything awaits, so requests arriving together cannot all slip under the cap.
+      if (this.pendingCount() + this.starting >= this.options.maxPending) {
         throw new AppError('CONFLICT', `${this.options.maxPending} requests are already waiting. Nothing was started; send this one again (same id) once earlier ones have finished.`);
       }
-      entry = this.begin(id, format, request);
+      this.starting++;
+      try {
+        entry = await this.begin(id, format, request);
+      } finally {
+        this.starting--;
+      }
     } catch (error) {
       const { code, message, fields } = toIpcError(error);
       return this.reject(id, reqFile, format, code, message, fields);
@@ -363,8 +370,11 @@ export class FolderExchange {
     return entry;
   }
 
-  /** Starts the request through the EPOS operations (synchronously: journalled before this returns). */
-  private begin(id: string, format: FileFormat, request: ExchangeRequest): Entry {
+  /**
+   * Starts the request through the EPOS operations: a payment journalled before this returns, or a refund request
+   * waiting for the supervisor's PIN on the till (every unlinked refund; a matched one above the PIN threshold).
+   */
+  private async begin(id: string, format: FileFormat, request: ExchangeRequest): Promise<Entry> {
     const { operations } = this.options.backend;
     const key = keyOf(id);
     const terminal = request.terminal ? { terminalId: request.terminal } : {};
@@ -374,10 +384,10 @@ export class FolderExchange {
     }
     if (request.type === 'refund') {
       const target = request.payment ? { paymentId: request.payment } : { reference: request.reference! };
-      const { payment } = operations.refund({ amount: request.amount, ...target, ...terminal }, key);
-      return this.rememberSync(id, format, request, payment.id, null);
+      const answer = operations.refund({ amount: request.amount, ...target, ...terminal }, key);
+      return 'payment' in answer ? this.rememberSync(id, format, request, answer.payment.id, null) : this.rememberSync(id, format, request, answer.request.paymentId, answer.request.requestId);
     }
-    const pending = operations.requestUnlinkedRefund({ amount: request.amount, currency: request.currency, ...(request.reference ? { reference: request.reference } : {}), ...terminal }, key);
+    const pending = await operations.requestUnlinkedRefund({ amount: request.amount, currency: request.currency, ...(request.reference ? { reference: request.reference } : {}), ...terminal }, key);
     return this.rememberSync(id, format, request, pending.paymentId, pending.requestId);
   }
 
@@ -440,7 +450,7 @@ export class FolderExchange {
           status: 'cancelled',
           environment: this.options.backend.environment(),
           training: this.options.backend.environment() === 'training',
-          type: 'unlinked_refund',
+          type: entry.request?.type === 'refund' ? 'refund' : 'unlinked_refund',
           amount: entry.request?.amount,
           currency: entry.request && 'currency' in entry.request ? entry.request.currency : undefined,
           reference: entry.request?.reference,
@@ -452,9 +462,11 @@ export class FolderExchange {
         if (replay) {
           entry.paymentId = replay.id;
           this.byPayment.set(replay.id, entry.id);
-        } else if (entry.request?.type === 'unlinked_refund') {
-          const r = entry.request;
-          entry.refundRequestId = operations.requestUnlinkedRefund({ amount: r.amount, currency: r.currency, ...(r.reference ? { reference: r.reference } : {}), ...(r.terminal ? { terminalId: r.terminal } : {}) }, keyOf(entry.id)).requestId;
+        } else if (entry.request && entry.request.type !== 'sale') {
+          const again = await this.begin(entry.id, entry.format, entry.request);
+          entry.refundRequestId = again.refundRequestId;
+          entry.paymentId = again.paymentId;
+          this.entries.set(entry.id, entry); // begin() registered a fresh entry: keep this one (its answers so far)
         }
       }
       if (!entry.paymentId) return this.writeStatus(entry);

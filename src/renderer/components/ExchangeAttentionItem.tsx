@@ -4,6 +4,7 @@ import { formatDateTime, formatMoney } from '../lib/format';
 import { TYPE_WORDS } from '../lib/words';
 import { useExchangeStore } from '../stores/exchange-store';
 import { ErrorBox } from './ErrorBox';
+import { pinEntered, SupervisorPinInput } from './SupervisorPinInput';
 
 /** A payment that went through but the EPOS never confirmed recording: check the EPOS, never refund by reflex. */
 export function ExchangeAttentionItem({ item }: { item: ExchangeAttention }) {
@@ -30,13 +31,10 @@ export function ExchangeAttentionItem({ item }: { item: ExchangeAttention }) {
         <span>What you found on the EPOS</span>
         <input value={note} maxLength={500} onChange={(e) => setNote(e.target.value)} placeholder="e.g. Sale was missing; entered by hand as order 4711" />
       </label>
-      <label className="field inline">
-        <span>Supervisor PIN</span>
-        <input type="password" inputMode="numeric" autoComplete="off" maxLength={8} value={pin} onChange={(e) => setPin(e.target.value.replace(/\D/g, ''))} />
-      </label>
+      <SupervisorPinInput value={pin} onChange={setPin} inline />
       <ErrorBox message={error} />
       <div className="row">
-        <button type="button" className="primary" disabled={note.trim().length < 3 || pin.length < 4} onClick={() => void record()}>
+        <button type="button" className="primary" disabled={note.trim().length < 3 || !pinEntered(pin)} onClick={() => void record()}>
           The EPOS has it now
         </button>
       </div>

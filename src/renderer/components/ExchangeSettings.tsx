@@ -2,6 +2,7 @@ import { useEffect, useState } from 'react';
 import { formatDateTime } from '../lib/format';
 import { useExchangeStore } from '../stores/exchange-store';
 import { ErrorBox } from './ErrorBox';
+import { pinEntered, SupervisorPinInput } from './SupervisorPinInput';
 
 /** Settings → EPOS file exchange: the folder an EPOS that can only write files uses, and how it is doing. */
 export function ExchangeSettings() {
@@ -66,17 +67,14 @@ export function ExchangeSettings() {
           <input type="checkbox" checked={networkShare} disabled={fixed} onChange={(e) => setNetworkShare(e.target.checked)} />
           <span>The folder is on a network share (check it by polling too)</span>
         </label>
-        <label className="field inline">
-          <span>Supervisor PIN</span>
-          <input type="password" inputMode="numeric" autoComplete="off" maxLength={8} value={pin} disabled={fixed} onChange={(e) => setPin(e.target.value.replace(/\D/g, ''))} />
-        </label>
+        <SupervisorPinInput value={pin} onChange={setPin} disabled={fixed} inline />
         <ErrorBox message={failure} />
         {saved && <p role="status">Saved.</p>}
         <div className="row">
-          <button type="submit" className="primary small" disabled={fixed || pin.length < 4 || !folder.trim()}>
+          <button type="submit" className="primary small" disabled={fixed || !pinEntered(pin) || !folder.trim()}>
             Use this folder
           </button>
-          <button type="button" className="secondary small" disabled={fixed || pin.length < 4 || !status.folder} onClick={() => void save(true)}>
+          <button type="button" className="secondary small" disabled={fixed || !pinEntered(pin) || !status.folder} onClick={() => void save(true)}>
             Turn off
           </button>
         </div>

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { chooseTerminal, expect, expectAccessible, panel, setSupervisorPin, shoot, test } from './fixtures';
+import { chooseTerminal, expect, expectAccessible, panel, setSupervisorPin, shoot, SUPERVISOR_PIN, test } from './fixtures';
 
 /** What an EPOS that can only write files does: a temporary name, then the rename. */
 function sendRequest(folder: string, id: string, lines: string[]) {
@@ -17,11 +17,11 @@ test('the EPOS file exchange: folder chosen with the PIN, a file sale on the til
   const settings = till.getByRole('region', { name: 'EPOS file exchange' });
   await expect(settings.getByTestId('exchange-state')).toHaveText('off');
   await settings.getByLabel(/^Folder/).fill(folder);
-  await settings.getByLabel('Supervisor PIN').fill('1111');
+  await settings.getByLabel('Supervisor PIN').fill('111111');
   await settings.getByRole('button', { name: 'Use this folder' }).click();
   await expect(settings.getByRole('alert')).toContainText('Wrong PIN');
   await expect(settings.getByTestId('exchange-state')).toHaveText('off');
-  await settings.getByLabel('Supervisor PIN').fill('2468');
+  await settings.getByLabel('Supervisor PIN').fill(SUPERVISOR_PIN);
   await settings.getByRole('button', { name: 'Use this folder' }).click();
   await expect(settings.getByTestId('exchange-state')).toHaveText('on');
   await shoot(till, '30-exchange-settings');
@@ -42,14 +42,14 @@ test('the EPOS file exchange: folder chosen with the PIN, a file sale on the til
   await shoot(till, '31-exchange-attention');
   await expectAccessible(till);
   await item.getByLabel('What you found on the EPOS').fill('Sale was missing; entered by hand');
-  await item.getByLabel('Supervisor PIN').fill('2468');
+  await item.getByLabel('Supervisor PIN').fill(SUPERVISOR_PIN);
   await item.getByRole('button', { name: 'The EPOS has it now' }).click();
   await expect(item).toHaveCount(0);
   await expect.poll(() => fs.existsSync(path.join(folder, 'archive', 'E2E1.resolved'))).toBe(true);
 
   // Turned off again with the PIN, so later tests see the default.
   await till.keyboard.press('F5');
-  await settings.getByLabel('Supervisor PIN').fill('2468');
+  await settings.getByLabel('Supervisor PIN').fill(SUPERVISOR_PIN);
   await settings.getByRole('button', { name: 'Turn off' }).click();
   await expect(settings.getByTestId('exchange-state')).toHaveText('off');
   fs.rmSync(folder, { recursive: true, force: true });
