@@ -8,6 +8,8 @@ export const FOLDER_MODE = 0o700;
 
 /** Answers are written whole: temporary name, fsync, rename (riding out a Windows antivirus lock), mode 0600. */
 export const writeAtomic = (file: string, content: string) => writeFileAtomic(file, content, FILE_MODE);
+/** Progress (`.status`) is rewritten often and only mirrors the journal: whole, but not flushed to disk each time. */
+export const writeProgress = (file: string, content: string) => writeFileAtomic(file, content, FILE_MODE, { durable: false });
 
 /**
  * Reads a regular file (never through a link) of at most `limit` bytes. `null` when it is gone (the EPOS moved

@@ -8,7 +8,7 @@ import { AppError, toIpcError } from '../errors';
 import type { EposBackend } from '../integration/epos-api';
 import type { Logger } from '../logging/logger';
 import { checkRequestEnvironment } from './environment-rule';
-import { ensureFolder, exists, moveInto, readLimited, writeAtomic } from './files';
+import { ensureFolder, exists, moveInto, readLimited, writeAtomic, writeProgress } from './files';
 import {
   FileContentError,
   MAX_COMMIT_BYTES,
@@ -89,6 +89,8 @@ export class FolderExchange {
   private readonly names = new Map<string, { req?: string; commit?: string }>();
   private readonly running = new Set<string>();
   private readonly dirty = new Set<string>();
+  /** Ids whose files changed since their last pass (a pass for a payment update alone skips the folder). */
+  private readonly touched = new Set<string>();
   private readonly inFlight = new Set<Promise<void>>();
   private watcher: FSWatcher | undefined;
   private timer: NodeJS.Timeout | undefined;
@@ -211,6 +213,7 @@ export class FolderExchange {
     const names = this.names.get(parsed.id) ?? {};
     names[parsed.kind] = name;
     this.names.set(parsed.id, names);
+    this.touched.add(parsed.id);
     this.schedule(parsed.id);
   }
 
@@ -308,12 +311,16 @@ export class FolderExchange {
     const names = this.names.get(id) ?? {};
     const reqFile = this.file('requests', names.req ?? `${id}.req`);
     const commitFile = this.file('requests', names.commit ?? `${id}.commit`);
+    // A pass for a payment update only follows the payment; the folder is looked at when a file was noticed.
+    const filesChanged = this.touched.delete(id);
     let entry = this.entries.get(id);
     if (!entry) {
       if (await exists(reqFile)) entry = await this.discover(id, reqFile);
       else if (await exists(this.file('responses', `${id}.res`))) entry = await this.fromResult(id);
       else if (await exists(commitFile)) return this.orphanCommit(id, commitFile);
       if (!entry) return;
+    } else if (!filesChanged) {
+      return this.follow(entry);
     }
     await this.follow(entry);
     if (await exists(commitFile)) await this.commit(entry, commitFile);
@@ -494,7 +501,7 @@ export class FolderExchange {
     const content = serialise(answer, entry.format);
     if (content === entry.lastStatus) return;
     entry.lastStatus = content;
-    await writeAtomic(this.file('responses', `${entry.id}.status`), serialise({ ...answer, updated_at: new Date(this.options.now()).toISOString() }, entry.format));
+    await writeProgress(this.file('responses', `${entry.id}.status`), serialise({ ...answer, updated_at: new Date(this.options.now()).toISOString() }, entry.format));
   }
 
   private async acknowledge(entry: Entry, options: { replayed: boolean }): Promise<void> {

@@ -60,12 +60,13 @@ export async function renameWithRetry(from: string, to: string): Promise<void> {
  * writeFileAtomicSync's asynchronous twin. The temporary name is unique per write (several may run at once) and
  * ends in .tmp, so a reader waiting for `file` never mistakes it for the real one.
  */
-export async function writeFileAtomic(file: string, text: string, mode = 0o600): Promise<void> {
+export async function writeFileAtomic(file: string, text: string, mode = 0o600, options: { durable?: boolean } = {}): Promise<void> {
   const temp = `${file}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
   const handle = await fs.promises.open(temp, 'wx', mode);
   try {
     await handle.writeFile(text, 'utf8');
-    await handle.sync();
+    // `durable: false` skips the fsync for files that are only a view of something recorded elsewhere.
+    if (options.durable !== false) await handle.sync();
   } finally {
     await handle.close();
   }
