@@ -35,6 +35,9 @@ export const METHOD_CHANNELS = {
   updateLimits: 'settings:updateLimits',
   revealEposToken: 'epos:revealToken',
   listAudit: 'audit:list',
+  getExchangeStatus: 'exchange:status',
+  configureExchange: 'exchange:configure',
+  resolveExchangeAttention: 'exchange:resolveAttention',
 } as const;
 
 /** Push events: the renderer subscribes with these names and gets back an unsubscribe function. */
@@ -46,6 +49,8 @@ export const EVENT_CHANNELS = {
   onRefundRequests: 'epos:refundRequests',
   /** The EPOS API started, stopped or could not listen (e.g. another program holds its port). */
   onEposStatus: 'epos:status',
+  /** The folder exchange's state: folder, counts, and payments the EPOS never committed. */
+  onExchangeUpdate: 'exchange:update',
 } as const;
 
 export type MethodName = keyof typeof METHOD_CHANNELS;
