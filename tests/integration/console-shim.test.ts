@@ -3,6 +3,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { standInWindowsBuild } from '../support/stand-in-build';
 
 /**
  * The Windows console entry point (console-shim/). This machine has no Windows: what can be proven here is
@@ -39,14 +40,21 @@ describe('Windows console launcher', () => {
     expect(peFacts(SHIM).size).toBeLessThan(64 * 1024);
   });
 
-  it('is shipped beside the app in bin\\ and the NSIS installer puts it on the user PATH', () => {
-    const config = fs.readFileSync('electron-builder.yml', 'utf8');
-    expect(config).toMatch(/extraFiles:[^\n]*\n\s+- from: console-shim\/till-companion\.exe\n\s+to: bin\/till-companion\.exe/);
-    expect(config).toMatch(/include: console-shim\/installer\.nsh/);
+  it('electron-builder ships it in bin\\ beside the app, which is the only other program there; the NSIS installer puts it on PATH', async () => {
+    const build = await standInWindowsBuild({ variant: 'default' });
+    try {
+      const appDir = path.dirname(build.app.binary);
+      expect(fs.readFileSync(path.join(appDir, 'bin', 'till-companion.exe')).equals(fs.readFileSync(SHIM))).toBe(true);
+      // How the launcher finds the app: the one .exe in the folder above bin\ that is not an uninstaller.
+      expect(fs.readdirSync(appDir).filter((name) => name.toLowerCase().endsWith('.exe') && !name.startsWith('Uninstall '))).toEqual([path.basename(build.app.binary)]);
+    } finally {
+      build.cleanup();
+    }
+    expect(fs.readFileSync('electron-builder.yml', 'utf8')).toMatch(/include: console-shim\/installer\.nsh/);
     const nsh = fs.readFileSync('console-shim/installer.nsh', 'utf8');
     expect(nsh).toMatch(/!macro customInstall\s+nsExec::Exec '"\$INSTDIR\\bin\\till-companion\.exe" --till-shim-path=add'/);
     expect(nsh).toMatch(/!macro customUnInstall\s+nsExec::Exec '"\$INSTDIR\\bin\\till-companion\.exe" --till-shim-path=remove'/);
-  });
+  }, 120_000);
 
   it.skipIf(!has(MINGW))(`is built from console-shim/till-companion.c byte for byte (needs ${MINGW})`, () => {
     const rebuilt = path.join(temp, 'rebuilt.exe');
