@@ -2,19 +2,24 @@ import http from 'node:http';
 import { timingSafeEqual } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { z } from 'zod';
+import type { Environment } from '../../shared/app-info';
 import type { PaymentView } from '../../shared/payments';
 import { AppError, fieldErrors, toIpcError } from '../errors';
 import type { Logger } from '../logging/logger';
+import { ENVIRONMENT_HEADER, environmentHeaders, namedEnvironment, requireEnvironment } from './environment-rule';
 import openapi from './epos-openapi.json';
 import { IdempotencyKeySchema, RefundRequestSchema, SaleRequestSchema, SignatureRequestSchema, UnlinkedRefundRequestSchema, WaitSchema } from './schemas';
 import type { UnlinkedRefundRequest } from './unlinked-requests';
 
 /** What the EPOS API needs from the companion; the service graph provides it. */
 export interface EposBackend {
+  /** The till's environment: every answer carries it (environment-rule.ts). */
+  environment(): Environment;
   health(): Promise<Record<string, unknown>>;
   terminals(): Promise<unknown[]>;
-  startSale(input: z.infer<typeof SaleRequestSchema>, idempotencyKey: string): { payment: PaymentView; replayed: boolean };
-  refund(input: z.infer<typeof RefundRequestSchema>, idempotencyKey: string | undefined): { payment: PaymentView; replayed: boolean };
+  /** `beforeStart` runs after an idempotent replay was ruled out and before anything starts (it may refuse). */
+  startSale(input: z.infer<typeof SaleRequestSchema>, idempotencyKey: string, beforeStart: () => void): { payment: PaymentView; replayed: boolean };
+  refund(input: z.infer<typeof RefundRequestSchema>, idempotencyKey: string | undefined, beforeStart: () => void): { payment: PaymentView; replayed: boolean };
   requestUnlinkedRefund(input: z.infer<typeof UnlinkedRefundRequestSchema>): UnlinkedRefundRequest;
   refundRequest(requestId: string): UnlinkedRefundRequest;
   payment(paymentId: string): PaymentView;
@@ -45,6 +50,9 @@ const STATUS_OF: Record<string, number> = {
   NETWORK: 503,
   TIMEOUT: 504,
   KEYCHAIN_UNAVAILABLE: 503,
+  KEY_UNAVAILABLE: 503,
+  ENVIRONMENT_NOT_CONFIRMED: 409,
+  ENVIRONMENT_MISMATCH: 409,
 };
 
 /** The payment as the EPOS sees it: the companion's view with `paymentId` instead of `id`. */
@@ -74,14 +82,35 @@ export async function startEposApi(options: { backend: EposBackend; token: () =>
 
   function send(res: http.ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) {
     const text = JSON.stringify(body);
-    res.writeHead(status, { 'content-type': status >= 400 ? 'application/problem+json' : 'application/json', 'cache-control': 'no-store', 'content-length': Buffer.byteLength(text), ...headers });
+    res.writeHead(status, {
+      'content-type': status >= 400 ? 'application/problem+json' : 'application/json',
+      'cache-control': 'no-store',
+      'content-length': Buffer.byteLength(text),
+      ...environmentHeaders(tillEnvironment()),
+      ...headers,
+    });
     res.end(text);
   }
 
   function problem(res: http.ServerResponse, error: unknown) {
     const { code, message, fields } = toIpcError(error);
     const status = STATUS_OF[code] ?? 500;
-    send(res, status, { type: `urn:till-companion:problem:${code.toLowerCase()}`, title: code, status, detail: message, code, ...(fields ? { errors: fields } : {}) });
+    const environment = tillEnvironment();
+    send(res, status, { type: `urn:till-companion:problem:${code.toLowerCase()}`, title: code, status, detail: message, code, ...(environment ? { environment } : {}), ...(fields ? { errors: fields } : {}) });
+  }
+
+  /** The till's environment, or null if it cannot be told (never let a broken backend break the answer). */
+  function tillEnvironment(): Environment | null {
+    try {
+      return backend.environment();
+    } catch {
+      return null;
+    }
+  }
+
+  /** Sales and refunds outside production must name the till's environment (environment-rule.ts). */
+  function checkEnvironment(req: http.IncomingMessage) {
+    requireEnvironment(backend.environment(), namedEnvironment(req.headers[ENVIRONMENT_HEADER.toLowerCase()]));
   }
 
   function authorised(req: http.IncomingMessage): boolean {
@@ -134,22 +163,24 @@ export async function startEposApi(options: { backend: EposBackend; token: () =>
 
     const payment = /^\/v1\/payments\/([^/]+)(\/cancel|\/signature)?$/.exec(path);
     const refundRequest = /^\/v1\/refund-requests\/([^/]+)$/.exec(path);
-    if (method === 'GET' && path === '/v1/terminals') return send(res, 200, { terminals: await backend.terminals() });
+    if (method === 'GET' && path === '/v1/terminals') return send(res, 200, { environment: backend.environment(), terminals: await backend.terminals() });
     if (method === 'POST' && path === '/v1/sales') {
       const input = await body(req, SaleRequestSchema);
-      const { payment: view, replayed } = backend.startSale(input, idempotencyKey(req) ?? `reference:${input.reference}`);
-      return send(res, replayed ? 200 : 202, { paymentId: view.id, status: view.status }, replayed ? { 'idempotent-replayed': 'true' } : {});
+      // A replay answers with the payment the key started, whatever the environment; a new sale must pass the rule.
+      const { payment: view, replayed } = backend.startSale(input, idempotencyKey(req) ?? `reference:${input.reference}`, () => checkEnvironment(req));
+      return send(res, replayed ? 200 : 202, accepted(view), replayed ? { 'idempotent-replayed': 'true' } : {});
     }
     if (method === 'POST' && path === '/v1/refunds') {
       const input = await body(req, RefundRequestSchema);
-      const { payment: view, replayed } = backend.refund(input, idempotencyKey(req));
-      return send(res, replayed ? 200 : 202, { paymentId: view.id, status: view.status }, replayed ? { 'idempotent-replayed': 'true' } : {});
+      const { payment: view, replayed } = backend.refund(input, idempotencyKey(req), () => checkEnvironment(req));
+      return send(res, replayed ? 200 : 202, accepted(view), replayed ? { 'idempotent-replayed': 'true' } : {});
     }
     if (method === 'POST' && path === '/v1/refunds/unlinked') {
-      const request = backend.requestUnlinkedRefund(await body(req, UnlinkedRefundRequestSchema));
-      return send(res, 202, refundRequestJson(request));
+      const input = await body(req, UnlinkedRefundRequestSchema);
+      checkEnvironment(req);
+      return send(res, 202, refundRequestJson(backend.requestUnlinkedRefund(input), backend.environment()));
     }
-    if (method === 'GET' && refundRequest) return send(res, 200, refundRequestJson(backend.refundRequest(decodeURIComponent(refundRequest[1]!))));
+    if (method === 'GET' && refundRequest) return send(res, 200, refundRequestJson(backend.refundRequest(decodeURIComponent(refundRequest[1]!)), backend.environment()));
     if (method === 'GET' && path === '/v1/payments') {
       const reference = url.searchParams.get('reference');
       if (!reference) throw new AppError('VALIDATION', 'Give ?reference= to look a payment up.', { reference: ['Required.'] });
@@ -190,8 +221,12 @@ export async function startEposApi(options: { backend: EposBackend; token: () =>
   };
 }
 
-function refundRequestJson(request: UnlinkedRefundRequest) {
+/** A started (or replayed) payment: its id, status and the environment it runs in. */
+const accepted = (view: PaymentView) => ({ paymentId: view.id, status: view.status, environment: view.environment });
+
+function refundRequestJson(request: UnlinkedRefundRequest, environment: Environment) {
   return {
+    environment,
     requestId: request.requestId,
     status: request.status,
     paymentId: request.paymentId,

@@ -163,24 +163,27 @@ export class EposService {
     const services = this.services;
     const engine = () => services.payments();
     return {
+      environment: () => services.environment(),
       health: async () => {
         const environment = services.environment();
         return { status: 'ok', version: this.options.version, trainingMode: environment === 'training', environment, terminal: await this.terminalStatus() };
       },
       terminals: () => engine().listTerminals(),
-      startSale: (input, key) => {
+      startSale: (input, key, beforeStart) => {
         // Without an Idempotency-Key the reference is the key, for today only (references repeat, e.g. "Table 5").
         const idempotencyKey = key.startsWith('reference:') ? `epos:${localDay(this.options.now())}:${key}` : `epos:${key}`;
         const existing = engine().findByIdempotencyKey(idempotencyKey);
         if (existing) return { payment: existing, replayed: true };
+        beforeStart();
         const payment = engine().startSale({ ...input, terminalId: input.terminalId ?? this.chosenTerminal(), idempotencyKey });
         this.announce(payment);
         return { payment, replayed: false };
       },
-      refund: (input, key) => {
+      refund: (input, key, beforeStart) => {
         const idempotencyKey = key ? `epos-refund:${key}` : undefined;
         const existing = idempotencyKey ? engine().findByIdempotencyKey(idempotencyKey) : undefined;
         if (existing) return { payment: existing, replayed: true };
+        beforeStart();
         const sale = input.paymentId ? engine().payment(input.paymentId) : engine().byReference(input.reference!).find((p) => p.type === 'Sale' && p.status === 'approved');
         if (!sale) throw new AppError('NOT_FOUND', `No approved sale with reference "${input.reference}".`);
         const payment = engine().startMatchedRefund({ paymentId: sale.id, amount: input.amount, terminalId: input.terminalId ?? this.chosenTerminal(), ...(idempotencyKey ? { idempotencyKey } : {}) });

@@ -4,7 +4,8 @@ const EPOS = process.env['TILL_E2E_EPOS_URL']!;
 const epos = async (method: string, route: string, body?: unknown, key?: string) => {
   const response = await fetch(`${EPOS}${route}`, {
     method,
-    headers: { authorization: `Bearer ${process.env['TILL_E2E_TOKEN']}`, 'content-type': 'application/json', ...(key ? { 'idempotency-key': key } : {}) },
+    // The web harness runs in training mode: the EPOS names it (no training approval passes for real money).
+    headers: { authorization: `Bearer ${process.env['TILL_E2E_TOKEN']}`, 'content-type': 'application/json', 'till-environment': 'training', ...(key ? { 'idempotency-key': key } : {}) },
     ...(body ? { body: JSON.stringify(body) } : {}),
   });
   return { status: response.status, body: (await response.json()) as any };

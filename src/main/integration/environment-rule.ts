@@ -1,0 +1,57 @@
+import { EnvironmentSchema, type Environment } from '../../shared/app-info';
+import { AppError } from '../errors';
+
+/**
+ * The environment rule for every way an EPOS reaches the till (the HTTP API, the command line, a folder
+ * exchange): an EPOS must never take a training or sandbox approval for real money.
+ *
+ * - Every answer says which environment produced it (`Till-Environment` header, `environment` in the body).
+ * - Outside production, a request that starts a sale or a refund must name the till's environment
+ *   (`Till-Environment: training` or `sandbox`); without it, or naming another one, it is refused with 409.
+ *   Production needs nothing (naming `production` is allowed).
+ * - The command line takes `--environment` or `TILL_ENVIRONMENT` for the same, and exits with its own code
+ *   when the result comes from training or sandbox.
+ */
+export const ENVIRONMENT_HEADER = 'Till-Environment';
+export const ENVIRONMENT_VARIABLE = 'TILL_ENVIRONMENT';
+/** The command line's exit code for any payment result that is not real money (training or sandbox). */
+export const EXIT_NOT_PRODUCTION = 5;
+
+/** The environment a request named (a header, a CLI option, a field in an exchange file): undefined when absent. */
+export function namedEnvironment(raw: string | readonly string[] | undefined | null): Environment | undefined {
+  const value = Array.isArray(raw) ? raw[0] : (raw as string | undefined | null);
+  if (value === undefined || value === null || value === '') return undefined;
+  const parsed = EnvironmentSchema.safeParse(value.trim().toLowerCase());
+  if (!parsed.success) {
+    throw new AppError('VALIDATION', `${ENVIRONMENT_HEADER} must be training, sandbox or production.`, { [ENVIRONMENT_HEADER]: ['training, sandbox or production.'] });
+  }
+  return parsed.data;
+}
+
+const DESCRIBE: Record<Environment, string> = {
+  training: 'training mode (the built-in simulator: no money moves)',
+  sandbox: "Dojo's sandbox (test cards: no real money moves)",
+  production: 'production (real money)',
+};
+
+/**
+ * May a request that starts a sale or a refund go ahead on this till? Throws the refusal the EPOS sees
+ * (ENVIRONMENT_NOT_CONFIRMED or ENVIRONMENT_MISMATCH, both 409) when not.
+ */
+export function requireEnvironment(till: Environment, named: Environment | undefined): void {
+  if (named === till) return;
+  if (named === undefined) {
+    if (till === 'production') return;
+    throw new AppError(
+      'ENVIRONMENT_NOT_CONFIRMED',
+      `This till is in ${DESCRIBE[till]}. An approval here is not real money, so the request must say ${ENVIRONMENT_HEADER}: ${till} (command line: --environment ${till}).`,
+    );
+  }
+  throw new AppError('ENVIRONMENT_MISMATCH', `The request is for ${DESCRIBE[named]}, but this till is in ${DESCRIBE[till]}. Nothing was started.`);
+}
+
+/** The header every answer carries. */
+export const environmentHeaders = (environment: Environment | null): Record<string, string> => (environment ? { [ENVIRONMENT_HEADER.toLowerCase()]: environment } : {});
+
+/** The command line's exit code for a payment result: its own code outside production, else the outcome's. */
+export const exitCodeInEnvironment = (environment: unknown, productionCode: number): number => (environment === 'production' ? productionCode : EXIT_NOT_PRODUCTION);
