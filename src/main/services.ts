@@ -82,6 +82,7 @@ export async function createServices(adapters: ServiceAdapters): Promise<Service
     logger,
     events,
     devOverrides,
+    tradingDayStart: () => settings.tradingDayStart(),
   });
 
   const envNumber = (name: string) => (devOverrides && env[name] ? Number(env[name]) : undefined);

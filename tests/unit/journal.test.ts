@@ -96,6 +96,17 @@ describe('journal', () => {
     ]);
   });
 
+  it('groups days by the trading day: with a 04:00 start, 00:30 belongs to the day before (history, totals, CSV)', () => {
+    journal.save(payment('late', { status: 'approved', totalAmount: 2000, amount: 2000, createdAt: day('2026-11-26', 0) + 30 * 60_000 }));
+    journal.save(payment('next', { status: 'approved', totalAmount: 700, amount: 700, createdAt: day('2026-11-26', 4) + 60_000 }));
+    expect(journal.totals('2026-11-25', '2026-11-25', '04:00')).toEqual([{ type: 'Sale', currency: 'GBP', count: 1, amount: 2000, total: 2000 }]);
+    expect(journal.totals('2026-11-26', '2026-11-26', '04:00')).toEqual([{ type: 'Sale', currency: 'GBP', count: 1, amount: 700, total: 700 }]);
+    expect(journal.totals('2026-11-26', '2026-11-26')).toEqual([{ type: 'Sale', currency: 'GBP', count: 2, amount: 2700, total: 2700 }]);
+    expect(journal.history({ limit: 50, offset: 0, from: '2026-11-25', to: '2026-11-25' }, '04:00').items.map((r) => r.id)).toEqual(['late']);
+    expect(journal.exportCsv({ limit: 50, offset: 0, from: '2026-11-26', to: '2026-11-26' }, '04:00')).toContain('next');
+    expect(journal.exportCsv({ limit: 50, offset: 0, from: '2026-11-26', to: '2026-11-26' }, '04:00')).not.toContain('late');
+  });
+
   it('exports CSV with quoting and spreadsheet-formula protection', () => {
     journal.save(payment('x', { reference: '=HYPERLINK("evil")', status: 'approved', totalAmount: 1000, last4: '1013', cardScheme: 'VISA' }));
     journal.save(payment('y', { reference: 'Order, "big"' }));

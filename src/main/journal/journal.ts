@@ -5,6 +5,7 @@ import { FINAL_STATUSES, type HistoryQuery, type PaymentStatus, type TotalsRow }
 import { newRecord, parseRecord, serializeRecord, type PaymentRecord } from '../payments/record';
 import { journalWords as unreadable } from '../payments/messages';
 import { MIGRATIONS } from './migrations';
+import { MIDNIGHT, tradingDayBounds, tradingDayRange, type DayStart } from '../../shared/dates';
 
 export interface JournalEvent {
   at: number;
@@ -150,27 +151,29 @@ export class Journal {
     }[]).map((row) => ({ at: row.at, kind: row.kind, message: row.message, ...(row.detail ? { detail: JSON.parse(row.detail) } : {}) }));
   }
 
-  history(query: HistoryQuery): { items: PaymentRecord[]; total: number } {
-    const { where, params } = historyFilter(query);
+  /** Days in queries are trading days starting at `dayStart` (shared/dates.ts). */
+  history(query: HistoryQuery, dayStart: DayStart = MIDNIGHT): { items: PaymentRecord[]; total: number } {
+    const { where, params } = historyFilter(query, dayStart);
     const total = (this.db.prepare(`SELECT count(*) AS n FROM payments ${where}`).get(...params) as { n: number }).n;
     const rows = this.db.prepare(`SELECT ${ROW} FROM payments ${where} ORDER BY created_at DESC, id DESC LIMIT ? OFFSET ?`).all(...params, query.limit, query.offset);
     return { items: this.records(rows), total };
   }
 
-  /** Approved payments between two local days (inclusive), by type and currency. */
-  totals(from: string, to: string): TotalsRow[] {
+  /** Approved payments between two trading days (inclusive), by type and currency. */
+  totals(from: string, to: string, dayStart: DayStart = MIDNIGHT): TotalsRow[] {
+    const range = tradingDayRange(from, to, dayStart);
     const rows = this.db
       .prepare(
         `SELECT type, currency, count(*) AS count, sum(amount) AS amount, sum(coalesce(total_amount, amount)) AS total
          FROM payments WHERE status = 'approved' AND created_at >= ? AND created_at < ? GROUP BY type, currency ORDER BY type, currency`,
       )
-      .all(dayStart(from), dayStart(to, 1)) as { type: TotalsRow['type']; currency: string; count: number; amount: number; total: number }[];
+      .all(range.start, range.end) as { type: TotalsRow['type']; currency: string; count: number; amount: number; total: number }[];
     return rows.map((r) => ({ type: r.type, currency: r.currency, count: r.count, amount: r.amount, total: r.total }));
   }
 
   /** Every payment matching the query as CSV (RFC 4180), amounts in minor units, times in ISO 8601. */
-  exportCsv(query: HistoryQuery): string {
-    const { where, params } = historyFilter(query);
+  exportCsv(query: HistoryQuery, dayStart: DayStart = MIDNIGHT): string {
+    const { where, params } = historyFilter(query, dayStart);
     const rows = this.records(this.db.prepare(`SELECT ${ROW} FROM payments ${where} ORDER BY created_at, id`).all(...params));
     const header = ['id', 'created_at', 'type', 'status', 'amount_minor', 'currency', 'total_minor', 'tips_minor', 'cashback_minor', 'reference', 'terminal_tid', 'card_scheme', 'card_last4', 'auth_code', 'intent_id', 'session_id', 'original_payment_id'];
     const lines = rows.map((r) =>
@@ -234,20 +237,15 @@ function readRow(row: StoredRow): PaymentRecord {
   };
 }
 
-function dayStart(day: string, plusDays = 0): number {
-  const [y, m, d] = day.split('-').map(Number) as [number, number, number];
-  return new Date(y, m - 1, d + plusDays).getTime();
-}
-
-function historyFilter(query: HistoryQuery): { where: string; params: (string | number)[] } {
+function historyFilter(query: HistoryQuery, dayStart: DayStart): { where: string; params: (string | number)[] } {
   const clauses: string[] = [];
   const params: (string | number)[] = [];
   const add = (clause: string, ...values: (string | number)[]) => {
     clauses.push(clause);
     params.push(...values);
   };
-  if (query.from) add('created_at >= ?', dayStart(query.from));
-  if (query.to) add('created_at < ?', dayStart(query.to, 1));
+  if (query.from) add('created_at >= ?', tradingDayBounds(query.from, dayStart).start);
+  if (query.to) add('created_at < ?', tradingDayBounds(query.to, dayStart).end);
   if (query.statuses?.length) add(`status IN (${query.statuses.map(() => '?').join(',')})`, ...query.statuses);
   if (query.types?.length) add(`type IN (${query.types.map(() => '?').join(',')})`, ...query.types);
   // Reference search matches the start of the reference, case-insensitively (an index range, fast at 100k+

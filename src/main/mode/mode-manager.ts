@@ -37,6 +37,8 @@ export interface ModeOptions {
   events: EventBus;
   /** Development overrides (DOJO_API_BASE_URL, TILL_TRAINING_SIM_*) are honoured. */
   devOverrides: boolean;
+  /** When the trading day starts ("HH:MM", shared/dates.ts). */
+  tradingDayStart: () => string;
 }
 
 /**
@@ -134,7 +136,7 @@ export class ModeManager {
   private engineFor(environment: Environment, client: DojoClient, scale = 1): { journal: Journal; engine: PaymentEngine } {
     const { dataDir, now, logger, events } = this.options;
     const journal = Journal.open(path.join(dataDir, `journal-${environment}.sqlite`));
-    const engine = new PaymentEngine({ journal, client: () => client, environment, now, policy: { scale }, logger, onUpdate: (view) => events.emit('payment:update', view) });
+    const engine = new PaymentEngine({ journal, client: () => client, environment, now, policy: { scale }, logger, tradingDayStart: this.options.tradingDayStart, onUpdate: (view) => events.emit('payment:update', view) });
     return { journal, engine };
   }
 

@@ -9,6 +9,7 @@ import { holdsTerminal, isFinal, newRecord, type PaymentRecord } from './record'
 import { PaymentRunner } from './runner';
 import { refusal, timeline } from './messages';
 import { toView } from './view';
+import { MIDNIGHT } from '../../shared/dates';
 
 export interface EngineOptions {
   journal: Journal;
@@ -17,6 +18,8 @@ export interface EngineOptions {
   now?: () => number;
   policy?: Partial<PollingPolicy>;
   logger: Logger;
+  /** When the trading day starts ("HH:MM", shared/dates.ts): history, totals and CSV group days by it. */
+  tradingDayStart?: () => string;
   /** Pushed only when what the cashier sees changed. */
   onUpdate?: (view: PaymentView) => void;
 }
@@ -205,16 +208,20 @@ export class PaymentEngine {
   }
 
   history(query: HistoryQuery): { items: PaymentView[]; total: number } {
-    const { items, total } = this.journal.history(query);
+    const { items, total } = this.journal.history(query, this.dayStart());
     return { items: items.map((r) => toView(this.runner.current(r.id) ?? r)), total };
   }
 
   totals(from: string, to: string): TotalsRow[] {
-    return this.journal.totals(from, to);
+    return this.journal.totals(from, to, this.dayStart());
   }
 
   exportCsv(query: HistoryQuery): string {
-    return this.journal.exportCsv(query);
+    return this.journal.exportCsv(query, this.dayStart());
+  }
+
+  private dayStart(): string {
+    return this.options.tradingDayStart?.() ?? MIDNIGHT;
   }
 
   /** Resolves when no event is being handled: used by tests and before switching environments. */

@@ -7,8 +7,6 @@ const timeOnly = new Intl.DateTimeFormat('en-GB', { hour: '2-digit', minute: '2-
 export const formatDateTime = (iso: string) => dateTime.format(new Date(iso));
 export const formatTime = (iso: string) => timeOnly.format(new Date(iso));
 
-export { localDay } from '../../shared/dates';
-
 /** Digits typed on the keypad -> minor units ("1250" -> 1250 = £12.50); at most 7 digits (99,999.99). */
 export function appendDigit(minor: number, digit: string): number {
   const next = Number(`${minor === 0 ? '' : minor}${digit}`);
