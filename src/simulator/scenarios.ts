@@ -65,7 +65,7 @@ export const TIMING = {
   /** Dojo accepts an unanswered signature after 80 s. */
   signatureWindow: 80_000,
   /** From an interim Authorized or Captured to the next step (signature check or capture): a guess, Dojo says nothing. */
-  interim: 1_500,
+  interim: 3_000,
 } as const;
 
 export type ScriptStep =

@@ -144,7 +144,7 @@ describe('orderings Dojo allows but does not promise (Rule 6: each reading can b
       expect(authorised.paymentDetails.card.verificationMethod).toBe('Signature');
       expect((await getIntent(intent.id)).status).toBe('Authorized');
       expect((await call({ path: `/terminals/${tid('VCMTILLAIS0')}` })).body.status).toBe('InUse');
-      expect((await runFor(session.id, 1_500)).status).toBe('SignatureVerificationRequired');
+      expect((await runFor(session.id, 3_000)).status).toBe('SignatureVerificationRequired');
       const answered = await call({ method: 'PUT', path: `/terminal-sessions/${session.id}/signature`, body: { accepted } });
       expect(statuses(answered.body)).toEqual(['InitiateRequested', 'Initiated', 'Authorized', 'SignatureVerificationRequired', accepted ? 'SignatureVerificationAccepted' : 'SignatureVerificationRejected']);
       expect((await getIntent(intent.id)).status).toBe(accepted ? 'Captured' : 'Reversed');
@@ -156,7 +156,7 @@ describe('orderings Dojo allows but does not promise (Rule 6: each reading can b
     const captured = await runFor(session.id, 8_600);
     expect(captured.status).toBe('Captured');
     expect((await getIntent(intent.id)).status).toBe('Captured');
-    expect((await runFor(session.id, 1_500)).status).toBe('SignatureVerificationRequired');
+    expect((await runFor(session.id, 3_000)).status).toBe('SignatureVerificationRequired');
     const rejected = await call({ method: 'PUT', path: `/terminal-sessions/${session.id}/signature`, body: { accepted: false } });
     expect(statuses(rejected.body)).toEqual(['InitiateRequested', 'Initiated', 'Captured', 'SignatureVerificationRequired', 'SignatureVerificationRejected']);
     expect((await getIntent(intent.id)).status).toBe('Reversed');
@@ -166,7 +166,7 @@ describe('orderings Dojo allows but does not promise (Rule 6: each reading can b
     const { intent, session } = await startSale('VCMTILLAIP0');
     expect((await runFor(session.id, 9_100)).status).toBe('Authorized');
     expect((await getIntent(intent.id)).status).toBe('Authorized');
-    const done = await runFor(session.id, 1_500);
+    const done = await runFor(session.id, 3_000);
     expect(statuses(done)).toEqual(['InitiateRequested', 'Initiated', 'Authorized', 'Captured']);
     expect((await getIntent(intent.id)).status).toBe('Captured');
   });

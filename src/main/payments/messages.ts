@@ -10,6 +10,7 @@ import type { PaymentType } from '../../shared/payments';
 const isSale = (type: PaymentType) => type === 'Sale';
 const noun = (type: PaymentType) => (isSale(type) ? 'payment' : 'refund');
 const nothingMoved = (type: PaymentType) => (isSale(type) ? 'Nothing was charged.' : 'Nothing was refunded.');
+const clock = new Intl.DateTimeFormat('en-GB', { hour: '2-digit', minute: '2-digit', second: '2-digit' });
 
 /** How a payment ended (the final line the cashier and the EPOS see). */
 export const outcome = {
@@ -19,6 +20,8 @@ export const outcome = {
   cancelled: (type: PaymentType) => `Cancelled. ${nothingMoved(type)}`,
   cancelledBeforeTerminal: 'Cancelled before the terminal was asked. Nothing was charged.',
   expired: (type: PaymentType) => `The terminal timed out waiting for the card. ${nothingMoved(type)}`,
+  terminalDidNotRespond: (type: PaymentType) => `The terminal did not respond to the request (it may be switched off or out of reach). ${nothingMoved(type)}`,
+  authorisationReleased: 'Dojo released the authorisation without taking the money. Nothing was charged.',
   refusedByDojo: (type: PaymentType, reason: string) => `${reason} ${nothingMoved(type)}`,
   intentNeverCreated: 'The payment did not reach Dojo, so nothing was charged. Start the sale again.',
   restartedBeforeTerminal: 'The app stopped before the terminal was asked, so nothing was charged. Start the sale again.',
@@ -51,6 +54,22 @@ export const attention = {
     reason: 'Dojo has not answered about this payment for too long; the terminal may have finished it.',
     instruction: 'Look at the terminal: if it shows the payment approved, record it as approved; if it shows declined, cancelled or nothing, record it as not charged.',
   },
+  captureNotShown: {
+    reason: "The terminal approved the payment, but Dojo's payment record did not show it in time, so the amount taken (with any gratuity or cashback) is not confirmed.",
+    instruction: 'Do not take the payment again. Check it in the Dojo portal, then record what happened.',
+  },
+  rejectedButCharged: {
+    reason: "The signature was rejected, but Dojo's payment record still shows the money taken.",
+    instruction: 'Do not take the payment again until this is clear. Check it in the Dojo portal, then record what happened.',
+  },
+  authorisedNotCaptured: {
+    reason: 'Dojo shows the payment authorised but not completed, long after the terminal finished.',
+    instruction: 'Do not take the payment again. Check it in the Dojo portal, then record what happened.',
+  },
+  refundUnaccounted: {
+    reason: "Dojo shows money refunded on this sale that the till cannot match, and this refund's terminal session cannot be found.",
+    instruction: "Check the sale's refunds in the Dojo portal, then record whether this refund was made.",
+  },
   sessionUnconfirmed: {
     reason: 'Dojo did not confirm whether the terminal started this payment.',
     instruction: 'Look at the terminal: if it shows the payment approved, record it as approved; otherwise record it as not charged.',
@@ -67,6 +86,12 @@ export const running = {
   followTerminal: 'Follow the terminal.',
   terminalStatus: (status: string | null) => `Terminal status: ${status ?? 'unknown'}`,
   needsChecking: 'This payment needs checking on the terminal.',
+  lostContact: (lastAnswerAt: number | null) =>
+    `The till has lost contact with Dojo and is still trying${lastAnswerAt === null ? '' : ` (last answer at ${clock.format(lastAnswerAt)})`}. Follow the terminal; do not start the payment again.`,
+  lookingForSession: (type: PaymentType) => `Dojo did not confirm that the terminal took the ${noun(type)}: checking with Dojo…`,
+  checkingApproval: 'The terminal shows it approved: checking with Dojo before confirming…',
+  authorised: 'Authorised: waiting for Dojo to complete the payment…',
+  confirming: 'Confirming the amount with Dojo…',
 } as const;
 
 /** Why the till cannot cancel (shown beside the disabled Cancel button). */
