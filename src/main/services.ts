@@ -87,7 +87,7 @@ export async function createServices(adapters: ServiceAdapters): Promise<Service
 
   const envNumber = (name: string) => (devOverrides && env[name] ? Number(env[name]) : undefined);
   const epos = new EposService(
-    { payments: () => modes.payments(), environment: () => modes.environment(), settings, events, window: adapters.window },
+    { payments: () => modes.payments(), lookup: modes, environment: () => modes.environment(), unavailable: () => modes.unavailable(), settings, events, window: adapters.window },
     {
       secrets: adapters.secrets,
       logger,
@@ -101,6 +101,8 @@ export async function createServices(adapters: ServiceAdapters): Promise<Service
     events,
     settings,
     async appInfo() {
+      // A till that cannot use its key tries again whenever the screen asks (and on a timer).
+      await modes.retryUnavailable();
       const mode = modes.current;
       return {
         productName: buildConfig.productName,
@@ -113,6 +115,7 @@ export async function createServices(adapters: ServiceAdapters): Promise<Service
         brandColour: buildConfig.brandColour,
         ...(buildConfig.supportUrl ? { supportUrl: buildConfig.supportUrl } : {}),
         ...(mode.reason ? { trainingReason: mode.reason } : {}),
+        ...(mode.unavailable ? { unavailable: mode.unavailable } : {}),
       };
     },
     payments: () => modes.payments(),

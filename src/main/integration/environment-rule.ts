@@ -50,6 +50,17 @@ export function requireEnvironment(till: Environment, named: Environment | undef
   throw new AppError('ENVIRONMENT_MISMATCH', `The request is for ${DESCRIBE[named]}, but this till is in ${DESCRIBE[till]}. Nothing was started.`);
 }
 
+/**
+ * A retry with a key already used answers with that payment only in the till's environment: a key first used
+ * for a training or sandbox payment never answers a production request as if that were its result (and the
+ * other way round). Nothing is started either way.
+ */
+export function requireReplayEnvironment(till: Environment, payment: { id: string; environment: string }): void {
+  if (payment.environment === till) return;
+  const then = DESCRIBE[payment.environment as Environment] ?? payment.environment;
+  throw new AppError('ENVIRONMENT_MISMATCH', `This key was already used for payment ${payment.id} in ${then}; this till is now in ${DESCRIBE[till]}. Nothing was started: use a new key for a new payment.`);
+}
+
 /** The header every answer carries. */
 export const environmentHeaders = (environment: Environment | null): Record<string, string> => (environment ? { [ENVIRONMENT_HEADER.toLowerCase()]: environment } : {});
 

@@ -15,6 +15,8 @@ import type { UnlinkedRefundRequest } from './unlinked-requests';
 export interface EposBackend {
   /** The till's environment: every answer carries it (environment-rule.ts). */
   environment(): Environment;
+  /** Why the till cannot take payments now (its Dojo key cannot be used): every endpoint answers 503. */
+  unavailable(): { reason: string; instruction: string } | null;
   health(): Promise<Record<string, unknown>>;
   terminals(): Promise<unknown[]>;
   /** `beforeStart` runs after an idempotent replay was ruled out and before anything starts (it may refuse). */
@@ -156,10 +158,16 @@ export async function startEposApi(options: { backend: EposBackend; token: () =>
     const method = req.method ?? 'GET';
     const path = url.pathname.replace(/\/+$/, '') || '/';
 
-    if (method === 'GET' && path === '/v1/health') return send(res, 200, await backend.health());
+    if (method === 'GET' && path === '/v1/health') {
+      const health = await backend.health();
+      return send(res, health['status'] === 'ok' ? 200 : 503, health);
+    }
     if (method === 'GET' && path === '/v1/openapi.json') return send(res, 200, openapi);
     // No detail on a refused token: nothing to learn from probing.
     if (!authorised(req)) return send(res, 401, { type: 'urn:till-companion:problem:unauthorized', title: 'Unauthorized', status: 401 }, { 'www-authenticate': 'Bearer' });
+
+    const down = backend.unavailable();
+    if (down) throw new AppError('KEY_UNAVAILABLE', `${down.reason} ${down.instruction}`);
 
     const payment = /^\/v1\/payments\/([^/]+)(\/cancel|\/signature)?$/.exec(path);
     const refundRequest = /^\/v1\/refund-requests\/([^/]+)$/.exec(path);

@@ -7,7 +7,8 @@ import type { Logger } from '../logging/logger';
 import { SECRET_ACCOUNTS, type SecretStore } from '../secrets/secret-store';
 import type { Environment } from '../../shared/app-info';
 import type { EventBus } from '../events';
-import type { PaymentsPort } from '../payments/port';
+import type { PaymentLookup, PaymentsPort } from '../payments/port';
+import { requireReplayEnvironment } from './environment-rule';
 import type { SettingsService } from '../settings/settings-service';
 import { startEposApi, type EposApi, type EposBackend } from './epos-api';
 import { UnlinkedRefundRequests } from './unlinked-requests';
@@ -25,7 +26,11 @@ export interface EposServiceOptions {
 export interface EposHost {
   /** The payment engine of the current environment. */
   payments(): PaymentsPort;
+  /** Look-ups across every environment's journal (an EPOS retry or search finds a payment wherever it is). */
+  lookup: PaymentLookup;
   environment(): Environment;
+  /** Why no payment can be taken (the till cannot use its Dojo key), or null. */
+  unavailable(): { reason: string; instruction: string } | null;
   settings: Pick<SettingsService, 'stored' | 'authoriseUnlinkedRefund'>;
   events: Pick<EventBus, 'emit'>;
   /** The desktop window, where there is one. */
@@ -162,17 +167,27 @@ export class EposService {
   private backend(): EposBackend {
     const services = this.services;
     const engine = () => services.payments();
+    const lookup = services.lookup;
+    /** The payment a key already started, answered only within the till's environment (environment-rule.ts). */
+    const replay = (idempotencyKey: string | undefined) => {
+      const existing = idempotencyKey ? lookup.findByIdempotencyKey(idempotencyKey) : undefined;
+      if (existing) requireReplayEnvironment(services.environment(), existing);
+      return existing;
+    };
     return {
       environment: () => services.environment(),
+      unavailable: () => services.unavailable(),
       health: async () => {
         const environment = services.environment();
+        const unavailable = services.unavailable();
+        if (unavailable) return { status: 'unavailable', code: 'KEY_UNAVAILABLE', detail: `${unavailable.reason} ${unavailable.instruction}`, version: this.options.version, trainingMode: false, environment, terminal: null };
         return { status: 'ok', version: this.options.version, trainingMode: environment === 'training', environment, terminal: await this.terminalStatus() };
       },
       terminals: () => engine().listTerminals(),
       startSale: (input, key, beforeStart) => {
         // Without an Idempotency-Key the reference is the key, for today only (references repeat, e.g. "Table 5").
         const idempotencyKey = key.startsWith('reference:') ? `epos:${localDay(this.options.now())}:${key}` : `epos:${key}`;
-        const existing = engine().findByIdempotencyKey(idempotencyKey);
+        const existing = replay(idempotencyKey);
         if (existing) return { payment: existing, replayed: true };
         beforeStart();
         const payment = engine().startSale({ ...input, terminalId: input.terminalId ?? this.chosenTerminal(), idempotencyKey });
@@ -181,10 +196,10 @@ export class EposService {
       },
       refund: (input, key, beforeStart) => {
         const idempotencyKey = key ? `epos-refund:${key}` : undefined;
-        const existing = idempotencyKey ? engine().findByIdempotencyKey(idempotencyKey) : undefined;
+        const existing = replay(idempotencyKey);
         if (existing) return { payment: existing, replayed: true };
         beforeStart();
-        const sale = input.paymentId ? engine().payment(input.paymentId) : engine().byReference(input.reference!).find((p) => p.type === 'Sale' && p.status === 'approved');
+        const sale = input.paymentId ? lookup.payment(input.paymentId) : lookup.byReference(input.reference!).find((p) => p.type === 'Sale' && p.status === 'approved' && p.environment === services.environment());
         if (!sale) throw new AppError('NOT_FOUND', `No approved sale with reference "${input.reference}".`);
         const payment = engine().startMatchedRefund({ paymentId: sale.id, amount: input.amount, terminalId: input.terminalId ?? this.chosenTerminal(), ...(idempotencyKey ? { idempotencyKey } : {}) });
         this.announce(payment);
@@ -197,9 +212,10 @@ export class EposService {
         return request;
       },
       refundRequest: (requestId) => this.requests.get(requestId),
-      payment: (id) => engine().payment(id),
-      nextChange: (id, ms) => engine().nextChange(id, ms),
-      byReference: (reference) => engine().byReference(reference),
+      payment: (id) => lookup.payment(id),
+      // A payment in another environment's journal does not change here: answered as it is.
+      nextChange: async (id, ms) => engine().nextChange(id, ms).catch(() => lookup.payment(id)),
+      byReference: (reference) => lookup.byReference(reference),
       cancel: (id) => engine().cancel(id),
       answerSignature: (id, accepted) => engine().answerSignature(id, accepted),
     };

@@ -161,3 +161,21 @@ export const journalWords = {
     instruction: 'Check this payment in the Dojo portal (by its reference and time), then record what happened.',
   },
 } as const;
+
+/** A till that had a Dojo key and cannot use it: it takes no payments and says why (never training instead). */
+export const keyWords = {
+  keychainLocked: (environment: string) => ({
+    reason: `This till takes ${environment === 'production' ? 'real card payments' : "payments on Dojo's sandbox"}, but it cannot read its Dojo key from the system keychain (it may be locked). No payments can be taken until it can.`,
+    instruction: 'Unlock the keychain (sign in to this computer again), then choose Try again; or a manager enters the Dojo key again in Settings (F5).',
+  }),
+  keyGone: {
+    reason: 'This till had a Dojo key, but it is no longer in the system keychain. No payments can be taken until it is set again.',
+    instruction: 'A manager enters the Dojo key again in Settings (F5). Training mode is only for a till the shop has chosen to train on.',
+  },
+  keyUnusable: (why: string) => ({
+    reason: `The Dojo key saved on this till cannot be used: ${why} No payments can be taken until it is fixed.`,
+    instruction: 'A manager enters a working Dojo key in Settings (F5), or asks the reseller.',
+  }),
+  trainingNoKey: 'No Dojo API key is set: payments go to the built-in simulator.',
+  trainingKeychain: (why: string) => why,
+} as const;
