@@ -34,20 +34,30 @@ const DESCRIBE: Record<Environment, string> = {
   production: 'production (real money)',
 };
 
+/** How a door names the environment: the HTTP header (and the CLI option), or a field in an exchange file. */
+export interface EnvironmentField {
+  /** The field's name, for field errors. */
+  name: string;
+  /** How a request says it, e.g. "Till-Environment: sandbox" or "the line environment=sandbox". */
+  say: (environment: Environment) => string;
+}
+export const HEADER_FIELD: EnvironmentField = { name: ENVIRONMENT_HEADER, say: (environment) => `${ENVIRONMENT_HEADER}: ${environment} (command line: --environment ${environment})` };
+
 /**
  * May a request that starts a sale or a refund go ahead on this till? Throws the refusal the EPOS sees
- * (ENVIRONMENT_NOT_CONFIRMED or ENVIRONMENT_MISMATCH, both 409) when not.
+ * (ENVIRONMENT_NOT_CONFIRMED or ENVIRONMENT_MISMATCH, both 409) when not. Every door calls this one function.
  */
-export function requireEnvironment(till: Environment, named: Environment | undefined): void {
+export function requireEnvironment(till: Environment, named: Environment | undefined, field: EnvironmentField = HEADER_FIELD): void {
   if (named === till) return;
   if (named === undefined) {
     if (till === 'production') return;
     throw new AppError(
       'ENVIRONMENT_NOT_CONFIRMED',
-      `This till is in ${DESCRIBE[till]}. An approval here is not real money, so the request must say ${ENVIRONMENT_HEADER}: ${till} (command line: --environment ${till}).`,
+      `The till is in ${DESCRIBE[till]}. A request must say ${field.say(till)}, so a ${till} result can never pass for a real payment. Nothing was started.`,
+      { [field.name]: [`Must be ${till} on this till.`] },
     );
   }
-  throw new AppError('ENVIRONMENT_MISMATCH', `The request is for ${DESCRIBE[named]}, but this till is in ${DESCRIBE[till]}. Nothing was started.`);
+  throw new AppError('ENVIRONMENT_MISMATCH', `The request is for ${named} but the till is in ${DESCRIBE[till]}. Nothing was started.`, { [field.name]: [`This till is in ${till}.`] });
 }
 
 /**

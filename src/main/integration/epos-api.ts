@@ -9,7 +9,7 @@ import type { Logger } from '../logging/logger';
 import { ENVIRONMENT_HEADER, environmentHeaders, namedEnvironment, requireEnvironment } from './environment-rule';
 import openapi from './epos-openapi.json';
 import { IdempotencyKeySchema, RefundRequestSchema, SaleRequestSchema, SignatureRequestSchema, UnlinkedRefundRequestSchema, WaitSchema } from './schemas';
-import type { UnlinkedRefundRequest } from './unlinked-requests';
+import type { RefundRequest } from './refund-requests';
 
 /** What the EPOS API needs from the companion; the service graph provides it. */
 export interface EposBackend {
@@ -20,10 +20,12 @@ export interface EposBackend {
   health(): Promise<Record<string, unknown>>;
   terminals(): Promise<unknown[]>;
   /** `beforeStart` runs after an idempotent replay was ruled out and before anything starts (it may refuse). */
-  startSale(input: z.infer<typeof SaleRequestSchema>, idempotencyKey: string, beforeStart: () => void): { payment: PaymentView; replayed: boolean };
-  refund(input: z.infer<typeof RefundRequestSchema>, idempotencyKey: string | undefined, beforeStart: () => void): { payment: PaymentView; replayed: boolean };
-  requestUnlinkedRefund(input: z.infer<typeof UnlinkedRefundRequestSchema>): UnlinkedRefundRequest;
-  refundRequest(requestId: string): UnlinkedRefundRequest;
+  startSale(input: z.infer<typeof SaleRequestSchema>, idempotencyKey: string, beforeStart?: () => void): { payment: PaymentView; replayed: boolean };
+  /** A matched refund: started at once, or (above the PIN threshold) a request waiting for the supervisor. */
+  refund(input: z.infer<typeof RefundRequestSchema>, idempotencyKey: string | undefined, beforeStart?: () => void): { payment: PaymentView; replayed: boolean } | { request: RefundRequest; replayed: boolean };
+  /** With a key, a retry while the first request still waits is that request, and its refund carries the key. */
+  requestUnlinkedRefund(input: z.infer<typeof UnlinkedRefundRequestSchema>, idempotencyKey?: string): Promise<RefundRequest>;
+  refundRequest(requestId: string): RefundRequest;
   payment(paymentId: string): PaymentView;
   /** Resolves with the payment when it next changes, or as it is after `ms`. */
   nextChange(paymentId: string, ms: number): Promise<PaymentView>;
@@ -55,6 +57,11 @@ const STATUS_OF: Record<string, number> = {
   KEY_UNAVAILABLE: 503,
   ENVIRONMENT_NOT_CONFIRMED: 409,
   ENVIRONMENT_MISMATCH: 409,
+  LIMIT_EXCEEDED: 422,
+  TOO_MANY_REQUESTS: 429,
+  SUPERVISOR_REQUIRED: 403,
+  PIN_LOCKED: 423,
+  SECURITY_LOCKED: 423,
 };
 
 /** The payment as the EPOS sees it: the companion's view with `paymentId` instead of `id`. */
@@ -98,7 +105,8 @@ export async function startEposApi(options: { backend: EposBackend; token: () =>
     const { code, message, fields } = toIpcError(error);
     const status = STATUS_OF[code] ?? 500;
     const environment = tillEnvironment();
-    send(res, status, { type: `urn:till-companion:problem:${code.toLowerCase()}`, title: code, status, detail: message, code, ...(environment ? { environment } : {}), ...(fields ? { errors: fields } : {}) });
+    // 429: the supervisor has a queue to answer first; ask again in a little while.
+    send(res, status, { type: `urn:till-companion:problem:${code.toLowerCase()}`, title: code, status, detail: message, code, ...(environment ? { environment } : {}), ...(fields ? { errors: fields } : {}) }, status === 429 ? { 'retry-after': '30' } : {});
   }
 
   /** The till's environment, or null if it cannot be told (never let a broken backend break the answer). */
@@ -180,13 +188,15 @@ export async function startEposApi(options: { backend: EposBackend; token: () =>
     }
     if (method === 'POST' && path === '/v1/refunds') {
       const input = await body(req, RefundRequestSchema);
-      const { payment: view, replayed } = backend.refund(input, idempotencyKey(req), () => checkEnvironment(req));
-      return send(res, replayed ? 200 : 202, accepted(view), replayed ? { 'idempotent-replayed': 'true' } : {});
+      const answer = backend.refund(input, idempotencyKey(req), () => checkEnvironment(req));
+      const replayHeaders: Record<string, string> = answer.replayed ? { 'idempotent-replayed': 'true' } : {};
+      if ('request' in answer) return send(res, answer.replayed ? 200 : 202, refundRequestJson(answer.request, backend.environment()), replayHeaders);
+      return send(res, answer.replayed ? 200 : 202, accepted(answer.payment), replayHeaders);
     }
     if (method === 'POST' && path === '/v1/refunds/unlinked') {
       const input = await body(req, UnlinkedRefundRequestSchema);
       checkEnvironment(req);
-      return send(res, 202, refundRequestJson(backend.requestUnlinkedRefund(input), backend.environment()));
+      return send(res, 202, refundRequestJson(await backend.requestUnlinkedRefund(input), backend.environment()));
     }
     if (method === 'GET' && refundRequest) return send(res, 200, refundRequestJson(backend.refundRequest(decodeURIComponent(refundRequest[1]!)), backend.environment()));
     if (method === 'GET' && path === '/v1/payments') {
@@ -232,10 +242,11 @@ export async function startEposApi(options: { backend: EposBackend; token: () =>
 /** A started (or replayed) payment: its id, status and the environment it runs in. */
 const accepted = (view: PaymentView) => ({ paymentId: view.id, status: view.status, environment: view.environment });
 
-function refundRequestJson(request: UnlinkedRefundRequest, environment: Environment) {
+function refundRequestJson(request: RefundRequest, environment: Environment) {
   return {
     environment,
     requestId: request.requestId,
+    kind: request.kind,
     status: request.status,
     paymentId: request.paymentId,
     amount: request.amount,

@@ -1,7 +1,7 @@
 import type { PaymentView } from '../../shared/payments';
 import { CARD_PRESENTED_NOTE } from './machine';
 import { running } from './messages';
-import { isFinal, type PaymentRecord } from './record';
+import { isFinal, refundableOf, type PaymentRecord } from './record';
 
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
 
@@ -10,7 +10,6 @@ export function toView(record: PaymentRecord): PaymentView {
   const running = record.status === 'starting' || record.status === 'in_progress';
   // Cancel is offered only when it can work: not once the card is in play, and not while Dojo cannot be reached.
   const canCancel = running && !record.cardPresented && record.sessionStatus !== 'CancelRequested' && !record.cancelWanted && !record.contactLost && !record.lookingForSession && !record.pendingOutcome;
-  const refundable = record.type === 'Sale' && record.status === 'approved' ? Math.max(0, (record.totalAmount ?? record.amount) - record.refundedAmount) : 0;
   return {
     id: record.id,
     type: record.type,
@@ -51,7 +50,7 @@ export function toView(record: PaymentRecord): PaymentView {
     resolution: record.resolution,
     originalPaymentId: record.originalPaymentId,
     refundedAmount: record.refundedAmount,
-    refundableAmount: refundable,
+    refundableAmount: refundableOf(record),
   };
 }
 
