@@ -79,6 +79,9 @@ export function createHandlers(services: Services): Handlers {
       const { filename, zip } = await services.supportBundle();
       return { filename, base64: zip.toString('base64') };
     },
+    'exchange:status': () => services.exchange.status(),
+    'exchange:configure': (request) => services.exchange.configure(request),
+    'exchange:resolveAttention': (request) => services.exchange.resolveAttention(request.requestId, request.note, request.supervisorPin),
     'window:setCompact': (request) => {
       services.window?.setCompact(request.compact);
       return { applied: !!services.window };

@@ -24,6 +24,8 @@ export const AUDIT_ACTIONS = {
   securityInitialised: 'security.initialised',
   securityRefused: 'security.refused',
   securityLocked: 'security.locked',
+  exchangeConfigure: 'exchange.configure',
+  exchangeResolve: 'exchange.resolve',
 } as const;
 
 /** `area.what`, lower case: a stable name support and reports can filter on. */

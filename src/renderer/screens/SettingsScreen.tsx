@@ -4,6 +4,7 @@ import { useSettingsStore } from '../stores/settings-store';
 import { useTerminalsStore } from '../stores/terminals-store';
 import { TerminalPicker } from '../components/TerminalPicker';
 import { EposSettings } from '../components/EposSettings';
+import { ExchangeSettings } from '../components/ExchangeSettings';
 import { AboutExtras } from '../components/AboutExtras';
 import { AuditView } from '../components/AuditView';
 import { LimitsSection, PinSection } from '../components/SupervisorSettings';
@@ -43,6 +44,7 @@ export function SettingsScreen() {
       {/* Rebuilt when the limits change, so the form starts from what main saved. */}
       <LimitsSection key={JSON.stringify(view.limits && { u: view.limits.unlinkedRefund, d: view.limits.daily })} view={view} />
       <EposSettings />
+      <ExchangeSettings />
       <AuditView />
       <section className="panel" aria-labelledby="about-heading">
         <h2 id="about-heading">About</h2>
