@@ -179,8 +179,14 @@ export async function createServices(adapters: ServiceAdapters): Promise<Service
     payments: () => modes.payments(),
     environment: () => modes.environment(),
     settingsView: () => settings.view(modes.environment()),
-    async updateSettings(change) {
-      await settings.update(modes.environment(), change);
+    async updateSettings({ supervisorPin, ...change }) {
+      const from = settings.tradingDayStart();
+      if (change.tradingDayStart && change.tradingDayStart !== from) {
+        // The trading day decides what "today" is for totals, reports and the daily refund caps: a cashier moving
+        // it could restart the caps, so it is the supervisor's.
+        const context = { summary: `Trading day start changed from ${from} to ${change.tradingDayStart}`, subject: 'tradingDayStart', detail: { from, to: change.tradingDayStart } };
+        await authority.withSupervisor(supervisorPin, AUDIT_ACTIONS.tradingDayChange, context, () => settings.update(modes.environment(), change));
+      } else settings.update(modes.environment(), change);
       return settings.view(modes.environment());
     },
     async setApiKey(raw, supervisorPin) {

@@ -11,6 +11,7 @@ export const AUDIT_ACTIONS = {
   pinChange: 'pin.change',
   pinLockedOut: 'pin.locked_out',
   limitsChange: 'limits.change',
+  tradingDayChange: 'trading_day.change',
   apiKeySet: 'api_key.set',
   apiKeyRemove: 'api_key.remove',
   eposTokenReveal: 'epos_token.reveal',
