@@ -87,7 +87,7 @@ export function mergedConfig(variant: Variant, target: Target, options: { testBu
     appId,
     productName: variant.productName,
     directories: { ...base['directories'], output: `dist/${variant.id}` },
-    extraMetadata: { ...base['extraMetadata'], productName: variant.productName, tillBuild },
+    extraMetadata: { ...base['extraMetadata'], productName: variant.productName, tillBuild: options.testBuild ? { ...tillBuild, testBuild: true } : tillBuild },
     electronFuses: { ...base['electronFuses'], ...(options.testBuild ? { enableNodeCliInspectArguments: fuses.testBuild.EnableNodeCliInspectArguments } : {}) },
     msi: { ...base['msi'], upgradeCode: variant.msiUpgradeCode },
     publish: tillBuild.updates.enabled ? { provider: 'generic', url: variant.updates.url, channel: 'latest' } : null,

@@ -40,6 +40,8 @@ export const EVENT_CHANNELS = {
   onPaymentStarted: 'payment:started',
   /** Unlinked refunds the EPOS asked for, waiting for the cashier's confirmation with the supervisor PIN. */
   onRefundRequests: 'epos:refundRequests',
+  /** The in-app updater's state, pushed as it changes (Settings → About). */
+  onUpdateStatus: 'updates:changed',
 } as const;
 
 export type MethodName = keyof typeof METHOD_CHANNELS;

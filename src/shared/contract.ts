@@ -65,6 +65,7 @@ export const eventContract = {
   'payment:update': PaymentViewSchema,
   'payment:started': z.object({ payment: PaymentViewSchema, source: z.enum(['epos', 'till']) }),
   'epos:refundRequests': z.object({ pending: z.array(RefundRequestViewSchema) }),
+  'updates:changed': UpdateStatusSchema,
 } satisfies Record<EventChannel, z.ZodType>;
 
 export type Request<C extends Channel> = z.input<(typeof contract)[C]['request']>;
