@@ -27,7 +27,9 @@ export async function smoke(app: string, variantId: string, testBuild = false): 
   const line = (run.stdout ?? '').split('\n').find((l) => l.startsWith('{"smoke"'));
   if (!line) problems.push(`the app did not report itself (exit ${run.status}): ${(run.stderr ?? '').slice(0, 300)}`);
   else {
-    const report = JSON.parse(line) as { smoke: string; variantId: string; packaged: boolean };
+    const report = JSON.parse(line) as { smoke: string; variantId: string; packaged: boolean; problems?: string[] };
+    // The app's own checks (keytar, services, app://bundle, CSP, window.till): see src/main/electron/smoke.ts.
+    if (report.smoke !== 'ok' || run.status !== 0) problems.push(`the app's smoke checks failed (exit ${run.status}): ${(report.problems ?? []).join('; ')}`);
     if (report.variantId !== variantId) problems.push(`built for ${report.variantId}, expected ${variantId}`);
     if (!report.packaged) problems.push('the app does not know it is packaged');
   }

@@ -1,3 +1,4 @@
+import { AppError } from './errors';
 import type { Handlers } from './ipc/dispatcher';
 import type { Services } from './services';
 
@@ -48,6 +49,16 @@ export function createHandlers(services: Services): Handlers {
     'support:exportBundle': async () => {
       const { filename, zip } = await services.supportBundle();
       return { filename, base64: zip.toString('base64') };
+    },
+    'startup:get': () => {
+      const control = services.window?.startAtLogin;
+      return { supported: !!control, enabled: control?.get() ?? false };
+    },
+    'startup:set': (request) => {
+      const control = services.window?.startAtLogin;
+      if (!control) throw new AppError('NOT_CONFIGURED', 'Starting with the computer is a setting of the installed app on Windows or macOS.');
+      control.set(request.enabled);
+      return { supported: true, enabled: control.get() };
     },
     'window:setCompact': (request) => {
       services.window?.setCompact(request.compact);

@@ -23,6 +23,8 @@ export const METHOD_CHANNELS = {
   verifySupervisorPin: 'settings:verifySupervisorPin',
   printReceipt: 'receipt:print',
   setCompactWindow: 'window:setCompact',
+  getStartAtLogin: 'startup:get',
+  setStartAtLogin: 'startup:set',
   getEposInfo: 'epos:info',
   regenerateEposToken: 'epos:regenerateToken',
   listRefundRequests: 'epos:listRefundRequests',

@@ -49,6 +49,14 @@ export class FakeWebContents extends EventEmitter {
     this.crashes++;
   }
   setWindowOpenHandler() {}
+  getURL() {
+    return this.url;
+  }
+  url = '';
+  /** There is no page in the fake: anything that needs one fails, visibly. */
+  executeJavaScript(): Promise<unknown> {
+    return Promise.reject(new Error('the fake electron runs no page'));
+  }
   print(_options: unknown, callback: (success: boolean, reason: string) => void) {
     callback(true, '');
   }
@@ -84,6 +92,7 @@ export class FakeBrowserWindow extends EventEmitter {
   }
   loadURL(url: string) {
     this.urls.push(url);
+    this.webContents.url = url;
     this.webContents.loads++;
     return Promise.resolve();
   }

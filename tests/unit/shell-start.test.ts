@@ -253,6 +253,16 @@ describe('the window (item 10, issue 15 item 5)', () => {
     expect(window.webContents.sent).toContainEqual(['updates:changed', { state: 'downloading', percent: 40, version: '0.2.0' }]);
   });
 
+  it('start with the computer is offered by the installed app and set through IPC (item 7)', async () => {
+    start({ packaged: true, env: windowsTill().env });
+    await fake.becomeReady();
+    await theWindow();
+    const call = (channel: string, request?: unknown) => (fake.ipcHandlers.get(channel) as (event: unknown, request: unknown) => Promise<unknown>)({ senderFrame: { url: 'app://bundle/index.html', parent: null } }, request);
+    expect(await call('startup:get')).toEqual({ ok: true, data: { supported: true, enabled: false } });
+    expect(await call('startup:set', { enabled: true })).toEqual({ ok: true, data: { supported: true, enabled: true } });
+    expect(fake.app.loginItem.openAtLogin).toBe(true);
+  });
+
   it('registers exactly the contract\'s IPC channels: electron-log adds no raw channel of its own', async () => {
     start({ packaged: true, env: windowsTill().env });
     await fake.becomeReady();

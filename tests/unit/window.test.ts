@@ -158,3 +158,21 @@ describe('the window comes to the front for an EPOS payment (item 8)', () => {
     expect(window.calls.slice(0, 2)).toEqual(['restore', 'show']);
   });
 });
+
+describe('start with the computer (item 7)', () => {
+  const controls = (platform: string, packaged: boolean) =>
+    windowControls({ getWindow: () => undefined, platform, packaged, placement: new WindowPlacement(path.join(dir, 'w.json')), isCompact: () => false, setCompactFlag: () => {} });
+
+  it.each(['win32', 'darwin'])('%s, installed: the OS login item is read and set (the OS keeps the setting)', (platform) => {
+    const startAtLogin = controls(platform, true).startAtLogin!;
+    expect(startAtLogin.get()).toBe(false);
+    startAtLogin.set(true);
+    expect(fake.app.loginItem).toEqual({ openAtLogin: true });
+    expect(startAtLogin.get()).toBe(true);
+  });
+
+  it('from source (it would start bare Electron) or on Linux: not offered', () => {
+    expect(controls('win32', false).startAtLogin).toBeUndefined();
+    expect(controls('linux', true).startAtLogin).toBeUndefined();
+  });
+});

@@ -55,7 +55,7 @@ export function runApp(ctx: ShellContext, deps: AppDeps = defaultDeps): void {
   let ready = false;
   let quitPolicy: QuitPolicy | undefined;
   const placement = new WindowPlacement(windowStateFile(ctx.userData));
-  const controls = windowControls({ getWindow: () => window, platform, placement, isCompact: () => compact, setCompactFlag: (value) => (compact = value) });
+  const controls = windowControls({ getWindow: () => window, platform, packaged: app.isPackaged, placement, isCompact: () => compact, setCompactFlag: (value) => (compact = value) });
 
   /** A second start, or the Dock icon: the window comes forward (or back, if it was closed). */
   const showWindow = () => {

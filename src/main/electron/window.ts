@@ -112,12 +112,20 @@ export class WindowPlacement {
 export function windowControls(options: {
   getWindow: () => BrowserWindow | undefined;
   platform: string;
+  /** An installed build: only then does "start with the computer" point at the app (from source it would be bare Electron). */
+  packaged?: boolean;
   placement: WindowPlacement;
   isCompact: () => boolean;
   setCompactFlag: (compact: boolean) => void;
 }): WindowControls {
   const { getWindow, platform, placement } = options;
+  // The OS holds the setting (Windows: the Run key for this exe; macOS: a login item), so it is read back, never copied.
+  const startAtLogin =
+    options.packaged && (platform === 'win32' || platform === 'darwin')
+      ? { get: () => app.getLoginItemSettings().openAtLogin, set: (enabled: boolean) => app.setLoginItemSettings({ openAtLogin: enabled }) }
+      : undefined;
   return {
+    ...(startAtLogin ? { startAtLogin } : {}),
     print: () =>
       new Promise<void>((resolve, reject) => {
         const window = getWindow();

@@ -6,6 +6,7 @@ import { useTerminalsStore } from '../stores/terminals-store';
 import { TerminalPicker } from '../components/TerminalPicker';
 import { EposSettings } from '../components/EposSettings';
 import { AboutExtras } from '../components/AboutExtras';
+import { StartAtLogin } from '../components/StartAtLogin';
 
 /** API key (write-only), terminal, currency, supervisor PIN, unlinked-refund limit, compact mode, about. */
 export function SettingsScreen() {
@@ -38,6 +39,7 @@ export function SettingsScreen() {
       </section>
       <PinSection pinSet={view.supervisorPinSet} />
       <EposSettings />
+      <StartAtLogin />
       <section className="panel" aria-labelledby="about-heading">
         <h2 id="about-heading">About</h2>
         <dl className="facts">
