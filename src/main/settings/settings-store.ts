@@ -2,6 +2,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 import { CurrencySchema } from '../../shared/money';
+import { MIDNIGHT } from '../../shared/dates';
+import { TradingDayStartSchema } from '../../shared/settings';
 import { AppError } from '../errors';
 import { renameWithRetrySync, writeFileAtomicSync } from '../files/atomic-write';
 import type { Logger } from '../logging/logger';
@@ -18,6 +20,8 @@ export const StoredSettingsSchema = z.object({
   /** Largest unlinked refund (minor units) a supervisor may approve at the till. */
   unlinkedRefundLimit: z.number().int().positive(),
   compactMode: z.boolean(),
+  /** When the trading day rolls over; files from before this setting get midnight (no version bump needed). */
+  tradingDayStart: TradingDayStartSchema.default(MIDNIGHT),
   /** The loopback API the EPOS uses (its bearer token lives in the keychain). */
   epos: z.object({ enabled: z.boolean(), port: z.number().int().min(1024).max(65535) }),
 });
@@ -32,6 +36,7 @@ export const DEFAULT_SETTINGS: StoredSettings = {
   supervisorPin: null,
   unlinkedRefundLimit: 5_000,
   compactMode: false,
+  tradingDayStart: MIDNIGHT,
   epos: { enabled: true, port: DEFAULT_EPOS_PORT },
 };
 

@@ -1,23 +1,11 @@
-// Money is integer minor units + currency everywhere; it becomes text only here, for en-GB.
-const formatters = new Map<string, Intl.NumberFormat>();
-
-export function formatMoney(minor: number | null | undefined, currency: string): string {
-  if (minor === null || minor === undefined) return '—';
-  let formatter = formatters.get(currency);
-  if (!formatter) {
-    formatter = new Intl.NumberFormat('en-GB', { style: 'currency', currency, minimumFractionDigits: 2 });
-    formatters.set(currency, formatter);
-  }
-  return formatter.format(minor / 100);
-}
+// Money is integer minor units + currency everywhere; it becomes text only through shared/money.ts (en-GB).
+export { formatMoney } from '../../shared/money';
 
 const dateTime = new Intl.DateTimeFormat('en-GB', { day: '2-digit', month: 'short', year: 'numeric', hour: '2-digit', minute: '2-digit', second: '2-digit' });
 const timeOnly = new Intl.DateTimeFormat('en-GB', { hour: '2-digit', minute: '2-digit', second: '2-digit' });
 
 export const formatDateTime = (iso: string) => dateTime.format(new Date(iso));
 export const formatTime = (iso: string) => timeOnly.format(new Date(iso));
-
-export { localDay } from '../../shared/dates';
 
 /** Digits typed on the keypad -> minor units ("1250" -> 1250 = £12.50); at most 7 digits (99,999.99). */
 export function appendDigit(minor: number, digit: string): number {
