@@ -8,6 +8,7 @@ import { Journal } from '../journal/journal';
 import type { Logger } from '../logging/logger';
 import { PaymentEngine } from '../payments/engine';
 import { outcome } from '../payments/messages';
+import { KeychainModuleError } from '../secrets/keytar-store';
 import { SECRET_ACCOUNTS, type SecretStore } from '../secrets/secret-store';
 import { environmentOfKey, type LiveEnvironment } from '../settings/api-key';
 import { SANDBOX_PARTNER_IDS, type BuildConfig } from '../settings/build-config';
@@ -155,6 +156,8 @@ export class ModeManager {
     try {
       key = await this.options.secrets.get(SECRET_ACCOUNTS.dojoApiKey);
     } catch (error) {
+      // keytar not loading (KeychainModuleError) is a broken install, not a keychain state: never training.
+      if (error instanceof KeychainModuleError) throw error;
       this.options.logger.warn('keychain unavailable, staying in training mode');
       return this.trainingMode(error instanceof AppError ? error.message : 'The system keychain could not be read.');
     }
