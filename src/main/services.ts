@@ -11,6 +11,12 @@ import { SettingsStore } from './settings/settings-store';
 import { EposService } from './integration/epos-service';
 import type { UpdateStatus } from '../shared/updates';
 import { createSupportBundle } from './support/bundle';
+import { AuditLog } from './authority/audit';
+import { SupervisorAuthority } from './authority/guard';
+import { RefundPolicy } from './authority/refund-policy';
+import { SecurityStore } from './authority/security-store';
+import { AUDIT_ACTIONS } from '../shared/audit';
+import { tradingDay, tradingDayBounds } from '../shared/dates';
 
 /** Everything the services need from their host; Electron, the web harness and tests each supply their own. */
 export interface ServiceAdapters {
@@ -46,15 +52,22 @@ export interface WindowControls {
 export interface Services {
   readonly events: EventBus;
   readonly settings: SettingsService;
+  /** The supervisor guard: every PIN-protected action goes through it (see authority/guard.ts). */
+  readonly authority: SupervisorAuthority;
+  /** Refund limits, daily caps and the matched-refund threshold, enforced in main. */
+  readonly refunds: RefundPolicy;
+  /** The append-only audit in the current environment's journal. */
+  readonly audit: AuditLog;
   appInfo(): Promise<AppInfo>;
   /** The payment engine of the current environment (training, sandbox or production). */
   payments(): PaymentEngine;
   environment(): Environment;
   settingsView(): Promise<SettingsView>;
   updateSettings(change: SettingsUpdate): Promise<SettingsView>;
-  /** Checks the key's form, tests it against Dojo, stores it in the keychain and switches to it: no restart. */
-  setApiKey(key: string): Promise<SettingsView>;
-  clearApiKey(): Promise<SettingsView>;
+  /** Supervisor only. Checks the key's form, tests it against Dojo, stores it in the keychain and switches to it: no restart. */
+  setApiKey(key: string, supervisorPin: string | undefined): Promise<SettingsView>;
+  /** Supervisor only: back to training mode. */
+  clearApiKey(supervisorPin: string | undefined): Promise<SettingsView>;
   readonly window: WindowControls | undefined;
   updateStatus(): UpdateStatus;
   installUpdate(): UpdateStatus;
@@ -73,7 +86,26 @@ export async function createServices(adapters: ServiceAdapters): Promise<Service
   const events = new EventBus();
   const { buildConfig, env, logger } = adapters;
   const devOverrides = !adapters.packaged || buildConfig.allowBaseUrlOverride;
-  const settings = new SettingsService(new SettingsStore(adapters.dataDir, logger), adapters.secrets, buildConfig, adapters.now);
+  const settingsStore = new SettingsStore(adapters.dataDir, logger);
+  // The audit and the daily refund caps read the journal of the environment in use (`modes`, started below).
+  const audit: AuditLog = new AuditLog({ journal: () => modes.current.journal, environment: () => modes.environment(), now: adapters.now, logger, secrets: (): string[] => epos.secrets() });
+  const security = new SecurityStore({
+    dataDir: adapters.dataDir,
+    secrets: adapters.secrets,
+    logger,
+    legacy: { read: () => settingsStore.legacySecurity(), adopted: () => settingsStore.legacyAdopted() },
+    notice: (notice) => audit.record({ action: notice.action, outcome: notice.action === 'security.initialised' ? 'ok' : 'refused', actor: 'system', subject: 'security.json', summary: notice.summary }),
+  });
+  const authority = new SupervisorAuthority({ store: security, audit, minPinLength: buildConfig.minPinLength, now: adapters.now, logger });
+  const dayStart = () => settingsStore.get().tradingDayStart;
+  const refunds = new RefundPolicy({
+    authority,
+    audit,
+    usage: (since) => modes.current.journal.unlinkedRefundsSince(since),
+    dayStart: () => tradingDayBounds(tradingDay(adapters.now(), dayStart()), dayStart()).start,
+    matchedThreshold: buildConfig.matchedRefundPinThreshold,
+  });
+  const settings = new SettingsService(settingsStore, adapters.secrets, buildConfig, authority, refunds);
   const modes = await ModeManager.start({
     buildConfig,
     secrets: adapters.secrets,
@@ -88,8 +120,8 @@ export async function createServices(adapters: ServiceAdapters): Promise<Service
   });
 
   const envNumber = (name: string) => (devOverrides && env[name] ? Number(env[name]) : undefined);
-  const epos = new EposService(
-    { payments: () => modes.payments(), environment: () => modes.environment(), settings, events, window: adapters.window },
+  const epos: EposService = new EposService(
+    { payments: () => modes.payments(), environment: () => modes.environment(), settings, authority, refunds, audit, events, window: adapters.window },
     {
       secrets: adapters.secrets,
       logger,
@@ -102,6 +134,9 @@ export async function createServices(adapters: ServiceAdapters): Promise<Service
   const services: Services = {
     events,
     settings,
+    authority,
+    refunds,
+    audit,
     async appInfo() {
       const mode = modes.current;
       return {
@@ -124,25 +159,28 @@ export async function createServices(adapters: ServiceAdapters): Promise<Service
       await settings.update(modes.environment(), change);
       return settings.view(modes.environment());
     },
-    async setApiKey(raw) {
-      await modes.setApiKey(raw);
+    async setApiKey(raw, supervisorPin) {
+      const context = { summary: 'Dojo API key set', subject: 'apiKey', detail: { from: modes.environment(), hint: raw.trim().slice(-4) } };
+      await authority.withSupervisor(supervisorPin, AUDIT_ACTIONS.apiKeySet, context, () => modes.setApiKey(raw));
       return settings.view(modes.environment());
     },
-    async clearApiKey() {
-      await modes.clearApiKey();
+    async clearApiKey(supervisorPin) {
+      const context = { summary: 'Dojo API key removed: back to training', subject: 'apiKey', detail: { from: modes.environment() } };
+      await authority.withSupervisor(supervisorPin, AUDIT_ACTIONS.apiKeyRemove, context, () => modes.clearApiKey());
       return settings.view(modes.environment());
     },
     window: adapters.window,
     updateStatus: () => adapters.updates?.status() ?? { state: 'disabled', reason: adapters.host === 'electron' ? 'Updates are not available in this build.' : 'Updates belong to the installed app, not the web harness.' },
     installUpdate: () => adapters.updates?.install() ?? services.updateStatus(),
     async supportBundle() {
-      const { token: _token, ...eposInfo } = epos.info();
+      const eposInfo = epos.info();
       const key = await adapters.secrets.get(SECRET_ACCOUNTS.dojoApiKey).catch(() => null);
       const now = adapters.now();
       const zip = await createSupportBundle({
         appInfo: { ...(await services.appInfo()), updates: services.updateStatus() },
         settings: await settings.view(modes.environment()), // the view: PIN as set/not set, key as its hint
         epos: eposInfo,
+        audit: audit.all(),
         logFiles: adapters.logFiles?.() ?? [],
         secrets: [...(key ? [key] : []), ...epos.secrets()],
         now,
@@ -155,6 +193,8 @@ export async function createServices(adapters: ServiceAdapters): Promise<Service
       await modes.close();
     },
   };
+  // Reads (and, on a first start, creates) the sealed supervisor settings now, so a lock shows in the log and audit at once.
+  await authority.status();
   await epos.start();
   return services;
 }

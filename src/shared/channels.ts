@@ -33,6 +33,10 @@ export const METHOD_CHANNELS = {
   getUpdateStatus: 'updates:status',
   installUpdate: 'updates:install',
   exportSupportBundle: 'support:exportBundle',
+  setSupervisorPin: 'settings:setSupervisorPin',
+  updateLimits: 'settings:updateLimits',
+  revealEposToken: 'epos:revealToken',
+  listAudit: 'audit:list',
 } as const;
 
 /** Push events: the renderer subscribes with these names and gets back an unsubscribe function. */

@@ -14,8 +14,9 @@ import {
   TotalsQuerySchema,
   TotalsRowSchema,
 } from './payments';
-import { SetApiKeySchema, SettingsUpdateSchema, SettingsViewSchema, VerifyPinSchema } from './settings';
-import { ConfirmRefundRequestSchema, EposInfoSchema, RefundRequestViewSchema, RequestIdSchema } from './epos';
+import { ClearApiKeySchema, SetApiKeySchema, SetSupervisorPinSchema, SettingsUpdateSchema, SettingsViewSchema, UpdateLimitsSchema, VerifyPinSchema } from './settings';
+import { ConfirmRefundRequestSchema, EposInfoSchema, EposTokenSchema, RefundRequestViewSchema, RequestIdSchema, RevealTokenSchema } from './epos';
+import { AuditListSchema, AuditQuerySchema } from './audit';
 import { UpdateStatusSchema } from './updates';
 import type { Channel, EventChannel, EventName, MethodName, METHOD_CHANNELS, EVENT_CHANNELS } from './channels';
 import type { IpcResult } from './errors';
@@ -45,7 +46,7 @@ export const contract = {
   'settings:update': { request: SettingsUpdateSchema, response: SettingsViewSchema },
   /** Write-only: the key goes in, never comes back out (only its hint and environment). */
   'settings:setApiKey': { request: SetApiKeySchema, response: SettingsViewSchema },
-  'settings:clearApiKey': { request: NoInput, response: SettingsViewSchema },
+  'settings:clearApiKey': { request: ClearApiKeySchema, response: SettingsViewSchema },
   'settings:verifySupervisorPin': { request: VerifyPinSchema, response: z.object({ valid: z.boolean() }) },
   /** Prints the receipt the page is showing: the system print dialog in the app; 'browser' = use window.print(). */
   'receipt:print': { request: z.object({ paymentId: z.string().min(1).max(100), copy: z.enum(['customer', 'merchant']) }).strict(), response: z.object({ method: z.enum(['system', 'browser']) }) },
@@ -55,7 +56,8 @@ export const contract = {
   'startup:get': { request: NoInput, response: StartAtLoginSchema },
   'startup:set': { request: z.object({ enabled: z.boolean() }).strict(), response: StartAtLoginSchema },
   'epos:info': { request: NoInput, response: EposInfoSchema },
-  'epos:regenerateToken': { request: NoInput, response: EposInfoSchema },
+  /** A new token (supervisor only): the EPOS's old token stops working at once, so the UI says so first. */
+  'epos:regenerateToken': { request: RevealTokenSchema, response: EposTokenSchema },
   'epos:listRefundRequests': { request: NoInput, response: z.object({ pending: z.array(RefundRequestViewSchema) }) },
   'epos:confirmRefundRequest': { request: ConfirmRefundRequestSchema, response: PaymentViewSchema },
   'epos:declineRefundRequest': { request: RequestIdSchema, response: z.object({ declined: z.literal(true) }) },
@@ -64,6 +66,14 @@ export const contract = {
   'updates:install': { request: NoInput, response: UpdateStatusSchema },
   /** A zip of logs and app info for support (never the key, the EPOS token or the journal). */
   'support:exportBundle': { request: NoInput, response: z.object({ filename: z.string(), base64: z.string() }) },
+  /** Sets the first supervisor PIN, or changes it with the current one. */
+  'settings:setSupervisorPin': { request: SetSupervisorPinSchema, response: SettingsViewSchema },
+  /** Refund limits and daily caps, per currency (supervisor only). */
+  'settings:updateLimits': { request: UpdateLimitsSchema, response: SettingsViewSchema },
+  /** Shows the EPOS token (supervisor only). */
+  'epos:revealToken': { request: RevealTokenSchema, response: EposTokenSchema },
+  /** The audit of supervisor actions in this environment's journal, newest first. */
+  'audit:list': { request: AuditQuerySchema, response: AuditListSchema },
 } satisfies Record<Channel, { request: z.ZodType; response: z.ZodType }>;
 
 /** Push event channel -> payload schema. */

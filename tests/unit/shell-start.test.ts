@@ -9,6 +9,18 @@ import { FakeBrowserWindow, fake, resetFakeElectron } from '../support/fake-elec
 // real services (journal, built-in simulator) behind it. What Electron itself would do is in the fake; what the
 // shell does is checked here.
 vi.mock('electron', async () => (await import('../support/fake-electron')).electron);
+// The shell names Windows folders with path.win32 (tests/unit/paths.test.ts checks them); on this machine such a
+// path would be relative, so the folder the shell chose is mapped into the test's own temporary folder.
+vi.mock(import('../../src/main/electron/paths'), async (original) => {
+  const real = await original();
+  return {
+    ...real,
+    userDataDir: (options) => {
+      const chosen = real.userDataDir(options);
+      return options.platform === 'win32' ? path.join(options.env['LOCALAPPDATA']!, path.win32.basename(chosen)) : chosen;
+    },
+  };
+});
 
 const { launch } = await import('../../src/main/electron/entry');
 const { KeytarSecretStore, loadKeytar } = await import('../../src/main/secrets/keytar-store');
@@ -63,8 +75,7 @@ const deps = (overrides: Partial<Parameters<typeof launch>[1] & object> = {}) =>
 
 /** The user-data folder a packaged Windows till uses, with settings written in it beforehand. */
 function windowsTill(settings: Partial<typeof DEFAULT_SETTINGS> = {}) {
-  // path.win32: the shell builds Windows paths for platform 'win32' whatever machine the test runs on.
-  const userData = path.win32.join(path.join(tmp, 'Local'), APP_ID);
+  const userData = path.join(tmp, 'Local', APP_ID);
   fs.mkdirSync(userData, { recursive: true });
   // The EPOS API is off here: a packaged build ignores TILL_EPOS_PORT, and 7878 belongs to the machine.
   fs.writeFileSync(path.join(userData, 'settings.json'), JSON.stringify({ ...DEFAULT_SETTINGS, epos: { enabled: false, port: 7878 }, ...settings }));
@@ -191,7 +202,7 @@ describe('where the till keeps its data (items 1, 9, 10)', () => {
   it('packaged on Windows: userData is %LOCALAPPDATA%\\<app id>, set before ready; AppUserModelID is the app id', async () => {
     const till = windowsTill();
     start({ packaged: true, env: till.env });
-    expect(fake.app.getPath('userData')).toBe(path.win32.join(path.join(tmp, 'Local'), APP_ID));
+    expect(fake.app.getPath('userData')).toBe(path.join(tmp, 'Local', APP_ID));
     expect(fake.app.appUserModelId).toBe(APP_ID);
     expect(fake.app.lockRequests).toBe(1); // after userData: Electron keys the lock by that folder
     await fake.becomeReady();
@@ -202,7 +213,7 @@ describe('where the till keeps its data (items 1, 9, 10)', () => {
 
   it('from source (npm start, npm run dev): its own folder and so its own single-instance lock', () => {
     start({ packaged: false, platform: 'win32', env: { LOCALAPPDATA: path.join(tmp, 'Local') } });
-    expect(fake.app.getPath('userData')).toBe(path.win32.join(path.join(tmp, 'Local'), `${APP_ID}-dev`));
+    expect(fake.app.getPath('userData')).toBe(path.join(tmp, 'Local', `${APP_ID}-dev`));
   });
 
   it('started with a file instead of the folder (app path out/main), it stops with a clear reason', () => {

@@ -9,8 +9,13 @@ import type { Environment } from '../../shared/app-info';
 import type { EventBus } from '../events';
 import type { PaymentsPort } from '../payments/port';
 import type { SettingsService } from '../settings/settings-service';
+import type { AuditLog } from '../authority/audit';
+import type { SupervisorAuthority } from '../authority/guard';
+import type { RefundPolicy } from '../authority/refund-policy';
 import { startEposApi, type EposApi, type EposBackend } from './epos-api';
-import { UnlinkedRefundRequests } from './unlinked-requests';
+import { RefundRequests } from './refund-requests';
+import { AUDIT_ACTIONS } from '../../shared/audit';
+import type { Currency } from '../../shared/money';
 
 export interface EposServiceOptions {
   secrets: SecretStore;
@@ -26,7 +31,12 @@ export interface EposHost {
   /** The payment engine of the current environment. */
   payments(): PaymentsPort;
   environment(): Environment;
-  settings: Pick<SettingsService, 'stored' | 'authoriseUnlinkedRefund'>;
+  settings: Pick<SettingsService, 'stored'>;
+  /** The supervisor guard: showing or replacing the token, confirming a refund request. */
+  authority: Pick<SupervisorAuthority, 'withSupervisor'>;
+  /** Refund limits, caps and the matched-refund threshold. */
+  refunds: Pick<RefundPolicy, 'unlinked' | 'checkUnlinked' | 'matchedNeedsPin'>;
+  audit: Pick<AuditLog, 'record'>;
   events: Pick<EventBus, 'emit'>;
   /** The desktop window, where there is one. */
   window: { bringToFront(): void } | undefined;
@@ -38,14 +48,14 @@ export class EposService {
   private token = '';
   private tokenStorage: EposInfo['tokenStorage'] = 'memory';
   private error: string | null = null;
-  readonly requests: UnlinkedRefundRequests;
+  readonly requests: RefundRequests;
   private terminalCache: { at: number; value: Record<string, unknown> | null } | undefined;
 
   constructor(
     private readonly services: EposHost,
     private readonly options: EposServiceOptions,
   ) {
-    this.requests = new UnlinkedRefundRequests(options.now);
+    this.requests = new RefundRequests(options.now);
   }
 
   async start(): Promise<void> {
@@ -75,13 +85,21 @@ export class EposService {
 
   info(): EposInfo {
     const settings = this.services.settings.stored().epos;
-    return { enabled: settings.enabled, url: this.url, port: this.api?.port ?? this.options.overrides.port ?? settings.port, token: this.token || null, tokenStorage: this.tokenStorage, error: this.error };
+    return { enabled: settings.enabled, url: this.url, port: this.api?.port ?? this.options.overrides.port ?? settings.port, tokenSet: !!this.token, tokenStorage: this.tokenStorage, error: this.error };
   }
 
-  async regenerateToken(): Promise<EposInfo> {
-    if (this.tokenStorage === 'environment') throw new AppError('CONFLICT', 'The EPOS token is set by TILL_EPOS_TOKEN for this run.');
-    await this.storeToken(randomBytes(32).toString('base64url'));
-    return this.info();
+  /** The token, for a supervisor to copy into the EPOS. */
+  revealToken(supervisorPin: string | undefined): Promise<{ token: string }> {
+    return this.services.authority.withSupervisor(supervisorPin, AUDIT_ACTIONS.eposTokenReveal, { summary: 'EPOS token shown', subject: 'eposToken' }, () => ({ token: this.token }));
+  }
+
+  /** A new token (supervisor only): the EPOS's old one stops working at once. */
+  regenerateToken(supervisorPin: string | undefined): Promise<{ token: string }> {
+    return this.services.authority.withSupervisor(supervisorPin, AUDIT_ACTIONS.eposTokenRotate, { summary: 'EPOS token replaced (the old one no longer works)', subject: 'eposToken' }, async () => {
+      if (this.tokenStorage === 'environment') throw new AppError('CONFLICT', 'The EPOS token is set by TILL_EPOS_TOKEN for this run.');
+      await this.storeToken(randomBytes(32).toString('base64url'));
+      return { token: this.token };
+    });
   }
 
   /** Every secret this integration holds, for the log redactor. */
@@ -90,26 +108,51 @@ export class EposService {
   }
 
   pendingRequests(): RefundRequestView[] {
-    return this.requests.pending().map((r) => ({ requestId: r.requestId, amount: r.amount, currency: r.currency, reference: r.reference ?? null, createdAt: new Date(r.createdAt).toISOString() }));
+    return this.requests.pending().map((r) => ({
+      requestId: r.requestId,
+      kind: r.kind,
+      amount: r.amount,
+      currency: r.currency,
+      reference: r.reference ?? null,
+      saleId: r.saleId ?? null,
+      terminalId: r.terminalId ?? this.services.settings.stored().terminals[this.services.environment()] ?? null,
+      createdAt: new Date(r.createdAt).toISOString(),
+    }));
   }
 
-  async confirmRequest(requestId: string, supervisorPin: string, terminalId?: string): Promise<PaymentView> {
-    const request = this.requests.get(requestId);
+  /**
+   * The supervisor confirms the request they were shown. The amount and currency on screen come with the PIN:
+   * if they are not the request's, nothing starts (a request cannot be swapped under the supervisor's PIN).
+   */
+  async confirmRequest(input: { requestId: string; amount: number; currency: Currency; supervisorPin?: string | undefined; terminalId?: string | undefined }): Promise<PaymentView> {
+    const request = this.requests.get(input.requestId);
     if (request.status !== 'awaiting_confirmation') throw new AppError('CONFLICT', 'That refund request was already answered.');
-    await this.services.settings.authoriseUnlinkedRefund(request.amount, supervisorPin);
-    const payment = this.services.payments().startUnlinkedRefund({
-      amount: request.amount,
-      currency: request.currency,
-      terminalId: terminalId ?? request.terminalId ?? this.chosenTerminal(),
-      ...(request.reference ? { reference: request.reference } : {}),
-    });
-    this.requests.settle(requestId, { status: 'started', paymentId: payment.id });
-    this.publishRequests();
-    return payment;
+    if (request.amount !== input.amount || request.currency !== input.currency) {
+      this.services.audit.record({ action: AUDIT_ACTIONS.refundRequestConfirm, outcome: 'refused', actor: 'cashier', subject: request.requestId, summary: 'Refund request: refused (the request confirmed is not the one shown)', detail: { amount: request.amount, currency: request.currency, shownAmount: input.amount, shownCurrency: input.currency } });
+      throw new AppError('CONFLICT', 'The refund request changed while it was on screen. Check the amount and confirm again.');
+    }
+    const start = (): PaymentView => {
+      // Checked again now the PIN is in: a second confirmation of the same request must not start a second refund.
+      if (request.status !== 'awaiting_confirmation') throw new AppError('CONFLICT', 'That refund request was already answered.');
+      const terminalId = input.terminalId ?? request.terminalId ?? this.chosenTerminal();
+      const payment =
+        request.kind === 'matched'
+          ? this.services.payments().startMatchedRefund({ paymentId: request.saleId!, amount: request.amount, terminalId, ...(request.idempotencyKey ? { idempotencyKey: request.idempotencyKey } : {}) })
+          : this.services.payments().startUnlinkedRefund({ amount: request.amount, currency: request.currency, terminalId, ...(request.reference ? { reference: request.reference } : {}) });
+      this.requests.settle(request.requestId, { status: 'started', paymentId: payment.id });
+      this.publishRequests();
+      this.announce(payment);
+      return payment;
+    };
+    const common = { amount: request.amount, currency: request.currency, subject: request.requestId, requestedBy: 'epos' as const, action: AUDIT_ACTIONS.refundRequestConfirm };
+    return request.kind === 'matched'
+      ? this.services.authority.withSupervisor(input.supervisorPin, AUDIT_ACTIONS.refundRequestConfirm, { summary: `EPOS matched refund request approved`, subject: request.requestId, requestedBy: 'epos', detail: { amount: request.amount, currency: request.currency, saleId: request.saleId ?? null } }, start)
+      : this.services.refunds.unlinked(input.supervisorPin, common, start);
   }
 
   declineRequest(requestId: string): void {
-    this.requests.settle(requestId, { status: 'declined' });
+    const request = this.requests.settle(requestId, { status: 'declined' });
+    this.services.audit.record({ action: AUDIT_ACTIONS.refundRequestDecline, outcome: 'ok', actor: 'cashier', subject: requestId, summary: 'EPOS refund request declined', detail: { kind: request.kind, amount: request.amount, currency: request.currency } });
     this.publishRequests();
   }
 
@@ -181,14 +224,29 @@ export class EposService {
         const idempotencyKey = key ? `epos-refund:${key}` : undefined;
         const existing = idempotencyKey ? engine().findByIdempotencyKey(idempotencyKey) : undefined;
         if (existing) return { payment: existing, replayed: true };
+        const asked = idempotencyKey ? this.requests.byIdempotencyKey(idempotencyKey) : undefined;
+        if (asked) return { request: asked, replayed: true };
         const sale = input.paymentId ? engine().payment(input.paymentId) : engine().byReference(input.reference!).find((p) => p.type === 'Sale' && p.status === 'approved');
         if (!sale) throw new AppError('NOT_FOUND', `No approved sale with reference "${input.reference}".`);
-        const payment = engine().startMatchedRefund({ paymentId: sale.id, amount: input.amount, terminalId: input.terminalId ?? this.chosenTerminal(), ...(idempotencyKey ? { idempotencyKey } : {}) });
+        const currency = sale.currency as Currency;
+        const terminalId = input.terminalId ?? this.chosenTerminal();
+        if (services.refunds.matchedNeedsPin(input.amount, currency)) {
+          // Above the threshold a supervisor approves it on the till, like an unlinked refund. What is left to
+          // refund is checked now (a clear 400 at once) and again when it starts.
+          engine().checkRefundable(sale.id, input.amount);
+          const request = this.requests.add({ kind: 'matched', amount: input.amount, currency, reference: sale.reference, terminalId, saleId: sale.id, idempotencyKey });
+          this.publishRequests();
+          services.window?.bringToFront();
+          return { request, replayed: false };
+        }
+        const payment = engine().startMatchedRefund({ paymentId: sale.id, amount: input.amount, terminalId, ...(idempotencyKey ? { idempotencyKey } : {}) });
         this.announce(payment);
         return { payment, replayed: false };
       },
-      requestUnlinkedRefund: (input) => {
-        const request = this.requests.add({ amount: input.amount, currency: input.currency, ...(input.reference ? { reference: input.reference } : {}), ...(input.terminalId ? { terminalId: input.terminalId } : {}) });
+      requestUnlinkedRefund: async (input) => {
+        // Over a limit or today's cap: refused at once, not put in front of the supervisor.
+        await services.refunds.checkUnlinked(input.amount, input.currency, 'epos');
+        const request = this.requests.add({ kind: 'unlinked', amount: input.amount, currency: input.currency, reference: input.reference, terminalId: input.terminalId });
         this.publishRequests();
         services.window?.bringToFront();
         return request;
