@@ -272,6 +272,8 @@ describe('the window (item 10, issue 15 item 5)', () => {
     expect(await call('startup:get')).toEqual({ ok: true, data: { supported: true, enabled: false } });
     expect(await call('startup:set', { enabled: true })).toEqual({ ok: true, data: { supported: true, enabled: true } });
     expect(fake.app.loginItem.openAtLogin).toBe(true);
+    const audit = (await call('audit:list', {})) as { ok: true; data: { entries: { action: string; summary: string }[] } };
+    expect(audit.data.entries).toContainEqual(expect.objectContaining({ action: 'startup.at_login', summary: 'Start with the computer turned on' }));
   });
 
   it('registers exactly the contract\'s IPC channels: electron-log adds no raw channel of its own', async () => {
