@@ -11,6 +11,7 @@ export function electronLogger(file: string, productName: string, secrets: () =>
   log.transports.file.setAppName(productName);
   log.transports.file.resolvePathFn = () => file;
   log.transports.file.maxSize = 5 * 1024 * 1024;
+  log.transports.file.writeOptions = { flag: 'a', mode: 0o600, encoding: 'utf8' }; // user-only, like the journal
   log.transports.file.format = '{text}';
   log.transports.console.format = '{text}';
   const logger = createLogger((line) => log.info(line), secrets);
