@@ -155,8 +155,9 @@ describe('the fatal path (item 2)', () => {
     expect(content).toMatch(/Start the app again/);
     expect(content).not.toMatch(/SQLITE|Error|\bat\s/);
     expect(FakeBrowserWindow.all).toHaveLength(0);
-    const log = fs.readFileSync(path.join(till.userData, 'logs', 'main.log'), 'utf8');
-    expect(log).toMatch(/fatal error.*SQLITE_CANTOPEN/);
+    const logFile = path.join(till.userData, 'logs', 'main.log');
+    expect(fs.readFileSync(logFile, 'utf8')).toMatch(/fatal error.*SQLITE_CANTOPEN/);
+    if (process.platform !== 'win32') expect(fs.statSync(logFile).mode & 0o777).toBe(0o600);
   });
 
   it('an uncaught exception or unhandled rejection later on takes the same path (never Electron\'s stack-trace box)', async () => {
