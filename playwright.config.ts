@@ -44,7 +44,8 @@ export default defineConfig({
     stdout: 'ignore',
     stderr: 'pipe',
     // Training mode on a simulator 10x faster than life, on a fixed port so tests can steer it (/__sim). The EPOS
-    // token is the app's own (tests read it with the supervisor PIN, like a person would, and can replace it).
-    env: { TILL_TRAINING_SIM_SPEED: '10', TILL_TRAINING_SIM_PORT: String(simPort), TILL_EPOS_PORT: String(port + 2) },
+    // token is the app's own (tests read it with the supervisor PIN, like a person would, and can replace it). The
+    // folder exchange's commit step is shortened to 2 s so a missing commit shows within the test.
+    env: { TILL_TRAINING_SIM_SPEED: '10', TILL_TRAINING_SIM_PORT: String(simPort), TILL_EPOS_PORT: String(port + 2), TILL_EXCHANGE_COMMIT_TIMEOUT_MS: '2000' },
   },
 });

@@ -2,7 +2,7 @@
 //
 // Not through electron-builder: it would flip its `electronFuses` *after* this hook (so electron-builder.yml sets
 // none), and `packager.addElectronFuses` uses electron-builder 26's own @electron/fuses 1.x, which knows only 8
-// fuses: with `strictlyRequireAllFuses` it refuses Electron's longer wire, without it WasmTrapHandlers stays
+// fuses: with `strictlyRequireAllFuses` it refuses Electron's longer wire, without it the ninth fuse stays
 // undecided. The project's @electron/fuses (2.x) flips the binary at the path electron-builder's would.
 //
 // On macOS the flip invalidates the binary's signature. With `resetAdHocDarwinSignature` @electron/fuses signs the

@@ -5,7 +5,7 @@ import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { publishProblems } from './signing';
-import { expectsUpdateConfig, packagedApp, packagedProblems, type Arch } from './smoke';
+import { expectsUpdateConfig, packagedApp, packagedProblems, productFilename, type Arch } from './smoke';
 import { loadVariant, mergedConfig, ROOT, type Target } from './variant';
 
 const { values, positionals } = parseArgs({
@@ -62,7 +62,7 @@ async function main() {
   const outDir = path.join(ROOT, 'dist', variant.id);
   const problems: string[] = [];
   for (const arch of arches) {
-    const app = packagedApp(outDir, variant.productName, target === 'mac' ? 'darwin' : 'win32', arch);
+    const app = packagedApp(outDir, productFilename(variant, target), target === 'mac' ? 'darwin' : 'win32', arch);
     problems.push(...(await packagedProblems(app, variant, { updates: expectsUpdateConfig(variant, target, values.dir), testBuild })));
   }
   if (problems.length) throw new Error(`packaged checks failed:\n  ${problems.join('\n  ')}`);

@@ -13,7 +13,8 @@ import { load } from 'js-yaml';
 import { appModules } from './app-files';
 import { PLATFORM_OF, readBinaryKind } from './binary-arch';
 import { decidedFuses } from './fuses.cjs';
-import { loadVariant, publisherNames, ROOT, type Target, type Variant } from './variant';
+import { sanitizeFileName } from 'builder-util/out/filename';
+import { loadVariant, mergedConfig, publisherNames, ROOT, type Target, type Variant } from './variant';
 
 export type Arch = 'x64' | 'arm64';
 export interface PackagedApp {
@@ -23,6 +24,12 @@ export interface PackagedApp {
   binary: string;
   /** The folder holding app.asar. */
   resources: string;
+}
+
+/** The file name electron-builder gives the executable (.exe) or bundle (.app): its own sanitising of the name. */
+export function productFilename(variant: Variant, target: Target): string {
+  const executableName = target === 'mac' ? undefined : (mergedConfig(variant, target, { env: {} })['win']?.executableName as string | undefined);
+  return sanitizeFileName(executableName ?? variant.productName);
 }
 
 /** Where electron-builder leaves the unpacked app for a platform and architecture (its own folder names). */
@@ -160,7 +167,7 @@ if (require.main === module) {
   if (!target) throw new Error('--kind is win, msi or mac');
   const variant = loadVariant(values.reseller!);
   const arch = (values.arch ?? process.arch) as Arch;
-  const app = packagedApp(path.join(ROOT, 'dist', variant.id), variant.productName, target === 'mac' ? 'darwin' : 'win32', arch);
+  const app = packagedApp(path.join(ROOT, 'dist', variant.id), productFilename(variant, target), target === 'mac' ? 'darwin' : 'win32', arch);
   void packagedProblems(app, variant, { updates: expectsUpdateConfig(variant, target, values.dir), testBuild: values['test-build'] }).then((problems) => {
     const ran = canRun(app) ? ', started with --smoke-test' : ' (not started: another platform or architecture)';
     process.stdout.write(problems.length ? `packaged smoke test FAILED:\n${problems.map((p) => `  ${p}`).join('\n')}\n` : `packaged smoke test passed: ${app.binary}${ran}\n`);

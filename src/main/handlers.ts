@@ -80,6 +80,9 @@ export function createHandlers(services: Services): Handlers {
       const { filename, zip } = await services.supportBundle();
       return { filename, base64: zip.toString('base64') };
     },
+    'exchange:status': () => services.exchange.status(),
+    'exchange:configure': (request) => services.exchange.configure(request),
+    'exchange:resolveAttention': (request) => services.exchange.resolveAttention(request.requestId, request.note, request.supervisorPin),
     'startup:get': () => {
       const control = services.window?.startAtLogin;
       return { supported: !!control, enabled: control?.get() ?? false };

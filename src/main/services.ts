@@ -1,3 +1,4 @@
+import path from 'node:path';
 import type { AppInfo, Environment } from '../shared/app-info';
 import type { SettingsUpdate, SettingsView } from '../shared/settings';
 import { EventBus } from './events';
@@ -11,6 +12,7 @@ import { SettingsStore } from './settings/settings-store';
 import { EposService } from './integration/epos-service';
 import type { UpdateStatus } from '../shared/updates';
 import { createSupportBundle } from './support/bundle';
+import { ExchangeService } from './exchange/exchange-service';
 import { AuditLog } from './authority/audit';
 import { SupervisorAuthority } from './authority/guard';
 import { RefundPolicy } from './authority/refund-policy';
@@ -74,6 +76,8 @@ export interface Services {
   supportBundle(): Promise<{ filename: string; zip: Buffer }>;
   /** The EPOS loopback API and its token (started with the services). */
   readonly epos: EposService;
+  /** The folder exchange (off unless a folder is chosen in Settings or by TILL_EXCHANGE_DIR). */
+  readonly exchange: ExchangeService;
   close(): Promise<void>;
 }
 
@@ -131,6 +135,28 @@ export async function createServices(adapters: ServiceAdapters): Promise<Service
     },
   );
 
+  const exchange = new ExchangeService({
+    dataDir: adapters.dataDir,
+    logger,
+    now: adapters.now,
+    backend: {
+      environment: () => modes.environment(),
+      operations: epos.operations,
+      replayed: (key) => epos.replayed(key),
+      onPaymentUpdate: (listener) => events.on('payment:update', listener),
+      onRefundRequests: (listener) => events.on('epos:refundRequests', () => listener()),
+    },
+    overrides: {
+      ...(devOverrides && env['TILL_EXCHANGE_DIR'] ? { folder: path.resolve(env['TILL_EXCHANGE_DIR']) } : {}),
+      ...(envNumber('TILL_EXCHANGE_COMMIT_TIMEOUT_MS') !== undefined ? { commitTimeoutMs: envNumber('TILL_EXCHANGE_COMMIT_TIMEOUT_MS')! } : {}),
+      ...(envNumber('TILL_EXCHANGE_MAX_PENDING') !== undefined ? { maxPending: envNumber('TILL_EXCHANGE_MAX_PENDING')! } : {}),
+      ...(envNumber('TILL_EXCHANGE_SCAN_MS') !== undefined ? { scanIntervalMs: envNumber('TILL_EXCHANGE_SCAN_MS')! } : {}),
+      ...(devOverrides && env['TILL_EXCHANGE_POLL'] ? { polling: env['TILL_EXCHANGE_POLL'] === '1' } : {}),
+    },
+    guard: authority,
+    onChange: (status) => events.emit('exchange:update', status),
+  });
+
   const services: Services = {
     events,
     settings,
@@ -155,8 +181,14 @@ export async function createServices(adapters: ServiceAdapters): Promise<Service
     payments: () => modes.payments(),
     environment: () => modes.environment(),
     settingsView: () => settings.view(modes.environment()),
-    async updateSettings(change) {
-      await settings.update(modes.environment(), change);
+    async updateSettings({ supervisorPin, ...change }) {
+      const from = settings.tradingDayStart();
+      if (change.tradingDayStart && change.tradingDayStart !== from) {
+        // The trading day decides what "today" is for totals, reports and the daily refund caps: a cashier moving
+        // it could restart the caps, so it is the supervisor's.
+        const context = { summary: `Trading day start changed from ${from} to ${change.tradingDayStart}`, subject: 'tradingDayStart', detail: { from, to: change.tradingDayStart } };
+        await authority.withSupervisor(supervisorPin, AUDIT_ACTIONS.tradingDayChange, context, () => settings.update(modes.environment(), change));
+      } else settings.update(modes.environment(), change);
       return settings.view(modes.environment());
     },
     async setApiKey(raw, supervisorPin) {
@@ -188,7 +220,9 @@ export async function createServices(adapters: ServiceAdapters): Promise<Service
       return { filename: `till-support-${new Date(now).toISOString().replace(/[:.]/g, '-')}.zip`, zip };
     },
     epos,
+    exchange,
     async close() {
+      await exchange.stop();
       await epos.stop();
       await modes.close();
     },
@@ -196,5 +230,6 @@ export async function createServices(adapters: ServiceAdapters): Promise<Service
   // Reads (and, on a first start, creates) the sealed supervisor settings now, so a lock shows in the log and audit at once.
   await authority.status();
   await epos.start();
+  await exchange.start();
   return services;
 }

@@ -11,6 +11,7 @@ export const AUDIT_ACTIONS = {
   pinChange: 'pin.change',
   pinLockedOut: 'pin.locked_out',
   limitsChange: 'limits.change',
+  tradingDayChange: 'trading_day.change',
   apiKeySet: 'api_key.set',
   apiKeyRemove: 'api_key.remove',
   eposTokenReveal: 'epos_token.reveal',
@@ -23,6 +24,8 @@ export const AUDIT_ACTIONS = {
   securityInitialised: 'security.initialised',
   securityRefused: 'security.refused',
   securityLocked: 'security.locked',
+  exchangeConfigure: 'exchange.configure',
+  exchangeResolve: 'exchange.resolve',
 } as const;
 
 /** `area.what`, lower case: a stable name support and reports can filter on. */

@@ -37,6 +37,9 @@ export const METHOD_CHANNELS = {
   updateLimits: 'settings:updateLimits',
   revealEposToken: 'epos:revealToken',
   listAudit: 'audit:list',
+  getExchangeStatus: 'exchange:status',
+  configureExchange: 'exchange:configure',
+  resolveExchangeAttention: 'exchange:resolveAttention',
 } as const;
 
 /** Push events: the renderer subscribes with these names and gets back an unsubscribe function. */
@@ -46,6 +49,8 @@ export const EVENT_CHANNELS = {
   onPaymentStarted: 'payment:started',
   /** Unlinked refunds the EPOS asked for, waiting for the cashier's confirmation with the supervisor PIN. */
   onRefundRequests: 'epos:refundRequests',
+  /** The folder exchange's state: folder, counts, and payments the EPOS never committed. */
+  onExchangeUpdate: 'exchange:update',
   /** The in-app updater's state, pushed as it changes (Settings → About). */
   onUpdateStatus: 'updates:changed',
 } as const;

@@ -18,6 +18,7 @@ import { ClearApiKeySchema, SetApiKeySchema, SetSupervisorPinSchema, SettingsUpd
 import { ConfirmRefundRequestSchema, EposInfoSchema, EposTokenSchema, RefundRequestViewSchema, RequestIdSchema, RevealTokenSchema } from './epos';
 import { AuditListSchema, AuditQuerySchema } from './audit';
 import { UpdateStatusSchema } from './updates';
+import { ConfigureExchangeSchema, ExchangeStatusSchema, ResolveExchangeAttentionSchema } from './exchange';
 import type { Channel, EventChannel, EventName, MethodName, METHOD_CHANNELS, EVENT_CHANNELS } from './channels';
 import type { IpcResult } from './errors';
 
@@ -74,6 +75,11 @@ export const contract = {
   'epos:revealToken': { request: RevealTokenSchema, response: EposTokenSchema },
   /** The audit of supervisor actions in this environment's journal, newest first. */
   'audit:list': { request: AuditQuerySchema, response: AuditListSchema },
+  'exchange:status': { request: NoInput, response: ExchangeStatusSchema },
+  /** Choose, change or clear the exchange folder: supervisor PIN, checked in main. */
+  'exchange:configure': { request: ConfigureExchangeSchema, response: ExchangeStatusSchema },
+  /** A person checked the EPOS for a payment it never committed (supervisor PIN and a note). */
+  'exchange:resolveAttention': { request: ResolveExchangeAttentionSchema, response: ExchangeStatusSchema },
 } satisfies Record<Channel, { request: z.ZodType; response: z.ZodType }>;
 
 /** Push event channel -> payload schema. */
@@ -81,6 +87,7 @@ export const eventContract = {
   'payment:update': PaymentViewSchema,
   'payment:started': z.object({ payment: PaymentViewSchema, source: z.enum(['epos', 'till']) }),
   'epos:refundRequests': z.object({ pending: z.array(RefundRequestViewSchema) }),
+  'exchange:update': ExchangeStatusSchema,
   'updates:changed': UpdateStatusSchema,
 } satisfies Record<EventChannel, z.ZodType>;
 

@@ -61,13 +61,16 @@ export const SettingsViewSchema = z.object({
 });
 export type SettingsView = z.infer<typeof SettingsViewSchema>;
 
-/** Settings anyone at the till may change. Money-relevant ones have their own guarded channels. */
+/** Settings for the till. Money-relevant ones need the supervisor (the trading day start here; the rest on their own channels). */
 export const SettingsUpdateSchema = z
   .object({
     terminalId: z.string().min(1).max(100).nullable().optional(),
     currency: CurrencySchema.optional(),
     compactMode: z.boolean().optional(),
+    /** Supervisor only (it moves every per-day figure: totals, reports and the daily refund caps). */
     tradingDayStart: TradingDayStartSchema.optional(),
+    /** Needed with a new trading day start (checked in main). */
+    supervisorPin: GuardPinSchema,
   })
   .strict();
 export type SettingsUpdate = z.infer<typeof SettingsUpdateSchema>;

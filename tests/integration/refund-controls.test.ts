@@ -161,6 +161,27 @@ describe('6. unlinked-refund limits per currency and daily caps per till, enforc
     await refundedOk(t, 2_500);
   });
 
+  it('the caps count the trading day, and only a supervisor can move its start (a cashier could otherwise restart them)', async () => {
+    // The till's clock at 10:30 yesterday (behind the real one: no payment ever looks overdue).
+    const morning = new Date();
+    morning.setDate(morning.getDate() - 1);
+    morning.setHours(10, 30, 0, 0);
+    let offset = morning.getTime() - Date.now();
+    const t = await till({ now: () => Date.now() + offset });
+    await t.ok('settings:updateLimits', { supervisorPin: PIN, daily: { count: 1 } });
+    await refundedOk(t, 1_000); // at 10:30
+    offset += 10 * 60_000; // 10:40
+    // A day starting at 10:35 would leave the 10:30 refund on "yesterday" and allow another one.
+    expect(await t.dispatch('settings:update', { tradingDayStart: '10:35' })).toMatchObject({ ok: false, error: { code: 'SUPERVISOR_REQUIRED' } });
+    expect((await t.ok('settings:get')).tradingDayStart).toBe('00:00');
+    expect(await unlinked(t, 1_000)).toMatchObject({ ok: false, error: { code: 'LIMIT_EXCEEDED' } });
+    // The supervisor may (it is their decision, and it is audited).
+    expect(await t.dispatch('settings:update', { tradingDayStart: '10:35', supervisorPin: PIN })).toMatchObject({ ok: true, data: { tradingDayStart: '10:35' } });
+    const audit = (await t.ok<{ entries: AuditEntryView[] }>('audit:list', {})).entries;
+    expect(audit.find((e) => e.action === 'trading_day.change' && e.outcome === 'ok')).toMatchObject({ actor: 'supervisor', detail: { from: '00:00', to: '10:35' } });
+    await refundedOk(t, 1_000);
+  });
+
   it('refunds that gave no money do not count; refunds approved at the same moment cannot both squeeze under the cap', async () => {
     const t = await till();
     await t.ok('settings:updateLimits', { supervisorPin: PIN, daily: { amount: { GBP: 6_000 } } });

@@ -81,6 +81,7 @@ describe('2. money-relevant settings need the supervisor PIN, checked in main', 
 
     const guarded: [string, Record<string, unknown>][] = [
       ['settings:updateLimits', { unlinkedRefund: { GBP: 9_999_999 } }],
+      ['settings:update', { tradingDayStart: '11:00' }],
       ['settings:setApiKey', { apiKey: 'sk_sandbox_someone_elses_key_99' }],
       ['settings:clearApiKey', {}],
       ['epos:revealToken', {}],
@@ -99,7 +100,7 @@ describe('2. money-relevant settings need the supervisor PIN, checked in main', 
     expect(await t.dispatch('settings:update', { unlinkedRefundLimit: 9_999_999 })).toMatchObject({ ok: false, error: { code: 'VALIDATION' } });
     expect(await t.dispatch('settings:update', { supervisorPin: { next: '135790' } })).toMatchObject({ ok: false, error: { code: 'VALIDATION' } });
 
-    expect(await t.ok('settings:get')).toMatchObject({ apiKey: before.apiKey, limits: { unlinkedRefund: before.limits.unlinkedRefund } });
+    expect(await t.ok('settings:get')).toMatchObject({ apiKey: before.apiKey, limits: { unlinkedRefund: before.limits.unlinkedRefund }, tradingDayStart: '00:00' });
     expect(t.services.environment()).toBe('sandbox');
     expect((await t.ok('epos:revealToken', { supervisorPin: PIN })).token).toBe(token);
     expect(t.services.payments().payment(lost.id).status).toBe('needs_attention');

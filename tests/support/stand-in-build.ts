@@ -13,7 +13,7 @@ import { FuseV1Options } from '@electron/fuses';
 import { WinPackager, type Packager, type Target as BuilderTarget } from 'app-builder-lib';
 import { NoOpTarget } from 'app-builder-lib/out/targets/targetFactory';
 import { loadVariant, mergedConfig, ROOT, type Target } from '../../scripts/packaging/variant';
-import { packagedApp, type PackagedApp } from '../../scripts/packaging/smoke';
+import { packagedApp, productFilename, type PackagedApp } from '../../scripts/packaging/smoke';
 
 const require = createRequire(import.meta.url);
 const SENTINEL = 'dL7pKGdnNz796PbbjQWNKmHXBZaB9tsX';
@@ -62,7 +62,7 @@ export async function standInWindowsBuild(options: { variant: string; target?: E
   const target = options.target ?? 'nsis';
   const config = mergedConfig(variant, target, { env: options.env ?? {} });
   const afterPack = require('../../scripts/packaging/after-pack.cjs') as (context: unknown) => Promise<void>;
-  const app = packagedApp(path.join(dir, 'dist'), variant.productName, 'win32', 'x64');
+  const app = packagedApp(path.join(dir, 'dist'), productFilename(variant, target), 'win32', 'x64');
   let wireAfterHook: Buffer | undefined;
   const { build, Platform, Arch } = await import('electron-builder');
   class StandInPackager extends WinPackager {

@@ -56,7 +56,9 @@ export class SupervisorAuthority {
     const state = await this.options.store.read();
     if (state.kind === 'locked') return { pinSet: true, minPinLength: this.options.minPinLength, lockedUntil: null, locked: state.reason, limits: null };
     const { supervisorPin, lockout, limits } = state.block;
-    return { pinSet: supervisorPin !== null, minPinLength: this.options.minPinLength, lockedUntil: lockout.lockedUntil > this.options.now() ? lockout.lockedUntil : null, locked: null, limits };
+    const now = this.options.now();
+    const lockedUntil = Math.min(lockout.lockedUntil, now + LOCKOUT_STEPS_MS.at(-1)!);
+    return { pinSet: supervisorPin !== null, minPinLength: this.options.minPinLength, lockedUntil: lockedUntil > now ? lockedUntil : null, locked: null, limits };
   }
 
   /** The verified refund limits (throws SECURITY_LOCKED when the settings cannot be verified). */
@@ -104,18 +106,22 @@ export class SupervisorAuthority {
     if (change.next !== change.confirm) throw new AppError('VALIDATION', 'The two new PINs are not the same.', { confirm: ['Type the same PIN again.'] });
     requireGoodPin(change.next, this.options.minPinLength);
     const block = await this.verified();
-    const write = async () => {
+    const write = async (first: boolean) => {
       const supervisorPin = await hashPin(change.next);
-      await this.options.store.write((b) => ({ ...b, supervisorPin, lockout: { failures: 0, lockouts: 0, lockedUntil: 0 } }));
+      await this.options.store.write((b) => {
+        // Checked again in the write itself: a PIN set meanwhile (another window) is not replaced without it.
+        if (first && b.supervisorPin) throw new AppError('SUPERVISOR_REQUIRED', 'A supervisor PIN is already set. Enter it to change it.', { current: ['Required to change the PIN.'] });
+        return { ...b, supervisorPin, lockout: { failures: 0, lockouts: 0, lockedUntil: 0 } };
+      });
     };
     if (block.supervisorPin === null) {
       // The first PIN needs none (a till whose PIN was lost or tampered with is locked, never "not set").
-      await write();
+      await write(true);
       this.options.audit.record({ action: AUDIT_ACTIONS.pinSet, outcome: 'ok', actor: 'cashier', subject: 'supervisorPin', summary: 'Supervisor PIN set (the first one: no PIN was needed)' });
       return;
     }
     if (!change.current) throw new AppError('SUPERVISOR_REQUIRED', 'Enter the current supervisor PIN to change it.', { current: ['Required to change the PIN.'] });
-    await this.withSupervisor(change.current, AUDIT_ACTIONS.pinChange, { summary: 'Supervisor PIN changed' }, write);
+    await this.withSupervisor(change.current, AUDIT_ACTIONS.pinChange, { summary: 'Supervisor PIN changed' }, () => write(false));
   }
 
   /** Changes refund limits (supervisor only): each value bounded by the domain's maximum. */
@@ -150,7 +156,9 @@ export class SupervisorAuthority {
     const { supervisorPin, lockout } = state.block;
     if (!supervisorPin) return refuse(new AppError('NOT_CONFIGURED', 'No supervisor PIN is set. Set one in Settings first.'), 'no PIN set');
     const now = this.options.now();
-    if (now < lockout.lockedUntil) return refuse(lockedOut(lockout.lockedUntil, now), 'locked out after wrong PINs');
+    // A clock set back never makes a lock-out longer than the longest step.
+    const lockedUntil = Math.min(lockout.lockedUntil, now + LOCKOUT_STEPS_MS.at(-1)!);
+    if (now < lockedUntil) return refuse(lockedOut(lockedUntil, now), 'locked out after wrong PINs');
 
     // Counted (and on disk) before the slow part: a guess in flight, or a restart during it, still counts.
     const counted = await this.options.store.write((b) => ({ ...b, lockout: { ...b.lockout, failures: b.lockout.failures + 1 } }));
@@ -163,10 +171,10 @@ export class SupervisorAuthority {
       return refuse(new AppError('VALIDATION', `The supervisor PIN is not right (${left} ${left === 1 ? 'try' : 'tries'} left before a lock-out).`, { supervisorPin: ['Wrong PIN.'] }), 'wrong PIN');
     }
     const step = LOCKOUT_STEPS_MS[Math.min(counted.lockout.lockouts, LOCKOUT_STEPS_MS.length - 1)]!;
-    const lockedUntil = this.options.now() + step;
-    await this.options.store.write((b) => ({ ...b, lockout: { failures: 0, lockouts: b.lockout.lockouts + 1, lockedUntil } }));
-    this.audit(AUDIT_ACTIONS.pinLockedOut, 'refused', { summary: `Supervisor PIN locked for ${minutes(step)} after ${PIN_ATTEMPTS} wrong tries`, detail: { lockouts: counted.lockout.lockouts + 1, lockedUntil: new Date(lockedUntil).toISOString() } });
-    return refuse(lockedOut(lockedUntil, this.options.now()), 'wrong PIN');
+    const until = this.options.now() + step;
+    await this.options.store.write((b) => ({ ...b, lockout: { failures: 0, lockouts: b.lockout.lockouts + 1, lockedUntil: until } }));
+    this.audit(AUDIT_ACTIONS.pinLockedOut, 'refused', { summary: `Supervisor PIN locked for ${minutes(step)} after ${PIN_ATTEMPTS} wrong tries`, detail: { lockouts: counted.lockout.lockouts + 1, lockedUntil: new Date(until).toISOString() } });
+    return refuse(lockedOut(until, this.options.now()), 'wrong PIN');
   }
 
   /** A decision for the audit: allowed actions were the supervisor's (the PIN proved it); refused ones whoever asked. */

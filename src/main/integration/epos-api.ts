@@ -16,7 +16,8 @@ export interface EposBackend {
   startSale(input: z.infer<typeof SaleRequestSchema>, idempotencyKey: string): { payment: PaymentView; replayed: boolean };
   /** A matched refund: started at once, or (above the PIN threshold) a request waiting for the supervisor. */
   refund(input: z.infer<typeof RefundRequestSchema>, idempotencyKey: string | undefined): { payment: PaymentView; replayed: boolean } | { request: RefundRequest; replayed: boolean };
-  requestUnlinkedRefund(input: z.infer<typeof UnlinkedRefundRequestSchema>): Promise<RefundRequest>;
+  /** With a key, a retry while the first request still waits is that request, and its refund carries the key. */
+  requestUnlinkedRefund(input: z.infer<typeof UnlinkedRefundRequestSchema>, idempotencyKey?: string): Promise<RefundRequest>;
   refundRequest(requestId: string): RefundRequest;
   payment(paymentId: string): PaymentView;
   /** Resolves with the payment when it next changes, or as it is after `ms`. */

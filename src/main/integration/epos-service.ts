@@ -138,7 +138,7 @@ export class EposService {
       const payment =
         request.kind === 'matched'
           ? this.services.payments().startMatchedRefund({ paymentId: request.saleId!, amount: request.amount, terminalId, ...(request.idempotencyKey ? { idempotencyKey: request.idempotencyKey } : {}) })
-          : this.services.payments().startUnlinkedRefund({ amount: request.amount, currency: request.currency, terminalId, ...(request.reference ? { reference: request.reference } : {}) });
+          : this.services.payments().startUnlinkedRefund({ amount: request.amount, currency: request.currency, terminalId, ...(request.reference ? { reference: request.reference } : {}), ...(request.idempotencyKey ? { idempotencyKey: request.idempotencyKey } : {}) });
       this.requests.settle(request.requestId, { status: 'started', paymentId: payment.id });
       this.publishRequests();
       this.announce(payment);
@@ -202,6 +202,20 @@ export class EposService {
     this.services.window?.bringToFront();
   }
 
+  /**
+   * What every EPOS door (the HTTP API, the folder exchange) does: start sales and refunds with the same
+   * idempotency, and ask for refunds the supervisor confirms with the PIN on the till. One engine path.
+   */
+  get operations(): EposBackend {
+    return this.backend();
+  }
+
+  /** The payment an EPOS idempotency key already started, whatever its kind (sale, refund or unlinked refund). */
+  replayed(key: string): PaymentView | undefined {
+    const engine = this.services.payments();
+    return engine.findByIdempotencyKey(saleKey(key, this.options.now())) ?? engine.findByIdempotencyKey(refundKey(key)) ?? engine.findByIdempotencyKey(unlinkedKey(key));
+  }
+
   private backend(): EposBackend {
     const services = this.services;
     const engine = () => services.payments();
@@ -212,8 +226,7 @@ export class EposService {
       },
       terminals: () => engine().listTerminals(),
       startSale: (input, key) => {
-        // Without an Idempotency-Key the reference is the key, for today only (references repeat, e.g. "Table 5").
-        const idempotencyKey = key.startsWith('reference:') ? `epos:${localDay(this.options.now())}:${key}` : `epos:${key}`;
+        const idempotencyKey = saleKey(key, this.options.now());
         const existing = engine().findByIdempotencyKey(idempotencyKey);
         if (existing) return { payment: existing, replayed: true };
         const payment = engine().startSale({ ...input, terminalId: input.terminalId ?? this.chosenTerminal(), idempotencyKey });
@@ -221,7 +234,7 @@ export class EposService {
         return { payment, replayed: false };
       },
       refund: (input, key) => {
-        const idempotencyKey = key ? `epos-refund:${key}` : undefined;
+        const idempotencyKey = key ? refundKey(key) : undefined;
         const existing = idempotencyKey ? engine().findByIdempotencyKey(idempotencyKey) : undefined;
         if (existing) return { payment: existing, replayed: true };
         const asked = idempotencyKey ? this.requests.byIdempotencyKey(idempotencyKey) : undefined;
@@ -243,10 +256,14 @@ export class EposService {
         this.announce(payment);
         return { payment, replayed: false };
       },
-      requestUnlinkedRefund: async (input) => {
+      requestUnlinkedRefund: async (input, key) => {
+        // The same key while its request still waits is that request (an EPOS retrying), never a second one.
+        const idempotencyKey = key ? unlinkedKey(key) : undefined;
+        const asked = idempotencyKey ? this.requests.byIdempotencyKey(idempotencyKey) : undefined;
+        if (asked?.status === 'awaiting_confirmation') return asked;
         // Over a limit or today's cap: refused at once, not put in front of the supervisor.
         await services.refunds.checkUnlinked(input.amount, input.currency, 'epos');
-        const request = this.requests.add({ kind: 'unlinked', amount: input.amount, currency: input.currency, reference: input.reference, terminalId: input.terminalId });
+        const request = this.requests.add({ kind: 'unlinked', amount: input.amount, currency: input.currency, reference: input.reference, terminalId: input.terminalId, idempotencyKey });
         this.publishRequests();
         services.window?.bringToFront();
         return request;
@@ -278,3 +295,9 @@ export class EposService {
     return value;
   }
 }
+
+// The engine's idempotency keys for what an EPOS sends. Without an Idempotency-Key a sale's reference is the key,
+// for today only (references repeat, e.g. "Table 5").
+const saleKey = (key: string, now: number) => (key.startsWith('reference:') ? `epos:${localDay(now)}:${key}` : `epos:${key}`);
+const refundKey = (key: string) => `epos-refund:${key}`;
+const unlinkedKey = (key: string) => `epos-unlinked:${key}`;

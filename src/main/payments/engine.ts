@@ -109,8 +109,8 @@ export class PaymentEngine {
     return { sale, refunds };
   }
 
-  startUnlinkedRefund(input: { amount: number; currency: string; reference?: string; terminalId: string }): PaymentView {
-    return this.begin('UnlinkedRefund', input);
+  startUnlinkedRefund(input: { amount: number; currency: string; reference?: string; terminalId: string; idempotencyKey?: string }): PaymentView {
+    return this.existing(input.idempotencyKey) ?? this.begin('UnlinkedRefund', input);
   }
 
   /** The payment an idempotency key already started, if any (the same key never starts a second one). */

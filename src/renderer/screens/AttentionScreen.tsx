@@ -4,11 +4,14 @@ import { formatDateTime, formatMoney } from '../lib/format';
 import { TYPE_WORDS } from '../lib/words';
 import { useAttentionStore } from '../stores/attention-store';
 import { ErrorBox } from '../components/ErrorBox';
+import { ExchangeAttentionItem } from '../components/ExchangeAttentionItem';
+import { useExchangeStore } from '../stores/exchange-store';
 import { pinEntered, SupervisorPinInput } from '../components/SupervisorPinInput';
 
 /** Payments whose outcome only the terminal knows: what to check, and buttons to record what it showed. */
 export function AttentionScreen() {
   const { payments, load, error } = useAttentionStore();
+  const exchange = useExchangeStore((s) => s.status?.attention ?? []);
   useEffect(() => {
     void load();
   }, [load]);
@@ -16,7 +19,10 @@ export function AttentionScreen() {
     <section className="panel" aria-labelledby="attention-heading">
       <h2 id="attention-heading">Needs attention</h2>
       <ErrorBox message={error?.message} />
-      {payments.length === 0 ? <p className="empty">Nothing needs checking. Every payment has a known outcome.</p> : payments.map((p) => <AttentionItem key={p.id} payment={p} />)}
+      {payments.length === 0 && exchange.length === 0 ? <p className="empty">Nothing needs checking. Every payment has a known outcome.</p> : payments.map((p) => <AttentionItem key={p.id} payment={p} />)}
+      {exchange.map((item) => (
+        <ExchangeAttentionItem key={item.requestId} item={item} />
+      ))}
     </section>
   );
 }

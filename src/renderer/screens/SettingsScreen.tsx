@@ -4,11 +4,13 @@ import { useSettingsStore } from '../stores/settings-store';
 import { useTerminalsStore } from '../stores/terminals-store';
 import { TerminalPicker } from '../components/TerminalPicker';
 import { EposSettings } from '../components/EposSettings';
+import { ExchangeSettings } from '../components/ExchangeSettings';
 import { AboutExtras } from '../components/AboutExtras';
 import { StartAtLogin } from '../components/StartAtLogin';
 import { AuditView } from '../components/AuditView';
 import { LimitsSection, PinSection } from '../components/SupervisorSettings';
 import { pinEntered, SupervisorPinInput } from '../components/SupervisorPinInput';
+import { withPin } from '../lib/pin';
 
 /** API key (write-only), terminal, currency, supervisor PIN, refund limits, EPOS, audit, compact mode, about. */
 export function SettingsScreen() {
@@ -43,6 +45,7 @@ export function SettingsScreen() {
       {/* Rebuilt when the limits change, so the form starts from what main saved. */}
       <LimitsSection key={JSON.stringify(view.limits && { u: view.limits.unlinkedRefund, d: view.limits.daily })} view={view} />
       <EposSettings />
+      <ExchangeSettings />
       <StartAtLogin />
       <AuditView />
       <section className="panel" aria-labelledby="about-heading">
@@ -164,28 +167,42 @@ function ApiKeySection({ onChanged }: { onChanged: () => void }) {
   );
 }
 
-/** When the trading day rolls over: History's "today", day totals and reports follow it. */
+/**
+ * When the trading day rolls over: History's "today", day totals, reports and the daily refund caps follow it, so
+ * changing it is a supervisor action (an explicit Save with the PIN, never on blur).
+ */
 function TradingDayField({ value }: { value: string }) {
   const update = useSettingsStore((s) => s.update);
   const [time, setTime] = useState(value);
+  const [pin, setPin] = useState('');
   const [error, setError] = useState<string | null>(null);
   const save = async () => {
-    if (time === value) return;
-    const failure = await update({ tradingDayStart: time });
+    const failure = await update({ tradingDayStart: time, ...withPin(pin) });
+    setPin('');
     setError(failure ? (failure.fields?.['tradingDayStart']?.[0] ?? failure.message) : null);
   };
   return (
-    <label className="field inline">
-      <span>Trading day starts at</span>
-      <input type="time" step={60} value={time} aria-describedby="trading-day-help" onChange={(e) => setTime(e.target.value)} onBlur={() => void save()} />
-      <span id="trading-day-help" className="muted">
-        00:00 for calendar days; a late-night venue sets e.g. 04:00, so sales until 03:59 count on the day before.
-      </span>
+    <div role="group" aria-labelledby="trading-day-label">
+      <label className="field inline">
+        <span id="trading-day-label">Trading day starts at</span>
+        <input type="time" step={60} value={time} aria-describedby="trading-day-help" onChange={(e) => setTime(e.target.value)} />
+        <span id="trading-day-help" className="muted">
+          00:00 for calendar days; a late-night venue sets e.g. 04:00, so sales until 03:59 count on the day before.
+        </span>
+      </label>
+      {time !== value && (
+        <>
+          <SupervisorPinInput value={pin} onChange={setPin} inline />
+          <button type="button" className="secondary small" disabled={!pinEntered(pin)} onClick={() => void save()}>
+            Save trading day
+          </button>
+        </>
+      )}
       {error && (
         <span role="alert" className="error-inline">
           {error}
         </span>
       )}
-    </label>
+    </div>
   );
 }

@@ -43,6 +43,8 @@ export const test = base.extend<{ till: Page }>({
     });
     await sim('DELETE', '/faults');
     for (const tid of ['VCMTILLSIP0', 'VCMTILLSCP0', 'VCMTILLSIS0']) await sim('PUT', `/terminals/${await terminalId(tid)}/status`, { status: 'Available' });
+    // Every test starts in the full view, whatever an earlier one left (compact mode is a saved setting).
+    await ipc('settings:update', { compactMode: false });
     await page.goto(`/?token=${process.env['TILL_E2E_TOKEN']}`);
     await expect(page.getByTestId('app-info')).toBeVisible();
     await use(page);

@@ -111,9 +111,11 @@ test('needs attention: shown prominently with what to check, resolved with a rec
 });
 
 test('settings: the key is write-only with a clear error for a bad one; about shows the build', async ({ till }) => {
-  await till.keyboard.press('F5');
+  await setSupervisorPin(till); // saving a key is a supervisor action
+
   await expect(till.getByTestId('key-status')).toHaveText('No key saved: the till runs in training mode.');
   await till.getByLabel('Secret key').fill('pk_live_not_a_dojo_key');
+  await till.getByRole('region', { name: 'Dojo API key' }).getByLabel('Supervisor PIN').fill(SUPERVISOR_PIN);
   await till.getByRole('button', { name: 'Test and save' }).click();
   await expect(till.getByRole('region', { name: 'Dojo API key' }).getByRole('alert')).toContainText('does not look like a Dojo secret key');
   await expect(till.getByLabel('Secret key')).toHaveValue('');
