@@ -138,7 +138,8 @@ export function mergedConfig(variant: Variant, target: Target, options: { env?: 
     directories: { ...base['directories'], output: `dist/${variant.id}` },
     // keytar's install-time tools stay out of app.asar (react and zustand are devDependencies: Vite bundles them).
     files: [...base['files'], ...installOnlyExclusions(ROOT)],
-    extraMetadata: { ...base['extraMetadata'], productName: variant.productName, tillBuild },
+    // A test build tells the app so: it lets Playwright's debugging switches through (a shipped build refuses them).
+    extraMetadata: { ...base['extraMetadata'], productName: variant.productName, tillBuild: env['TILL_TEST_BUILD'] === '1' ? { ...tillBuild, testBuild: true } : tillBuild },
     msi: { ...base['msi'], upgradeCode: variant.msiUpgradeCode },
     // publisherName here goes straight into app-update.yml, whatever signs the build: electron-updater then installs
     // only an update whose Authenticode signature is valid and names this publisher.

@@ -47,6 +47,8 @@ export interface WindowControls {
   print(): Promise<void>;
   setCompact(compact: boolean): void;
   bringToFront(): void;
+  /** Start with the computer (the OS keeps the setting); only an installed app on Windows or macOS has it. */
+  startAtLogin?: { get(): boolean; set(enabled: boolean): void };
 }
 
 export interface Services {

@@ -12,6 +12,7 @@ import { PaymentEngine } from '../payments/engine';
 import type { PaymentRecord } from '../payments/record';
 import { toView } from '../payments/view';
 import { keyWords, outcome } from '../payments/messages';
+import { KeychainModuleError } from '../secrets/keytar-store';
 import { SECRET_ACCOUNTS, type SecretStore } from '../secrets/secret-store';
 import { environmentOfKey, type LiveEnvironment } from '../settings/api-key';
 import { SANDBOX_PARTNER_IDS, type BuildConfig } from '../settings/build-config';
@@ -247,6 +248,8 @@ export class ModeManager {
     try {
       key = await this.options.secrets.get(SECRET_ACCOUNTS.dojoApiKey);
     } catch (error) {
+      // keytar not loading (KeychainModuleError) is a broken install, not a keychain state: never training.
+      if (error instanceof KeychainModuleError) throw error;
       const why = error instanceof AppError ? error.message : 'The system keychain could not be read.';
       if (live) {
         logger.warn('keychain unavailable on a live till: no payments until it can be read');
