@@ -23,6 +23,8 @@ export const METHOD_CHANNELS = {
   verifySupervisorPin: 'settings:verifySupervisorPin',
   printReceipt: 'receipt:print',
   setCompactWindow: 'window:setCompact',
+  getStartAtLogin: 'startup:get',
+  setStartAtLogin: 'startup:set',
   getEposInfo: 'epos:info',
   regenerateEposToken: 'epos:regenerateToken',
   listRefundRequests: 'epos:listRefundRequests',
@@ -51,6 +53,8 @@ export const EVENT_CHANNELS = {
   onEposStatus: 'epos:status',
   /** The folder exchange's state: folder, counts, and payments the EPOS never committed. */
   onExchangeUpdate: 'exchange:update',
+  /** The in-app updater's state, pushed as it changes (Settings → About). */
+  onUpdateStatus: 'updates:changed',
 } as const;
 
 export type MethodName = keyof typeof METHOD_CHANNELS;

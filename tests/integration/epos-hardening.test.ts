@@ -197,6 +197,8 @@ describe('EPOS API caps answer 429/503 with Retry-After', () => {
   const view = { id: 'pay_1', status: 'in_progress', updatedAt: '2026-01-01T00:00:00.000Z' } as PaymentView;
   const release: (() => void)[] = [];
   const backend = {
+    environment: () => 'production',
+    unavailable: () => null,
     health: async () => ({ status: 'ok' }),
     payment: () => view,
     nextChange: () => new Promise<PaymentView>((resolve) => release.push(() => resolve(view))),

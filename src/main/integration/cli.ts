@@ -4,12 +4,13 @@ import { RUNNING_STATUSES } from '../../shared/payments';
 import { KeytarSecretStore } from '../secrets/keytar-store';
 import { SECRET_ACCOUNTS } from '../secrets/secret-store';
 import { CHALLENGE_HEADER, newChallenge, PROOF_HEADER, verifyProof } from './proof';
+import { ENVIRONMENT_HEADER, ENVIRONMENT_VARIABLE, EXIT_NOT_PRODUCTION, exitCodeInEnvironment, namedEnvironment } from './environment-rule';
 
 /**
  * `till-companion pay|refund|status …`: for an EPOS that can only run a program. It talks to the running
  * companion through the loopback EPOS API, prints the outcome as JSON and exits with a code per outcome.
  */
-export const EXIT = { approved: 0, declined: 1, cancelled: 2, needsAttention: 3, error: 4 } as const;
+export const EXIT = { approved: 0, declined: 1, cancelled: 2, needsAttention: 3, error: 4, notProduction: EXIT_NOT_PRODUCTION } as const;
 export const CLI_COMMANDS = ['pay', 'refund', 'status'] as const;
 
 export function cliCommand(args: readonly string[]): (typeof CLI_COMMANDS)[number] | undefined {
@@ -35,10 +36,13 @@ const USAGE = `Usage:
       (above the till's supervisor threshold, --wait also waits for the supervisor; declined there exits 1)
   till-companion status (--payment ID | --reference R123) [--wait]
 Options: --port N (default 7878), --timeout S (default 300), --output FILE (write the JSON there too),
-         --token-stdin (read the EPOS token from the first line of standard input).
+         --token-stdin (read the EPOS token from the first line of standard input),
+         --environment training|sandbox|production (or ${ENVIRONMENT_VARIABLE}): required for pay and refund when the
+         companion is not in production; it must name the companion's environment.
 The token comes from --token-stdin, else TILL_EPOS_TOKEN, else the keychain (run as the companion's user).
 Exit codes: 0 approved (or started, without --wait), 1 declined, 2 cancelled or expired, 3 needs attention or
-outcome unknown, 4 error (nothing started).`;
+outcome unknown, 4 error (nothing started), ${EXIT_NOT_PRODUCTION} any result from training or sandbox (no real money:
+read "status" in the JSON).`;
 
 /** --token puts the token in the process list, where every user of the computer can read it. */
 export const TOKEN_ARGUMENT_WARNING =
@@ -100,6 +104,7 @@ export async function runCli(args: readonly string[], deps: CliDeps): Promise<nu
         'token-stdin': { type: 'boolean', default: false },
         timeout: { type: 'string', default: '300' },
         output: { type: 'string' },
+        environment: { type: 'string' },
       },
       allowPositionals: false,
     }).values;
@@ -130,6 +135,12 @@ export async function runCli(args: readonly string[], deps: CliDeps): Promise<nu
   } else token = deps.env['TILL_EPOS_TOKEN'] ?? (await deps.storedToken().catch(() => null));
   if (!token) return fail('No EPOS token: pipe it in with --token-stdin, set TILL_EPOS_TOKEN, or run this as the same user as the companion (keychain).');
   const secret = token;
+  let environment: string | undefined;
+  try {
+    environment = namedEnvironment((values['environment'] as string | undefined) ?? deps.env[ENVIRONMENT_VARIABLE]);
+  } catch (error) {
+    return fail((error as Error).message);
+  }
   const base = `http://127.0.0.1:${port}`;
 
   /** One request; every answer must carry the proof for a fresh challenge, or it is not believed. */
@@ -142,6 +153,7 @@ export async function runCli(args: readonly string[], deps: CliDeps): Promise<nu
         ...(options.authorised ? { authorization: `Bearer ${secret}` } : {}),
         ...(options.body ? { 'content-type': 'application/json' } : {}),
         ...(options.key ? { 'idempotency-key': options.key } : {}),
+        ...(environment ? { [ENVIRONMENT_HEADER]: environment } : {}),
       },
       ...(options.body ? { body: JSON.stringify(options.body) } : {}),
     });
@@ -185,7 +197,7 @@ export async function runCli(args: readonly string[], deps: CliDeps): Promise<nu
       started = true;
       if (!values['wait']) {
         emit(accepted);
-        return EXIT.approved;
+        return exitCodeInEnvironment(accepted['environment'], EXIT.approved);
       }
       let answer = accepted;
       if (typeof accepted['requestId'] === 'string') {
@@ -216,7 +228,8 @@ export async function runCli(args: readonly string[], deps: CliDeps): Promise<nu
       payment = await call('GET', `/v1/payments/${encodeURIComponent(paymentId)}?wait=30&since=${encodeURIComponent(String(payment['updatedAt']))}`);
     }
     emit(payment);
-    return RUNNING.includes(String(payment['status'])) ? (values['wait'] ? EXIT.error : EXIT.approved) : exitCodeFor(String(payment['status']));
+    if (RUNNING.includes(String(payment['status'])) && values['wait']) return EXIT.error;
+    return exitCodeInEnvironment(payment['environment'], RUNNING.includes(String(payment['status'])) ? EXIT.approved : exitCodeFor(String(payment['status'])));
   } catch (error) {
     if (error instanceof Unproven && !started) return fail(NOT_THE_COMPANION(port));
     if ((error instanceof Unproven || error instanceof TypeError) && started) {
