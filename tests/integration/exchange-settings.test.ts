@@ -90,7 +90,7 @@ describe('folder exchange in training mode', () => {
     epos.send('T1', kv({ type: 'sale', amount: 500, currency: 'GBP', reference: 'T1' }));
     expect((await epos.waitFor('responses', 'T1.err'))['message']).toMatch(/training mode.*environment=training/);
     epos.send('T2', kv({ type: 'sale', amount: 500, currency: 'GBP', reference: 'T2', environment: 'production' }));
-    expect((await epos.waitFor('responses', 'T2.err'))['message']).toMatch(/for production but the till is in training/);
+    expect(await epos.waitFor('responses', 'T2.err')).toMatchObject({ code: 'ENVIRONMENT_MISMATCH', message: expect.stringMatching(/for production but the till is in training/) });
     epos.send('T3', kv({ type: 'sale', amount: 500, currency: 'GBP', reference: 'T3', environment: 'training' }));
     const result = await epos.waitFor('responses', 'T3.res');
     expect(result).toMatchObject({ status: 'approved', environment: 'training', training: 'yes' });
