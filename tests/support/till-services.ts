@@ -86,7 +86,8 @@ export async function startTill(options: TillOptions = {}): Promise<TillUnderTes
     async epos(method, route, body) {
       const response = await fetch(`${till.services.epos.url}${route}`, {
         method,
-        headers: { authorization: `Bearer ${till.services.epos.secrets()[0]}`, ...(body ? { 'content-type': 'application/json' } : {}) },
+        // The EPOS names the till's environment (the environment rule: no training or sandbox result passes for real money).
+        headers: { authorization: `Bearer ${till.services.epos.secrets()[0]}`, 'till-environment': till.services.environment(), ...(body ? { 'content-type': 'application/json' } : {}) },
         ...(body ? { body: JSON.stringify(body) } : {}),
       });
       return { status: response.status, headers: response.headers, body: await response.json() };
