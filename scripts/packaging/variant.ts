@@ -40,6 +40,10 @@ export const VariantSchema = z
     logo: z.string().regex(/^[\w.-]+\.png$/).optional(),
     /** The MSI's upgrade code: set once per reseller and never changed. */
     msiUpgradeCode: z.uuid(),
+    /** Supervisor PIN length: 6 digits unless the reseller allows 4 or 5 (the app's schema bounds it). */
+    minPinLength: z.number().int().optional(),
+    /** Matched refunds above this (minor units per currency) need the supervisor PIN. */
+    matchedRefundPinThreshold: z.object({ GBP: z.number().int(), EUR: z.number().int() }).strict().optional(),
   })
   .strict()
   .refine((v) => !v.allowedEnvironments.includes('production') || (v.softwareHouseId && v.resellerId), {
@@ -111,6 +115,8 @@ export function tillBuildFor(variant: Variant, target: Target, appId: string): B
     allowedEnvironments: variant.allowedEnvironments,
     ...(variant.supportUrl ? { supportUrl: variant.supportUrl } : {}),
     brandColour: variant.brandColour,
+    ...(variant.minPinLength !== undefined ? { minPinLength: variant.minPinLength } : {}),
+    ...(variant.matchedRefundPinThreshold ? { matchedRefundPinThreshold: variant.matchedRefundPinThreshold } : {}),
     installer: target,
     // Managed (MSI) estates update through the reseller's tooling, never in the app.
     updates: { enabled: target !== 'msi' && variant.updates.enabled, url: variant.updates.url },

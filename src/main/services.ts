@@ -125,7 +125,18 @@ export async function createServices(adapters: ServiceAdapters): Promise<Service
 
   const envNumber = (name: string) => (devOverrides && env[name] ? Number(env[name]) : undefined);
   const epos: EposService = new EposService(
-    { payments: () => modes.payments(), environment: () => modes.environment(), settings, authority, refunds, audit, events, window: adapters.window },
+    {
+      payments: () => modes.payments(),
+      lookup: modes,
+      environment: () => modes.environment(),
+      unavailable: () => modes.unavailable(),
+      settings,
+      authority,
+      refunds,
+      audit,
+      events,
+      window: adapters.window,
+    },
     {
       secrets: adapters.secrets,
       logger,
@@ -164,6 +175,8 @@ export async function createServices(adapters: ServiceAdapters): Promise<Service
     refunds,
     audit,
     async appInfo() {
+      // A till that cannot use its key tries again whenever the screen asks (and on a timer).
+      await modes.retryUnavailable();
       const mode = modes.current;
       return {
         productName: buildConfig.productName,
@@ -176,6 +189,7 @@ export async function createServices(adapters: ServiceAdapters): Promise<Service
         brandColour: buildConfig.brandColour,
         ...(buildConfig.supportUrl ? { supportUrl: buildConfig.supportUrl } : {}),
         ...(mode.reason ? { trainingReason: mode.reason } : {}),
+        ...(mode.unavailable ? { unavailable: mode.unavailable } : {}),
       };
     },
     payments: () => modes.payments(),

@@ -16,6 +16,7 @@ import { useHistoryStore } from './stores/history-store';
 import { isRunning, usePaymentStore } from './stores/payment-store';
 import { useSettingsStore } from './stores/settings-store';
 import { ErrorBox } from './components/ErrorBox';
+import { KeyUnavailable } from './components/KeyUnavailable';
 
 const SCREEN_VIEWS: Record<Screen, () => React.JSX.Element> = {
   sale: SaleScreen,
@@ -132,7 +133,7 @@ export function App() {
           )}
           <main className="screen">
             <ErrorBox message={error?.message} />
-            <View />
+            {info?.unavailable && screen !== 'settings' ? <KeyUnavailable problem={info.unavailable} /> : <View />}
           </main>
         </>
       )}
