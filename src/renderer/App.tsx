@@ -16,6 +16,8 @@ import { SettingsScreen } from './screens/SettingsScreen';
 import { SCREENS, useAppStore, type Screen } from './stores/app-store';
 import { useAttentionStore } from './stores/attention-store';
 import { useEposStore } from './stores/epos-store';
+import { useExchangeStore } from './stores/exchange-store';
+import { KeyUnavailable } from './components/KeyUnavailable';
 import { useHistoryStore } from './stores/history-store';
 import { isRunning, usePaymentStore } from './stores/payment-store';
 import { useSettingsStore } from './stores/settings-store';
@@ -31,7 +33,11 @@ const SCREEN_VIEWS: Record<Screen, () => React.JSX.Element> = {
 
 export function App() {
   const { info, error, screen, navigation, compact, load, show, setCompact } = useAppStore();
-  const attention = useAttentionStore((s) => s.payments.length);
+  // Payments to check on the terminal, plus payments the EPOS never confirmed through the folder exchange.
+  const toCheck = useAttentionStore((s) => s.payments.length);
+  const unconfirmed = useExchangeStore((s) => s.status?.attention.length ?? 0);
+  const attention = toCheck + unconfirmed;
+  const eposProblem = useEposStore((s) => (s.info && s.info.state !== 'listening' && s.info.state !== 'off' ? s.info.error : null));
   const signatureWaiting = usePaymentStore((s) => s.running.some((p) => p.status === 'signature_required'));
 
   useEffect(() => {
@@ -54,6 +60,7 @@ export function App() {
         if (running[0] && !store.current) store.show(running[0]);
       });
     void useEposStore.getState().load();
+    void useExchangeStore.getState().load();
     const unsubscribers = [
       till().onPaymentUpdate((update) => {
         usePaymentStore.getState().receive(update);
@@ -73,6 +80,8 @@ export function App() {
         if (!app.compact) app.show(payment.type === 'Sale' ? 'sale' : 'refund');
       }),
       till().onRefundRequests(({ pending }) => useEposStore.getState().setPending(pending)),
+      till().onEposStatus((status) => (useEposStore.getState().info ? useEposStore.getState().setStatus(status) : void useEposStore.getState().load())),
+      till().onExchangeUpdate((status) => useExchangeStore.getState().receive(status)),
     ];
     return () => unsubscribers.forEach((unsubscribe) => unsubscribe());
   }, [load, setCompact]);
@@ -104,6 +113,11 @@ export function App() {
         </p>
       )}
       {info && info.environment === 'sandbox' && <p className="sandbox-banner">Dojo sandbox — test cards only, no real money.</p>}
+      {eposProblem && (
+        <p className="epos-banner" role="alert" data-testid="epos-banner">
+          {eposProblem}
+        </p>
+      )}
     </>
   );
   return (
@@ -116,7 +130,16 @@ export function App() {
           <main className="screen compact-screen">
             <h1 className="sr-only">{info?.productName ?? 'Till Companion'} — compact</h1>
             <ErrorBox message={error?.message} />
-            <CompactView />
+            {info?.unavailable ? (
+              <>
+                <KeyUnavailable problem={info.unavailable} />
+                <button type="button" className="secondary small" onClick={() => void setCompact(false)}>
+                  Full view
+                </button>
+              </>
+            ) : (
+              <CompactView />
+            )}
           </main>
         </>
       ) : (
@@ -160,12 +183,12 @@ export function App() {
           <RunningBar />
           {attention > 0 && screen !== 'attention' && (
             <button type="button" className="attention-strip" onClick={() => show('attention')}>
-              {attention} payment{attention > 1 ? 's need' : ' needs'} checking on the terminal — open Attention (F4)
+              {[toCheck > 0 && `${toCheck} payment${toCheck > 1 ? 's need' : ' needs'} checking on the terminal`, unconfirmed > 0 && `${unconfirmed} payment${unconfirmed > 1 ? 's' : ''} the EPOS did not confirm`].filter(Boolean).join(', ')} — open Attention (F4)
             </button>
           )}
           <main className="screen">
             <ErrorBox message={error?.message} />
-            <View />
+            {info?.unavailable && screen !== 'settings' ? <KeyUnavailable problem={info.unavailable} /> : <View />}
           </main>
         </>
       )}

@@ -23,6 +23,8 @@ export const METHOD_CHANNELS = {
   verifySupervisorPin: 'settings:verifySupervisorPin',
   printReceipt: 'receipt:print',
   setCompactWindow: 'window:setCompact',
+  getStartAtLogin: 'startup:get',
+  setStartAtLogin: 'startup:set',
   getEposInfo: 'epos:info',
   regenerateEposToken: 'epos:regenerateToken',
   listRefundRequests: 'epos:listRefundRequests',
@@ -31,6 +33,13 @@ export const METHOD_CHANNELS = {
   getUpdateStatus: 'updates:status',
   installUpdate: 'updates:install',
   exportSupportBundle: 'support:exportBundle',
+  setSupervisorPin: 'settings:setSupervisorPin',
+  updateLimits: 'settings:updateLimits',
+  revealEposToken: 'epos:revealToken',
+  listAudit: 'audit:list',
+  getExchangeStatus: 'exchange:status',
+  configureExchange: 'exchange:configure',
+  resolveExchangeAttention: 'exchange:resolveAttention',
 } as const;
 
 /** Push events: the renderer subscribes with these names and gets back an unsubscribe function. */
@@ -40,6 +49,12 @@ export const EVENT_CHANNELS = {
   onPaymentStarted: 'payment:started',
   /** Unlinked refunds the EPOS asked for, waiting for the cashier's confirmation with the supervisor PIN. */
   onRefundRequests: 'epos:refundRequests',
+  /** The EPOS API started, stopped or could not listen (e.g. another program holds its port). */
+  onEposStatus: 'epos:status',
+  /** The folder exchange's state: folder, counts, and payments the EPOS never committed. */
+  onExchangeUpdate: 'exchange:update',
+  /** The in-app updater's state, pushed as it changes (Settings → About). */
+  onUpdateStatus: 'updates:changed',
 } as const;
 
 export type MethodName = keyof typeof METHOD_CHANNELS;

@@ -8,6 +8,16 @@ export const ERROR_CODES = [
   'NOT_FOUND',
   'CONFLICT',
   'KEYCHAIN_UNAVAILABLE',
+  /** A supervisor-protected action was asked for without the supervisor PIN. */
+  'SUPERVISOR_REQUIRED',
+  /** Too many wrong supervisor PINs: locked for a while (the message says until when). */
+  'PIN_LOCKED',
+  /** The supervisor settings could not be verified (edited, missing or no keychain): locked until a reseller resets them. */
+  'SECURITY_LOCKED',
+  /** Over a refund limit or a daily cap set for this till. */
+  'LIMIT_EXCEEDED',
+  /** Too many requests waiting (e.g. EPOS refund requests): try again later. */
+  'TOO_MANY_REQUESTS',
   'PAYMENT_IN_PROGRESS',
   'CANNOT_CANCEL',
   'DOJO_AUTH',
@@ -20,6 +30,12 @@ export const ERROR_CODES = [
   'TERMINAL_OFFLINE',
   'NETWORK',
   'TIMEOUT',
+  /** The EPOS did not name the till's (non-production) environment on a sale or refund: see environment-rule.ts. */
+  'ENVIRONMENT_NOT_CONFIRMED',
+  /** The EPOS named another environment than the till's. */
+  'ENVIRONMENT_MISMATCH',
+  /** The till had a Dojo key and cannot read it now (keychain locked, key gone): no payments until fixed. */
+  'KEY_UNAVAILABLE',
   'INTERNAL',
 ] as const;
 

@@ -1,11 +1,15 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawn } from 'node:child_process';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { exitCodeFor, parseAmount } from '../../src/main/integration/cli';
 import { nodeAdapters } from '../../src/main/node-adapters';
+import { createLogger } from '../../src/main/logging/logger';
 import { MemorySecretStore } from '../../src/main/secrets/secret-store';
+import { BuildConfigSchema } from '../../src/main/settings/build-config';
 import { createServices, type Services } from '../../src/main/services';
 import { startSimulator, type Simulator } from '../../src/simulator';
 
@@ -14,31 +18,46 @@ let sim: Simulator;
 let services: Services;
 let dir: string;
 let port: number;
+/** A second companion on Dojo's sandbox: its results are not real money. */
+let sandboxSim: Simulator;
+let sandbox: Services;
 
-function cli(args: string[], env: Record<string, string> = {}): Promise<{ code: number; json: any; stderr: string }> {
+function cli(args: string[], env: Record<string, string | undefined> = {}, stdin?: string): Promise<{ code: number; json: any; stderr: string }> {
   return new Promise((resolve) => {
     const child = spawn(process.execPath, [path.resolve('node_modules/tsx/dist/cli.mjs'), 'src/main/integration/cli-main.ts', ...args], {
-      env: { ...process.env, TILL_EPOS_PORT: String(port), TILL_EPOS_TOKEN: TOKEN, ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
+      env: Object.fromEntries(Object.entries({ ...process.env, TILL_EPOS_PORT: String(port), TILL_EPOS_TOKEN: TOKEN, ...env }).filter(([, v]) => v !== undefined)),
+      stdio: [stdin === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
     });
+    if (stdin !== undefined) child.stdin!.end(stdin);
     let out = '';
     let err = '';
-    child.stdout.on('data', (c: Buffer) => (out += c.toString()));
-    child.stderr.on('data', (c: Buffer) => (err += c.toString()));
+    child.stdout!.on('data', (c: Buffer) => (out += c.toString()));
+    child.stderr!.on('data', (c: Buffer) => (err += c.toString()));
     child.on('exit', (code) => resolve({ code: code ?? -1, json: out.trim() ? JSON.parse(out) : null, stderr: err }));
   });
 }
 
 beforeAll(async () => {
-  sim = await startSimulator({ speed: 40 });
+  // The exit codes per outcome are those of a production till (real money); a sandbox companion is tested apart.
+  sim = await startSimulator({ speed: 40, environment: 'production' });
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'till-cli-'));
-  services = await createServices(nodeAdapters({ host: 'test', dataDir: dir, secrets: new MemorySecretStore({ 'dojo-api-key': 'sk_sandbox_cli_tests_key' }), env: { DOJO_API_BASE_URL: sim.url, TILL_EPOS_PORT: '0', TILL_EPOS_TOKEN: TOKEN } }));
+  const buildConfig = BuildConfigSchema.parse({ softwareHouseId: 'SH-TEST', resellerId: 'RS-TEST' });
+  services = await createServices(
+    nodeAdapters({ host: 'test', dataDir: dir, buildConfig, secrets: new MemorySecretStore({ 'dojo-api-key': 'sk_prod_cli_tests_key' }), env: { DOJO_API_BASE_URL: sim.url, TILL_EPOS_PORT: '0', TILL_EPOS_TOKEN: TOKEN } }),
+  );
   port = services.epos.info().port;
   await services.updateSettings({ terminalId: sim.admin.terminalByTid('VCMTILLSIP0')!.id });
+  sandboxSim = await startSimulator({ speed: 40 });
+  sandbox = await createServices(
+    nodeAdapters({ host: 'test', dataDir: path.join(dir, 'sandbox'), secrets: new MemorySecretStore({ 'dojo-api-key': 'sk_sandbox_cli_tests_key' }), env: { DOJO_API_BASE_URL: sandboxSim.url, TILL_EPOS_PORT: '0', TILL_EPOS_TOKEN: TOKEN } }),
+  );
+  await sandbox.updateSettings({ terminalId: sandboxSim.admin.terminalByTid('VCMTILLSIP0')!.id });
 });
 afterAll(async () => {
   await services.close();
+  await sandbox.close();
   await sim.close();
+  await sandboxSim.close();
   fs.rmSync(dir, { recursive: true, force: true });
 });
 
@@ -79,22 +98,112 @@ describe('EPOS command line', () => {
   it('without --wait: started -> 0 with the payment id; then refund and status', async () => {
     const started = await cli(['pay', '--amount', '20.00', '--reference', 'CLI-4', '--key', 'cli-key-4']);
     expect(started.code).toBe(0);
-    expect(started.json).toEqual({ paymentId: expect.stringMatching(/^pay_/), status: 'starting' });
+    expect(started.json).toEqual({ paymentId: expect.stringMatching(/^pay_/), status: 'starting', environment: 'production' });
     const done = await cli(['status', '--payment', started.json.paymentId, '--wait']);
     expect(done.code).toBe(0);
     const refund = await cli(['refund', '--reference', 'CLI-4', '--amount', '5.00', '--wait']);
     expect([refund.code, refund.json.type, refund.json.amount]).toEqual([0, 'MatchedRefund', 500]);
   });
 
+  it('refund above the supervisor threshold with --wait: waits for the PIN on the till, then follows the refund; declined there -> 1', async () => {
+    await services.authority.setPin({ next: '246813', confirm: '246813' });
+    const sale = await cli(['pay', '--amount', '150.00', '--reference', 'CLI-BIG', '--wait']);
+    expect(sale.code).toBe(0);
+    const waiting = cli(['refund', '--reference', 'CLI-BIG', '--amount', '60.00', '--wait']);
+    // The supervisor answers on the till once the request shows (the CLI is still waiting).
+    const pending = async () => {
+      for (let i = 0; i < 500 && !services.epos.pendingRequests().length; i++) await new Promise((r) => setTimeout(r, 20));
+      return services.epos.pendingRequests()[0]!;
+    };
+    const request = await pending();
+    expect(request).toMatchObject({ kind: 'matched', amount: 6000 });
+    await services.epos.confirmRequest({ requestId: request.requestId, amount: 6000, currency: 'GBP', supervisorPin: '246813' });
+    const refund = await waiting;
+    expect([refund.code, refund.json.type, refund.json.status, refund.json.amount]).toEqual([0, 'MatchedRefund', 'approved', 6000]);
+    const declinedRun = cli(['refund', '--reference', 'CLI-BIG', '--amount', '60.00', '--wait']);
+    services.epos.declineRequest((await pending()).requestId);
+    const declined = await declinedRun;
+    expect([declined.code, declined.json.status]).toEqual([1, 'declined']);
+  });
+
   it('errors -> 4 with a message: bad amount, wrong token, companion not running', async () => {
     const badAmount = await cli(['pay', '--amount', '12.345', '--reference', 'X']);
     expect([badAmount.code, badAmount.json.error]).toEqual([4, expect.stringMatching(/--amount/)]);
+    // A wrong token cannot verify the companion's proof either: nothing is sent, and the message names both causes.
     const badToken = await cli(['pay', '--amount', '1.00', '--reference', 'X'], { TILL_EPOS_TOKEN: 'wrong-token-000000000000000000' });
-    expect([badToken.code, badToken.json.error]).toEqual([4, 'Unauthorized']);
+    expect([badToken.code, badToken.json.error]).toEqual([4, expect.stringMatching(/could not prove it is Till Companion.*token has changed/)]);
     const notRunning = await cli(['status', '--payment', 'pay_x', '--port', '9'], {});
     expect([notRunning.code, notRunning.json.error]).toEqual([4, expect.stringMatching(/not running/)]);
     const usage = await cli(['frobnicate']);
     expect(usage.code).toBe(4);
     expect(usage.stderr).toMatch(/Usage:/);
+  });
+
+  it('--token-stdin reads the token from standard input; --token still works but warns that ps shows it', async () => {
+    const piped = await cli(['pay', '--amount', '1.50', '--reference', 'CLI-STDIN', '--token-stdin'], { TILL_EPOS_TOKEN: undefined }, `${TOKEN}\n`);
+    expect([piped.code, piped.json.status]).toEqual([0, 'starting']);
+    expect(piped.stderr).toBe('');
+    const argv = await cli(['status', '--payment', piped.json.paymentId, '--wait', '--token', TOKEN], { TILL_EPOS_TOKEN: undefined });
+    expect(argv.code).toBe(0);
+    expect(argv.stderr).toMatch(/--token shows the EPOS token to every program on this computer/);
+  });
+
+  it('a companion outside production: pay needs --environment (or TILL_ENVIRONMENT) naming it, and every result exits 5', async () => {
+    const sandboxPort = String(sandbox.epos.info().port);
+    const refused = await cli(['pay', '--amount', '1.00', '--reference', 'SBX-1', '--wait', '--port', sandboxPort]);
+    expect([refused.code, refused.json.problem.code]).toEqual([4, 'ENVIRONMENT_NOT_CONFIRMED']);
+    const wrong = await cli(['pay', '--amount', '1.00', '--reference', 'SBX-1', '--wait', '--port', sandboxPort], { TILL_ENVIRONMENT: 'training' });
+    expect([wrong.code, wrong.json.problem.code]).toEqual([4, 'ENVIRONMENT_MISMATCH']);
+    const approved = await cli(['pay', '--amount', '1.00', '--reference', 'SBX-1', '--wait', '--port', sandboxPort, '--environment', 'sandbox']);
+    expect([approved.code, approved.json.status, approved.json.environment]).toEqual([5, 'approved', 'sandbox']);
+    const declined = await cli(['pay', '--amount', '1.00', '--reference', 'SBX-2', '--wait', '--port', sandboxPort, '--terminal', sandboxSim.admin.terminalByTid('VCMTILLDIP0')!.id], { TILL_ENVIRONMENT: 'sandbox' });
+    expect([declined.code, declined.json.status]).toEqual([5, 'declined']);
+    const started = await cli(['pay', '--amount', '1.00', '--reference', 'SBX-3', '--port', sandboxPort, '--environment', 'sandbox']);
+    expect([started.code, started.json.environment]).toEqual([5, 'sandbox']);
+    const bad = await cli(['pay', '--amount', '1.00', '--reference', 'SBX-4', '--port', sandboxPort, '--environment', 'live']);
+    expect([bad.code, bad.json.error]).toEqual([4, expect.stringMatching(/training, sandbox or production/)]);
+    await cli(['status', '--payment', started.json.paymentId, '--wait', '--port', sandboxPort]);
+  });
+});
+
+describe('a program squatting on the EPOS port', () => {
+  it('is refused by the CLI before the token leaves it (exit 4), is shown on the till and in the log, and loses the port once it goes', async () => {
+    // It answers like the companion would, approving everything, and keeps what it is sent.
+    const seen: { url: string; authorization?: string }[] = [];
+    const squatter = http.createServer((req, res) => {
+      seen.push({ url: req.url ?? '', ...(req.headers.authorization ? { authorization: req.headers.authorization } : {}) });
+      res.writeHead(req.method === 'POST' ? 202 : 200, { 'content-type': 'application/json' });
+      res.end(JSON.stringify(req.url?.startsWith('/v1/health') ? { status: 'ok' } : { paymentId: 'pay_fake', status: 'approved', amount: 1250, updatedAt: 'x' }));
+    });
+    await new Promise<void>((resolve) => squatter.listen(0, '127.0.0.1', resolve));
+    const squatted = (squatter.address() as AddressInfo).port;
+    const lines: string[] = [];
+    const statuses: string[] = [];
+    const companion = await createServices(
+      nodeAdapters({ host: 'test', dataDir: fs.mkdtempSync(path.join(os.tmpdir(), 'till-squat-')), logger: createLogger((line) => lines.push(line)), secrets: new MemorySecretStore(), env: { TILL_EPOS_PORT: String(squatted), TILL_EPOS_TOKEN: TOKEN, TILL_EPOS_RETRY_MS: '100', TILL_TRAINING_SIM_SPEED: '40' } }),
+    );
+    try {
+      companion.events.on('epos:status', (status) => statuses.push(status.state));
+      // The till: a status the screen shows, in words for the cashier; and an error line in the log.
+      expect(companion.epos.info()).toMatchObject({ state: 'port_in_use', url: null, error: expect.stringMatching(new RegExp(`another program is using port ${squatted}.*Payments on this screen still work`)) });
+      expect(lines.some((line) => JSON.parse(line).level === 'error' && /could not listen: the port is in use/.test(line))).toBe(true);
+
+      const refused = await cli(['pay', '--amount', '12.50', '--reference', 'SQUAT-1', '--wait'], { TILL_EPOS_PORT: String(squatted) });
+      expect(refused.code).toBe(4);
+      expect(refused.json.error).toMatch(new RegExp(`program answering on 127.0.0.1:${squatted} could not prove it is Till Companion`));
+      expect(seen.map((s) => s.url)).toEqual(['/v1/health']); // the challenge only: no sale was sent
+      expect(seen.filter((s) => s.authorization)).toEqual([]); // and never the token
+
+      // The squatter leaves: the companion takes the port by itself and the CLI works.
+      await new Promise<void>((resolve) => squatter.close(() => resolve()));
+      for (let i = 0; i < 500 && companion.epos.info().state !== 'listening'; i++) await new Promise((resolve) => setTimeout(resolve, 20));
+      expect(companion.epos.info()).toMatchObject({ state: 'listening', error: null, port: squatted });
+      expect(statuses.at(-1)).toBe('listening');
+      const status = await cli(['status', '--reference', 'NOPE'], { TILL_EPOS_PORT: String(squatted) });
+      expect([status.code, status.json.error]).toEqual([4, 'No payment with reference "NOPE".']);
+    } finally {
+      squatter.close();
+      await companion.close();
+    }
   });
 });

@@ -27,7 +27,7 @@ describe('journal', () => {
     const db = new DatabaseSync(path.join(dir, 'journal.sqlite'));
     expect((db.prepare('PRAGMA journal_mode').get() as { journal_mode: string }).journal_mode).toBe('wal');
     db.close();
-    expect(journal.schemaVersion).toBe(2);
+    expect(journal.schemaVersion).toBe(3);
   });
 
   it('refuses a journal written by a newer app instead of damaging it', () => {

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { EposInfo, RefundRequestView } from '../../shared/epos';
+import type { EposInfo, EposStatus, RefundRequestView } from '../../shared/epos';
 import { localDay } from '../../shared/dates';
 import { RUNNING_STATUSES, type PaymentView } from '../../shared/payments';
 import { formatMoney } from '../../shared/money';
@@ -8,10 +8,17 @@ import type { Logger } from '../logging/logger';
 import { SECRET_ACCOUNTS, type SecretStore } from '../secrets/secret-store';
 import type { Environment } from '../../shared/app-info';
 import type { EventBus } from '../events';
-import type { PaymentsPort } from '../payments/port';
+import type { PaymentLookup, PaymentsPort } from '../payments/port';
+import { requireReplayEnvironment } from './environment-rule';
 import type { SettingsService } from '../settings/settings-service';
+import type { AuditLog } from '../authority/audit';
+import type { SupervisorAuthority } from '../authority/guard';
+import type { RefundPolicy } from '../authority/refund-policy';
 import { startEposApi, type EposApi, type EposBackend } from './epos-api';
-import { UnlinkedRefundRequests } from './unlinked-requests';
+import type { EposLimits } from './limits';
+import { RefundRequests } from './refund-requests';
+import { AUDIT_ACTIONS } from '../../shared/audit';
+import type { Currency } from '../../shared/money';
 
 export interface EposServiceOptions {
   secrets: SecretStore;
@@ -20,14 +27,36 @@ export interface EposServiceOptions {
   version: string;
   /** TILL_EPOS_PORT / TILL_EPOS_TOKEN (honoured in development, tests and the web harness). */
   overrides: { port?: number; token?: string };
+  /** How long to wait before trying a port that was in use again (default 15 s; TILL_EPOS_RETRY_MS in development). */
+  retryMs?: number;
+  limits?: Partial<EposLimits>;
 }
+
+/** How long live terminal detail for /v1/health is reused: health probes never become a way to hammer Dojo. */
+const HEALTH_CACHE_MS = 5_000;
+
+/** What the cashier is told when the EPOS link cannot start (shown on the till screen and in Settings). */
+export const EPOS_PROBLEMS = {
+  portInUse: (port: number) =>
+    `The EPOS link is off: another program is using port ${port}, so the EPOS cannot send card payments to this companion. Payments on this screen still work. Close that program or ask your reseller to choose another port; the companion keeps trying and connects by itself once the port is free.`,
+  failed: 'The EPOS link could not start, so the EPOS cannot send card payments to this companion. Payments on this screen still work. Restart the companion; if this stays, contact your reseller.',
+} as const;
 
 /** What the EPOS integration needs from the rest of the app (and nothing more). */
 export interface EposHost {
   /** The payment engine of the current environment. */
   payments(): PaymentsPort;
+  /** Look-ups across every environment's journal (an EPOS retry or search finds a payment wherever it is). */
+  lookup: PaymentLookup;
   environment(): Environment;
-  settings: Pick<SettingsService, 'stored' | 'authoriseUnlinkedRefund'>;
+  /** Why no payment can be taken (the till cannot use its Dojo key), or null. */
+  unavailable(): { reason: string; instruction: string } | null;
+  settings: Pick<SettingsService, 'stored'>;
+  /** The supervisor guard: showing or replacing the token, confirming a refund request. */
+  authority: Pick<SupervisorAuthority, 'withSupervisor'>;
+  /** Refund limits, caps and the matched-refund threshold. */
+  refunds: Pick<RefundPolicy, 'unlinked' | 'checkUnlinked' | 'matchedNeedsPin'>;
+  audit: Pick<AuditLog, 'record'>;
   events: Pick<EventBus, 'emit'>;
   /** The desktop window, where there is one. */
   window: { bringToFront(): void } | undefined;
@@ -38,36 +67,52 @@ export class EposService {
   private api: EposApi | undefined;
   private token = '';
   private tokenStorage: EposInfo['tokenStorage'] = 'memory';
+  private state: EposStatus['state'] = 'off';
   private error: string | null = null;
-  readonly requests: UnlinkedRefundRequests;
+  private retryTimer: NodeJS.Timeout | undefined;
+  private stopped = false;
+  readonly requests: RefundRequests;
   private terminalCache: { at: number; value: Record<string, unknown> | null } | undefined;
   /** Payments this API started (recent ones): every other running payment is the cashier's own. */
   private readonly startedByEpos = new Set<string>();
+  private terminalLookUp: Promise<Record<string, unknown> | null> | undefined;
 
   constructor(
     private readonly services: EposHost,
     private readonly options: EposServiceOptions,
   ) {
-    this.requests = new UnlinkedRefundRequests(options.now);
+    this.requests = new RefundRequests(options.now);
   }
 
   async start(): Promise<void> {
+    this.stopped = false;
     await this.loadToken();
-    const settings = this.services.settings.stored().epos;
-    if (!settings.enabled) return;
-    const port = this.options.overrides.port ?? settings.port;
+    if (!this.services.settings.stored().epos.enabled) return;
+    await this.listen();
+  }
+
+  /** One attempt to listen; a port in use is retried until it is free (a squatter that leaves loses the port). */
+  private async listen(): Promise<void> {
+    const port = this.port();
     try {
-      this.api = await startEposApi({ backend: this.backend(), token: () => this.token, port, logger: this.options.logger });
-      this.error = null;
+      this.api = await startEposApi({ backend: this.backend(), token: () => this.token, port, logger: this.options.logger, now: this.options.now, ...(this.options.limits ? { limits: this.options.limits } : {}) });
+      if (this.stopped) return void (await this.stop());
+      this.setStatus('listening', null);
       this.options.logger.info('EPOS API listening', { url: this.api.url });
     } catch (error) {
       const inUse = (error as NodeJS.ErrnoException).code === 'EADDRINUSE';
-      this.error = inUse ? `Port ${port} is in use by another program: the EPOS API is off. Choose another port or close that program.` : `The EPOS API could not start: ${String(error)}`;
-      this.options.logger.warn('EPOS API did not start', { port, reason: inUse ? 'port in use' : String(error) });
+      this.setStatus(inUse ? 'port_in_use' : 'failed', inUse ? EPOS_PROBLEMS.portInUse(port) : EPOS_PROBLEMS.failed);
+      this.options.logger.error(inUse ? 'EPOS API could not listen: the port is in use by another program' : 'EPOS API could not listen', { port, reason: inUse ? 'EADDRINUSE' : String(error) });
+      if (inUse && !this.stopped) {
+        this.retryTimer = setTimeout(() => void this.listen(), this.options.retryMs ?? 15_000);
+        this.retryTimer.unref?.();
+      }
     }
   }
 
   async stop(): Promise<void> {
+    this.stopped = true;
+    clearTimeout(this.retryTimer);
     await this.api?.close();
     this.api = undefined;
   }
@@ -76,15 +121,36 @@ export class EposService {
     return this.api?.url ?? null;
   }
 
-  info(): EposInfo {
-    const settings = this.services.settings.stored().epos;
-    return { enabled: settings.enabled, url: this.url, port: this.api?.port ?? this.options.overrides.port ?? settings.port, token: this.token || null, tokenStorage: this.tokenStorage, error: this.error };
+  private port(): number {
+    return this.api?.port ?? this.options.overrides.port ?? this.services.settings.stored().epos.port;
   }
 
-  async regenerateToken(): Promise<EposInfo> {
-    if (this.tokenStorage === 'environment') throw new AppError('CONFLICT', 'The EPOS token is set by TILL_EPOS_TOKEN for this run.');
-    await this.storeToken(randomBytes(32).toString('base64url'));
-    return this.info();
+  private setStatus(state: EposStatus['state'], error: string | null) {
+    this.state = state;
+    this.error = error;
+    this.services.events.emit('epos:status', this.status());
+  }
+
+  status(): EposStatus {
+    return { state: this.state, url: this.url, port: this.port(), error: this.error };
+  }
+
+  info(): EposInfo {
+    return { ...this.status(), enabled: this.services.settings.stored().epos.enabled, tokenSet: !!this.token, tokenStorage: this.tokenStorage };
+  }
+
+  /** The token, for a supervisor to copy into the EPOS. */
+  revealToken(supervisorPin: string | undefined): Promise<{ token: string }> {
+    return this.services.authority.withSupervisor(supervisorPin, AUDIT_ACTIONS.eposTokenReveal, { summary: 'EPOS token shown', subject: 'eposToken' }, () => ({ token: this.token }));
+  }
+
+  /** A new token (supervisor only): the EPOS's old one stops working at once. */
+  regenerateToken(supervisorPin: string | undefined): Promise<{ token: string }> {
+    return this.services.authority.withSupervisor(supervisorPin, AUDIT_ACTIONS.eposTokenRotate, { summary: 'EPOS token replaced (the old one no longer works)', subject: 'eposToken' }, async () => {
+      if (this.tokenStorage === 'environment') throw new AppError('CONFLICT', 'The EPOS token is set by TILL_EPOS_TOKEN for this run.');
+      await this.storeToken(randomBytes(32).toString('base64url'));
+      return { token: this.token };
+    });
   }
 
   /** Every secret this integration holds, for the log redactor. */
@@ -93,26 +159,51 @@ export class EposService {
   }
 
   pendingRequests(): RefundRequestView[] {
-    return this.requests.pending().map((r) => ({ requestId: r.requestId, amount: r.amount, currency: r.currency, reference: r.reference ?? null, createdAt: new Date(r.createdAt).toISOString() }));
+    return this.requests.pending().map((r) => ({
+      requestId: r.requestId,
+      kind: r.kind,
+      amount: r.amount,
+      currency: r.currency,
+      reference: r.reference ?? null,
+      saleId: r.saleId ?? null,
+      terminalId: r.terminalId ?? this.services.settings.stored().terminals[this.services.environment()] ?? null,
+      createdAt: new Date(r.createdAt).toISOString(),
+    }));
   }
 
-  async confirmRequest(requestId: string, supervisorPin: string, terminalId?: string): Promise<PaymentView> {
-    const request = this.requests.get(requestId);
+  /**
+   * The supervisor confirms the request they were shown. The amount and currency on screen come with the PIN:
+   * if they are not the request's, nothing starts (a request cannot be swapped under the supervisor's PIN).
+   */
+  async confirmRequest(input: { requestId: string; amount: number; currency: Currency; supervisorPin?: string | undefined; terminalId?: string | undefined }): Promise<PaymentView> {
+    const request = this.requests.get(input.requestId);
     if (request.status !== 'awaiting_confirmation') throw new AppError('CONFLICT', 'That refund request was already answered.');
-    await this.services.settings.authoriseUnlinkedRefund(request.amount, supervisorPin);
-    const payment = this.services.payments().startUnlinkedRefund({
-      amount: request.amount,
-      currency: request.currency,
-      terminalId: terminalId ?? request.terminalId ?? this.chosenTerminal(),
-      ...(request.reference ? { reference: request.reference } : {}),
-    });
-    this.requests.settle(requestId, { status: 'started', paymentId: payment.id });
-    this.publishRequests();
-    return payment;
+    if (request.amount !== input.amount || request.currency !== input.currency) {
+      this.services.audit.record({ action: AUDIT_ACTIONS.refundRequestConfirm, outcome: 'refused', actor: 'cashier', subject: request.requestId, summary: 'Refund request: refused (the request confirmed is not the one shown)', detail: { amount: request.amount, currency: request.currency, shownAmount: input.amount, shownCurrency: input.currency } });
+      throw new AppError('CONFLICT', 'The refund request changed while it was on screen. Check the amount and confirm again.');
+    }
+    const start = (): PaymentView => {
+      // Checked again now the PIN is in: a second confirmation of the same request must not start a second refund.
+      if (request.status !== 'awaiting_confirmation') throw new AppError('CONFLICT', 'That refund request was already answered.');
+      const terminalId = input.terminalId ?? request.terminalId ?? this.chosenTerminal();
+      const payment =
+        request.kind === 'matched'
+          ? this.services.payments().startMatchedRefund({ paymentId: request.saleId!, amount: request.amount, terminalId, ...(request.idempotencyKey ? { idempotencyKey: request.idempotencyKey } : {}) })
+          : this.services.payments().startUnlinkedRefund({ amount: request.amount, currency: request.currency, terminalId, ...(request.reference ? { reference: request.reference } : {}), ...(request.idempotencyKey ? { idempotencyKey: request.idempotencyKey } : {}) });
+      this.requests.settle(request.requestId, { status: 'started', paymentId: payment.id });
+      this.publishRequests();
+      this.announce(payment);
+      return payment;
+    };
+    const common = { amount: request.amount, currency: request.currency, subject: request.requestId, requestedBy: 'epos' as const, action: AUDIT_ACTIONS.refundRequestConfirm };
+    return request.kind === 'matched'
+      ? this.services.authority.withSupervisor(input.supervisorPin, AUDIT_ACTIONS.refundRequestConfirm, { summary: `EPOS matched refund request approved`, subject: request.requestId, requestedBy: 'epos', detail: { amount: request.amount, currency: request.currency, saleId: request.saleId ?? null } }, start)
+      : this.services.refunds.unlinked(input.supervisorPin, common, start);
   }
 
   declineRequest(requestId: string): void {
-    this.requests.settle(requestId, { status: 'declined' });
+    const request = this.requests.settle(requestId, { status: 'declined' });
+    this.services.audit.record({ action: AUDIT_ACTIONS.refundRequestDecline, outcome: 'ok', actor: 'cashier', subject: requestId, summary: 'EPOS refund request declined', detail: { kind: request.kind, amount: request.amount, currency: request.currency } });
     this.publishRequests();
   }
 
@@ -176,55 +267,106 @@ export class EposService {
     this.services.window?.bringToFront();
   }
 
+  /**
+   * What every EPOS door (the HTTP API, the folder exchange) does: start sales and refunds with the same
+   * idempotency, and ask for refunds the supervisor confirms with the PIN on the till. One engine path.
+   */
+  get operations(): EposBackend {
+    return this.backend();
+  }
+
+  /** The payment an EPOS idempotency key already started, whatever its kind (sale, refund or unlinked refund). */
+  replayed(key: string): PaymentView | undefined {
+    const { lookup } = this.services;
+    return lookup.findByIdempotencyKey(saleKey(key, this.options.now())) ?? lookup.findByIdempotencyKey(refundKey(key)) ?? lookup.findByIdempotencyKey(unlinkedKey(key));
+  }
+
   private backend(): EposBackend {
     const services = this.services;
     const engine = () => services.payments();
+    const lookup = services.lookup;
+    /** The payment a key already started, answered only within the till's environment (environment-rule.ts). */
+    const replay = (idempotencyKey: string | undefined) => {
+      const existing = idempotencyKey ? lookup.findByIdempotencyKey(idempotencyKey) : undefined;
+      if (existing) requireReplayEnvironment(services.environment(), existing);
+      return existing;
+    };
     return {
-      health: async () => {
+      environment: () => services.environment(),
+      unavailable: () => services.unavailable(),
+      health: async (detail) => {
         const environment = services.environment();
-        return { status: 'ok', version: this.options.version, trainingMode: environment === 'training', environment, terminal: await this.terminalStatus() };
+        const unavailable = services.unavailable();
+        if (unavailable) return { status: 'unavailable', code: 'KEY_UNAVAILABLE', detail: `${unavailable.reason} ${unavailable.instruction}`, version: this.options.version, trainingMode: false, environment, ...(detail ? { terminal: null } : {}) };
+        const basic = { status: 'ok', version: this.options.version, trainingMode: environment === 'training', environment };
+        return detail ? { ...basic, terminal: await this.terminalStatus() } : basic;
       },
       terminals: () => engine().listTerminals(),
-      startSale: (input, key) => {
-        // Without an Idempotency-Key the reference is the key, for today only (references repeat, e.g. "Table 5").
-        const idempotencyKey = key.startsWith('reference:') ? `epos:${localDay(this.options.now())}:${key}` : `epos:${key}`;
-        const existing = engine().findByIdempotencyKey(idempotencyKey);
+      startSale: (input, key, beforeStart) => {
+        const idempotencyKey = saleKey(key, this.options.now());
+        const existing = replay(idempotencyKey);
         if (existing) return { payment: existing, replayed: true };
         this.refuseWhileCashierBusy();
+        beforeStart?.();
         const payment = engine().startSale({ ...input, terminalId: input.terminalId ?? this.chosenTerminal(), idempotencyKey });
         this.announce(payment);
         return { payment, replayed: false };
       },
-      refund: (input, key) => {
-        const idempotencyKey = key ? `epos-refund:${key}` : undefined;
-        const existing = idempotencyKey ? engine().findByIdempotencyKey(idempotencyKey) : undefined;
+      refund: (input, key, beforeStart) => {
+        const idempotencyKey = key ? refundKey(key) : undefined;
+        const existing = replay(idempotencyKey);
         if (existing) return { payment: existing, replayed: true };
-        const sale = input.paymentId ? engine().payment(input.paymentId) : engine().byReference(input.reference!).find((p) => p.type === 'Sale' && p.status === 'approved');
+        const asked = idempotencyKey ? this.requests.byIdempotencyKey(idempotencyKey) : undefined;
+        if (asked) return { request: asked, replayed: true };
+        beforeStart?.();
+        const sale = input.paymentId ? lookup.payment(input.paymentId) : lookup.byReference(input.reference!).find((p) => p.type === 'Sale' && p.status === 'approved' && p.environment === services.environment());
         if (!sale) throw new AppError('NOT_FOUND', `No approved sale with reference "${input.reference}".`);
+        const currency = sale.currency as Currency;
+        const terminalId = input.terminalId ?? this.chosenTerminal();
+        if (services.refunds.matchedNeedsPin(input.amount, currency)) {
+          // Above the threshold a supervisor approves it on the till, like an unlinked refund. What is left to
+          // refund is checked now (a clear 400 at once) and again when it starts.
+          engine().checkRefundable(sale.id, input.amount);
+          const request = this.requests.add({ kind: 'matched', amount: input.amount, currency, reference: sale.reference, terminalId, saleId: sale.id, idempotencyKey });
+          this.publishRequests();
+          services.window?.bringToFront();
+          return { request, replayed: false };
+        }
         this.refuseWhileCashierBusy();
-        const payment = engine().startMatchedRefund({ paymentId: sale.id, amount: input.amount, terminalId: input.terminalId ?? this.chosenTerminal(), ...(idempotencyKey ? { idempotencyKey } : {}) });
+        const payment = engine().startMatchedRefund({ paymentId: sale.id, amount: input.amount, terminalId, ...(idempotencyKey ? { idempotencyKey } : {}) });
         this.announce(payment);
         return { payment, replayed: false };
       },
-      requestUnlinkedRefund: (input) => {
-        const request = this.requests.add({ amount: input.amount, currency: input.currency, ...(input.reference ? { reference: input.reference } : {}), ...(input.terminalId ? { terminalId: input.terminalId } : {}) });
+      requestUnlinkedRefund: async (input, key) => {
+        // The same key while its request still waits is that request (an EPOS retrying), never a second one.
+        const idempotencyKey = key ? unlinkedKey(key) : undefined;
+        const asked = idempotencyKey ? this.requests.byIdempotencyKey(idempotencyKey) : undefined;
+        if (asked?.status === 'awaiting_confirmation') return asked;
+        // Over a limit or today's cap: refused at once, not put in front of the supervisor.
+        await services.refunds.checkUnlinked(input.amount, input.currency, 'epos');
+        const request = this.requests.add({ kind: 'unlinked', amount: input.amount, currency: input.currency, reference: input.reference, terminalId: input.terminalId, idempotencyKey });
         this.publishRequests();
         services.window?.bringToFront();
         return request;
       },
       refundRequest: (requestId) => this.requests.get(requestId),
-      payment: (id) => engine().payment(id),
-      nextChange: (id, ms) => engine().nextChange(id, ms),
-      byReference: (reference) => engine().byReference(reference),
+      payment: (id) => lookup.payment(id),
+      // A payment in another environment's journal does not change here: answered as it is.
+      nextChange: async (id, ms) => engine().nextChange(id, ms).catch(() => lookup.payment(id)),
+      byReference: (reference) => lookup.byReference(reference),
       cancel: (id) => engine().cancel(id),
       answerSignature: (id, accepted) => engine().answerSignature(id, accepted),
     };
   }
 
+  /** The chosen terminal as Dojo last said: one look-up in flight at a time, then reused for a few seconds. */
   private async terminalStatus(): Promise<Record<string, unknown> | null> {
-    // Cached for a few seconds: /v1/health needs no token and must not become a way to hammer Dojo.
-    const now = this.options.now();
-    if (this.terminalCache && now - this.terminalCache.at < 5_000) return this.terminalCache.value;
+    if (this.terminalCache && this.options.now() - this.terminalCache.at < HEALTH_CACHE_MS) return this.terminalCache.value;
+    this.terminalLookUp ??= this.lookUpTerminal().finally(() => (this.terminalLookUp = undefined));
+    return this.terminalLookUp;
+  }
+
+  private async lookUpTerminal(): Promise<Record<string, unknown> | null> {
     const id = this.services.settings.stored().terminals[this.services.environment()];
     let value: Record<string, unknown> | null = null;
     if (id) {
@@ -235,7 +377,13 @@ export class EposService {
         value = { id, tid: null, status: 'Unreachable' };
       }
     }
-    this.terminalCache = { at: now, value };
+    this.terminalCache = { at: this.options.now(), value };
     return value;
   }
 }
+
+// The engine's idempotency keys for what an EPOS sends. Without an Idempotency-Key a sale's reference is the key,
+// for today only (references repeat, e.g. "Table 5").
+const saleKey = (key: string, now: number) => (key.startsWith('reference:') ? `epos:${localDay(now)}:${key}` : `epos:${key}`);
+const refundKey = (key: string) => `epos-refund:${key}`;
+const unlinkedKey = (key: string) => `epos-unlinked:${key}`;

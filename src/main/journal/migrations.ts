@@ -39,4 +39,24 @@ export const MIGRATIONS: readonly string[] = [
   CREATE INDEX payments_reference_nocase ON payments (reference COLLATE NOCASE);
   CREATE INDEX payments_type_created ON payments (type, created_at);
   `,
+  // 3: the audit of supervisor actions and other decisions people made (append-only; each row chained to the one
+  // before by a hash, so a row edited or removed outside the app shows)
+  `
+  CREATE TABLE audit (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    at INTEGER NOT NULL,
+    environment TEXT NOT NULL,
+    action TEXT NOT NULL,
+    outcome TEXT NOT NULL,
+    actor TEXT NOT NULL,
+    subject TEXT,
+    summary TEXT NOT NULL,
+    detail TEXT NOT NULL,
+    prev_hash TEXT NOT NULL,
+    hash TEXT NOT NULL
+  );
+  CREATE INDEX audit_action ON audit (action, at);
+  CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit BEGIN SELECT RAISE(ABORT, 'the audit is append-only'); END;
+  CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit BEGIN SELECT RAISE(ABORT, 'the audit is append-only'); END;
+  `,
 ];

@@ -19,7 +19,7 @@ export type Step = (typeof STEPS)[number];
  * every read: fields added later get their defaults here, so a record written by an older version reads as
  * the current shape (version 1 had no `v`).
  */
-export const RECORD_VERSION = 2;
+export const RECORD_VERSION = 3;
 
 const ReceiptsSchema = z.object({ customer: z.array(ReceiptLineSchema).nullable(), merchant: z.array(ReceiptLineSchema).nullable() });
 const nullableInt = z.number().int().nullable();
@@ -71,6 +71,24 @@ export const PaymentRecordSchema = z.object({
   attention: z.object({ reason: z.string(), instruction: z.string() }).nullable(),
   resolution: z.object({ outcome: z.enum(['approved', 'not_charged']), note: z.string(), at: z.string() }).nullable(),
   refundedAmount: z.number().int(),
+  // Version 3 (issue 12): what the engine needs to tell "final" from "final-looking" and to say what is happening.
+  /** When an approval that may still be followed by a signature check was first seen (the settle window). */
+  approvedSeenAt: z.number().nullable().default(null),
+  /** A signature step has been part of this session (its statusEvents say so). */
+  signatureStepSeen: z.boolean().default(false),
+  /** The terminal took the session (it went past InitiateRequested, or showed a prompt). */
+  terminalAccepted: z.boolean().default(false),
+  /** When the engine started reading the intent back (the confirm window). */
+  confirmingSince: z.number().nullable().default(null),
+  /** The create-session answer was lost: looking for the session on Dojo. */
+  lookingForSession: z.boolean().default(false),
+  /** Matched refunds: what the sale's intent had refunded when this refund started (evidence after a lost answer). */
+  refundedBefore: z.number().int().nullable().default(null),
+  /** The last usable answer from Dojo, and whether the last call got none (Dojo unreachable or failing). */
+  lastAnswerAt: z.number().nullable().default(null),
+  /** How the payment ends once Dojo has answered the cancel of its unused intent. */
+  pendingOutcome: z.object({ status: PaymentStatusSchema, message: z.string() }).nullable().default(null),
+  contactLost: z.boolean().default(false),
   createdAt: z.number(),
   updatedAt: z.number(),
   finishedAt: z.number().nullable(),
@@ -103,6 +121,16 @@ export function parseRecord(json: string): { ok: true; record: PaymentRecord } |
 export const isFinal = (status: PaymentStatus): boolean => FINAL_STATUSES.includes(status);
 /** Statuses that keep a terminal for this payment (one active payment per terminal). */
 export const holdsTerminal = (record: PaymentRecord): boolean => !isFinal(record.status) && record.status !== 'needs_attention';
+
+/**
+ * What is left to refund on a sale: what the card paid for the goods and the gratuity, less refunds approved and
+ * in progress. Cashback is not refundable: the customer took it as cash, so refunding it would pay it twice.
+ * Gratuity is: it was paid by card and goes back to the card like the goods.
+ */
+export function refundableOf(sale: PaymentRecord, inProgress = 0): number {
+  if (sale.type !== 'Sale' || sale.status !== 'approved') return 0;
+  return Math.max(0, (sale.totalAmount ?? sale.amount) - (sale.cashbackAmount ?? 0) - sale.refundedAmount - inProgress);
+}
 
 export function newRecord(input: {
   id: string;
@@ -159,6 +187,15 @@ export function newRecord(input: {
     attention: null,
     resolution: null,
     refundedAmount: 0,
+    approvedSeenAt: null,
+    signatureStepSeen: false,
+    terminalAccepted: false,
+    confirmingSince: null,
+    lookingForSession: false,
+    refundedBefore: null,
+    lastAnswerAt: null,
+    pendingOutcome: null,
+    contactLost: false,
     createdAt: input.now,
     updatedAt: input.now,
     finishedAt: null,

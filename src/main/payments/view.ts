@@ -1,15 +1,15 @@
 import type { PaymentView } from '../../shared/payments';
 import { CARD_PRESENTED_NOTE } from './machine';
 import { running } from './messages';
-import { isFinal, type PaymentRecord } from './record';
+import { isFinal, refundableOf, type PaymentRecord } from './record';
 
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
 
 /** What the renderer and the EPOS API see of a payment (never the key, never more card data than Dojo masks). */
 export function toView(record: PaymentRecord): PaymentView {
   const running = record.status === 'starting' || record.status === 'in_progress';
-  const canCancel = running && !record.cardPresented && record.sessionStatus !== 'CancelRequested' && !record.cancelWanted;
-  const refundable = record.type === 'Sale' && record.status === 'approved' ? Math.max(0, (record.totalAmount ?? record.amount) - record.refundedAmount) : 0;
+  // Cancel is offered only when it can work: not once the card is in play, and not while Dojo cannot be reached.
+  const canCancel = running && !record.cardPresented && record.sessionStatus !== 'CancelRequested' && !record.cancelWanted && !record.contactLost && !record.lookingForSession && !record.pendingOutcome;
   return {
     id: record.id,
     type: record.type,
@@ -28,6 +28,8 @@ export function toView(record: PaymentRecord): PaymentView {
     sessionStatus: record.sessionStatus,
     prompt: record.prompt,
     message: messageOf(record),
+    dojoReachable: !record.contactLost,
+    lastDojoAnswerAt: record.contactLost ? iso(record.lastAnswerAt) : null,
     canCancel,
     cancelNote: canCancel || isFinal(record.status) ? null : running && record.cardPresented ? (record.cancelNote ?? CARD_PRESENTED_NOTE) : record.cancelNote,
     signatureDeadline: record.status === 'signature_required' ? iso(record.signatureDeadline) : null,
@@ -49,14 +51,18 @@ export function toView(record: PaymentRecord): PaymentView {
     resolution: record.resolution,
     originalPaymentId: record.originalPaymentId,
     refundedAmount: record.refundedAmount,
-    refundableAmount: refundable,
+    refundableAmount: refundableOf(record),
   };
 }
 
 function messageOf(record: PaymentRecord): string {
   if (record.outcomeMessage && isFinal(record.status)) return record.outcomeMessage;
+  const ongoing = record.status === 'starting' || record.status === 'in_progress' || record.status === 'signature_required';
+  if (ongoing && record.contactLost) return running.lostContact(record.lastAnswerAt);
   switch (record.status) {
     case 'starting':
+      if (record.lookingForSession) return running.lookingForSession(record.type);
+      if (record.pendingOutcome) return running.cancelling;
       return record.cancelWanted ? running.cancelling : running.sending(record.type);
     case 'signature_required':
       return running.signature;
@@ -64,7 +70,12 @@ function messageOf(record: PaymentRecord): string {
       return record.attention?.reason ?? running.needsChecking;
     case 'in_progress':
       if (record.cancelWanted) return running.cancellingOnTerminal;
+      if (record.step === 'confirming') return running.confirming;
       switch (record.sessionStatus) {
+        case 'Authorized':
+          return running.authorised;
+        case 'Captured':
+          return running.checkingApproval;
         case 'InitiateRequested':
           return running.waking;
         case 'Initiated':

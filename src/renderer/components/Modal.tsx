@@ -35,7 +35,8 @@ export function Modal({
     const root = document.getElementById('root');
     open += 1;
     root?.setAttribute('inert', '');
-    (initialFocus?.current ?? dialog.current)?.focus();
+    // A field inside that took focus itself (autoFocus) keeps it; otherwise the chosen element, or the dialog.
+    if (!dialog.current?.contains(document.activeElement)) (initialFocus?.current ?? dialog.current)?.focus();
     return () => {
       open -= 1;
       if (open === 0) root?.removeAttribute('inert');

@@ -12,6 +12,7 @@ import { useAppStore } from '../stores/app-store';
 import { usePaymentStore } from '../stores/payment-store';
 import { useSettingsStore } from '../stores/settings-store';
 import { useChosenTerminal } from '../stores/terminals-store';
+import { pinEntered, SupervisorPinInput } from '../components/SupervisorPinInput';
 
 /** Refund a sale (matched refund, partial allowed) or, behind the supervisor PIN, an unlinked refund. */
 export function RefundScreen() {
@@ -82,6 +83,8 @@ function MatchedRefund() {
   const amount = useAmount();
   const { startMatchedRefund, busy, error } = usePaymentStore();
   const chosen = useChosenTerminal();
+  const threshold = useSettingsStore((s) => s.view?.matchedRefundPinThreshold);
+  const [pin, setPin] = useState('');
   const searchField = useRef<HTMLInputElement>(null);
 
   const choose = (payment: PaymentView, amountMinor?: number) => {
@@ -133,8 +136,14 @@ function MatchedRefund() {
     );
   }
   const tooMuch = amount.amount > sale.refundableAmount;
-  const canRefund = !busy && !tooMuch && amount.amount > 0 && chosen.ready;
-  const refund = () => canRefund && void startMatchedRefund({ paymentId: sale.id, amount: amount.amount, terminalId: chosen.id! });
+  // Above the build's threshold the supervisor approves the refund with the PIN (checked in main).
+  const limit = threshold?.[sale.currency as 'GBP' | 'EUR'] ?? 0;
+  const needsPin = amount.amount > limit;
+  const canRefund = !busy && !tooMuch && amount.amount > 0 && chosen.ready && (!needsPin || pinEntered(pin));
+  const refund = () => {
+    if (!canRefund) return;
+    void startMatchedRefund({ paymentId: sale.id, amount: amount.amount, terminalId: chosen.id!, ...(needsPin ? { supervisorPin: pin } : {}) }).then(() => setPin(''));
+  };
   return (
     <div>
       <p data-testid="refund-sale">
@@ -142,6 +151,20 @@ function MatchedRefund() {
       </p>
       <AmountEntry id="refund-amount" label="Refund amount" state={amount} currency={sale.currency} onSubmit={refund} disabled={busy} autoFocus testId="refund-amount" />
       {tooMuch && <p className="note">At most {formatMoney(sale.refundableAmount, sale.currency)} can be refunded on this sale.</p>}
+      {!!sale.result?.cashbackAmount && <p className="muted">The {formatMoney(sale.result.cashbackAmount, sale.currency)} cashback was paid in cash and is not refunded to the card.</p>}
+      {needsPin && (
+        <div
+          onKeyDown={(event) => {
+            if (event.key === 'Enter') {
+              event.preventDefault(); // Enter in the PIN field refunds, like Enter in the amount
+              refund();
+            }
+          }}
+        >
+          <p className="muted">Refunds above {formatMoney(limit, sale.currency)} need the supervisor.</p>
+          <SupervisorPinInput value={pin} onChange={setPin} />
+        </div>
+      )}
       <TerminalNotReady />
       <ErrorBox message={error?.message} />
       <div className="row">
@@ -177,10 +200,11 @@ function UnlinkedRefund() {
     if (confirming) question.current?.focus();
   }, [confirming]);
   const currency = settings?.currency ?? 'GBP';
-  const limit = settings?.unlinkedRefundLimit ?? 0;
+  const limit = settings?.limits?.unlinkedRefund[currency] ?? 0;
   if (!settings?.supervisorPinSet) return <p className="note">Unlinked refunds need a supervisor PIN. Set one in Settings first.</p>;
+  if (settings.supervisor.locked) return <ErrorBox message={settings.supervisor.locked} />;
   const overLimit = amount.amount > limit;
-  const canContinue = amount.amount > 0 && !overLimit && pin.length >= 4;
+  const canContinue = amount.amount > 0 && !overLimit && pinEntered(pin);
   const next = () => canContinue && setConfirming(true);
   return (
     <form
@@ -189,17 +213,23 @@ function UnlinkedRefund() {
         if (!confirming) next();
       }}
     >
-      <p className="muted">Refunds any card without the original sale, so a supervisor approves each one. Limit at this till: {formatMoney(limit, currency)}.</p>
+      <p className="muted">
+        Refunds any card without the original sale, so a supervisor approves each one. Limit at this till: {formatMoney(limit, currency)} each
+        {settings.limits && (
+          <>
+            ; today {settings.limits.usedToday.count} of {settings.limits.daily.count} refunds, {formatMoney(settings.limits.usedToday.amount[currency], currency)} of{' '}
+            {formatMoney(settings.limits.daily.amount[currency], currency)}
+          </>
+        )}
+        .
+      </p>
       <AmountEntry id="unlinked-amount" label="Refund amount" state={amount} currency={currency} onSubmit={next} disabled={confirming} testId="unlinked-amount" />
       {overLimit && <p className="note">Above this till’s limit of {formatMoney(limit, currency)}.</p>}
       <label className="field">
         <span>Reference (optional)</span>
         <input value={reference} maxLength={60} onChange={(e) => setReference(e.target.value)} disabled={confirming} />
       </label>
-      <label className="field">
-        <span>Supervisor PIN</span>
-        <input type="password" inputMode="numeric" autoComplete="off" value={pin} maxLength={8} onChange={(e) => setPin(e.target.value.replace(/\D/g, ''))} disabled={confirming} />
-      </label>
+      <SupervisorPinInput value={pin} onChange={setPin} disabled={confirming} />
       <TerminalNotReady />
       <ErrorBox message={error?.message} />
       {!confirming ? (

@@ -2,11 +2,14 @@ import { create } from 'zustand';
 import type { IpcError, IpcResult } from '../../shared/errors';
 import { RUNNING_STATUSES, type PaymentView } from '../../shared/payments';
 import { till } from '../bridge';
+import { withPin } from '../lib/pin';
 
 /** What the cashier asked for last, so "Try again" can repeat it as a new attempt (a new payment, a new intent). */
 export type Attempt =
   | { kind: 'sale'; input: { amount: number; currency: 'GBP' | 'EUR'; reference?: string; terminalId: string } }
   | { kind: 'matchedRefund'; input: { paymentId: string; amount: number; terminalId: string } };
+/** Above the build's threshold a matched refund carries the supervisor PIN (checked in main, never kept for Try again). */
+type MatchedRefundInput = Extract<Attempt, { kind: 'matchedRefund' }>['input'] & { supervisorPin?: string };
 
 interface PaymentState {
   /** The payment on the sale/refund screen or the compact view (running or just finished). */
@@ -18,7 +21,7 @@ interface PaymentState {
   /** The cashier's last start and the payment it made, kept until the next one (Try again). */
   lastAttempt?: Attempt & { paymentId?: string };
   startSale(input: Extract<Attempt, { kind: 'sale' }>['input']): Promise<boolean>;
-  startMatchedRefund(input: Extract<Attempt, { kind: 'matchedRefund' }>['input']): Promise<boolean>;
+  startMatchedRefund(input: MatchedRefundInput): Promise<boolean>;
   startUnlinkedRefund(input: { amount: number; currency: 'GBP' | 'EUR'; reference?: string; terminalId: string; supervisorPin: string }): Promise<boolean>;
   cancel(paymentId?: string): Promise<IpcError | undefined>;
   answerSignature(paymentId: string, accepted: boolean): Promise<IpcError | undefined>;
@@ -75,8 +78,8 @@ export const usePaymentStore = create<PaymentState>((set, get) => {
     running: [],
     busy: false,
     startSale: (input) => start(till().startSale(input), { kind: 'sale', input }),
-    startMatchedRefund: (input) => start(till().startMatchedRefund(input), { kind: 'matchedRefund', input }),
-    startUnlinkedRefund: (input) => start(till().startUnlinkedRefund(input)),
+    startMatchedRefund: ({ supervisorPin, ...input }) => start(till().startMatchedRefund({ ...input, ...withPin(supervisorPin) }), { kind: 'matchedRefund', input }),
+    startUnlinkedRefund: ({ supervisorPin, ...input }) => start(till().startUnlinkedRefund({ ...input, ...withPin(supervisorPin) })),
     cancel: (paymentId) => act(paymentId, (id) => till().cancelPayment({ paymentId: id })),
     answerSignature: (paymentId, accepted) => act(paymentId, (id) => till().answerSignature({ paymentId: id, accepted })),
     show: (payment) => {
