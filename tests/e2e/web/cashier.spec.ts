@@ -320,7 +320,7 @@ test('item 8: busy and offline terminals cannot be chosen; statuses refresh by t
 test('item 9: words a cashier, an EPOS and a manager can read', async ({ till }) => {
   // A terminal that never wakes is not "waiting for the card".
   await paySale(till, 'VCMTILLTIP0', '450');
-  await expect(panel(till)).toHaveAttribute('data-status', 'expired', { timeout: 30_000 });
+  await expect(panel(till)).toHaveAttribute('data-status', 'failed', { timeout: 30_000 });
   await expect(till.getByTestId('payment-outcome')).toContainText('The terminal did not respond');
   await expect(till.getByTestId('payment-outcome')).not.toContainText('waiting for the card');
   await till.getByRole('button', { name: 'New sale' }).click();

@@ -42,7 +42,7 @@ for (const [width, height] of [
     await shoot(till, `56-${size}-history-detail`, { fullPage: false });
     await expectAccessible(till);
     await till.getByTestId('history-detail').getByRole('button', { name: 'Refund', exact: true }).click();
-    await expect(till.getByTestId('refund-amount')).toHaveValue('£30.00');
+    await expect(till.getByTestId('refund-amount')).toHaveValue('£10.00'); // the £20.00 cashback was cash
     await shoot(till, `57-${size}-refund`, { fullPage: false });
     await expectAccessible(till);
     await till.keyboard.press('F5');
