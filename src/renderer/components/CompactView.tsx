@@ -9,6 +9,7 @@ import { ErrorBox } from './ErrorBox';
 import { PaymentPanel } from './PaymentPanel';
 import { RunningBar } from './RunningBar';
 import { TerminalNotReady } from './TerminalNotReady';
+import { useShallow } from 'zustand/react/shallow';
 
 /**
  * The small always-on-top window beside the EPOS. It shows everything the cashier must act on — the prompt, why
@@ -16,7 +17,7 @@ import { TerminalNotReady } from './TerminalNotReady';
  * Enter like the Sale screen.
  */
 export function CompactView() {
-  const { current, dismiss, error } = usePaymentStore();
+  const { current, dismiss, error } = usePaymentStore(useShallow((s) => ({ current: s.current, dismiss: s.dismiss, error: s.error })));
   const { amount, currency, chosen, busy, canPay, pay, tryAgain } = useSaleForm();
   const attention = useAttentionStore((s) => s.payments.length);
   const { setCompact, show } = useAppStore();

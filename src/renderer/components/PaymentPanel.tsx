@@ -8,6 +8,7 @@ import { terminalName } from '../stores/terminals-store';
 import { dialogOpen } from './Modal';
 import { PrintableReceipts } from './PrintableReceipts';
 import { ErrorBox } from './ErrorBox';
+import { useShallow } from 'zustand/react/shallow';
 
 const OUTCOME_CLASS: Partial<Record<PaymentView['status'], string>> = {
   approved: 'outcome-ok',
@@ -25,7 +26,7 @@ const RETRYABLE = new Set<PaymentView['status']>(['declined', 'failed', 'cancell
  * charged, cashback to hand over, card, receipts). The full screens and the compact view both use it.
  */
 export function PaymentPanel({ payment, onDone, onTryAgain, compact = false }: { payment: PaymentView; onDone: () => void; onTryAgain?: () => void; compact?: boolean }) {
-  const { cancel, error } = usePaymentStore();
+  const { cancel, error } = usePaymentStore(useShallow((s) => ({ cancel: s.cancel, error: s.error })));
   const names = useSettingsStore((s) => s.view?.terminalNames);
   const running = isRunning(payment);
   const prompt = promptWords(payment.prompt);

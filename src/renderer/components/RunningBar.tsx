@@ -4,16 +4,17 @@ import { useAppStore } from '../stores/app-store';
 import { usePaymentStore } from '../stores/payment-store';
 import { useSettingsStore } from '../stores/settings-store';
 import { terminalName } from '../stores/terminals-store';
+import { useShallow } from 'zustand/react/shallow';
 
 /**
  * Every payment on its way that is not on screen right now, on every screen: a cashier who went to History or
  * Settings mid-payment still sees it (and a signature check waiting) and gets back to it in one press.
  */
 export function RunningBar() {
-  const { running, current, show: showPayment } = usePaymentStore();
+  const { running, currentId, showPayment } = usePaymentStore(useShallow((s) => ({ running: s.running, currentId: s.current?.id, showPayment: s.show })));
   const { screen, compact, show } = useAppStore();
   const names = useSettingsStore((s) => s.view?.terminalNames);
-  const onScreen = compact || screen === 'sale' || screen === 'refund' ? current?.id : undefined;
+  const onScreen = compact || screen === 'sale' || screen === 'refund' ? currentId : undefined;
   const others = running.filter((p) => p.id !== onScreen);
   if (others.length === 0) return null;
   return (

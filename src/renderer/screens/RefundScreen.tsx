@@ -13,10 +13,11 @@ import { usePaymentStore } from '../stores/payment-store';
 import { useSettingsStore } from '../stores/settings-store';
 import { useChosenTerminal } from '../stores/terminals-store';
 import { pinEntered, SupervisorPinInput } from '../components/SupervisorPinInput';
+import { useShallow } from 'zustand/react/shallow';
 
 /** Refund a sale (matched refund, partial allowed) or, behind the supervisor PIN, an unlinked refund. */
 export function RefundScreen() {
-  const { current, dismiss, lastAttempt } = usePaymentStore();
+  const { current, dismiss, lastAttempt } = usePaymentStore(useShallow((s) => ({ current: s.current, dismiss: s.dismiss, lastAttempt: s.lastAttempt })));
   const [mode, setMode] = useState<'matched' | 'unlinked'>('matched');
   const refund = useAppStore((s) => s.refund);
   if (current) {
@@ -81,7 +82,7 @@ function MatchedRefund() {
   const [found, setFound] = useState<PaymentView[] | null>(null);
   const [sale, setSale] = useState<PaymentView>();
   const amount = useAmount();
-  const { startMatchedRefund, busy, error } = usePaymentStore();
+  const { startMatchedRefund, busy, error } = usePaymentStore(useShallow((s) => ({ startMatchedRefund: s.startMatchedRefund, busy: s.busy, error: s.error })));
   const chosen = useChosenTerminal();
   const threshold = useSettingsStore((s) => s.view?.matchedRefundPinThreshold);
   const [pin, setPin] = useState('');
@@ -188,7 +189,7 @@ function MatchedRefund() {
 
 function UnlinkedRefund() {
   const settings = useSettingsStore((s) => s.view);
-  const { startUnlinkedRefund, busy, error } = usePaymentStore();
+  const { startUnlinkedRefund, busy, error } = usePaymentStore(useShallow((s) => ({ startUnlinkedRefund: s.startUnlinkedRefund, busy: s.busy, error: s.error })));
   const chosen = useChosenTerminal();
   const amount = useAmount();
   const [reference, setReference] = useState('');

@@ -7,13 +7,14 @@ import { usePaymentStore } from '../stores/payment-store';
 import { useSaleForm } from '../stores/use-sale-form';
 import { ScreenHeading } from '../components/ScreenHeading';
 import { TerminalNotReady } from '../components/TerminalNotReady';
+import { useShallow } from 'zustand/react/shallow';
 
 /**
  * Amount (keypad or keyboard: typing 1250 shows £12.50), optional EPOS reference, Pay. A sale starts only from
  * the Pay button or Enter in this form — never from a key pressed elsewhere.
  */
 export function SaleScreen() {
-  const { current, error, dismiss } = usePaymentStore();
+  const { current, error, dismiss } = usePaymentStore(useShallow((s) => ({ current: s.current, error: s.error, dismiss: s.dismiss })));
   const { amount, reference, setReference, currency, busy, canPay, pay, tryAgain } = useSaleForm();
 
   if (current) return <PaymentPanel payment={current} onDone={dismiss} onTryAgain={tryAgain} />;
