@@ -114,7 +114,7 @@ export function AmountEntry({
         data-amount-entry=""
       />
       <p id={`${id}-hint`} className="muted minor">
-        {prefilled ? 'Type to replace this amount. ' : ''}Digits are pence ({amount} = {formatMoney(amount, currency)}). Enter continues.
+        {prefilled ? 'Type to replace this amount. ' : ''}Type it as on the terminal: the last two digits are pence. Enter continues.
       </p>
       {pasteError && (
         <p role="alert" className="error-inline">

@@ -1,10 +1,10 @@
 import { chooseTerminal, expect, expectAccessible, panel, paySale, recordPanelStates, shoot, test } from './fixtures';
 
-test('sale screen: keyboard amount in pounds with pence underneath, accessible', async ({ till }) => {
+test('sale screen: keyboard amount in pounds (the last two digits are pence), accessible', async ({ till }) => {
   await chooseTerminal(till, 'VCMTILLSIP0');
   await till.keyboard.type('1250');
   await expect(till.getByTestId('amount-display')).toHaveValue('£12.50');
-  await expect(till.getByText('Digits are pence (1250 = £12.50)')).toBeVisible();
+  await expect(till.getByText('Type it as on the terminal: the last two digits are pence.')).toBeVisible();
   await till.keyboard.press('Backspace');
   await expect(till.getByTestId('amount-display')).toHaveValue('£1.25');
   await till.getByRole('button', { name: '0', exact: true }).click();
