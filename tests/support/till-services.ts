@@ -82,7 +82,8 @@ export async function startTill(options: TillOptions = {}): Promise<TillUnderTes
     async epos(method, route, body) {
       const response = await fetch(`${till.services.epos.url}${route}`, {
         method,
-        headers: { authorization: `Bearer ${till.services.epos.secrets()[0]}`, ...(body ? { 'content-type': 'application/json' } : {}) },
+        // Outside production an EPOS names the till's environment (integration/environment-rule.ts).
+        headers: { authorization: `Bearer ${till.services.epos.secrets()[0]}`, 'till-environment': till.services.environment(), ...(body ? { 'content-type': 'application/json' } : {}) },
         ...(body ? { body: JSON.stringify(body) } : {}),
       });
       return { status: response.status, headers: response.headers, body: await response.json() };
