@@ -12,6 +12,7 @@ import { environmentOfKey, type LiveEnvironment } from './settings/api-key';
 import { SANDBOX_PARTNER_IDS, type BuildConfig } from './settings/build-config';
 import { SettingsService } from './settings/settings-service';
 import { SettingsStore } from './settings/settings-store';
+import { loadTillId } from './settings/till-id';
 import { startSimulator, type Simulator } from '../simulator';
 import { EposService } from './integration/epos-service';
 import type { UpdateStatus } from '../shared/updates';
@@ -89,6 +90,7 @@ export async function createServices(adapters: ServiceAdapters): Promise<Service
   const { buildConfig, env, logger } = adapters;
   const devOverrides = !adapters.packaged || buildConfig.allowBaseUrlOverride;
   const settings = new SettingsService(new SettingsStore(adapters.dataDir, logger), adapters.secrets, buildConfig, adapters.now);
+  const tillId = loadTillId(adapters.dataDir, adapters.now);
   const liveBaseUrl = ((devOverrides && env['DOJO_API_BASE_URL']) || DOJO_BASE_URL).replace(/\/$/, '');
 
   function partnerIds(environment: LiveEnvironment) {
@@ -113,6 +115,7 @@ export async function createServices(adapters: ServiceAdapters): Promise<Service
       journal,
       client: () => client,
       environment,
+      tillId,
       now: adapters.now,
       policy: { scale },
       logger,

@@ -10,6 +10,7 @@ import type { PaymentView } from '../../src/shared/payments';
 import { startSimulator, type Simulator } from '../../src/simulator';
 
 export const SPEED = 40;
+export const TEST_TILL_ID = 'till_0123456789abcdef';
 /** Poll intervals shrunk to match the accelerated simulator. */
 export const FAST_POLLING: Partial<PollingPolicy> = { scale: 1 / SPEED, graceMs: 120_000 };
 
@@ -54,6 +55,7 @@ export async function engineHarness(options: { sim?: Simulator; policy?: Partial
       journal,
       client: () => client,
       environment: 'sandbox',
+      tillId: TEST_TILL_ID,
       policy: { ...FAST_POLLING, ...options.policy },
       logger: silentLogger,
       onUpdate: (view) => updates.push(view),

@@ -13,6 +13,8 @@ export interface EngineOptions {
   journal: Journal;
   client: () => DojoClient;
   environment: string;
+  /** This installation's id (see settings/till-id.ts): written into every intent's metadata with our payment id. */
+  tillId: string;
   now?: () => number;
   policy?: Partial<PollingPolicy>;
   logger: Logger;
@@ -42,6 +44,7 @@ export class PaymentEngine {
     this.runner = new PaymentRunner({
       journal: options.journal,
       client: options.client,
+      tillId: options.tillId,
       now: this.now,
       policy: { ...DEFAULT_POLLING, ...options.policy },
       logger: options.logger,
