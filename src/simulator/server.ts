@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { Faults, FaultRuleSchema, LatencySchema, type FaultRule } from './faults';
 import { CaptureSchema, CreateIntentSchema, CreateSessionSchema, RefundSchema, SearchSchema, SignatureSchema, SUPPORTED_CURRENCIES, TERMINAL_STATUSES } from './schemas';
 import { SimError, SimState, type ErrorFamily } from './state';
+import { AmendIntentSchema, InjectIntentSchema, amendIntent, injectIntent } from './intents-admin';
 
 export const SUPPORTED_VERSIONS = ['2024-02-05', '2025-09-10', '2026-02-27'] as const;
 
@@ -269,6 +270,7 @@ export function createSimServer(options: SimServerOptions) {
 
   function adminRoute(method: string, path: string, body: Record<string, unknown>): Json | undefined {
     const terminalStatus = /^\/terminals\/([^/]+)\/status$/.exec(path);
+    const intent = /^\/intents\/([^/]+)$/.exec(path);
     if (method === 'POST' && path === '/reset') return controls.reset(), { ok: true };
     if (method === 'GET' && path === '/state') return state.snapshot();
     if (method === 'GET' && path === '/terminals') return state.listTerminals([]);
@@ -280,6 +282,9 @@ export function createSimServer(options: SimServerOptions) {
     if (method === 'DELETE' && path === '/faults') return controls.clearFaults(), { ok: true };
     if (method === 'PUT' && path === '/latency') return (faults.latency = LatencySchema.parse(body));
     if (method === 'PUT' && path === '/keys') return controls.acceptKeys(z.array(z.string()).nullable().parse(body['accept'] ?? null)), { ok: true };
+    if (method === 'POST' && path === '/intents') return state.intentJson(controls.injectIntent(InjectIntentSchema.parse(body)));
+    if (method === 'PATCH' && intent) return state.intentJson(controls.amendIntent(decodeURIComponent(intent[1]!), AmendIntentSchema.parse(body)));
+    if (method === 'PUT' && path === '/search-order') return { order: controls.setSearchOrder(z.enum(['oldest', 'newest']).parse(body['order'])) };
     if (method === 'GET' && path === '/requests') return recorded;
     if (method === 'GET' && path === '/stats') return Object.fromEntries(counts);
     return undefined;
@@ -310,6 +315,11 @@ export function createSimServer(options: SimServerOptions) {
     clearFaults: () => faults.clear(),
     setLatency: (fixedMs: number, jitterMs = 0) => (faults.latency = { fixedMs, jitterMs }),
     acceptKeys: (keys: string[] | null) => (acceptedKeys = keys),
+    /** A payment taken on the terminal outside the companion (or by another till), straight into Dojo's record. */
+    injectIntent: (input: Parameters<typeof injectIntent>[1]) => injectIntent(state, input),
+    /** Makes Dojo's record of an intent differ from the till's (status, gratuity, cashback, refunded amount). */
+    amendIntent: (id: string, change: Parameters<typeof amendIntent>[2]) => amendIntent(state, id, change),
+    setSearchOrder: (order: 'oldest' | 'newest') => (state.searchOrder = order),
     requests: () => recorded,
     counts: () => Object.fromEntries(counts),
     snapshot: () => state.snapshot(),
