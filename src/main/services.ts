@@ -17,6 +17,10 @@ import { startSimulator, type Simulator } from '../simulator';
 import { EposService } from './integration/epos-service';
 import type { UpdateStatus } from '../shared/updates';
 import { createSupportBundle } from './support/bundle';
+import { supervisorRequired, type EodAuthority } from './reports/authority';
+import { Reconciler } from './reports/reconciler';
+import { ReportService } from './reports/report-service';
+import { tradingDays, type TradingDays } from './reports/trading-day';
 
 /** Everything the services need from their host; Electron, the web harness and tests each supply their own. */
 export interface ServiceAdapters {
@@ -39,6 +43,8 @@ export interface ServiceAdapters {
   updates?: { status(): UpdateStatus; install(): UpdateStatus };
   /** The log files a support bundle should include. */
   logFiles?: () => string[];
+  /** Trading days for reports (tests give their own, so that no test depends on the hour it runs). */
+  tradingDays?: TradingDays;
 }
 
 export interface WindowControls {
@@ -56,6 +62,8 @@ interface Mode {
   reason?: string;
   journal: Journal;
   engine: PaymentEngine;
+  reports: ReportService;
+  reconciler: Reconciler;
   simulator?: Simulator;
 }
 
@@ -65,6 +73,9 @@ export interface Services {
   appInfo(): Promise<AppInfo>;
   /** The payment engine of the current environment (training, sandbox or production). */
   payments(): PaymentEngine;
+  /** X and Z reports and reconciliation with Dojo, on the current environment's journal. */
+  reports(): ReportService;
+  reconciler(): Reconciler;
   environment(): Environment;
   settingsView(): Promise<SettingsView>;
   updateSettings(change: SettingsUpdate): Promise<SettingsView>;
@@ -109,7 +120,17 @@ export async function createServices(adapters: ServiceAdapters): Promise<Service
     return { environment, client };
   }
 
-  function engineFor(environment: Environment, client: DojoClient, scale = 1): { journal: Journal; engine: PaymentEngine } {
+  const days = adapters.tradingDays ?? tradingDays(() => 0);
+  const eodAuthority: EodAuthority = {
+    async requireSupervisor(pin, action) {
+      if (!pin) throw supervisorRequired('This needs the supervisor PIN.');
+      await settings.requireSupervisor(pin);
+      logger.info('supervisor approved', { action });
+    },
+    audit: (action, detail) => logger.info('audit', { action, ...detail }),
+  };
+
+  function engineFor(environment: Environment, client: DojoClient, scale = 1): Pick<Mode, 'journal' | 'engine' | 'reports' | 'reconciler'> {
     const journal = Journal.open(path.join(adapters.dataDir, `journal-${environment}.sqlite`));
     const engine = new PaymentEngine({
       journal,
@@ -121,7 +142,10 @@ export async function createServices(adapters: ServiceAdapters): Promise<Service
       logger,
       onUpdate: (view) => events.emit('payment:update', view),
     });
-    return { journal, engine };
+    const common = { journal, days, now: adapters.now, tillId, authority: eodAuthority, logger };
+    const reconciler = new Reconciler({ ...common, engine, client: () => client });
+    const reports = new ReportService({ ...common, environment, reconciler });
+    return { journal, engine, reports, reconciler };
   }
 
   async function trainingMode(reason: string): Promise<Mode> {
@@ -199,6 +223,8 @@ export async function createServices(adapters: ServiceAdapters): Promise<Service
       };
     },
     payments: () => mode.engine,
+    reports: () => mode.reports,
+    reconciler: () => mode.reconciler,
     environment: () => mode.environment,
     settingsView: () => settings.view(mode.environment),
     async updateSettings(change) {

@@ -10,6 +10,8 @@ export const ERROR_CODES = [
   'KEYCHAIN_UNAVAILABLE',
   'PAYMENT_IN_PROGRESS',
   'CANNOT_CANCEL',
+  /** The action needs the supervisor PIN (given on the companion, checked in main). */
+  'SUPERVISOR_REQUIRED',
   'DOJO_AUTH',
   'DOJO_VALIDATION',
   'DOJO_NOT_FOUND',

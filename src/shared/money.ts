@@ -19,3 +19,16 @@ export const AmountMinorSchema = z
 
 export const MoneySchema = z.object({ amount: z.number().int(), currency: z.string() });
 export type Money = z.infer<typeof MoneySchema>;
+
+const formatters = new Map<string, Intl.NumberFormat>();
+
+/** Minor units -> what people read, in en-GB ("£12.50", "-€3.00"): money becomes text only here. */
+export function formatMoney(minor: number | null | undefined, currency: string): string {
+  if (minor === null || minor === undefined) return '—';
+  let formatter = formatters.get(currency);
+  if (!formatter) {
+    formatter = new Intl.NumberFormat('en-GB', { style: 'currency', currency, minimumFractionDigits: 2 });
+    formatters.set(currency, formatter);
+  }
+  return formatter.format(minor / 100);
+}

@@ -60,7 +60,13 @@ export class Journal {
     }
   }
 
-  private transaction<T>(work: () => T): T {
+  /** The database, for modules that keep their own tables in this journal (end-of-day reports). */
+  get database(): DatabaseSync {
+    return this.db;
+  }
+
+  /** Runs work in one write transaction: nothing else writes in between. */
+  transaction<T>(work: () => T): T {
     this.db.exec('BEGIN IMMEDIATE');
     try {
       const result = work();

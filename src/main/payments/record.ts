@@ -58,6 +58,8 @@ export interface PaymentRecord {
   recoveryAttempts: number;
   attention: { reason: string; instruction: string } | null;
   resolution: { outcome: 'approved' | 'not_charged'; note: string; at: string } | null;
+  /** Dojo's record applied by a supervisor from an end-of-day reconciliation exception (then Dojo, not a person, decided). */
+  reconciled?: { at: string; note: string; exceptionId: string; dojoStatus: string } | null;
   refundedAmount: number;
   createdAt: number;
   updatedAt: number;

@@ -1,15 +1,5 @@
-// Money is integer minor units + currency everywhere; it becomes text only here, for en-GB.
-const formatters = new Map<string, Intl.NumberFormat>();
-
-export function formatMoney(minor: number | null | undefined, currency: string): string {
-  if (minor === null || minor === undefined) return '—';
-  let formatter = formatters.get(currency);
-  if (!formatter) {
-    formatter = new Intl.NumberFormat('en-GB', { style: 'currency', currency, minimumFractionDigits: 2 });
-    formatters.set(currency, formatter);
-  }
-  return formatter.format(minor / 100);
-}
+// Money is integer minor units + currency everywhere; it becomes text only in the shared formatter, for en-GB.
+export { formatMoney } from '../../shared/money';
 
 const dateTime = new Intl.DateTimeFormat('en-GB', { day: '2-digit', month: 'short', year: 'numeric', hour: '2-digit', minute: '2-digit', second: '2-digit' });
 const timeOnly = new Intl.DateTimeFormat('en-GB', { hour: '2-digit', minute: '2-digit', second: '2-digit' });

@@ -1,0 +1,249 @@
+import type { PaymentView } from '../../shared/payments';
+import type { ExceptionActionRequest, Reconciliation, ReconciliationException, ReconciliationSummary } from '../../shared/reports';
+import type { DojoClient } from '../dojo/client';
+import { DojoError, isDojoError } from '../dojo/errors';
+import type { DojoIntent } from '../dojo/schemas';
+import { AppError } from '../errors';
+import type { Journal } from '../journal/journal';
+import type { Logger } from '../logging/logger';
+import type { PaymentEngine } from '../payments/engine';
+import type { PaymentRecord } from '../payments/record';
+import type { EodAuthority } from './authority';
+import { intentsToRead, match, ourIntents, verdictOf } from './reconcile';
+import { ReconciliationStore } from './reconciliation-store';
+import type { TradingDays } from './trading-day';
+
+/** Dojo's largest search page (Cursor.limit maximum in every spec version). */
+export const SEARCH_PAGE_SIZE = 100;
+/** Intents are searched a little beyond the period: a payment started at 23:59:59 may get its intent after midnight. */
+const SEARCH_MARGIN_MS = 15 * 60_000;
+/** A runaway cursor (the same page again and again) must end: 5,000 pages is 500,000 intents. */
+const MAX_PAGES = 5_000;
+
+export interface ReconcilerOptions {
+  journal: Journal;
+  engine: PaymentEngine;
+  client: () => DojoClient;
+  days: TradingDays;
+  tillId: string;
+  now: () => number;
+  authority: EodAuthority;
+  logger: Logger;
+}
+
+/**
+ * Reconciliation against Dojo: every page of POST /payment-intents/search for the period (all statuses), single
+ * reads only for our intents a page did not show, matched with the journal; exceptions stored with their
+ * actions. Dojo first: an action reads Dojo's record again before anything is written.
+ */
+export class Reconciler {
+  private readonly store: ReconciliationStore;
+
+  constructor(private readonly options: ReconcilerOptions) {
+    this.store = new ReconciliationStore(options.journal);
+  }
+
+  async run(from: string, to: string): Promise<Reconciliation> {
+    const { days, now } = this.options;
+    const period = { start: days.bounds(from).start, end: days.bounds(to).end };
+    const ranAt = now();
+    const base = { from, to, period: { start: iso(period.start), end: iso(period.end) }, ranAt: iso(ranAt) };
+    const payments = this.store.paymentsBetween(period.start, period.end);
+    const inPeriod = new Map(payments.map((p) => [p.id, p]));
+    const earlierSales = [...new Set(payments.filter((p) => p.type === 'MatchedRefund' && p.originalPaymentId && !inPeriod.has(p.originalPaymentId)).map((p) => p.originalPaymentId!))]
+      .map((id) => this.options.journal.get(id))
+      .filter((p): p is PaymentRecord => !!p);
+    let pages = 0;
+    let reads = 0;
+    try {
+      const searched = await this.searchAll(period.start - SEARCH_MARGIN_MS, period.end + SEARCH_MARGIN_MS, () => pages++);
+      const found = new Set(searched.map((i) => i.id));
+      const missing = intentsToRead(payments, earlierSales, found, ourIntents(searched, this.options.tillId));
+      const notFound = new Set<string>();
+      const read: DojoIntent[] = [];
+      // One empty look-up is not evidence: an intent a search page did not show is read directly.
+      for (const id of missing) {
+        reads++;
+        const intent = await this.readIntent(id);
+        if (intent) read.push(intent);
+        else notFound.add(id);
+      }
+      const result = match({
+        tillId: this.options.tillId,
+        period,
+        intents: [...searched, ...read],
+        notFound,
+        payments,
+        earlierSales,
+        refundedBySale: this.store.refundedBySale([...payments.filter((p) => p.type === 'Sale').map((p) => p.id), ...earlierSales.map((p) => p.id)]),
+        paymentById: (id) => inPeriod.get(id) ?? this.options.journal.get(id),
+      });
+      const exceptions: ReconciliationException[] = result.exceptions.map((e) => ({ ...e, state: 'open', note: null, resolvedAt: null }));
+      const open = exceptions.length;
+      const record = {
+        ...base,
+        status: 'complete' as const,
+        message: `Reconciled with Dojo at ${clock(ranAt)}: ${result.matched} matched, ${open} exception${open === 1 ? '' : 's'}.`,
+        matched: result.matched,
+        exceptions,
+        otherTills: result.otherTills,
+        outside: result.outside,
+        notChecked: result.notChecked,
+        requests: { pages, reads },
+      };
+      const id = this.store.save(record, ranAt);
+      return this.store.latest(from, to) ?? { ...record, id };
+    } catch (error) {
+      if (!isDojoError(error)) throw error;
+      this.options.logger.warn('reconciliation: Dojo could not be reached', { code: error.code });
+      const record = {
+        ...base,
+        status: 'unreachable' as const,
+        message: `Dojo could not be reached at ${clock(ranAt)}, so nothing was reconciled (${error.message})`,
+        matched: 0,
+        exceptions: [],
+        otherTills: [],
+        outside: [],
+        notChecked: { unlinkedRefunds: 0, running: 0, needsAttention: 0, unclear: 0 },
+        requests: { pages, reads },
+      };
+      return { ...record, id: this.store.save(record, ranAt) };
+    }
+  }
+
+  latest(from: string, to: string): Reconciliation | null {
+    return this.store.latest(from, to);
+  }
+
+  /** What a report prints about a reconciliation. */
+  static summary(result: Reconciliation | null): ReconciliationSummary {
+    if (!result) return { status: 'not_run', at: null, matched: 0, exceptions: 0, otherTills: 0, outside: 0, message: 'Not reconciled with Dojo yet.' };
+    const open = result.exceptions.filter((e) => e.state === 'open').length;
+    const settled = result.exceptions.length - open;
+    if (result.status === 'unreachable') return { status: 'unreachable', at: result.ranAt, matched: 0, exceptions: 0, otherTills: 0, outside: 0, message: result.message };
+    const foreign = result.otherTills.length + result.outside.length;
+    return {
+      status: 'reconciled',
+      at: result.ranAt,
+      matched: result.matched,
+      exceptions: open,
+      otherTills: result.otherTills.length,
+      outside: result.outside.length,
+      message: `Reconciled with Dojo at ${clock(Date.parse(result.ranAt))}: ${result.matched} matched, ${open} exception${open === 1 ? '' : 's'}${settled ? ` (${settled} dealt with)` : ''}${foreign ? `; ${foreign} payment${foreign === 1 ? '' : 's'} not made by this till` : ''}.`,
+    };
+  }
+
+  /** Record Dojo's truth, start a matched refund, or mark explained: guarded, audited, Dojo read again first. */
+  async act(request: ExceptionActionRequest, source: 'till' | 'epos' = 'till'): Promise<{ reconciliation: Reconciliation; payment: PaymentView | null }> {
+    const run = this.store.runWithException(request.exceptionId);
+    const exception = run?.exceptions.find((e) => e.id === request.exceptionId);
+    if (!run || !exception) throw new AppError('NOT_FOUND', 'That exception is not in any reconciliation. Run the reconciliation again.');
+    if (exception.state !== 'open') throw new AppError('CONFLICT', `This exception was already ${exception.state}.`);
+    if (!exception.actions.includes(request.action)) throw new AppError('VALIDATION', 'That action does not apply to this exception.', { action: [`Choose one of: ${exception.actions.join(', ')}.`] });
+    if (request.action === 'refund' && !request.terminalId) throw new AppError('VALIDATION', 'Choose the terminal to take the refund on.', { terminalId: ['Required for a refund.'] });
+    if (request.action !== 'explain') await this.options.authority.requireSupervisor(request.supervisorPin, `reconciliation:${request.action}`);
+
+    const actor = request.action === 'explain' ? `${source}:cashier` : `${source}:supervisor`;
+    const log = (action: ExceptionActionRequest['action'], detail: Record<string, unknown>) => {
+      this.store.append({ exceptionId: exception.id, action, note: request.note, actor, at: this.options.now(), detail });
+      this.options.authority.audit(`reconciliation:${action}`, { exceptionId: exception.id, ...detail, note: request.note, actor });
+    };
+    const detail = { kind: exception.kind, paymentId: exception.paymentId, intentId: exception.intentId };
+    if (request.action === 'explain') {
+      log('explain', detail);
+      return { reconciliation: this.store.latest(run.from, run.to)!, payment: null };
+    }
+    const applied = await this.applyDojoRecord(exception, request.note);
+    if (request.action === 'record_dojo') {
+      log('record_dojo', { ...detail, dojoStatus: applied.dojoStatus });
+      return { reconciliation: this.store.latest(run.from, run.to)!, payment: applied.payment };
+    }
+    // A refund: Dojo's record first (the sale is approved, as Dojo says), then the matched refund of what is left.
+    const amount = applied.payment.refundableAmount;
+    let refund: PaymentView;
+    try {
+      if (amount <= 0) throw new AppError('CONFLICT', 'Nothing is left to refund on this payment.');
+      refund = this.options.engine.startMatchedRefund({ paymentId: applied.payment.id, amount, terminalId: request.terminalId! });
+    } catch (error) {
+      log('record_dojo', { ...detail, dojoStatus: applied.dojoStatus, refundNotStarted: true });
+      const why = error instanceof AppError ? error.message : 'the refund could not start.';
+      throw new AppError(error instanceof AppError ? error.code : 'INTERNAL', `Dojo's record was recorded, but the refund did not start: ${why} Start it from History.`);
+    }
+    log('refund', { ...detail, dojoStatus: applied.dojoStatus, refundPaymentId: refund.id, amount });
+    return { reconciliation: this.store.latest(run.from, run.to)!, payment: refund };
+  }
+
+  /** Reads the intent again and writes what Dojo says into the payment (never the snapshot of the earlier run). */
+  private async applyDojoRecord(exception: ReconciliationException, note: string): Promise<{ payment: PaymentView; dojoStatus: string }> {
+    const { engine, now } = this.options;
+    if (!exception.paymentId) throw new AppError('CONFLICT', 'There is no payment in this till to record it on.');
+    const record = this.options.journal.get(exception.paymentId);
+    if (!record) throw new AppError('NOT_FOUND', 'That payment is not in this till\'s journal.');
+    if (exception.till && record.status !== exception.till.status) throw new AppError('CONFLICT', 'The payment changed since the reconciliation. Run it again.');
+    const intentId = exception.intentId ?? record.intentId;
+    const intent = intentId ? await this.readIntent(intentId) : null;
+    const verdict = verdictOf(intent);
+    if (verdict === 'unclear') throw new AppError('CONFLICT', `Dojo shows the payment as "${intent!.status}", which the till cannot interpret: check it in the Dojo portal.`);
+    const at = new Date(now()).toISOString();
+    const reconciled = { at, note, exceptionId: exception.id, dojoStatus: intent?.status ?? 'not found' };
+    const payment = engine.amend(
+      record.id,
+      (r) => {
+        if (exception.kind === 'refund_differs') return { ...r, refundedAmount: intent?.refundedAmount ?? 0, reconciled };
+        if (verdict === 'charged') {
+          const card = intent!.paymentDetails?.card;
+          return {
+            ...r,
+            status: 'approved',
+            step: 'done',
+            totalAmount: intent!.totalAmount?.value ?? intent!.amount?.value ?? r.amount,
+            tipsAmount: intent!.tipsAmount?.value ?? 0,
+            cashbackAmount: intent!.cashbackAmount?.value ?? 0,
+            cardScheme: card?.cardType ?? r.cardScheme,
+            last4: card?.last4PAN ?? r.last4,
+            authCode: intent!.paymentDetails?.authCode ?? r.authCode,
+            attention: null,
+            outcomeMessage: "Recorded as approved from Dojo's record (end-of-day reconciliation).",
+            finishedAt: r.finishedAt ?? now(),
+            reconciled,
+          };
+        }
+        return { ...r, status: 'failed', step: 'done', attention: null, outcomeMessage: "Recorded as not charged from Dojo's record (end-of-day reconciliation).", finishedAt: r.finishedAt ?? now(), reconciled };
+      },
+      { at: now(), kind: 'reconciled', message: `Dojo's record applied by the supervisor (${reconciled.dojoStatus}): ${note}`, detail: { exceptionId: exception.id, dojoStatus: reconciled.dojoStatus } },
+    );
+    return { payment, dojoStatus: reconciled.dojoStatus };
+  }
+
+  private async readIntent(id: string): Promise<DojoIntent | null> {
+    try {
+      return await this.options.client().getIntent(id, true);
+    } catch (error) {
+      if (isDojoError(error) && error.code === 'DOJO_NOT_FOUND') return null;
+      throw error;
+    }
+  }
+
+  /** Every page, at Dojo's largest page size, until Dojo gives no next cursor. */
+  private async searchAll(start: number, end: number, onPage: () => void): Promise<DojoIntent[]> {
+    const all: DojoIntent[] = [];
+    const seen = new Set<string>();
+    let after: string | undefined;
+    for (let page = 0; page < MAX_PAGES; page++) {
+      onPage();
+      const result = await this.options.client().searchIntents({ startDate: iso(start), endDate: iso(end), cursor: { limit: SEARCH_PAGE_SIZE, ...(after ? { after } : {}) } });
+      for (const intent of result.data) {
+        if (seen.has(intent.id)) continue;
+        seen.add(intent.id);
+        all.push(intent);
+      }
+      if (!result.after || result.data.length === 0 || result.after === after) return all;
+      after = result.after;
+    }
+    throw new DojoError('DOJO_BAD_RESPONSE', 'Dojo kept returning more pages than a day can hold; reconciliation stopped.', { outcomeUnknown: false });
+  }
+}
+
+const iso = (ms: number) => new Date(ms).toISOString();
+const clockFormat = new Intl.DateTimeFormat('en-GB', { hour: '2-digit', minute: '2-digit' });
+const clock = (ms: number) => clockFormat.format(new Date(ms));
