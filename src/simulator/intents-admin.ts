@@ -32,6 +32,8 @@ export const AmendIntentSchema = z
     tipsAmount: z.number().int().min(0).optional(),
     cashbackAmount: z.number().int().min(0).optional(),
     refundedAmount: z.number().int().min(0).optional(),
+    /** Move the intent back in time (a sale of an earlier day). */
+    createdAt: z.iso.datetime({ offset: true }).optional(),
   })
   .strict();
 
@@ -58,6 +60,7 @@ function amend(state: SimState, intent: SimIntent, change: z.infer<typeof AmendI
   if (change.tipsAmount !== undefined) intent.tips = change.tipsAmount;
   if (change.cashbackAmount !== undefined) intent.cashback = change.cashbackAmount;
   if (change.refundedAmount !== undefined) intent.refundedAmount = change.refundedAmount;
+  if (change.createdAt) intent.createdAt = Date.parse(change.createdAt);
   // A charged intent always has its card details, as Dojo's do once finalised.
   if (CHARGED.has(intent.status) && !intent.paymentDetails) intent.paymentDetails = paymentDetails(intent, cardType, Math.max(intent.createdAt, state.clock.now()));
   intent.updatedAt = Math.max(intent.createdAt, state.clock.now());
