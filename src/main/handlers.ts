@@ -4,6 +4,12 @@ import type { Services } from './services';
 /** Channel -> service call. Validation and error mapping happen in the dispatcher, not here. */
 export function createHandlers(services: Services): Handlers {
   const payments = () => services.payments();
+  /** Receipts and report slips print the same way: the system dialog in the app, the browser's print elsewhere. */
+  const print = async () => {
+    if (!services.window) return { method: 'browser' as const };
+    await services.window.print();
+    return { method: 'system' as const };
+  };
   return {
     'app:info': () => services.appInfo(),
     'terminals:list': async () => ({ terminals: await payments().listTerminals() }),
@@ -31,9 +37,7 @@ export function createHandlers(services: Services): Handlers {
     'settings:verifySupervisorPin': async (request) => ({ valid: await services.settings.checkPin(request.pin) }),
     'receipt:print': async (request) => {
       payments().payment(request.paymentId); // an unknown payment is NOT_FOUND, not a blank page
-      if (!services.window) return { method: 'browser' as const };
-      await services.window.print();
-      return { method: 'system' as const };
+      return print();
     },
     'epos:info': () => services.epos.info(),
     'epos:regenerateToken': () => services.epos.regenerateToken(),
@@ -49,6 +53,14 @@ export function createHandlers(services: Services): Handlers {
       const { filename, zip } = await services.supportBundle();
       return { filename, base64: zip.toString('base64') };
     },
+    'reports:x': (request) => services.reports().x(request?.tradingDay),
+    'reports:closeDay': (request) => services.reports().closeDay(request),
+    'reports:z': (request) => services.reports().z(request.number),
+    'reports:list': (request) => services.reports().list(request.limit, request.offset),
+    'reports:print': () => print(),
+    'reconcile:run': (request) => services.reconciler().run(request.from, request.to),
+    'reconcile:latest': (request) => ({ reconciliation: services.reconciler().latest(request.from, request.to) }),
+    'reconcile:act': (request) => services.reconciler().act(request),
     'window:setCompact': (request) => {
       services.window?.setCompact(request.compact);
       return { applied: !!services.window };

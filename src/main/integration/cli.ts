@@ -1,6 +1,8 @@
 import fs from 'node:fs';
 import { parseArgs } from 'node:util';
 import { RUNNING_STATUSES } from '../../shared/payments';
+import { reportCsv } from '../../shared/report-slip';
+import { ReportSchema } from '../../shared/reports';
 import { KeytarSecretStore } from '../secrets/keytar-store';
 import { SECRET_ACCOUNTS } from '../secrets/secret-store';
 
@@ -9,7 +11,7 @@ import { SECRET_ACCOUNTS } from '../secrets/secret-store';
  * companion through the loopback EPOS API, prints the outcome as JSON and exits with a code per outcome.
  */
 export const EXIT = { approved: 0, declined: 1, cancelled: 2, needsAttention: 3, error: 4 } as const;
-export const CLI_COMMANDS = ['pay', 'refund', 'status'] as const;
+export const CLI_COMMANDS = ['pay', 'refund', 'status', 'report'] as const;
 
 export function cliCommand(args: readonly string[]): (typeof CLI_COMMANDS)[number] | undefined {
   const first = args.find((a) => !a.startsWith('-'));
@@ -30,9 +32,12 @@ const USAGE = `Usage:
   till-companion pay --amount 12.50 --currency GBP --reference R123 [--terminal ID] [--key IDEMPOTENCY-KEY] [--wait]
   till-companion refund (--payment ID | --reference R123) --amount 5.00 [--key KEY] [--wait]
   till-companion status (--payment ID | --reference R123) [--wait]
+  till-companion report x|z [--number N] [--format json|csv] [--output FILE]
+      x: the X report now; z: close the trading day (the same Z again if it is closed); z --number N: reprint Z N.
 Options: --port N (default 7878), --token T (default: the companion's, from the keychain), --timeout S (default 300),
          --output FILE (write the JSON there too).
-Exit codes: 0 approved (or started, without --wait), 1 declined, 2 cancelled or expired, 3 needs attention, 4 error.`;
+Exit codes: 0 approved (or started, without --wait; a report written), 1 declined, 2 cancelled or expired,
+            3 needs attention (a Z needs the supervisor on the companion), 4 error.`;
 
 /** "12.50" -> 1250 without floating point; null when it is not an amount. */
 export function parseAmount(text: string): number | null {
@@ -63,9 +68,11 @@ const RUNNING: readonly string[] = RUNNING_STATUSES;
 export async function runCli(args: readonly string[], deps: CliDeps): Promise<number> {
   const command = cliCommand(args);
   let values: Record<string, string | boolean | undefined>;
+  const rest = args.filter((a) => a !== command);
+  const report = command === 'report' ? rest.find((a) => !a.startsWith('-')) : undefined;
   try {
     values = parseArgs({
-      args: args.filter((a) => a !== command),
+      args: report ? rest.filter((a) => a !== report) : rest,
       options: {
         amount: { type: 'string' },
         currency: { type: 'string', default: 'GBP' },
@@ -78,6 +85,8 @@ export async function runCli(args: readonly string[], deps: CliDeps): Promise<nu
         token: { type: 'string' },
         timeout: { type: 'string', default: '300' },
         output: { type: 'string' },
+        number: { type: 'string' },
+        format: { type: 'string', default: 'json' },
       },
       allowPositionals: false,
     }).values;
@@ -89,11 +98,11 @@ export async function runCli(args: readonly string[], deps: CliDeps): Promise<nu
     deps.err(`${USAGE}\n`);
     return EXIT.error;
   }
-  const emit = (body: unknown) => {
-    const text = JSON.stringify(body, null, 2);
-    deps.out(`${text}\n`);
-    if (typeof values['output'] === 'string') fs.writeFileSync(values['output'], `${text}\n`);
+  const write = (text: string) => {
+    deps.out(text);
+    if (typeof values['output'] === 'string') fs.writeFileSync(values['output'], text);
   };
+  const emit = (body: unknown) => write(`${JSON.stringify(body, null, 2)}\n`);
   const fail = (message: string, extra: Record<string, unknown> = {}) => {
     emit({ error: message, ...extra });
     return EXIT.error;
@@ -103,7 +112,7 @@ export async function runCli(args: readonly string[], deps: CliDeps): Promise<nu
   const token = (values['token'] as string | undefined) ?? deps.env['TILL_EPOS_TOKEN'] ?? (await deps.storedToken().catch(() => null));
   if (!token) return fail('No EPOS token: give --token, or run this as the same user as the companion.');
   const base = `http://127.0.0.1:${port}`;
-  const call = async (method: string, path: string, body?: unknown, key?: string) => {
+  const call: Call = async (method, path, body, key) => {
     const response = await deps.fetch(`${base}${path}`, {
       method,
       headers: { authorization: `Bearer ${token}`, ...(body ? { 'content-type': 'application/json' } : {}), ...(key ? { 'idempotency-key': key } : {}) },
@@ -113,6 +122,8 @@ export async function runCli(args: readonly string[], deps: CliDeps): Promise<nu
     if (!response.ok) throw Object.assign(new Error(String(json['detail'] ?? json['title'] ?? `HTTP ${response.status}`)), { problem: json });
     return json;
   };
+
+  if (command === 'report') return runReport(report, values, call, write, fail);
 
   try {
     let paymentId: string | undefined = values['payment'] as string | undefined;
@@ -147,6 +158,35 @@ export async function runCli(args: readonly string[], deps: CliDeps): Promise<nu
     const problem = (error as { problem?: unknown }).problem;
     const refused = error instanceof TypeError ? 'The companion is not running (nothing answers on the EPOS port).' : (error as Error).message;
     return fail(refused, problem ? { problem } : {});
+  }
+}
+
+type Call = (method: string, path: string, body?: unknown, key?: string) => Promise<Record<string, unknown>>;
+
+/** `report x|z`: the X report, closing the day (or the day's Z again), or a Z reprinted by number; JSON or CSV. */
+async function runReport(
+  which: string | undefined,
+  values: Record<string, string | boolean | undefined>,
+  call: Call,
+  write: (text: string) => void,
+  fail: (message: string, extra?: Record<string, unknown>) => number,
+): Promise<number> {
+  if (which !== 'x' && which !== 'z') return fail('report needs x or z: till-companion report x|z [--number N] [--format json|csv] [--output FILE]');
+  const format = values['format'];
+  if (format !== 'json' && format !== 'csv') return fail('--format is json or csv.');
+  const number = values['number'] === undefined ? undefined : Number(values['number']);
+  if (number !== undefined && (which !== 'z' || !Number.isInteger(number) || number < 1)) return fail('--number N (a Z number from 1) goes with report z.');
+  try {
+    const body = which === 'x' ? await call('GET', '/v1/reports/x') : number ? await call('GET', `/v1/reports/z/${number}`) : await call('POST', '/v1/reports/z');
+    const parsed = ReportSchema.safeParse(body);
+    if (!parsed.success) return fail('The companion answered with something that is not a report.');
+    write(format === 'csv' ? reportCsv(parsed.data) : `${JSON.stringify(parsed.data, null, 2)}\n`);
+    return EXIT.approved;
+  } catch (error) {
+    const problem = (error as { problem?: Record<string, unknown> }).problem;
+    const message = error instanceof TypeError ? 'The companion is not running (nothing answers on the EPOS port).' : (error as Error).message;
+    fail(message, problem ? { problem } : {});
+    return problem?.['code'] === 'SUPERVISOR_REQUIRED' ? EXIT.needsAttention : EXIT.error;
   }
 }
 

@@ -3,10 +3,11 @@ import { timingSafeEqual } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { z } from 'zod';
 import type { PaymentView } from '../../shared/payments';
+import type { Report } from '../../shared/reports';
 import { AppError, fieldErrors, toIpcError } from '../errors';
 import type { Logger } from '../logging/logger';
 import openapi from './epos-openapi.json';
-import { IdempotencyKeySchema, RefundRequestSchema, SaleRequestSchema, SignatureRequestSchema, UnlinkedRefundRequestSchema, WaitSchema } from './schemas';
+import { CloseDayBodySchema, IdempotencyKeySchema, RefundRequestSchema, SaleRequestSchema, SignatureRequestSchema, UnlinkedRefundRequestSchema, WaitSchema, ZNumberParamSchema } from './schemas';
 import type { UnlinkedRefundRequest } from './unlinked-requests';
 
 /** What the EPOS API needs from the companion; the service graph provides it. */
@@ -23,6 +24,9 @@ export interface EposBackend {
   byReference(reference: string): PaymentView[];
   cancel(paymentId: string): Promise<PaymentView>;
   answerSignature(paymentId: string, accepted: boolean): Promise<PaymentView>;
+  xReport(): Report;
+  closeDay(tradingDay: string | undefined): Promise<{ report: Report; created: boolean }>;
+  zReport(number: number): Report;
 }
 
 const LOOPBACK = new Set(['127.0.0.1', '::1', 'localhost']);
@@ -34,6 +38,7 @@ const STATUS_OF: Record<string, number> = {
   CONFLICT: 409,
   PAYMENT_IN_PROGRESS: 409,
   CANNOT_CANCEL: 409,
+  SUPERVISOR_REQUIRED: 409,
   NOT_CONFIGURED: 409,
   TERMINAL_BUSY: 409,
   TERMINAL_OFFLINE: 409,
@@ -170,6 +175,18 @@ export async function startEposApi(options: { backend: EposBackend; token: () =>
     if (payment && method === 'POST' && payment[2] === '/signature') {
       const { accepted } = await body(req, SignatureRequestSchema);
       return send(res, 200, toApiPayment(await backend.answerSignature(decodeURIComponent(payment[1]!), accepted)));
+    }
+    if (method === 'GET' && path === '/v1/reports/x') return send(res, 200, backend.xReport());
+    if (method === 'POST' && path === '/v1/reports/z') {
+      const input = await body(req, CloseDayBodySchema);
+      const { report, created } = await backend.closeDay(input?.tradingDay);
+      return send(res, created ? 201 : 200, report, created ? {} : { 'idempotent-replayed': 'true' });
+    }
+    const zReport = /^\/v1\/reports\/z\/([^/]+)$/.exec(path);
+    if (method === 'GET' && zReport) {
+      const number = ZNumberParamSchema.safeParse(decodeURIComponent(zReport[1]!));
+      if (!number.success) throw new AppError('VALIDATION', 'A Z number is a whole number from 1.', { number: ['A whole number from 1.'] });
+      return send(res, 200, backend.zReport(number.data));
     }
     throw new AppError('NOT_FOUND', `No such endpoint: ${method} ${path.slice(0, 80)}`);
   }

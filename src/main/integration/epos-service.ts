@@ -185,6 +185,9 @@ export class EposService {
       byReference: (reference) => engine().byReference(reference),
       cancel: (id) => engine().cancel(id),
       answerSignature: (id, accepted) => engine().answerSignature(id, accepted),
+      xReport: () => services.reports().x(),
+      closeDay: (tradingDay) => services.reports().closeDay({ tradingDay }),
+      zReport: (number) => services.reports().z(number),
     };
   }
 

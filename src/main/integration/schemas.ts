@@ -31,3 +31,11 @@ export const SignatureRequestSchema = z.object({ accepted: z.boolean() }).strict
 export const IdempotencyKeySchema = z.string().min(1).max(100).regex(/^[\x21-\x7e]+$/, 'Printable ASCII without spaces.');
 
 export const WaitSchema = z.coerce.number().min(0).max(60);
+
+/** POST /v1/reports/z: an empty body closes the current trading day; the supervisor PIN is never sent by the EPOS. */
+export const CloseDayBodySchema = z
+  .object({ tradingDay: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'Use a date like 2026-11-25.').optional() })
+  .strict()
+  .nullable();
+
+export const ZNumberParamSchema = z.coerce.number().int().min(1).max(10_000_000);

@@ -4,6 +4,7 @@ import path from 'node:path';
 import type { HistoryQuery, PaymentStatus, TotalsRow } from '../../shared/payments';
 import type { PaymentRecord } from '../payments/record';
 import { MIGRATIONS } from './migrations';
+import { csvCell } from '../../shared/csv';
 
 export interface JournalEvent {
   at: number;
@@ -200,12 +201,4 @@ function historyFilter(query: HistoryQuery): { where: string; params: (string | 
   // payments), or a payment id exactly.
   if (query.search) add("(reference LIKE ? ESCAPE '\\' OR id = ?)", `${query.search.replace(/[\\%_]/g, (c) => `\\${c}`)}%`, query.search);
   return { where: clauses.length ? `WHERE ${clauses.join(' AND ')}` : '', params };
-}
-
-function csvCell(value: unknown): string {
-  if (value === null || value === undefined) return '';
-  let text = String(value);
-  // Spreadsheet formula injection: a cell starting with = + - @ is shown as text.
-  if (/^[=+\-@\t\r]/.test(text) && typeof value === 'string') text = `'${text}`;
-  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }

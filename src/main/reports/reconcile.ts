@@ -1,5 +1,7 @@
 import { createHash } from 'node:crypto';
 import { formatMoney } from '../../shared/money';
+import type { PaymentStatus } from '../../shared/payments';
+import { STATUS_WORDS } from '../../shared/words';
 import type { ExceptionAction, ExceptionKind, ForeignIntent, ReconciliationException, Side } from '../../shared/reports';
 import type { DojoIntent } from '../dojo/schemas';
 import type { PaymentRecord } from '../payments/record';
@@ -224,7 +226,7 @@ function draft(kind: ExceptionKind, payment: PaymentRecord | null, intent: DojoI
 function explain(kind: ExceptionKind, currency: string, payment: PaymentRecord | null, till: Side | null, dojo: Side | null, unknownPaymentId?: string): string {
   const money = (minor: number | null | undefined) => formatMoney(minor ?? 0, currency);
   const parts = (s: Side) => `${money(s.total)} (gratuity ${money(s.gratuity)}, cashback ${money(s.cashback)})`;
-  const tillWord = till ? STATUS_FOR_PEOPLE[till.status] ?? till.status : '';
+  const tillWord = till ? (STATUS_WORDS[till.status as PaymentStatus] ?? till.status).toLowerCase() : '';
   const dojoWord = dojo ? `Dojo shows it as ${dojo.status}` : 'Dojo has no record of its payment intent';
   switch (kind) {
     case 'captured_not_approved':
@@ -243,11 +245,3 @@ function explain(kind: ExceptionKind, currency: string, payment: PaymentRecord |
       return `Dojo has a payment of ${money(dojo?.total)} made by this till (payment ${unknownPaymentId}) that the till's journal does not account for (for example after the journal was restored from a backup, or a second intent for one payment). Check it in the Dojo portal and note what happened.`;
   }
 }
-
-const STATUS_FOR_PEOPLE: Record<string, string> = {
-  approved: 'approved',
-  declined: 'declined',
-  cancelled: 'cancelled',
-  expired: 'timed out',
-  failed: 'not charged',
-};

@@ -66,8 +66,9 @@ export class ReportService {
       await this.options.authority.requireSupervisor(input.supervisorPin, 'close_day');
       approved = true;
     }
+    // One Z per day even for concurrent requests: the others get the same Z, as a replay.
     const running = this.closing.get(day);
-    if (running) return running;
+    if (running) return running.then(({ report }) => ({ report, created: false }));
     const work = this.close(day, approved).finally(() => this.closing.delete(day));
     this.closing.set(day, work);
     return work;
