@@ -22,7 +22,7 @@ export type Money = z.infer<typeof MoneySchema>;
 
 const formatters = new Map<string, Intl.NumberFormat>();
 
-/** Minor units -> what people read, in en-GB ("£12.50", "-€3.00"): money becomes text only here. */
+/** Minor units -> what people read (en-GB, major units): 1250 GBP -> "£12.50". The one money formatter. */
 export function formatMoney(minor: number | null | undefined, currency: string): string {
   if (minor === null || minor === undefined) return '—';
   let formatter = formatters.get(currency);

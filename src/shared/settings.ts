@@ -1,5 +1,9 @@
 import { z } from 'zod';
 import { AmountMinorSchema, CurrencySchema } from './money';
+import { DAY_START_PATTERN } from './dates';
+
+/** When the trading day rolls over ("04:00" for a late-night venue): History, totals and reports follow it. */
+export const TradingDayStartSchema = z.string().regex(DAY_START_PATTERN, 'The trading day starts at a time from 00:00 to 11:59, like 04:00.');
 
 export const SupervisorPinSchema = z.string().regex(/^\d{4,8}$/, 'The supervisor PIN is 4 to 8 digits.');
 
@@ -16,6 +20,7 @@ export const SettingsViewSchema = z.object({
   supervisorPinSet: z.boolean(),
   unlinkedRefundLimit: z.number().int(),
   compactMode: z.boolean(),
+  tradingDayStart: z.string(),
   build: z.object({
     productName: z.string(),
     variantId: z.string(),
@@ -33,6 +38,7 @@ export const SettingsUpdateSchema = z
     currency: CurrencySchema.optional(),
     unlinkedRefundLimit: AmountMinorSchema.optional(),
     compactMode: z.boolean().optional(),
+    tradingDayStart: TradingDayStartSchema.optional(),
     supervisorPin: z.object({ current: SupervisorPinSchema.optional(), next: SupervisorPinSchema }).strict().optional(),
   })
   .strict();

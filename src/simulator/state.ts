@@ -1,4 +1,5 @@
 import { randomBytes, createHash } from 'node:crypto';
+import { isSessionEnded } from '../shared/dojo-statuses';
 import { iso, type SimClock } from './clock';
 import { receiptLines, type ReceiptLine } from './receipts';
 import { scenarioForTid, scriptFor, TIMING, type Scenario, type ScriptStep } from './scenarios';
@@ -109,8 +110,6 @@ export interface SimRefund {
   refundReason: string | null;
   notes: string | null;
 }
-
-const FINAL = new Set(['Captured', 'Authorized', 'Canceled', 'Declined', 'Expired', 'SignatureVerificationAccepted', 'SignatureVerificationRejected']);
 
 /** The default virtual terminals: Dojo's sandbox scenarios plus a gratuity, a cashback, a busy and an offline one. */
 export const DEFAULT_TERMINALS: { tid: string; status?: 'InUse' | 'Offline'; tipsAmount?: number; cashbackAmount?: number }[] = [
@@ -466,7 +465,7 @@ export class SimState {
       session.cardPresented = true;
     } else if ('status' in step) {
       this.setStatus(session, step.status, at, step.debug ?? '');
-      if (FINAL.has(step.status)) this.finish(session);
+      if (isSessionEnded(step.status)) this.finish(session);
     } else if (step.outcome === 'signature') {
       this.setStatus(session, 'SignatureVerificationRequired', at, 'Awaiting signature verification');
       session.signatureDeadline = at + TIMING.signatureWindow;

@@ -6,11 +6,14 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Journal } from '../../src/main/journal/journal';
+import { INTENT_CHARGED } from '../../src/shared/dojo-statuses';
+import { FINAL_STATUSES } from '../../src/shared/payments';
 import { startSimulator } from '../../src/simulator';
 import { runStandalone, type CheckResult, type Profile } from './report';
 
 const TOKEN = 'crash-kill-epos-token-0123456789';
-const FINAL = ['approved', 'declined', 'cancelled', 'expired', 'failed', 'needs_attention'];
+/** Final, or waiting for a person. */
+const FINAL: readonly string[] = [...FINAL_STATUSES, 'needs_attention'];
 
 /** A small seeded generator (mulberry32): the same seed kills at the same moments. */
 function seeded(seed: number) {
@@ -119,7 +122,7 @@ export async function run(profile: Profile = 'quick', seed = Number(process.env[
   for (const [intent, count] of saleSessions) if (count > 1) checks['one sale session per intent']!.push(`intent ${intent} has ${count} sale sessions`);
   for (const payment of payments.filter((p) => p.type === 'Sale')) {
     const intent = snapshot.intents.find((i) => i.metadata?.['tillPaymentId'] === payment.id);
-    const charged = intent && ['Captured', 'Refunded'].includes(intent.status);
+    const charged = intent && INTENT_CHARGED.includes(intent.status);
     if (charged && payment.status !== 'approved' && payment.status !== 'needs_attention') checks['journal agrees with Dojo']!.push(`${payment.id} charged but ${payment.status}`);
     if (!charged && payment.status === 'approved') checks['journal agrees with Dojo']!.push(`${payment.id} approved but not charged`);
   }

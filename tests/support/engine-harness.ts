@@ -6,7 +6,8 @@ import { Journal } from '../../src/main/journal/journal';
 import { silentLogger } from '../../src/main/logging/logger';
 import { PaymentEngine } from '../../src/main/payments/engine';
 import type { PollingPolicy } from '../../src/main/payments/polling';
-import type { PaymentView } from '../../src/shared/payments';
+import { INTENT_CHARGED, SESSION_APPROVED } from '../../src/shared/dojo-statuses';
+import { FINAL_STATUSES, type PaymentView } from '../../src/shared/payments';
 import { startSimulator, type Simulator } from '../../src/simulator';
 
 export const SPEED = 40;
@@ -106,7 +107,8 @@ export async function engineHarness(options: { sim?: Simulator; policy?: Partial
   return harness;
 }
 
-export const isEnded = (view: PaymentView) => ['approved', 'declined', 'cancelled', 'expired', 'failed', 'needs_attention'].includes(view.status);
+/** Final, or waiting for a person. */
+export const isEnded = (view: Pick<PaymentView, 'status'>) => FINAL_STATUSES.includes(view.status) || view.status === 'needs_attention';
 
 /** Dojo's record vs the journal: no payment lost, none charged twice. */
 export function auditAgainstSimulator(h: EngineHarness) {
@@ -114,16 +116,16 @@ export function auditAgainstSimulator(h: EngineHarness) {
   const journalPayments = h.journal.history({ limit: 200, offset: 0 }).items;
   const problems: string[] = [];
   for (const payment of journalPayments) {
-    if (!['approved', 'declined', 'cancelled', 'expired', 'failed', 'needs_attention'].includes(payment.status)) problems.push(`${payment.id} still ${payment.status}`);
+    if (!isEnded(payment)) problems.push(`${payment.id} still ${payment.status}`);
     if (payment.type === 'Sale') {
       const intents = snapshot.intents.filter((i) => i.metadata?.['tillPaymentId'] === payment.id);
       if (intents.length > 1) problems.push(`${payment.id} has ${intents.length} intents`);
       const intent = intents[0];
-      const charged = intent && (intent.status === 'Captured' || intent.status === 'Refunded');
+      const charged = intent && INTENT_CHARGED.includes(intent.status);
       if (charged && payment.status !== 'approved' && payment.status !== 'needs_attention') problems.push(`${payment.id} charged on Dojo but ${payment.status} in the journal`);
       if (!charged && payment.status === 'approved' && !payment.resolution) problems.push(`${payment.id} approved in the journal but ${intent?.status ?? 'no intent'} on Dojo`);
       if (intent) {
-        const captured = snapshot.sessions.filter((s) => s.intentId === intent.id && s.sessionType === 'Sale' && ['Captured', 'SignatureVerificationAccepted'].includes(s.status));
+        const captured = snapshot.sessions.filter((s) => s.intentId === intent.id && s.sessionType === 'Sale' && SESSION_APPROVED.includes(s.status));
         if (captured.length > 1) problems.push(`${payment.id} captured by ${captured.length} sessions`);
       }
     }

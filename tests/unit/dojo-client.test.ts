@@ -91,3 +91,46 @@ describe('Dojo client', () => {
     expect(error.message).not.toContain('sk_sandbox_unit_key');
   });
 });
+
+// Electron's net.fetch (Chromium's network stack) rejects with `new Error('net::ERR_…')`
+// (electron/electron shell/common/api/electron_api_url_loader.cc emits net::ErrorToString).
+describe('Dojo client on net.fetch', () => {
+  const netError = (name: string) => () => {
+    throw new Error(`net::${name}`);
+  };
+  const createIntent = (client: DojoClient) => client.createIntent({ amount: { value: 1, currencyCode: 'GBP' }, reference: 'r' });
+
+  it('asks for no HTTP cache on every call (net.fetch goes through Chromium\'s cache)', async () => {
+    const seen: { url: string; init: RequestInit }[] = [];
+    const client = clientWith((url) => (url.includes('terminal') ? json(200, []) : json(200, { id: 'pi_1', status: 'Created' })), seen);
+    await client.listTerminals();
+    await createIntent(client);
+    expect(seen.map((s) => s.init.cache)).toEqual(['no-store', 'no-store']);
+  });
+
+  it.each([
+    'ERR_CERT_AUTHORITY_INVALID', // a TLS-inspecting proxy whose root the till does not trust
+    'ERR_CERT_DATE_INVALID',
+    'ERR_CERT_COMMON_NAME_INVALID',
+    'ERR_SSL_VERSION_OR_CIPHER_MISMATCH',
+    'ERR_SSL_CLIENT_AUTH_CERT_NEEDED',
+    'ERR_ADDRESS_UNREACHABLE',
+    'ERR_NETWORK_ACCESS_DENIED',
+    'ERR_PROXY_AUTH_UNSUPPORTED',
+    'ERR_PROXY_AUTH_REQUESTED',
+    'ERR_TUNNEL_CONNECTION_FAILED',
+    'ERR_PROXY_CONNECTION_FAILED',
+    'ERR_NAME_NOT_RESOLVED',
+    'ERR_CONNECTION_REFUSED',
+    'ERR_INTERNET_DISCONNECTED',
+  ])('net::%s on a write means the request never reached Dojo (not an unknown outcome)', async (name) => {
+    await expect(createIntent(clientWith(netError(name)))).rejects.toMatchObject({ code: 'NETWORK', details: { outcomeUnknown: false } });
+  });
+
+  it.each(['ERR_CONNECTION_RESET', 'ERR_CONNECTION_CLOSED', 'ERR_EMPTY_RESPONSE', 'ERR_SSL_PROTOCOL_ERROR', 'ERR_SSL_BAD_RECORD_MAC_ALERT', 'ERR_TIMED_OUT'])(
+    'net::%s on a write may have reached Dojo: the outcome is unknown',
+    async (name) => {
+      await expect(createIntent(clientWith(netError(name)))).rejects.toMatchObject({ code: 'NETWORK', details: { outcomeUnknown: true } });
+    },
+  );
+});

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { Journal } from '../../src/main/journal/journal';
 import { MIGRATIONS } from '../../src/main/journal/migrations';
-import { newRecord, type PaymentRecord } from '../../src/main/payments/record';
+import { newRecord, RECORD_VERSION, type PaymentRecord } from '../../src/main/payments/record';
 
 let dir: string;
 let journal: Journal;
@@ -97,6 +97,17 @@ describe('journal', () => {
     ]);
   });
 
+  it('groups days by the trading day: with a 04:00 start, 00:30 belongs to the day before (history, totals, CSV)', () => {
+    journal.save(payment('late', { status: 'approved', totalAmount: 2000, amount: 2000, createdAt: day('2026-11-26', 0) + 30 * 60_000 }));
+    journal.save(payment('next', { status: 'approved', totalAmount: 700, amount: 700, createdAt: day('2026-11-26', 4) + 60_000 }));
+    expect(journal.totals('2026-11-25', '2026-11-25', '04:00')).toEqual([{ type: 'Sale', currency: 'GBP', count: 1, amount: 2000, total: 2000 }]);
+    expect(journal.totals('2026-11-26', '2026-11-26', '04:00')).toEqual([{ type: 'Sale', currency: 'GBP', count: 1, amount: 700, total: 700 }]);
+    expect(journal.totals('2026-11-26', '2026-11-26')).toEqual([{ type: 'Sale', currency: 'GBP', count: 2, amount: 2700, total: 2700 }]);
+    expect(journal.history({ limit: 50, offset: 0, from: '2026-11-25', to: '2026-11-25' }, '04:00').items.map((r) => r.id)).toEqual(['late']);
+    expect(journal.exportCsv({ limit: 50, offset: 0, from: '2026-11-26', to: '2026-11-26' }, '04:00')).toContain('next');
+    expect(journal.exportCsv({ limit: 50, offset: 0, from: '2026-11-26', to: '2026-11-26' }, '04:00')).not.toContain('late');
+  });
+
   it('exports CSV with quoting and spreadsheet-formula protection', () => {
     journal.save(payment('x', { reference: '=HYPERLINK("evil")', status: 'approved', totalAmount: 1000, last4: '1013', cardScheme: 'VISA' }));
     journal.save(payment('y', { reference: 'Order, "big"' }));
@@ -107,5 +118,41 @@ describe('journal', () => {
     expect(csv).toContain(`"'=HYPERLINK(""evil"")"`);
     expect(csv).toContain('"Order, ""big"""');
     expect(csv).not.toMatch(/\d{12,}/);
+  });
+
+  it('stores each record with its version and validates it on read; an old record reads with defaults', () => {
+    journal.save(payment('v', { status: 'approved', step: 'done' }));
+    journal.close();
+    const db = new DatabaseSync(path.join(dir, 'journal.sqlite'));
+    const stored = JSON.parse((db.prepare("SELECT data FROM payments WHERE id = 'v'").get() as { data: string }).data);
+    expect(stored.v).toBe(RECORD_VERSION);
+    // A record written before versions existed (no `v`, a field added later missing) reads as today's shape.
+    const { v: _v, restartedBeforeSession: _r, ...old } = stored;
+    db.prepare("UPDATE payments SET data = ? WHERE id = 'v'").run(JSON.stringify(old));
+    db.close();
+    journal = Journal.open(path.join(dir, 'journal.sqlite'));
+    expect(journal.get('v')).toMatchObject({ id: 'v', status: 'approved', restartedBeforeSession: false });
+    expect(journal.get('v')).not.toHaveProperty('v');
+  });
+
+  it('never drops a payment whose record cannot be read: rebuilt from the index, and a running one waits for a person', () => {
+    journal.save(payment('done1', { status: 'approved', step: 'done', totalAmount: 1150, intentId: 'pi_1' }));
+    journal.save(payment('run1', { status: 'in_progress', step: 'following', intentId: 'pi_2' }));
+    journal.save(payment('new1', { status: 'in_progress', step: 'following' }));
+    journal.close();
+    const db = new DatabaseSync(path.join(dir, 'journal.sqlite'));
+    db.prepare("UPDATE payments SET data = '{\"id\": \"done1\", \"trunc' WHERE id = 'done1'").run();
+    db.prepare("UPDATE payments SET data = json_set(data, '$.amount', 'lots') WHERE id = 'run1'").run();
+    db.prepare("UPDATE payments SET data = json_set(data, '$.v', 99) WHERE id = 'new1'").run();
+    db.close();
+    journal = Journal.open(path.join(dir, 'journal.sqlite'));
+    expect(journal.get('done1')).toMatchObject({ status: 'approved', totalAmount: 1150, intentId: 'pi_1', amount: 1000, reference: 'R-done1' });
+    expect(journal.get('run1')).toMatchObject({ status: 'needs_attention', intentId: 'pi_2', attention: { reason: expect.stringMatching(/could not be read/) } });
+    expect(journal.get('new1')!.status).toBe('needs_attention');
+    expect(journal.history({ limit: 10, offset: 0 }).total).toBe(3);
+    expect(journal.unfinished().map((r) => r.id).sort()).toEqual(['new1', 'run1']);
+    // Set aside at once, so the attention list shows them, with the damaged text kept for support.
+    expect(journal.withStatus('needs_attention').map((r) => r.id).sort()).toEqual(['new1', 'run1']);
+    expect(journal.events('run1').at(-1)!.detail!['unreadableRecord']).toContain('lots');
   });
 });

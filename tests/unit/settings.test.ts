@@ -38,6 +38,16 @@ describe('settings file', () => {
     expect(new SettingsStore(dir, silentLogger).get()).toEqual({ ...DEFAULT_SETTINGS, terminals: { training: null, sandbox: 'tm_s', production: null }, unlinkedRefundLimit: 1234, compactMode: true });
   });
 
+  it('reads a file from before the trading-day setting as midnight, and keeps a chosen rollover', () => {
+    const { tradingDayStart: _none, ...older } = DEFAULT_SETTINGS;
+    fs.writeFileSync(file(), JSON.stringify(older));
+    const store = new SettingsStore(dir, silentLogger);
+    expect(store.get().tradingDayStart).toBe('00:00');
+    store.update((s) => ({ ...s, tradingDayStart: '04:00' }));
+    expect(new SettingsStore(dir, silentLogger).get().tradingDayStart).toBe('04:00');
+    expect(() => store.update((s) => ({ ...s, tradingDayStart: '13:00' }))).toThrow();
+  });
+
   it('keeps a corrupt or invalid file aside and starts from defaults', () => {
     fs.writeFileSync(file(), '{"version": 2, "currency": "USD"');
     expect(new SettingsStore(dir, silentLogger).get()).toEqual(DEFAULT_SETTINGS);
@@ -62,6 +72,8 @@ describe('settings file', () => {
     [{ supervisorPin: { next: '12' } }],
     [{ supervisorPin: { next: 'abcd' } }],
     [{ compactMode: 'yes' }],
+    [{ tradingDayStart: '12:00' }],
+    [{ tradingDayStart: '4:00' }],
     [{ apiKey: 'sk_sandbox_x' }],
   ])('refuses an invalid update %j', (update) => {
     expect(SettingsUpdateSchema.safeParse(update).success).toBe(false);

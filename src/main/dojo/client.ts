@@ -40,8 +40,22 @@ export interface CreateIntentRequest {
   metadata?: Record<string, string>;
 }
 
-/** Connection errors that mean the request never left the till. */
-const NOT_SENT = /ECONNREFUSED|ENOTFOUND|EAI_AGAIN|ERR_CONNECTION_REFUSED|ERR_NAME_NOT_RESOLVED|ERR_INTERNET_DISCONNECTED|ERR_PROXY_CONNECTION_FAILED/;
+/**
+ * Failures that mean the request never reached Dojo, so a write is known not to have happened. Node's fetch puts
+ * an errno code in `cause.code`; Electron's net.fetch rejects with Chromium's `net::ERR_*` name as the message.
+ * Certificate and TLS handshake failures (a TLS-inspecting proxy, a wrong clock), proxy refusals and proxy
+ * authentication all end before a byte of the request is sent. ERR_SSL_PROTOCOL_ERROR, a bad record MAC and
+ * renegotiation errors can also break an established connection mid-request, so they stay "unknown".
+ */
+const NOT_SENT = [
+  /\b(ECONNREFUSED|ENOTFOUND|EAI_AGAIN|EHOSTUNREACH|ENETUNREACH)\b/,
+  /\b(UNABLE_TO_VERIFY_LEAF_SIGNATURE|SELF_SIGNED_CERT_IN_CHAIN|DEPTH_ZERO_SELF_SIGNED_CERT|CERT_HAS_EXPIRED|ERR_TLS_CERT_ALTNAME_INVALID)\b/,
+  /net::ERR_(CONNECTION_REFUSED|NAME_NOT_RESOLVED|NAME_RESOLUTION_FAILED|INTERNET_DISCONNECTED|ADDRESS_UNREACHABLE|ADDRESS_INVALID|NETWORK_ACCESS_DENIED)\b/,
+  /net::ERR_(PROXY_CONNECTION_FAILED|TUNNEL_CONNECTION_FAILED|PROXY_AUTH_UNSUPPORTED|PROXY_AUTH_REQUESTED|PROXY_AUTH_REQUESTED_WITH_NO_CONNECTION|PROXY_CERTIFICATE_INVALID|MANDATORY_PROXY_CONFIGURATION_FAILED)\b/,
+  /net::ERR_CERT_[A-Z_]+/,
+  /net::ERR_SSL_(?!PROTOCOL_ERROR\b|BAD_RECORD_MAC_ALERT\b|RENEGOTIATION_REQUESTED\b|SERVER_CERT_CHANGED\b)[A-Z_0-9]+/,
+];
+export const requestNeverSent = (reason: string): boolean => NOT_SENT.some((pattern) => pattern.test(reason));
 
 /** Every Dojo call the app makes, with Dojo's headers, a per-request timeout and mapped errors. */
 export class DojoClient {
@@ -149,6 +163,8 @@ export class DojoClient {
         method,
         headers,
         ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+        // net.fetch goes through Chromium's HTTP cache; Dojo's answers must always be fresh.
+        cache: 'no-store',
         signal: AbortSignal.timeout(this.timeoutMs),
       });
       text = await response.text();
@@ -162,7 +178,7 @@ export class DojoClient {
       }
       const reason = describeNetworkError(error);
       return Promise.reject(
-        new DojoError('NETWORK', 'Dojo could not be reached. Check the till\'s internet connection.', { outcomeUnknown: write && !NOT_SENT.test(reason) }),
+        new DojoError('NETWORK', 'Dojo could not be reached. Check the till\'s internet connection.', { outcomeUnknown: write && !requestNeverSent(reason) }),
       );
     }
 

@@ -5,7 +5,11 @@ import type { PaymentView } from '../../shared/payments';
 import { AppError } from '../errors';
 import type { Logger } from '../logging/logger';
 import { SECRET_ACCOUNTS, type SecretStore } from '../secrets/secret-store';
-import type { Services } from '../services';
+import type { Environment } from '../../shared/app-info';
+import type { EventBus } from '../events';
+import type { ReportService } from '../reports/report-service';
+import type { PaymentsPort } from '../payments/port';
+import type { SettingsService } from '../settings/settings-service';
 import { startEposApi, type EposApi, type EposBackend } from './epos-api';
 import { UnlinkedRefundRequests } from './unlinked-requests';
 
@@ -18,6 +22,19 @@ export interface EposServiceOptions {
   overrides: { port?: number; token?: string };
 }
 
+/** What the EPOS integration needs from the rest of the app (and nothing more). */
+export interface EposHost {
+  /** The payment engine of the current environment. */
+  payments(): PaymentsPort;
+  /** End-of-day reports of the current environment (X, closing the day, a Z by number). */
+  reports(): Pick<ReportService, 'x' | 'closeDay' | 'z'>;
+  environment(): Environment;
+  settings: Pick<SettingsService, 'stored' | 'authoriseUnlinkedRefund'>;
+  events: Pick<EventBus, 'emit'>;
+  /** The desktop window, where there is one. */
+  window: { bringToFront(): void } | undefined;
+}
+
 /** The EPOS integration: its bearer token (in the keychain), the loopback API, and refund requests to confirm. */
 export class EposService {
   private api: EposApi | undefined;
@@ -28,7 +45,7 @@ export class EposService {
   private terminalCache: { at: number; value: Record<string, unknown> | null } | undefined;
 
   constructor(
-    private readonly services: Services,
+    private readonly services: EposHost,
     private readonly options: EposServiceOptions,
   ) {
     this.requests = new UnlinkedRefundRequests(options.now);
@@ -150,8 +167,8 @@ export class EposService {
     const engine = () => services.payments();
     return {
       health: async () => {
-        const info = await services.appInfo();
-        return { status: 'ok', version: this.options.version, trainingMode: info.trainingMode, environment: info.environment, terminal: await this.terminalStatus() };
+        const environment = services.environment();
+        return { status: 'ok', version: this.options.version, trainingMode: environment === 'training', environment, terminal: await this.terminalStatus() };
       },
       terminals: () => engine().listTerminals(),
       startSale: (input, key) => {

@@ -1,10 +1,12 @@
 import { DatabaseSync, type StatementSync } from 'node:sqlite';
 import fs from 'node:fs';
 import path from 'node:path';
-import type { HistoryQuery, PaymentStatus, TotalsRow } from '../../shared/payments';
-import type { PaymentRecord } from '../payments/record';
+import { FINAL_STATUSES, type HistoryQuery, type PaymentStatus, type TotalsRow } from '../../shared/payments';
+import { newRecord, parseRecord, serializeRecord, type PaymentRecord } from '../payments/record';
+import { journalWords as unreadable } from '../payments/messages';
 import { MIGRATIONS } from './migrations';
 import { csvCell } from '../../shared/csv';
+import { MIDNIGHT, tradingDayBounds, tradingDayRange, type DayStart } from '../../shared/dates';
 
 export interface JournalEvent {
   at: number;
@@ -13,7 +15,8 @@ export interface JournalEvent {
   detail?: Record<string, unknown>;
 }
 
-const FINAL_SQL = "('approved','declined','cancelled','expired','failed')";
+/** The final statuses as an SQL list, built from the one list in shared/payments.ts. */
+const FINAL_SQL = `(${FINAL_STATUSES.map((status) => `'${status}'`).join(',')})`;
 
 /**
  * The durable record of every payment: SQLite (node:sqlite) in WAL mode with synchronous=FULL, so a write that
@@ -39,7 +42,21 @@ export class Journal {
         session_id = excluded.session_id, total_amount = excluded.total_amount, updated_at = excluded.updated_at,
         data = excluded.data`);
     this.insertEvent = this.db.prepare('INSERT INTO payment_events (payment_id, at, kind, message, detail) VALUES (?, ?, ?, ?, ?)');
-    this.selectOne = this.db.prepare('SELECT data FROM payments WHERE id = ?');
+    this.selectOne = this.db.prepare(`SELECT ${ROW} FROM payments WHERE id = ?`);
+    this.setAsideUnreadable();
+  }
+
+  /**
+   * An unfinished payment whose record cannot be read is set aside at once as needing a person (so it shows in
+   * the attention list), with the damaged text kept in its timeline for support.
+   */
+  private setAsideUnreadable(): void {
+    const rows = this.db.prepare(`SELECT ${ROW} FROM payments WHERE status NOT IN ${FINAL_SQL} AND status != 'needs_attention'`).all() as unknown as StoredRow[];
+    for (const row of rows) {
+      if (parseRecord(row.data).ok) continue;
+      const record = readRow(row);
+      this.save(record, { at: record.updatedAt, kind: 'needs_attention', message: record.attention!.reason, detail: { unreadableRecord: row.data.slice(0, 4_000) } });
+    }
   }
 
   static open(file: string): Journal {
@@ -98,38 +115,43 @@ export class Journal {
         total_amount: record.totalAmount,
         created_at: record.createdAt,
         updated_at: record.updatedAt,
-        data: JSON.stringify(record),
+        data: serializeRecord(record),
       });
       for (const event of events) this.insertEvent.run(record.id, event.at, event.kind, event.message, event.detail ? JSON.stringify(event.detail) : null);
     });
   }
 
   get(id: string): PaymentRecord | undefined {
-    const row = this.selectOne.get(id) as { data: string } | undefined;
-    return row ? (JSON.parse(row.data) as PaymentRecord) : undefined;
+    const row = this.selectOne.get(id) as StoredRow | undefined;
+    return row ? readRow(row) : undefined;
   }
 
   findByIdempotencyKey(key: string): PaymentRecord | undefined {
-    const row = this.db.prepare('SELECT data FROM payments WHERE idempotency_key = ?').get(key) as { data: string } | undefined;
-    return row ? (JSON.parse(row.data) as PaymentRecord) : undefined;
+    const row = this.db.prepare(`SELECT ${ROW} FROM payments WHERE idempotency_key = ?`).get(key) as StoredRow | undefined;
+    return row ? readRow(row) : undefined;
   }
 
   findByReference(reference: string, limit = 20): PaymentRecord[] {
-    return this.records(this.db.prepare('SELECT data FROM payments WHERE reference = ? ORDER BY created_at DESC LIMIT ?').all(reference, limit));
+    return this.records(this.db.prepare(`SELECT ${ROW} FROM payments WHERE reference = ? ORDER BY created_at DESC LIMIT ?`).all(reference, limit));
   }
 
   /** Payments that are not final (in progress or needing attention): start-up recovery resumes these. */
   unfinished(): PaymentRecord[] {
-    return this.records(this.db.prepare(`SELECT data FROM payments WHERE status NOT IN ${FINAL_SQL} ORDER BY created_at`).all());
+    return this.records(this.db.prepare(`SELECT ${ROW} FROM payments WHERE status NOT IN ${FINAL_SQL} ORDER BY created_at`).all());
   }
 
   withStatus(status: PaymentStatus): PaymentRecord[] {
-    return this.records(this.db.prepare('SELECT data FROM payments WHERE status = ? ORDER BY created_at DESC').all(status));
+    return this.records(this.db.prepare(`SELECT ${ROW} FROM payments WHERE status = ? ORDER BY created_at DESC`).all(status));
+  }
+
+  /** Payments that started in [start, end), oldest first (end-of-day reconciliation). */
+  startedBetween(start: number, end: number): PaymentRecord[] {
+    return this.records(this.db.prepare(`SELECT ${ROW} FROM payments WHERE created_at >= ? AND created_at < ? ORDER BY created_at, id`).all(start, end));
   }
 
   /** Approved matched refunds against a sale (what has been given back so far). */
   refundsOf(paymentId: string): PaymentRecord[] {
-    return this.records(this.db.prepare('SELECT data FROM payments WHERE original_payment_id = ? ORDER BY created_at').all(paymentId));
+    return this.records(this.db.prepare(`SELECT ${ROW} FROM payments WHERE original_payment_id = ? ORDER BY created_at`).all(paymentId));
   }
 
   events(paymentId: string): JournalEvent[] {
@@ -141,28 +163,30 @@ export class Journal {
     }[]).map((row) => ({ at: row.at, kind: row.kind, message: row.message, ...(row.detail ? { detail: JSON.parse(row.detail) } : {}) }));
   }
 
-  history(query: HistoryQuery): { items: PaymentRecord[]; total: number } {
-    const { where, params } = historyFilter(query);
+  /** Days in queries are trading days starting at `dayStart` (shared/dates.ts). */
+  history(query: HistoryQuery, dayStart: DayStart = MIDNIGHT): { items: PaymentRecord[]; total: number } {
+    const { where, params } = historyFilter(query, dayStart);
     const total = (this.db.prepare(`SELECT count(*) AS n FROM payments ${where}`).get(...params) as { n: number }).n;
-    const rows = this.db.prepare(`SELECT data FROM payments ${where} ORDER BY created_at DESC, id DESC LIMIT ? OFFSET ?`).all(...params, query.limit, query.offset);
+    const rows = this.db.prepare(`SELECT ${ROW} FROM payments ${where} ORDER BY created_at DESC, id DESC LIMIT ? OFFSET ?`).all(...params, query.limit, query.offset);
     return { items: this.records(rows), total };
   }
 
-  /** Approved payments between two local days (inclusive), by type and currency. */
-  totals(from: string, to: string): TotalsRow[] {
+  /** Approved payments between two trading days (inclusive), by type and currency. */
+  totals(from: string, to: string, dayStart: DayStart = MIDNIGHT): TotalsRow[] {
+    const range = tradingDayRange(from, to, dayStart);
     const rows = this.db
       .prepare(
         `SELECT type, currency, count(*) AS count, sum(amount) AS amount, sum(coalesce(total_amount, amount)) AS total
          FROM payments WHERE status = 'approved' AND created_at >= ? AND created_at < ? GROUP BY type, currency ORDER BY type, currency`,
       )
-      .all(dayStart(from), dayStart(to, 1)) as { type: TotalsRow['type']; currency: string; count: number; amount: number; total: number }[];
+      .all(range.start, range.end) as { type: TotalsRow['type']; currency: string; count: number; amount: number; total: number }[];
     return rows.map((r) => ({ type: r.type, currency: r.currency, count: r.count, amount: r.amount, total: r.total }));
   }
 
   /** Every payment matching the query as CSV (RFC 4180), amounts in minor units, times in ISO 8601. */
-  exportCsv(query: HistoryQuery): string {
-    const { where, params } = historyFilter(query);
-    const rows = this.records(this.db.prepare(`SELECT data FROM payments ${where} ORDER BY created_at, id`).all(...params));
+  exportCsv(query: HistoryQuery, dayStart: DayStart = MIDNIGHT): string {
+    const { where, params } = historyFilter(query, dayStart);
+    const rows = this.records(this.db.prepare(`SELECT ${ROW} FROM payments ${where} ORDER BY created_at, id`).all(...params));
     const header = ['id', 'created_at', 'type', 'status', 'amount_minor', 'currency', 'total_minor', 'tips_minor', 'cashback_minor', 'reference', 'terminal_tid', 'card_scheme', 'card_last4', 'auth_code', 'intent_id', 'session_id', 'original_payment_id'];
     const lines = rows.map((r) =>
       [r.id, new Date(r.createdAt).toISOString(), r.type, r.status, r.amount, r.currency, r.totalAmount, r.tipsAmount, r.cashbackAmount, r.reference, r.terminalTid, r.cardScheme, r.last4, r.authCode, r.intentId, r.sessionId, r.originalPaymentId]
@@ -177,24 +201,63 @@ export class Journal {
   }
 
   private records(rows: unknown[]): PaymentRecord[] {
-    return (rows as { data: string }[]).map((row) => JSON.parse(row.data) as PaymentRecord);
+    return (rows as StoredRow[]).map(readRow);
   }
 }
 
-function dayStart(day: string, plusDays = 0): number {
-  const [y, m, d] = day.split('-').map(Number) as [number, number, number];
-  return new Date(y, m - 1, d + plusDays).getTime();
+/** The indexed columns kept beside the JSON: enough to show a payment whose JSON cannot be read. */
+const ROW = 'id, type, status, amount, currency, reference, terminal_id, intent_id, session_id, original_payment_id, idempotency_key, total_amount, created_at, updated_at, data';
+interface StoredRow {
+  id: string;
+  type: PaymentRecord['type'];
+  status: PaymentRecord['status'];
+  amount: number;
+  currency: string;
+  reference: string;
+  terminal_id: string;
+  intent_id: string | null;
+  session_id: string | null;
+  original_payment_id: string | null;
+  idempotency_key: string | null;
+  total_amount: number | null;
+  created_at: number;
+  updated_at: number;
+  data: string;
 }
 
-function historyFilter(query: HistoryQuery): { where: string; params: (string | number)[] } {
+/**
+ * A stored payment, validated. One whose JSON cannot be read (damaged, or from a newer app) is never dropped:
+ * it is rebuilt from the indexed columns and, unless the columns say it ended, it waits for a person.
+ */
+function readRow(row: StoredRow): PaymentRecord {
+  const parsed = parseRecord(row.data);
+  if (parsed.ok) return parsed.record;
+  const record = newRecord({ id: row.id, type: row.type, amount: row.amount, currency: row.currency, reference: row.reference, terminalId: row.terminal_id, terminalTid: null, environment: 'unknown', now: row.created_at });
+  const ended = FINAL_STATUSES.includes(row.status);
+  return {
+    ...record,
+    status: ended ? row.status : 'needs_attention',
+    step: ended ? 'done' : record.step,
+    intentId: row.intent_id,
+    sessionId: row.session_id,
+    originalPaymentId: row.original_payment_id,
+    idempotencyKey: row.idempotency_key,
+    totalAmount: row.total_amount,
+    updatedAt: row.updated_at,
+    outcomeMessage: ended ? unreadable.endedMessage : null,
+    attention: ended ? null : unreadable.attention,
+  };
+}
+
+function historyFilter(query: HistoryQuery, dayStart: DayStart): { where: string; params: (string | number)[] } {
   const clauses: string[] = [];
   const params: (string | number)[] = [];
   const add = (clause: string, ...values: (string | number)[]) => {
     clauses.push(clause);
     params.push(...values);
   };
-  if (query.from) add('created_at >= ?', dayStart(query.from));
-  if (query.to) add('created_at < ?', dayStart(query.to, 1));
+  if (query.from) add('created_at >= ?', tradingDayBounds(query.from, dayStart).start);
+  if (query.to) add('created_at < ?', tradingDayBounds(query.to, dayStart).end);
   if (query.statuses?.length) add(`status IN (${query.statuses.map(() => '?').join(',')})`, ...query.statuses);
   if (query.types?.length) add(`type IN (${query.types.map(() => '?').join(',')})`, ...query.types);
   // Reference search matches the start of the reference, case-insensitively (an index range, fast at 100k+

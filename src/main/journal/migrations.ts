@@ -40,14 +40,14 @@ export const MIGRATIONS: readonly string[] = [
   CREATE INDEX payments_type_created ON payments (type, created_at);
   `,
   // 3: end of day. Report figures read from the record JSON through generated columns held in one covering
-  // index (one source of truth, fast over a day at 100k+ payments); Z reports, immutable; what each Z counted
+  // index (one source of truth, fast over a day at 100k+ payments; a damaged record's JSON reads as nulls); Z reports, immutable; what each Z counted
   // (for adjustments on the next one); reconciliation runs and the actions taken on their exceptions.
   `
-  ALTER TABLE payments ADD COLUMN tips_amount INTEGER GENERATED ALWAYS AS (json_extract(data, '$.tipsAmount')) VIRTUAL;
-  ALTER TABLE payments ADD COLUMN cashback_amount INTEGER GENERATED ALWAYS AS (json_extract(data, '$.cashbackAmount')) VIRTUAL;
-  ALTER TABLE payments ADD COLUMN card_scheme TEXT GENERATED ALWAYS AS (json_extract(data, '$.cardScheme')) VIRTUAL;
-  ALTER TABLE payments ADD COLUMN by_hand INTEGER GENERATED ALWAYS AS (
-    coalesce(json_type(data, '$.resolution'), 'null') = 'object' AND coalesce(json_type(data, '$.reconciled'), 'null') <> 'object'
+  ALTER TABLE payments ADD COLUMN tips_amount INTEGER GENERATED ALWAYS AS (CASE WHEN json_valid(data) THEN json_extract(data, '$.tipsAmount') END) VIRTUAL;
+  ALTER TABLE payments ADD COLUMN cashback_amount INTEGER GENERATED ALWAYS AS (CASE WHEN json_valid(data) THEN json_extract(data, '$.cashbackAmount') END) VIRTUAL;
+  ALTER TABLE payments ADD COLUMN card_scheme TEXT GENERATED ALWAYS AS (CASE WHEN json_valid(data) THEN json_extract(data, '$.cardScheme') END) VIRTUAL;
+  ALTER TABLE payments ADD COLUMN by_hand INTEGER GENERATED ALWAYS AS (CASE WHEN json_valid(data) THEN
+    coalesce(json_type(data, '$.resolution'), 'null') = 'object' AND coalesce(json_type(data, '$.reconciled'), 'null') <> 'object' ELSE 0 END
   ) VIRTUAL;
   CREATE INDEX payments_report ON payments (created_at, currency, type, status, by_hand, card_scheme, amount, total_amount, tips_amount, cashback_amount);
   CREATE INDEX payments_updated ON payments (updated_at);

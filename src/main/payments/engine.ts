@@ -7,7 +7,9 @@ import type { Logger } from '../logging/logger';
 import { DEFAULT_POLLING, type PollingPolicy } from './polling';
 import { holdsTerminal, isFinal, newRecord, type PaymentRecord } from './record';
 import { PaymentRunner } from './runner';
+import { refusal, timeline } from './messages';
 import { toView } from './view';
+import { MIDNIGHT } from '../../shared/dates';
 
 export interface EngineOptions {
   journal: Journal;
@@ -18,6 +20,8 @@ export interface EngineOptions {
   now?: () => number;
   policy?: Partial<PollingPolicy>;
   logger: Logger;
+  /** When the trading day starts ("HH:MM", shared/dates.ts): history, totals and CSV group days by it. */
+  tradingDayStart?: () => string;
   /** Pushed only when what the cashier sees changed. */
   onUpdate?: (view: PaymentView) => void;
 }
@@ -86,15 +90,13 @@ export class PaymentEngine {
     const replay = this.existing(input.idempotencyKey);
     if (replay) return replay;
     const sale = this.runner.current(input.paymentId);
-    if (!sale || sale.type !== 'Sale') throw new AppError('NOT_FOUND', 'That sale was not found in this till\'s history.');
-    if (sale.status !== 'approved' || !sale.intentId) throw new AppError('CONFLICT', 'Only an approved sale can be refunded.');
+    if (!sale || sale.type !== 'Sale') throw new AppError('NOT_FOUND', refusal.saleNotFound);
+    if (sale.status !== 'approved' || !sale.intentId) throw new AppError('CONFLICT', refusal.onlyApprovedRefundable);
     const refunds = this.journal.refundsOf(sale.id);
     const pending = refunds.filter((r) => !isFinal(r.status)).reduce((sum, r) => sum + r.amount, 0);
     const left = (sale.totalAmount ?? sale.amount) - sale.refundedAmount - pending;
     if (input.amount > left) {
-      throw new AppError('VALIDATION', `At most ${left} can be refunded on this sale${pending ? ' (another refund is in progress)' : ''}.`, {
-        amount: [`At most ${left} minor units are left to refund.`],
-      });
+      throw new AppError('VALIDATION', refusal.refundTooLarge(left, sale.currency, pending > 0), { amount: [refusal.refundTooLargeField(left, sale.currency)] });
     }
     return this.begin('MatchedRefund', { ...input, currency: sale.currency, reference: sale.reference }, (record) => {
       record.intentId = sale.intentId;
@@ -142,21 +144,21 @@ export class PaymentEngine {
 
   async cancel(paymentId: string): Promise<PaymentView> {
     const record = this.require(paymentId);
-    if (record.status !== 'starting' && record.status !== 'in_progress') throw new AppError('CANNOT_CANCEL', 'This payment is not running, so there is nothing to cancel.');
+    if (record.status !== 'starting' && record.status !== 'in_progress') throw new AppError('CANNOT_CANCEL', refusal.notRunning);
     await this.runner.send(paymentId, { kind: 'cancelRequested' });
     return this.view(paymentId);
   }
 
   async answerSignature(paymentId: string, accepted: boolean): Promise<PaymentView> {
     const record = this.require(paymentId);
-    if (record.status !== 'signature_required') throw new AppError('CONFLICT', 'This payment is not waiting for a signature check.');
+    if (record.status !== 'signature_required') throw new AppError('CONFLICT', refusal.notAwaitingSignature);
     await this.runner.send(paymentId, { kind: 'signatureRequested', accepted });
     return this.view(paymentId);
   }
 
   async resolve(paymentId: string, outcome: 'approved' | 'not_charged', note: string): Promise<PaymentView> {
     const record = this.require(paymentId);
-    if (record.status !== 'needs_attention') throw new AppError('CONFLICT', 'Only a payment that needs attention can be resolved by hand.');
+    if (record.status !== 'needs_attention') throw new AppError('CONFLICT', refusal.notNeedingAttention);
     await this.runner.send(paymentId, { kind: 'resolved', outcome, note });
     return this.view(paymentId);
   }
@@ -222,16 +224,20 @@ export class PaymentEngine {
   }
 
   history(query: HistoryQuery): { items: PaymentView[]; total: number } {
-    const { items, total } = this.journal.history(query);
+    const { items, total } = this.journal.history(query, this.dayStart());
     return { items: items.map((r) => toView(this.runner.current(r.id) ?? r)), total };
   }
 
   totals(from: string, to: string): TotalsRow[] {
-    return this.journal.totals(from, to);
+    return this.journal.totals(from, to, this.dayStart());
   }
 
   exportCsv(query: HistoryQuery): string {
-    return this.journal.exportCsv(query);
+    return this.journal.exportCsv(query, this.dayStart());
+  }
+
+  private dayStart(): string {
+    return this.options.tradingDayStart?.() ?? MIDNIGHT;
   }
 
   /** Resolves when no event is being handled: used by tests and before switching environments. */
@@ -254,13 +260,13 @@ export class PaymentEngine {
 
   private require(id: string): PaymentRecord {
     const record = this.runner.current(id);
-    if (!record) throw new AppError('NOT_FOUND', 'No payment with that id.');
+    if (!record) throw new AppError('NOT_FOUND', refusal.unknownPayment);
     return record;
   }
 
   private ensureTerminalFree(terminalId: string): void {
     const busy = this.runner.active().find((r) => r.terminalId === terminalId && holdsTerminal(r));
-    if (busy) throw new AppError('PAYMENT_IN_PROGRESS', `This terminal is already taking a payment (${busy.reference}). Wait for it to finish or cancel it first.`);
+    if (busy) throw new AppError('PAYMENT_IN_PROGRESS', refusal.terminalBusy(busy.reference));
   }
 
   private changed(record: PaymentRecord, previous: PaymentRecord | undefined): void {
@@ -269,7 +275,7 @@ export class PaymentEngine {
       const sale = this.runner.current(record.originalPaymentId);
       if (sale) {
         const updated = { ...sale, refundedAmount: sale.refundedAmount + record.amount, updatedAt: this.now() };
-        this.journal.save(updated, { at: this.now(), kind: 'refunded', message: `${record.amount} ${record.currency} refunded (refund ${record.id}).` });
+        this.journal.save(updated, { at: this.now(), kind: 'refunded', message: timeline.refunded(record.amount, record.currency), detail: { refundId: record.id } });
         this.push(updated);
       }
     }

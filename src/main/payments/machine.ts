@@ -1,7 +1,9 @@
+import { SESSION_APPROVED, SESSION_AUTHORIZED, SESSION_ENDED } from '../../shared/dojo-statuses';
 import type { ReceiptLine } from '../../shared/payments';
 import type { DojoIntent, DojoReceipt, DojoSession } from '../dojo/schemas';
 import type { JournalEvent } from '../journal/journal';
 import { nextPollDelay, type PollingPolicy } from './polling';
+import { attention as attentionWords, cancel as cancelWords, outcome, timeline } from './messages';
 import type { PaymentRecord } from './record';
 
 /**
@@ -52,83 +54,113 @@ export interface Transition {
 }
 
 /** Dojo session statuses that end a session (anything else, known or not, means "keep following"). */
-const FINAL_SESSION = new Set(['Captured', 'Authorized', 'Canceled', 'Declined', 'Expired', 'SignatureVerificationAccepted', 'SignatureVerificationRejected']);
-const APPROVED_SESSION = new Set(['Captured', 'Authorized', 'SignatureVerificationAccepted']);
+const FINAL_SESSION = new Set([...SESSION_ENDED, SESSION_AUTHORIZED]);
+const APPROVED_SESSION = new Set([...SESSION_APPROVED, SESSION_AUTHORIZED]);
 /** Notifications that mean the card has been presented: from then on Dojo refuses to cancel. */
 const CARD_IN_PLAY = new Set(['PleaseWait', 'EnterPin', 'InsertCard', 'RemoveCard', 'Approved', 'Declined', 'PresentOnlyOneCard', 'CardUnsupported', 'CardError', 'ReEnterCard']);
 
 export const MAX_RECOVERY_ATTEMPTS = 6;
 const MAX_SESSION_WINDOW_MS = 60 * 60_000;
-export const CARD_PRESENTED_NOTE = 'The card has been presented, so the till can no longer cancel this payment. Let it finish, or cancel it on the terminal.';
+export const CARD_PRESENTED_NOTE = cancelWords.cardPresented;
 
-export function transition(current: PaymentRecord, event: EngineEvent, now: number, policy: PollingPolicy): Transition {
-  const record: PaymentRecord = { ...current, updatedAt: now };
-  const effects: Effect[] = [];
-  const log: JournalEvent[] = [];
-  const note = (kind: string, message: string, detail?: Record<string, unknown>) => log.push({ at: now, kind, message, ...(detail ? { detail } : {}) });
-  const poll = (delayMs = nextPollDelay(record, now, policy)) => effects.push({ kind: 'poll', delayMs });
-  const backoff = () => Math.round(Math.min(policy.errorMaxMs, policy.errorBaseMs * 2 ** record.recoveryAttempts) * policy.scale);
+/**
+ * One transition: the record being changed, what to do next and what to write in the timeline, with the moves
+ * every step shares (finish, ask a person, ask the terminal, follow a session).
+ */
+class Move {
+  readonly record: PaymentRecord;
+  readonly effects: Effect[] = [];
+  readonly log: JournalEvent[] = [];
 
-  const finish = (status: PaymentRecord['status'], message: string) => {
+  constructor(
+    current: PaymentRecord,
+    readonly now: number,
+    readonly policy: PollingPolicy,
+  ) {
+    this.record = { ...current, updatedAt: now };
+  }
+
+  note(kind: string, message: string, detail?: Record<string, unknown>): void {
+    this.log.push({ at: this.now, kind, message, ...(detail ? { detail } : {}) });
+  }
+
+  effect(effect: Effect): void {
+    this.effects.push(effect);
+  }
+
+  poll(delayMs = nextPollDelay(this.record, this.now, this.policy)): void {
+    this.effects.push({ kind: 'poll', delayMs });
+  }
+
+  /** The wait before the next recovery attempt: exponential, capped. */
+  backoff(): number {
+    return Math.round(Math.min(this.policy.errorMaxMs, this.policy.errorBaseMs * 2 ** this.record.recoveryAttempts) * this.policy.scale);
+  }
+
+  /** Grace after Dojo's deadlines, in till time. */
+  get grace(): number {
+    return this.policy.graceMs * this.policy.scale;
+  }
+
+  finish(status: PaymentRecord['status'], message: string): void {
+    const record = this.record;
     record.status = status;
     record.step = 'done';
     record.outcomeMessage = message;
-    record.finishedAt = now;
-    note('finished', message, { status });
-  };
-  const attention = (reason: string, instruction: string) => {
-    record.status = 'needs_attention';
-    record.attention = { reason, instruction };
-    note('needs_attention', reason, { instruction });
-  };
-  const requestSession = () => {
+    record.finishedAt = this.now;
+    this.note('finished', message, { status });
+  }
+
+  attention({ reason, instruction }: { reason: string; instruction: string }): void {
+    this.record.status = 'needs_attention';
+    this.record.attention = { reason, instruction };
+    this.note('needs_attention', reason, { instruction });
+  }
+
+  requestSession(): void {
+    const record = this.record;
     record.step = 'session_requested';
-    record.sessionRequestedAt = now;
+    record.sessionRequestedAt = this.now;
     record.recoveryAttempts = 0;
-    effects.push({ kind: 'createSession' });
-    note('dojo_request', `Asking terminal ${record.terminalTid ?? record.terminalId} to take the ${describe(record)}.`);
-  };
-  const follow = (session: DojoSession) => {
+    this.effect({ kind: 'createSession' });
+    this.note('dojo_request', timeline.askingTerminal(record.terminalTid ?? record.terminalId, record.type));
+  }
+
+  /** Our session exists: follow it from this snapshot. */
+  follow(session: DojoSession): void {
+    const record = this.record;
     record.sessionId = session.id;
     record.step = 'following';
     record.status = 'in_progress';
     record.recoveryAttempts = 0;
-    applySession(record, session, now, policy.scale);
+    applySession(record, session, this.now, this.policy.scale);
     if (record.cancelWanted && !record.cardPresented) {
-      effects.push({ kind: 'cancelSession' });
-      note('dojo_request', 'Cancelling the session, as the cashier asked.');
+      this.effect({ kind: 'cancelSession' });
+      this.note('dojo_request', timeline.cancellingAsAsked);
     }
-    afterSnapshot();
-  };
+    this.afterSnapshot();
+  }
+
   /** After a fresh session snapshot: finish it, or keep following. */
-  const afterSnapshot = () => {
+  afterSnapshot(): void {
+    const record = this.record;
     if (!record.sessionStatus || !FINAL_SESSION.has(record.sessionStatus)) {
-      if (record.expireAt !== null && now > record.expireAt + policy.graceMs * policy.scale) {
-        attention(
-          `The terminal session is still "${record.sessionStatus}" well after it should have expired.`,
-          'Look at the terminal: if it shows the payment approved, record it as approved; if it shows nothing or declined, record it as not charged.',
-        );
-        return;
-      }
-      poll();
-      return;
+      if (record.expireAt !== null && this.now > record.expireAt + this.grace) return this.attention(attentionWords.stillRunningAfterExpiry(record.sessionStatus));
+      return this.poll();
     }
-    if (record.type === 'UnlinkedRefund') return finishFromSession(null);
+    if (record.type === 'UnlinkedRefund') return this.finishFromSession(null);
     record.step = 'confirming';
     record.recoveryAttempts = 0;
-    effects.push({ kind: 'confirm', delayMs: 0 });
-  };
+    this.effect({ kind: 'confirm', delayMs: 0 });
+  }
+
   /** The session is over: set the outcome (with the intent read back, when there is one). */
-  const finishFromSession = (intent: DojoIntent | null) => {
+  finishFromSession(intent: DojoIntent | null): void {
+    const record = this.record;
     const status = record.sessionStatus!;
     if (APPROVED_SESSION.has(status)) {
       if (intent && record.type === 'Sale') {
-        if (intent.status !== 'Captured' && intent.status !== 'Authorized') {
-          return attention(
-            `The terminal reported the payment approved but Dojo's payment shows "${intent.status}".`,
-            'Check the terminal and the Dojo portal for this payment, then record what happened.',
-          );
-        }
+        if (intent.status !== 'Captured' && intent.status !== 'Authorized') return this.attention(attentionWords.approvedButIntentDisagrees(intent.status));
         record.totalAmount = intent.totalAmount?.value ?? record.amount;
         record.tipsAmount = intent.tipsAmount?.value ?? 0;
         record.cashbackAmount = intent.cashbackAmount?.value ?? 0;
@@ -136,219 +168,233 @@ export function transition(current: PaymentRecord, event: EngineEvent, now: numb
       } else {
         record.totalAmount ??= record.amount;
       }
-      return finish('approved', record.type === 'Sale' ? 'Approved.' : 'Refund approved.');
+      return this.finish('approved', outcome.approved(record.type));
     }
-    if (status === 'Declined') return finish('declined', 'Declined by the card issuer. Nothing was charged.');
-    if (status === 'SignatureVerificationRejected') return finish('declined', 'Signature rejected: the payment was reversed. Nothing was charged.');
-    if (status === 'Canceled') return finish('cancelled', 'Cancelled. Nothing was charged.');
-    return finish('expired', 'The terminal timed out waiting for the card. Nothing was charged.');
-  };
+    if (status === 'Declined') return this.finish('declined', outcome.declined(record.type));
+    if (status === 'SignatureVerificationRejected') return this.finish('declined', outcome.signatureRejected);
+    if (status === 'Canceled') return this.finish('cancelled', outcome.cancelled(record.type));
+    return this.finish('expired', outcome.expired(record.type));
+  }
 
+  /** A Dojo call failed: written to the timeline before the step decides what it means. */
+  noteFailure(call: Call, error: CallFailure): void {
+    this.note('dojo_error', timeline.dojoError(call, error.message), { call, code: error.code, status: error.status ?? null, outcomeUnknown: error.outcomeUnknown });
+  }
+}
+
+/**
+ * The payment flow as a table read by step first: "in step X, event Y does Z". An event a step does not list
+ * (a late answer, a duplicate) changes nothing, so no late answer can start, cancel or approve a payment.
+ */
+export function transition(current: PaymentRecord, event: EngineEvent, now: number, policy: PollingPolicy): Transition {
+  const move = new Move(current, now, policy);
+  if (event.kind === 'resolved') resolvedByCashier(move, event);
+  else if (event.kind === 'failed') {
+    move.noteFailure(event.call, event.error);
+    STEPS[move.record.step](move, event);
+  } else STEPS[move.record.step](move, event);
+  return { record: move.record, effects: move.effects, log: move.log };
+}
+
+type StepHandler = (move: Move, event: Exclude<EngineEvent, { kind: 'resolved' }>) => void;
+
+/** intent_requested: POST /payment-intents may have been sent (sales only). */
+const intentRequested: StepHandler = (move, event) => {
+  const { record } = move;
   switch (event.kind) {
-    case 'start': {
-      if (record.type === 'Sale') {
-        record.step = 'intent_requested';
-        effects.push({ kind: 'createIntent' });
-        note('dojo_request', `Creating the Dojo payment intent for ${record.amount} ${record.currency}.`);
-      } else {
-        requestSession();
-      }
-      break;
-    }
-
-    case 'resume': {
-      note('recovery', `Resuming after a restart (step: ${record.step}).`);
-      if (record.step === 'intent_requested') {
-        record.restartedBeforeSession = true;
-        effects.push({ kind: 'findIntent' });
-      } else if (record.step === 'session_requested') effects.push({ kind: 'findSession', delayMs: 0 });
-      else if (record.step === 'following') poll(0);
-      else if (record.step === 'confirming') effects.push({ kind: 'confirm', delayMs: 0 });
-      break;
-    }
-
+    case 'start':
+      move.effect({ kind: 'createIntent' });
+      return move.note('dojo_request', timeline.creatingIntent(record.amount, record.currency));
+    case 'resume':
+      move.note('recovery', timeline.resuming, { step: record.step });
+      record.restartedBeforeSession = true;
+      return move.effect({ kind: 'findIntent' });
     case 'intentCreated':
     case 'intentFound': {
-      if (event.kind === 'intentFound' && !event.intent) {
-        finish('failed', 'The payment did not reach Dojo, so nothing was charged. Start the sale again.');
-        break;
-      }
-      const intent = event.kind === 'intentCreated' ? event.intent : event.intent!;
+      const intent = event.intent;
+      if (!intent) return move.finish('failed', outcome.intentNeverCreated);
       record.intentId = intent.id;
       record.priorSessionIds = intent.terminalSessionHistory.map((h) => h.terminalSession?.id).filter((id): id is string => !!id);
-      note('dojo_response', event.kind === 'intentCreated' ? `Payment intent ${intent.id} created.` : `Found payment intent ${intent.id} on Dojo.`, { intentId: intent.id });
+      move.note('dojo_response', event.kind === 'intentCreated' ? timeline.intentCreated : timeline.intentFound, { intentId: intent.id });
       if (record.restartedBeforeSession) {
         // After a restart the customer may be long gone: never start a terminal session on our own.
-        effects.push({ kind: 'cancelIntent' });
-        finish('failed', 'The app stopped before the terminal was asked, so nothing was charged. Start the sale again.');
-        break;
+        move.effect({ kind: 'cancelIntent' });
+        return move.finish('failed', outcome.restartedBeforeTerminal);
       }
       if (record.cancelWanted) {
         record.cancelWanted = false;
-        effects.push({ kind: 'cancelIntent' });
-        finish('cancelled', 'Cancelled before the terminal was asked. Nothing was charged.');
-        break;
+        move.effect({ kind: 'cancelIntent' });
+        return move.finish('cancelled', outcome.cancelledBeforeTerminal);
       }
-      requestSession();
-      break;
+      return move.requestSession();
     }
+    case 'cancelRequested':
+      record.cancelWanted = true;
+      return move.note('cancel_requested', timeline.cancelWhenPossible);
+    case 'failed':
+      if (event.call === 'createIntent') {
+        if (event.error.outcomeUnknown) return move.effect({ kind: 'findIntent' });
+        return move.finish('failed', outcome.refusedByDojo(record.type, event.error.message));
+      }
+      // The session was never requested (the journal says so): whatever happened to the intent, no card was charged.
+      if (event.call === 'findIntent') return move.finish('failed', outcome.dojoUnreachableAtStart);
+      return;
+    default:
+      return;
+  }
+};
 
-    case 'sessionCreated': {
-      note('dojo_response', `Terminal session ${event.session.id} created.`, { sessionId: event.session.id });
-      follow(event.session);
-      break;
-    }
-
-    case 'sessionFound': {
+/** session_requested: POST /terminal-sessions may have been sent. */
+const sessionRequested: StepHandler = (move, event) => {
+  const { record } = move;
+  switch (event.kind) {
+    case 'start':
+      return move.requestSession();
+    case 'resume':
+      move.note('recovery', timeline.resuming, { step: record.step });
+      return move.effect({ kind: 'findSession', delayMs: 0 });
+    case 'sessionCreated':
+      move.note('dojo_response', timeline.sessionCreated, { sessionId: event.session.id });
+      return move.follow(event.session);
+    case 'sessionFound':
       if (event.session) {
-        note('recovery', `Found our terminal session ${event.session.id} on Dojo.`, { sessionId: event.session.id });
-        follow(event.session);
-      } else if (record.type === 'Sale') {
-        note('recovery', 'Dojo has no terminal session for this payment: cancelling the unused payment intent.');
-        effects.push({ kind: 'cancelIntent' });
-      } else {
-        finish('failed', 'The terminal was never asked, so nothing was refunded. Start the refund again.');
+        move.note('recovery', timeline.sessionFound, { sessionId: event.session.id });
+        return move.follow(event.session);
       }
-      break;
-    }
-
-    case 'intentCancelled': {
-      if (record.status === 'starting' || record.step === 'session_requested') {
-        finish(record.cancelWanted ? 'cancelled' : 'failed', record.cancelWanted ? 'Cancelled. Nothing was charged.' : 'The terminal was never asked, so nothing was charged. Start the sale again.');
+      if (record.type === 'Sale') {
+        move.note('recovery', timeline.noSessionCancellingIntent);
+        return move.effect({ kind: 'cancelIntent' });
       }
-      note('dojo_response', 'The unused payment intent was cancelled on Dojo.');
-      break;
-    }
-
-    case 'sessionPolled': {
-      record.pollFailures = 0;
-      applySession(record, event.session, now, policy.scale);
-      afterSnapshot();
-      break;
-    }
-
-    case 'confirmed': {
-      note('dojo_response', `Dojo's payment record reads "${event.intent.status}".`, { intentStatus: event.intent.status, total: event.intent.totalAmount?.value ?? null });
-      finishFromSession(event.intent);
-      break;
-    }
-
-    case 'cancelRequested': {
-      if (record.cardPresented) {
-        record.cancelNote = CARD_PRESENTED_NOTE;
-        note('cancel_refused', CARD_PRESENTED_NOTE);
-      } else if (!record.sessionId) {
-        record.cancelWanted = true;
-        note('cancel_requested', 'The cashier asked to cancel: cancelling as soon as Dojo answers.');
-      } else {
-        record.cancelWanted = true;
-        effects.push({ kind: 'cancelSession' });
-        note('dojo_request', 'The cashier asked to cancel: asking Dojo to cancel the session.');
-      }
-      break;
-    }
-
-    case 'cancelAnswered': {
-      applySession(record, event.session, now, policy.scale);
-      note('dojo_response', `Dojo accepted the cancel request (session ${event.session.status}).`);
-      break;
-    }
-
-    case 'signatureRequested': {
-      effects.push({ kind: 'answerSignature', accepted: event.accepted });
-      note('dojo_request', event.accepted ? 'The cashier accepted the signature.' : 'The cashier rejected the signature.');
-      break;
-    }
-
-    case 'signatureAnswered': {
-      applySession(record, event.session, now, policy.scale);
-      note('dojo_response', `Dojo recorded the signature answer (session ${event.session.status}).`);
-      if (record.sessionStatus && FINAL_SESSION.has(record.sessionStatus)) afterSnapshot();
-      break;
-    }
-
-    case 'resolved': {
-      record.resolution = { outcome: event.outcome, note: event.note, at: new Date(now).toISOString() };
-      note('resolved', `Resolved by the cashier as ${event.outcome === 'approved' ? 'approved' : 'not charged'}: ${event.note}`);
-      if (event.outcome === 'approved') {
-        record.totalAmount ??= record.amount;
-        finish('approved', 'Recorded as approved by the cashier after checking the terminal.');
-      } else {
-        finish('failed', 'Recorded as not charged by the cashier after checking the terminal.');
-      }
-      break;
-    }
-
+      return move.finish('failed', outcome.terminalNeverAsked(record.type));
+    case 'intentCancelled':
+      move.finish(record.cancelWanted ? 'cancelled' : 'failed', record.cancelWanted ? outcome.cancelled(record.type) : outcome.terminalNeverAsked(record.type));
+      return move.note('dojo_response', timeline.intentCancelled);
+    case 'cancelRequested':
+      record.cancelWanted = true;
+      return move.note('cancel_requested', timeline.cancelWhenPossible);
     case 'failed': {
       const { call, error } = event;
-      note('dojo_error', `${call}: ${error.message}`, { code: error.code, status: error.status ?? null, outcomeUnknown: error.outcomeUnknown });
-      switch (call) {
-        case 'createIntent':
-          if (error.outcomeUnknown) effects.push({ kind: 'findIntent' });
-          else finish('failed', `${error.message} Nothing was charged.`);
-          break;
-        case 'findIntent':
-          // The session was never requested (the journal says so): whatever happened to the intent, no card was charged.
-          finish('failed', 'Dojo could not be reached to start the payment, so nothing was charged. Try again when the connection is back.');
-          break;
-        case 'createSession':
-          if (error.outcomeUnknown) effects.push({ kind: 'findSession', delayMs: 0 });
-          else {
-            if (record.type === 'Sale' && record.intentId) effects.push({ kind: 'cancelIntent' });
-            finish('failed', `${error.message}${record.type === 'Sale' ? ' Nothing was charged.' : ' Nothing was refunded.'}`);
-          }
-          break;
-        case 'findSession':
-          record.recoveryAttempts += 1;
-          if (record.type === 'UnlinkedRefund' || record.recoveryAttempts >= MAX_RECOVERY_ATTEMPTS) {
-            attention(
-              record.type === 'UnlinkedRefund'
-                ? 'The terminal may have started the refund, but Dojo did not confirm it and an unlinked refund cannot be looked up.'
-                : 'Dojo could not be asked whether the terminal started this payment.',
-              'Look at the terminal: if it shows the transaction approved, record it as approved; if it shows nothing or cancelled, record it as not charged.',
-            );
-          } else effects.push({ kind: 'findSession', delayMs: backoff() });
-          break;
-        case 'poll':
-          record.pollFailures += 1;
-          if (now - record.lastChangeAt > policy.graceMs * policy.scale && (record.expireAt === null || now > record.expireAt + policy.graceMs * policy.scale)) {
-            attention(
-              'Dojo has not answered about this payment for too long; the terminal may have finished it.',
-              'Look at the terminal: if it shows the payment approved, record it as approved; if it shows declined, cancelled or nothing, record it as not charged.',
-            );
-          } else poll();
-          break;
-        case 'confirm':
-          record.recoveryAttempts += 1;
-          if (record.recoveryAttempts >= MAX_RECOVERY_ATTEMPTS) finishFromSession(null);
-          else effects.push({ kind: 'confirm', delayMs: backoff() });
-          break;
-        case 'cancelSession':
-          record.cancelWanted = false;
-          record.cancelNote = error.status === 422 ? CARD_PRESENTED_NOTE : `The cancel request did not reach Dojo (${error.message}). Try again or cancel on the terminal.`;
-          if (error.status === 422) record.cardPresented = true;
-          break;
-        case 'answerSignature':
-          // Dojo may have accepted by itself (80 s) or the answer did arrive: the next poll tells.
-          break;
-        case 'cancelIntent':
-          if (record.step === 'session_requested' && record.status === 'starting') {
-            // The intent could not be cancelled: a session may exist after all. Look again, then ask a person.
-            record.recoveryAttempts += 1;
-            if (record.recoveryAttempts >= MAX_RECOVERY_ATTEMPTS) {
-              attention('Dojo did not confirm whether the terminal started this payment.', 'Look at the terminal: if it shows the payment approved, record it as approved; otherwise record it as not charged.');
-            } else effects.push({ kind: 'findSession', delayMs: backoff() });
-          }
-          break;
+      if (call === 'createSession') {
+        if (error.outcomeUnknown) return move.effect({ kind: 'findSession', delayMs: 0 });
+        if (record.type === 'Sale' && record.intentId) move.effect({ kind: 'cancelIntent' });
+        return move.finish('failed', outcome.refusedByDojo(record.type, error.message));
       }
-      break;
+      if (call === 'findSession') {
+        record.recoveryAttempts += 1;
+        if (record.type === 'UnlinkedRefund' || record.recoveryAttempts >= MAX_RECOVERY_ATTEMPTS) {
+          return move.attention(record.type === 'UnlinkedRefund' ? attentionWords.unlinkedRefundUnknown : attentionWords.sessionUnknown);
+        }
+        return move.effect({ kind: 'findSession', delayMs: move.backoff() });
+      }
+      if (call === 'cancelIntent' && record.status === 'starting') {
+        // The intent could not be cancelled: a session may exist after all. Look again, then ask a person.
+        record.recoveryAttempts += 1;
+        if (record.recoveryAttempts >= MAX_RECOVERY_ATTEMPTS) return move.attention(attentionWords.sessionUnconfirmed);
+        return move.effect({ kind: 'findSession', delayMs: move.backoff() });
+      }
+      return;
     }
+    default:
+      return;
   }
-  return { record, effects, log };
-}
+};
 
-function describe(record: PaymentRecord): string {
-  return record.type === 'Sale' ? 'payment' : 'refund';
+/** following: our session exists; poll it to its end. */
+const following: StepHandler = (move, event) => {
+  const { record, now, policy } = move;
+  switch (event.kind) {
+    case 'resume':
+      move.note('recovery', timeline.resuming, { step: record.step });
+      return move.poll(0);
+    case 'sessionPolled':
+      record.pollFailures = 0;
+      applySession(record, event.session, now, policy.scale);
+      return move.afterSnapshot();
+    case 'cancelRequested':
+      if (record.cardPresented) {
+        record.cancelNote = CARD_PRESENTED_NOTE;
+        return move.note('cancel_refused', CARD_PRESENTED_NOTE);
+      }
+      record.cancelWanted = true;
+      move.effect({ kind: 'cancelSession' });
+      return move.note('dojo_request', timeline.cancelAsked);
+    case 'cancelAnswered':
+      applySession(record, event.session, now, policy.scale);
+      return move.note('dojo_response', timeline.cancelAccepted(event.session.status));
+    case 'signatureRequested':
+      move.effect({ kind: 'answerSignature', accepted: event.accepted });
+      return move.note('dojo_request', event.accepted ? timeline.signatureAccepted : timeline.signatureRejected);
+    case 'signatureAnswered':
+      applySession(record, event.session, now, policy.scale);
+      move.note('dojo_response', timeline.signatureRecorded(event.session.status));
+      if (record.sessionStatus && FINAL_SESSION.has(record.sessionStatus)) move.afterSnapshot();
+      return;
+    case 'failed': {
+      const { call, error } = event;
+      if (call === 'poll') {
+        record.pollFailures += 1;
+        if (now - record.lastChangeAt > move.grace && (record.expireAt === null || now > record.expireAt + move.grace)) return move.attention(attentionWords.dojoSilent);
+        return move.poll();
+      }
+      if (call === 'cancelSession') {
+        record.cancelWanted = false;
+        record.cancelNote = error.status === 422 ? CARD_PRESENTED_NOTE : cancelWords.notReached(error.message);
+        if (error.status === 422) record.cardPresented = true;
+      }
+      // answerSignature: Dojo may have accepted by itself (80 s) or the answer did arrive: the next poll tells.
+      return;
+    }
+    default:
+      return;
+  }
+};
+
+/** confirming: the session ended; read the intent back for the amounts and the final word. */
+const confirming: StepHandler = (move, event) => {
+  const { record } = move;
+  switch (event.kind) {
+    case 'resume':
+      move.note('recovery', timeline.resuming, { step: record.step });
+      return move.effect({ kind: 'confirm', delayMs: 0 });
+    case 'confirmed':
+      move.note('dojo_response', timeline.intentRead(event.intent.status), { intentStatus: event.intent.status, total: event.intent.totalAmount?.value ?? null });
+      return move.finishFromSession(event.intent);
+    case 'cancelRequested':
+      record.cancelNote = CARD_PRESENTED_NOTE;
+      return move.note('cancel_refused', CARD_PRESENTED_NOTE);
+    case 'failed':
+      if (event.call !== 'confirm') return;
+      record.recoveryAttempts += 1;
+      if (record.recoveryAttempts >= MAX_RECOVERY_ATTEMPTS) return move.finishFromSession(null);
+      return move.effect({ kind: 'confirm', delayMs: move.backoff() });
+    default:
+      return;
+  }
+};
+
+/** done: only late answers arrive here; the timeline keeps them. */
+const done: StepHandler = (move, event) => {
+  if (event.kind === 'intentCancelled') move.note('dojo_response', timeline.intentCancelled);
+};
+
+const STEPS: Record<PaymentRecord['step'], StepHandler> = {
+  intent_requested: intentRequested,
+  session_requested: sessionRequested,
+  following,
+  confirming,
+  done,
+};
+
+/** A person's verdict on a payment Dojo could not settle (any step; only while it needs attention). */
+function resolvedByCashier(move: Move, event: Extract<EngineEvent, { kind: 'resolved' }>): void {
+  const { record } = move;
+  record.resolution = { outcome: event.outcome, note: event.note, at: new Date(move.now).toISOString() };
+  move.note('resolved', timeline.resolved(event.outcome === 'approved', event.note));
+  if (event.outcome === 'approved') {
+    record.totalAmount ??= record.amount;
+    return move.finish('approved', outcome.resolvedApproved);
+  }
+  move.finish('failed', outcome.resolvedNotCharged);
 }
 
 /** Copies what the till needs from a session snapshot; notes when the status or prompt changed. */

@@ -1,69 +1,101 @@
-import type { PaymentStatus, PaymentType, ReceiptLine } from '../../shared/payments';
-import { FINAL_STATUSES } from '../../shared/payments';
+import { z } from 'zod';
+import { FINAL_STATUSES, PaymentStatusSchema, PaymentTypeSchema, ReceiptLineSchema, type PaymentStatus, type PaymentType } from '../../shared/payments';
 
 /**
  * Where a payment is in its flow. Each step is written to the journal *before* the Dojo call it leads to, so
  * after a crash the step says exactly what may have happened.
  */
-export type Step =
-  | 'intent_requested' // POST /payment-intents may have been sent
-  | 'session_requested' // POST /terminal-sessions may have been sent
-  | 'following' // the session exists: poll it to its end
-  | 'confirming' // the session ended: read the intent back
-  | 'done';
+export const STEPS = [
+  'intent_requested', // POST /payment-intents may have been sent
+  'session_requested', // POST /terminal-sessions may have been sent
+  'following', // the session exists: poll it to its end
+  'confirming', // the session ended: read the intent back
+  'done',
+] as const;
+export type Step = (typeof STEPS)[number];
 
-export interface PaymentRecord {
-  id: string;
-  type: PaymentType;
-  status: PaymentStatus;
-  step: Step;
-  amount: number;
-  currency: string;
-  reference: string;
-  terminalId: string;
-  terminalTid: string | null;
-  environment: string;
-  intentId: string | null;
-  sessionId: string | null;
-  originalPaymentId: string | null;
-  idempotencyKey: string | null;
+/**
+ * The journal's record of a payment, as JSON in its `data` column. It carries a version and is validated on
+ * every read: fields added later get their defaults here, so a record written by an older version reads as
+ * the current shape (version 1 had no `v`).
+ */
+export const RECORD_VERSION = 2;
+
+const ReceiptsSchema = z.object({ customer: z.array(ReceiptLineSchema).nullable(), merchant: z.array(ReceiptLineSchema).nullable() });
+const nullableInt = z.number().int().nullable();
+
+export const PaymentRecordSchema = z.object({
+  id: z.string().min(1),
+  type: PaymentTypeSchema,
+  status: PaymentStatusSchema,
+  step: z.enum(STEPS),
+  amount: z.number().int(),
+  currency: z.string(),
+  reference: z.string(),
+  terminalId: z.string(),
+  terminalTid: z.string().nullable(),
+  environment: z.string(),
+  intentId: z.string().nullable(),
+  sessionId: z.string().nullable(),
+  originalPaymentId: z.string().nullable(),
+  idempotencyKey: z.string().nullable(),
   /** When the create-session request went out (for the timeline and support; recovery matches on priorSessionIds). */
-  sessionRequestedAt: number | null;
+  sessionRequestedAt: z.number().nullable(),
   /** Sessions on the intent that existed before ours (a retried intent's earlier attempts). */
-  priorSessionIds: string[];
-  sessionStatus: string | null;
-  prompt: string | null;
-  cardPresented: boolean;
-  cancelNote: string | null;
-  signatureDeadline: number | null;
-  expireAt: number | null;
-  lastChangeAt: number;
-  pollFailures: number;
-  totalAmount: number | null;
-  tipsAmount: number | null;
-  cashbackAmount: number | null;
-  cardScheme: string | null;
-  last4: string | null;
-  authCode: string | null;
-  entryMode: string | null;
-  verification: string | null;
-  receipts: { customer: ReceiptLine[] | null; merchant: ReceiptLine[] | null } | null;
+  priorSessionIds: z.array(z.string()),
+  sessionStatus: z.string().nullable(),
+  prompt: z.string().nullable(),
+  cardPresented: z.boolean(),
+  cancelNote: z.string().nullable(),
+  signatureDeadline: z.number().nullable(),
+  expireAt: z.number().nullable(),
+  lastChangeAt: z.number(),
+  pollFailures: z.number().int(),
+  totalAmount: nullableInt,
+  tipsAmount: nullableInt,
+  cashbackAmount: nullableInt,
+  cardScheme: z.string().nullable(),
+  last4: z.string().nullable(),
+  authCode: z.string().nullable(),
+  entryMode: z.string().nullable(),
+  verification: z.string().nullable(),
+  receipts: ReceiptsSchema.nullable(),
   /** How it ended, in words for the cashier (set with the final status). */
-  outcomeMessage: string | null;
+  outcomeMessage: z.string().nullable(),
   /** The cashier asked to cancel before the session existed: cancel as soon as it does. */
-  cancelWanted: boolean;
+  cancelWanted: z.boolean(),
   /** Resumed after a restart before any session was requested: finish without asking the terminal. */
-  restartedBeforeSession: boolean;
+  restartedBeforeSession: z.boolean(),
   /** Recovery attempts (finding a lost intent or session, confirming), for backoff and giving up. */
-  recoveryAttempts: number;
-  attention: { reason: string; instruction: string } | null;
-  resolution: { outcome: 'approved' | 'not_charged'; note: string; at: string } | null;
+  recoveryAttempts: z.number().int(),
+  attention: z.object({ reason: z.string(), instruction: z.string() }).nullable(),
+  resolution: z.object({ outcome: z.enum(['approved', 'not_charged']), note: z.string(), at: z.string() }).nullable(),
   /** Dojo's record applied by a supervisor from an end-of-day reconciliation exception (then Dojo, not a person, decided). */
-  reconciled?: { at: string; note: string; exceptionId: string; dojoStatus: string } | null;
-  refundedAmount: number;
-  createdAt: number;
-  updatedAt: number;
-  finishedAt: number | null;
+  reconciled: z.object({ at: z.string(), note: z.string(), exceptionId: z.string(), dojoStatus: z.string() }).nullable().default(null),
+  refundedAmount: z.number().int(),
+  createdAt: z.number(),
+  updatedAt: z.number(),
+  finishedAt: z.number().nullable(),
+});
+export type PaymentRecord = z.infer<typeof PaymentRecordSchema>;
+
+/** The JSON the journal stores: the record with its version. */
+export const serializeRecord = (record: PaymentRecord): string => JSON.stringify({ v: RECORD_VERSION, ...record });
+
+/** Reads a stored record back: its version checked, its fields validated (defaults for fields added since). */
+export function parseRecord(json: string): { ok: true; record: PaymentRecord } | { ok: false; problem: string } {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(json);
+  } catch {
+    return { ok: false, problem: 'not JSON' };
+  }
+  const version = typeof raw === 'object' && raw !== null && 'v' in raw ? (raw as { v: unknown }).v : 1;
+  if (typeof version !== 'number' || !Number.isInteger(version) || version < 1) return { ok: false, problem: `unknown record version ${String(version)}` };
+  if (version > RECORD_VERSION) return { ok: false, problem: `written by a newer version of the app (record version ${version})` };
+  const parsed = PaymentRecordSchema.safeParse(raw);
+  if (!parsed.success) return { ok: false, problem: parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ') };
+  return { ok: true, record: parsed.data };
 }
 
 export const isFinal = (status: PaymentStatus): boolean => FINAL_STATUSES.includes(status);
@@ -124,6 +156,7 @@ export function newRecord(input: {
     restartedBeforeSession: false,
     attention: null,
     resolution: null,
+    reconciled: null,
     refundedAmount: 0,
     createdAt: input.now,
     updatedAt: input.now,

@@ -5,6 +5,7 @@ import type { Journal } from '../journal/journal';
 import type { Logger } from '../logging/logger';
 import { transition, type Call, type CallFailure, type Effect, type EngineEvent } from './machine';
 import type { PollingPolicy } from './polling';
+import { timeline } from './messages';
 import type { PaymentRecord } from './record';
 
 export interface RunnerOptions {
@@ -40,7 +41,7 @@ export class PaymentRunner {
 
   /** Adds a new payment (written before anything is sent) and starts it. */
   begin(record: PaymentRecord): void {
-    this.options.journal.save(record, { at: record.createdAt, kind: 'created', message: `${record.type} of ${record.amount} ${record.currency} (reference ${record.reference}).` });
+    this.options.journal.save(record, { at: record.createdAt, kind: 'created', message: timeline.created(record.type, record.amount, record.currency, record.reference) });
     this.records.set(record.id, record);
     this.options.onChange(record, undefined);
     void this.send(record.id, { kind: 'start' });

@@ -1,5 +1,6 @@
 import type { PaymentView } from '../../shared/payments';
 import { CARD_PRESENTED_NOTE } from './machine';
+import { running } from './messages';
 import { isFinal, type PaymentRecord } from './record';
 
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
@@ -55,22 +56,22 @@ function messageOf(record: PaymentRecord): string {
   if (record.outcomeMessage && isFinal(record.status)) return record.outcomeMessage;
   switch (record.status) {
     case 'starting':
-      return record.cancelWanted ? 'Cancelling…' : record.type === 'Sale' ? 'Sending the payment to Dojo…' : 'Sending the refund to the terminal…';
+      return record.cancelWanted ? running.cancelling : running.sending(record.type);
     case 'signature_required':
-      return "Check the customer's signature against the card, then accept or reject it.";
+      return running.signature;
     case 'needs_attention':
-      return record.attention?.reason ?? 'This payment needs checking on the terminal.';
+      return record.attention?.reason ?? running.needsChecking;
     case 'in_progress':
-      if (record.cancelWanted) return 'Cancelling on the terminal…';
+      if (record.cancelWanted) return running.cancellingOnTerminal;
       switch (record.sessionStatus) {
         case 'InitiateRequested':
-          return 'Waiting for the terminal to wake up…';
+          return running.waking;
         case 'Initiated':
-          return 'Follow the terminal.';
+          return running.followTerminal;
         case 'CancelRequested':
-          return 'Cancelling on the terminal…';
+          return running.cancellingOnTerminal;
         default:
-          return `Terminal status: ${record.sessionStatus ?? 'unknown'}`;
+          return running.terminalStatus(record.sessionStatus);
       }
     default:
       return record.outcomeMessage ?? record.status;

@@ -48,7 +48,7 @@ export class Reconciler {
     const period = { start: days.bounds(from).start, end: days.bounds(to).end };
     const ranAt = now();
     const base = { from, to, period: { start: iso(period.start), end: iso(period.end) }, ranAt: iso(ranAt) };
-    const payments = this.store.paymentsBetween(period.start, period.end);
+    const payments = this.options.journal.startedBetween(period.start, period.end);
     const inPeriod = new Map(payments.map((p) => [p.id, p]));
     const earlierSales = [...new Set(payments.filter((p) => p.type === 'MatchedRefund' && p.originalPaymentId && !inPeriod.has(p.originalPaymentId)).map((p) => p.originalPaymentId!))]
       .map((id) => this.options.journal.get(id))

@@ -1,7 +1,6 @@
 import type { DatabaseSync } from 'node:sqlite';
 import { ReconciliationSchema, type ExceptionAction, type Reconciliation, type ReconciliationException } from '../../shared/reports';
 import type { Journal } from '../journal/journal';
-import type { PaymentRecord } from '../payments/record';
 
 export interface ActionRow {
   exceptionId: string;
@@ -20,13 +19,6 @@ export class ReconciliationStore {
 
   constructor(private readonly journal: Journal) {
     this.db = journal.database;
-  }
-
-  /** Payments that started in [start, end), oldest first. */
-  paymentsBetween(start: number, end: number): PaymentRecord[] {
-    return (this.db.prepare('SELECT data FROM payments WHERE created_at >= ? AND created_at < ? ORDER BY created_at, id').all(start, end) as { data: string }[]).map(
-      (r) => JSON.parse(r.data) as PaymentRecord,
-    );
   }
 
   /** Approved matched refunds per sale (all time), for the given sales. */

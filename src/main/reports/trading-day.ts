@@ -1,9 +1,8 @@
-import { localDay } from '../../shared/dates';
+import { tradingDay, tradingDayBounds, type DayStart } from '../../shared/dates';
 
 /**
- * Trading days: a day runs from the rollover time (default midnight; e.g. 04:00 for late venues) to the same
- * time the next calendar day, in the till's local time. Reports and reconciliation use this seam; the shared
- * trading-day helper (src/shared/dates.ts) and its setting replace the body when they land.
+ * Trading days as reports and reconciliation see them: the shared trading-day helper (shared/dates.ts) with
+ * the till's start time from settings. Tests give their own, so that no test depends on the hour it runs.
  */
 export interface TradingDays {
   /** The trading day a moment belongs to (YYYY-MM-DD). */
@@ -12,17 +11,6 @@ export interface TradingDays {
   bounds(day: string): { start: number; end: number };
 }
 
-export function tradingDays(rolloverMinutes: () => number): TradingDays {
-  return {
-    dayOf(ms) {
-      const at = new Date(ms);
-      if (at.getHours() * 60 + at.getMinutes() < rolloverMinutes()) at.setDate(at.getDate() - 1);
-      return localDay(at);
-    },
-    bounds(day) {
-      const [y, m, d] = day.split('-').map(Number) as [number, number, number];
-      const minutes = rolloverMinutes();
-      return { start: new Date(y, m - 1, d, 0, minutes).getTime(), end: new Date(y, m - 1, d + 1, 0, minutes).getTime() };
-    },
-  };
+export function tradingDays(dayStart: () => DayStart): TradingDays {
+  return { dayOf: (ms) => tradingDay(ms, dayStart()), bounds: (day) => tradingDayBounds(day, dayStart()) };
 }

@@ -40,7 +40,7 @@ export class MemorySecretStore implements SecretStore {
 export const keychainUnavailable = (cause: unknown) =>
   new AppError(
     'KEYCHAIN_UNAVAILABLE',
-    `The system keychain could not be used (${describe(cause)}). The API key was not read or saved; the app stays in training mode until the keychain is available.`,
+    `The system keychain could not be used (${describe(cause)}). It may be locked: signing in to this computer's account again unlocks it. The API key was not read or saved; restart the app once the keychain is unlocked.`,
   );
 
 function describe(cause: unknown): string {

@@ -38,6 +38,11 @@ export class SettingsService {
     return this.store.get();
   }
 
+  /** When the trading day starts (see shared/dates.ts): every per-day grouping in main reads it here. */
+  tradingDayStart(): string {
+    return this.store.get().tradingDayStart;
+  }
+
   async view(environment: Environment): Promise<SettingsView> {
     const settings = this.store.get();
     let key: string | null = null;
@@ -56,6 +61,7 @@ export class SettingsService {
       supervisorPinSet: settings.supervisorPin !== null,
       unlinkedRefundLimit: settings.unlinkedRefundLimit,
       compactMode: settings.compactMode,
+      tradingDayStart: settings.tradingDayStart,
       build: {
         productName: this.buildConfig.productName,
         variantId: this.buildConfig.variantId,
@@ -75,6 +81,7 @@ export class SettingsService {
       ...(change.currency ? { currency: change.currency } : {}),
       ...(change.unlinkedRefundLimit ? { unlinkedRefundLimit: change.unlinkedRefundLimit } : {}),
       ...(change.compactMode !== undefined ? { compactMode: change.compactMode } : {}),
+      ...(change.tradingDayStart ? { tradingDayStart: change.tradingDayStart } : {}),
       ...(pin ? { supervisorPin: pin } : {}),
     }));
   }

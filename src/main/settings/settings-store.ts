@@ -2,7 +2,10 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 import { CurrencySchema } from '../../shared/money';
+import { MIDNIGHT } from '../../shared/dates';
+import { TradingDayStartSchema } from '../../shared/settings';
 import { AppError } from '../errors';
+import { renameWithRetrySync, writeFileAtomicSync } from '../files/atomic-write';
 import type { Logger } from '../logging/logger';
 
 const PinHashSchema = z.object({ algorithm: z.literal('scrypt'), salt: z.string(), hash: z.string(), N: z.number(), r: z.number(), p: z.number() });
@@ -17,6 +20,8 @@ export const StoredSettingsSchema = z.object({
   /** Largest unlinked refund (minor units) a supervisor may approve at the till. */
   unlinkedRefundLimit: z.number().int().positive(),
   compactMode: z.boolean(),
+  /** When the trading day rolls over; files from before this setting get midnight (no version bump needed). */
+  tradingDayStart: TradingDayStartSchema.default(MIDNIGHT),
   /** The loopback API the EPOS uses (its bearer token lives in the keychain). */
   epos: z.object({ enabled: z.boolean(), port: z.number().int().min(1024).max(65535) }),
 });
@@ -31,6 +36,7 @@ export const DEFAULT_SETTINGS: StoredSettings = {
   supervisorPin: null,
   unlinkedRefundLimit: 5_000,
   compactMode: false,
+  tradingDayStart: MIDNIGHT,
   epos: { enabled: true, port: DEFAULT_EPOS_PORT },
 };
 
@@ -102,21 +108,13 @@ export class SettingsStore {
   /** Keeps a broken file beside the new one (for support) and starts from defaults. */
   private setAside(why: string): StoredSettings {
     const aside = `${this.file}.${why}-${Date.now()}`;
-    fs.renameSync(this.file, aside);
+    renameWithRetrySync(this.file, aside);
     this.logger.warn('settings file could not be used; kept aside and reset to defaults', { aside: path.basename(aside) });
     return structuredClone(DEFAULT_SETTINGS);
   }
 
   private write(settings: StoredSettings): void {
-    fs.mkdirSync(path.dirname(this.file), { recursive: true });
-    const temp = `${this.file}.${process.pid}.tmp`;
-    const fd = fs.openSync(temp, 'w', 0o600);
-    try {
-      fs.writeSync(fd, `${JSON.stringify(settings, null, 2)}\n`);
-      fs.fsyncSync(fd);
-    } finally {
-      fs.closeSync(fd);
-    }
-    fs.renameSync(temp, this.file);
+    // Atomic, and the rename rides out antivirus briefly locking settings.json on Windows (EPERM/EBUSY).
+    writeFileAtomicSync(this.file, `${JSON.stringify(settings, null, 2)}\n`);
   }
 }

@@ -1,4 +1,4 @@
-// Money is integer minor units + currency everywhere; it becomes text only in the shared formatter, for en-GB.
+// Money is integer minor units + currency everywhere; it becomes text only through shared/money.ts (en-GB).
 export { formatMoney } from '../../shared/money';
 
 const dateTime = new Intl.DateTimeFormat('en-GB', { day: '2-digit', month: 'short', year: 'numeric', hour: '2-digit', minute: '2-digit', second: '2-digit' });
@@ -6,8 +6,6 @@ const timeOnly = new Intl.DateTimeFormat('en-GB', { hour: '2-digit', minute: '2-
 
 export const formatDateTime = (iso: string) => dateTime.format(new Date(iso));
 export const formatTime = (iso: string) => timeOnly.format(new Date(iso));
-
-export { localDay } from '../../shared/dates';
 
 /** Digits typed on the keypad -> minor units ("1250" -> 1250 = £12.50); at most 7 digits (99,999.99). */
 export function appendDigit(minor: number, digit: string): number {

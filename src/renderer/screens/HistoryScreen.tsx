@@ -5,15 +5,24 @@ import { formatDateTime, formatMoney, formatTime } from '../lib/format';
 import { STATUS_WORDS, TYPE_WORDS } from '../lib/words';
 import { useAppStore } from '../stores/app-store';
 import { useHistoryStore } from '../stores/history-store';
+import { currentTradingDay } from '../stores/settings-store';
 import { ErrorBox } from '../components/ErrorBox';
 
 /** Paged history with filters, day totals, CSV export, a detail view with the event timeline, and Refund. */
 export function HistoryScreen() {
-  const { filters, items, total, totals, page, pageSize, detail, error, loading, load, setFilters, setPage, open, closeDetail, exportCsv } = useHistoryStore();
+  const { filters, followToday, items, total, totals, page, pageSize, detail, error, loading, load, setFilters, showToday, setPage, open, closeDetail, exportCsv } = useHistoryStore();
   const show = useAppStore((s) => s.show);
   useEffect(() => {
     void load();
   }, [load]);
+  // Open past the trading day's rollover: "today" moves on by itself.
+  useEffect(() => {
+    if (!followToday) return undefined;
+    const timer = setInterval(() => {
+      if (currentTradingDay() !== useHistoryStore.getState().filters.from) void load();
+    }, 30_000);
+    return () => clearInterval(timer);
+  }, [followToday, load]);
 
   const download = async () => {
     const file = await exportCsv();
@@ -42,6 +51,11 @@ export function HistoryScreen() {
             <span>To</span>
             <input type="date" value={filters.to} onChange={(e) => setFilters({ to: e.target.value })} />
           </label>
+          {!followToday && (
+            <button type="button" className="secondary small" onClick={showToday}>
+              Today
+            </button>
+          )}
           <label className="field inline">
             <span>Status</span>
             <select value={filters.status} onChange={(e) => setFilters({ status: e.target.value as typeof filters.status })}>

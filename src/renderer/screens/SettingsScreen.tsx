@@ -31,6 +31,7 @@ export function SettingsScreen() {
           </select>
         </label>
         <LimitField value={view.unlinkedRefundLimit} currency={currency} />
+        <TradingDayField value={view.tradingDayStart} />
         <label className="toggle">
           <input type="checkbox" checked={compact} onChange={(e) => void setCompact(e.target.checked).then(() => update({ compactMode: e.target.checked }))} />
           <span>Compact mode beside the EPOS (small window, always on top)</span>
@@ -149,6 +150,32 @@ function LimitField({ value, currency }: { value: number; currency: string }) {
       <span>Unlinked refund limit ({currency})</span>
       <input inputMode="decimal" value={pounds} onChange={(e) => setPounds(e.target.value)} onBlur={() => void save()} />
       {error && <span role="alert" className="error-inline">{error}</span>}
+    </label>
+  );
+}
+
+/** When the trading day rolls over: History's "today", day totals and reports follow it. */
+function TradingDayField({ value }: { value: string }) {
+  const update = useSettingsStore((s) => s.update);
+  const [time, setTime] = useState(value);
+  const [error, setError] = useState<string | null>(null);
+  const save = async () => {
+    if (time === value) return;
+    const failure = await update({ tradingDayStart: time });
+    setError(failure ? (failure.fields?.['tradingDayStart']?.[0] ?? failure.message) : null);
+  };
+  return (
+    <label className="field inline">
+      <span>Trading day starts at</span>
+      <input type="time" step={60} value={time} aria-describedby="trading-day-help" onChange={(e) => setTime(e.target.value)} onBlur={() => void save()} />
+      <span id="trading-day-help" className="muted">
+        00:00 for calendar days; a late-night venue sets e.g. 04:00, so sales until 03:59 count on the day before.
+      </span>
+      {error && (
+        <span role="alert" className="error-inline">
+          {error}
+        </span>
+      )}
     </label>
   );
 }

@@ -2,7 +2,7 @@ import { create } from 'zustand';
 import type { IpcError } from '../../shared/errors';
 import type { PaymentEventView, PaymentStatus, PaymentType, PaymentView, TotalsRow } from '../../shared/payments';
 import { till } from '../bridge';
-import { localDay } from '../lib/format';
+import { currentTradingDay } from './settings-store';
 
 export interface HistoryFilters {
   from: string;
@@ -14,6 +14,8 @@ export interface HistoryFilters {
 
 interface HistoryState {
   filters: HistoryFilters;
+  /** From/To follow today's trading day until the manager picks other days (a till runs for weeks). */
+  followToday: boolean;
   page: number;
   pageSize: number;
   items: PaymentView[];
@@ -23,6 +25,8 @@ interface HistoryState {
   error?: IpcError;
   loading: boolean;
   setFilters(change: Partial<HistoryFilters>): void;
+  /** Back to today's trading day (and following it again). */
+  showToday(): void;
   setPage(page: number): void;
   load(): Promise<void>;
   open(paymentId: string): Promise<void>;
@@ -40,7 +44,8 @@ const query = (f: HistoryFilters) => ({
 });
 
 export const useHistoryStore = create<HistoryState>((set, get) => ({
-  filters: { from: localDay(), to: localDay(), status: '', type: '', search: '' },
+  filters: { from: '', to: '', status: '', type: '', search: '' },
+  followToday: true,
   page: 0,
   pageSize: 20,
   items: [],
@@ -48,7 +53,12 @@ export const useHistoryStore = create<HistoryState>((set, get) => ({
   totals: [],
   loading: false,
   setFilters(change) {
-    set({ filters: { ...get().filters, ...change }, page: 0 });
+    const picksDays = change.from !== undefined || change.to !== undefined;
+    set({ filters: { ...get().filters, ...change }, page: 0, ...(picksDays ? { followToday: false } : {}) });
+    void get().load();
+  },
+  showToday() {
+    set({ followToday: true, page: 0 });
     void get().load();
   },
   setPage(page) {
@@ -56,11 +66,16 @@ export const useHistoryStore = create<HistoryState>((set, get) => ({
     void get().load();
   },
   async load() {
+    if (get().followToday) {
+      const today = currentTradingDay();
+      set({ filters: { ...get().filters, from: today, to: today } });
+    }
     const { filters, page, pageSize } = get();
     set({ loading: true });
+    const today = currentTradingDay();
     const [list, totals] = await Promise.all([
       till().listHistory({ ...query(filters), limit: pageSize, offset: page * pageSize }),
-      till().getTotals({ from: filters.from || localDay(), to: filters.to || filters.from || localDay() }),
+      till().getTotals({ from: filters.from || today, to: filters.to || filters.from || today }),
     ]);
     set({
       loading: false,

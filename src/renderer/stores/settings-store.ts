@@ -2,6 +2,7 @@ import { create } from 'zustand';
 import type { IpcError } from '../../shared/errors';
 import type { SettingsUpdate, SettingsView } from '../../shared/settings';
 import { till } from '../bridge';
+import { MIDNIGHT, tradingDay } from '../../shared/dates';
 
 interface SettingsState {
   view?: SettingsView;
@@ -30,3 +31,6 @@ export const useSettingsStore = create<SettingsState>((set) => {
     clearApiKey: () => request(() => till().clearApiKey()),
   };
 });
+
+/** Today's trading day at this till (rolls over at the configured start, e.g. 04:00). */
+export const currentTradingDay = (): string => tradingDay(Date.now(), useSettingsStore.getState().view?.tradingDayStart ?? MIDNIGHT);

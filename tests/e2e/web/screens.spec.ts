@@ -27,7 +27,7 @@ test('history: filters, detail with timeline, reprint, CSV export, day totals', 
   await expect(till.getByLabel('Approved totals for the chosen days')).toContainText('Sale');
   await till.getByRole('button', { name: 'HIST-42' }).click();
   const detail = till.getByRole('region', { name: /Sale HIST-42/ });
-  await expect(detail.getByRole('list')).toContainText('Payment intent');
+  await expect(detail.getByRole('list')).toContainText('Dojo created the payment');
   await expect(detail.getByRole('list')).toContainText('Approved.');
   await shoot(till, '11-history-detail');
   await detail.getByRole('button', { name: 'Print merchant copy' }).click();

@@ -1,0 +1,42 @@
+import fs from 'node:fs';
+import path from 'node:path';
+
+/** Windows answers these while antivirus or the search indexer holds a file open for a moment. */
+const TRANSIENT = new Set(['EPERM', 'EBUSY', 'EACCES']);
+/** Waits between attempts (ms): about 1.5 s in all, like graceful-fs's rename on Windows but bounded lower. */
+const RETRY_DELAYS_MS = [10, 20, 40, 80, 160, 320, 500, 500];
+
+const pause = (ms: number) => Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
+
+/** fs.renameSync that rides out a transient Windows lock; any other error, or a lock that stays, is thrown. */
+export function renameWithRetrySync(from: string, to: string): void {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      fs.renameSync(from, to);
+      return;
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code ?? '';
+      if (!TRANSIENT.has(code) || attempt >= RETRY_DELAYS_MS.length) throw error;
+      pause(RETRY_DELAYS_MS[attempt]!);
+    }
+  }
+}
+
+/** Writes a file so that a crash leaves either the old or the new content: temp file, fsync, rename. */
+export function writeFileAtomicSync(file: string, text: string, mode = 0o600): void {
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  const temp = `${file}.${process.pid}.tmp`;
+  const fd = fs.openSync(temp, 'w', mode);
+  try {
+    fs.writeSync(fd, text);
+    fs.fsyncSync(fd);
+  } finally {
+    fs.closeSync(fd);
+  }
+  try {
+    renameWithRetrySync(temp, file);
+  } catch (error) {
+    fs.rmSync(temp, { force: true });
+    throw error;
+  }
+}

@@ -1,0 +1,196 @@
+import path from 'node:path';
+import type { Environment } from '../../shared/app-info';
+import { startSimulator, type Simulator } from '../../simulator';
+import { DojoClient } from '../dojo/client';
+import { AppError } from '../errors';
+import type { EventBus } from '../events';
+import { Journal } from '../journal/journal';
+import type { Logger } from '../logging/logger';
+import { PaymentEngine } from '../payments/engine';
+import type { Reconciler } from '../reports/reconciler';
+import type { ReportService } from '../reports/report-service';
+import { outcome } from '../payments/messages';
+import { SECRET_ACCOUNTS, type SecretStore } from '../secrets/secret-store';
+import { environmentOfKey, type LiveEnvironment } from '../settings/api-key';
+import { SANDBOX_PARTNER_IDS, type BuildConfig } from '../settings/build-config';
+
+export const DOJO_BASE_URL = 'https://api.dojo.tech';
+/** The key training mode uses against the built-in simulator (it moves no money anywhere). */
+export const TRAINING_KEY = 'sk_sandbox_training';
+
+/** Which Dojo the till talks to right now, with that environment's own journal and engine. */
+export interface Mode {
+  environment: Environment;
+  /** Why the till is in training mode, in words for the cashier. */
+  reason?: string;
+  journal: Journal;
+  engine: PaymentEngine;
+  /** End-of-day reports and reconciliation on this environment's journal. */
+  reports: ReportService;
+  reconciler: Reconciler;
+  simulator?: Simulator;
+}
+
+export interface ModeOptions {
+  buildConfig: BuildConfig;
+  secrets: SecretStore;
+  dataDir: string;
+  fetch: typeof fetch;
+  now: () => number;
+  env: Readonly<Record<string, string | undefined>>;
+  logger: Logger;
+  events: EventBus;
+  /** Development overrides (DOJO_API_BASE_URL, TILL_TRAINING_SIM_*) are honoured. */
+  devOverrides: boolean;
+  /** When the trading day starts ("HH:MM", shared/dates.ts). */
+  tradingDayStart: () => string;
+  /** This installation's id, written into every intent's metadata (settings/till-id.ts). */
+  tillId: string;
+  /** Builds the end-of-day services for an environment's journal and engine. */
+  endOfDay: (parts: { environment: Environment; journal: Journal; engine: PaymentEngine; client: DojoClient }) => { reports: ReportService; reconciler: Reconciler };
+}
+
+/**
+ * The till's mode and its API key: training (the built-in simulator), sandbox or production, chosen from the
+ * key in the keychain. Each environment has its own journal, so training or sandbox payments never mix with
+ * real totals. Switching happens without a restart, never while a payment runs.
+ */
+export class ModeManager {
+  private mode!: Mode;
+  private readonly liveBaseUrl: string;
+
+  private constructor(private readonly options: ModeOptions) {
+    this.liveBaseUrl = ((options.devOverrides && options.env['DOJO_API_BASE_URL']) || DOJO_BASE_URL).replace(/\/$/, '');
+  }
+
+  static async start(options: ModeOptions): Promise<ModeManager> {
+    const manager = new ModeManager(options);
+    manager.mode = await manager.begin(await manager.activate());
+    return manager;
+  }
+
+  get current(): Mode {
+    return this.mode;
+  }
+
+  /** The payment engine of the current environment. */
+  payments(): PaymentEngine {
+    return this.mode.engine;
+  }
+
+  environment(): Environment {
+    return this.mode.environment;
+  }
+
+  /** A client for a live key, after the build's rules for that key's environment. */
+  liveClient(key: string): { environment: LiveEnvironment; client: DojoClient } {
+    const { buildConfig } = this.options;
+    const environment = environmentOfKey(key);
+    if (!buildConfig.allowedEnvironments.includes(environment)) {
+      throw new AppError('NOT_CONFIGURED', `This build of ${buildConfig.productName} does not accept ${environment} keys.`);
+    }
+    const client = new DojoClient({ baseUrl: this.liveBaseUrl, fetch: this.options.fetch, apiKey: async () => key, version: buildConfig.apiVersion, ...this.partnerIds(environment) });
+    return { environment, client };
+  }
+
+  /** Tests a key against Dojo, stores it in the keychain and switches to it. */
+  async setApiKey(raw: string): Promise<void> {
+    const key = raw.trim();
+    const { client } = this.liveClient(key);
+    try {
+      await client.listTerminals();
+    } catch (error) {
+      if (error instanceof AppError && (error.code === 'NETWORK' || error.code === 'TIMEOUT')) {
+        throw new AppError(error.code, 'Dojo could not be reached to test the key, so it was not saved. Check the connection and try again.');
+      }
+      throw error;
+    }
+    this.refuseWhileRunning('changing the API key');
+    await this.options.secrets.set(SECRET_ACCOUNTS.dojoApiKey, key);
+    await this.switch();
+  }
+
+  /** Removes the key: the shop chooses training. */
+  async clearApiKey(): Promise<void> {
+    this.refuseWhileRunning('removing the API key');
+    await this.options.secrets.delete(SECRET_ACCOUNTS.dojoApiKey);
+    await this.switch();
+  }
+
+  async close(): Promise<void> {
+    await this.stop(this.mode);
+  }
+
+  private refuseWhileRunning(what: string): void {
+    if (this.mode.engine.hasRunningPayments()) throw new AppError('PAYMENT_IN_PROGRESS', `A payment is running. Let it finish before ${what}.`);
+  }
+
+  /** Switches environment without a restart, never while a payment is running. */
+  private async switch(): Promise<void> {
+    this.refuseWhileRunning('changing the API key');
+    await this.mode.engine.settled();
+    const old = this.mode;
+    await this.stop(old);
+    this.mode = await this.begin(await this.activate());
+    this.options.logger.info('switched environment', { from: old.environment, to: this.mode.environment });
+  }
+
+  private partnerIds(environment: LiveEnvironment) {
+    const { buildConfig } = this.options;
+    if (buildConfig.softwareHouseId && buildConfig.resellerId) return { softwareHouseId: buildConfig.softwareHouseId, resellerId: buildConfig.resellerId };
+    if (environment === 'sandbox') return SANDBOX_PARTNER_IDS;
+    throw new AppError('NOT_CONFIGURED', 'Production keys need the Dojo-issued software-house-id and reseller-id in this build. Ask your reseller for a production build.');
+  }
+
+  private engineFor(environment: Environment, client: DojoClient, scale = 1): Pick<Mode, 'journal' | 'engine' | 'reports' | 'reconciler'> {
+    const { dataDir, now, logger, events, tillId } = this.options;
+    const journal = Journal.open(path.join(dataDir, `journal-${environment}.sqlite`));
+    const engine = new PaymentEngine({ journal, client: () => client, environment, tillId, now, policy: { scale }, logger, tradingDayStart: this.options.tradingDayStart, onUpdate: (view) => events.emit('payment:update', view) });
+    return { journal, engine, ...this.options.endOfDay({ environment, journal, engine, client }) };
+  }
+
+  private async trainingMode(reason: string): Promise<Mode> {
+    const { devOverrides, env, logger, fetch, buildConfig } = this.options;
+    const speed = devOverrides && env['TILL_TRAINING_SIM_SPEED'] ? Number(env['TILL_TRAINING_SIM_SPEED']) : 1;
+    const port = devOverrides && env['TILL_TRAINING_SIM_PORT'] ? Number(env['TILL_TRAINING_SIM_PORT']) : 0;
+    const simulator = await startSimulator({ port, speed });
+    logger.info('training mode on the built-in simulator', { url: simulator.url, speed });
+    const client = new DojoClient({ baseUrl: simulator.url, fetch, apiKey: async () => TRAINING_KEY, version: buildConfig.apiVersion, ...SANDBOX_PARTNER_IDS });
+    return { environment: 'training', reason, simulator, ...this.engineFor('training', client, 1 / speed) };
+  }
+
+  private async activate(): Promise<Mode> {
+    let key: string | null;
+    try {
+      key = await this.options.secrets.get(SECRET_ACCOUNTS.dojoApiKey);
+    } catch (error) {
+      this.options.logger.warn('keychain unavailable, staying in training mode');
+      return this.trainingMode(error instanceof AppError ? error.message : 'The system keychain could not be read.');
+    }
+    if (!key) return this.trainingMode('No Dojo API key is set: payments go to the built-in simulator.');
+    try {
+      const { environment, client } = this.liveClient(key);
+      return { environment, ...this.engineFor(environment, client) };
+    } catch (error) {
+      return this.trainingMode(error instanceof AppError ? error.message : 'The saved API key cannot be used.');
+    }
+  }
+
+  private async begin(next: Mode): Promise<Mode> {
+    const { logger } = this.options;
+    if (next.environment === 'training') {
+      const ended = next.engine.abandonUnfinished(outcome.trainingInterrupted);
+      if (ended) logger.info('ended interrupted training payments', { count: ended });
+    }
+    // Start-up recovery: unfinished payments are resumed or resolved before the till takes new work.
+    const resumed = await next.engine.recover();
+    if (resumed) logger.info('resumed unfinished payments', { environment: next.environment, count: resumed });
+    return next;
+  }
+
+  private async stop(old: Mode): Promise<void> {
+    old.engine.close();
+    old.journal.close();
+    await old.simulator?.close();
+  }
+}
