@@ -29,8 +29,12 @@ export function reportTitle(report: Report): string {
 export function reportSlip(report: Report, width: SlipWidth, options: { reprint?: boolean; productName?: string } = {}): ReceiptLine[] {
   const cols = SLIP_COLUMNS[width];
   const lines: ReceiptLine[] = [];
-  const text = (value: string, style: { align?: 'AlignLeft' | 'AlignCenter' | 'AlignRight'; bold?: boolean; size?: string } = {}) =>
-    lines.push({ lineType: 'Text', text: { value, size: style.size ?? 'SizeBody', align: style.align ?? 'AlignLeft', bold: style.bold ?? false } });
+  // Too long for the roll: wrapped at word boundaries (a printer would cut it off).
+  const text = (value: string, style: { align?: 'AlignLeft' | 'AlignCenter' | 'AlignRight'; bold?: boolean; size?: string } = {}) => {
+    for (const part of value.length > cols ? wrap(value, cols) : [value]) {
+      lines.push({ lineType: 'Text', text: { value: part, size: style.size ?? 'SizeBody', align: style.align ?? 'AlignLeft', bold: style.bold ?? false } });
+    }
+  };
   const wrapped = (value: string, indent = '', bold = false) => wrap(value, cols, indent).forEach((line) => text(line, { bold }));
   const pair = (label: string, value: string, bold = false) => {
     for (const line of pairLines(label, value, cols)) text(line, { bold });
@@ -93,20 +97,29 @@ function currencyLines(
   cols: number,
 ) {
   const m = (minor: number) => formatMoney(minor, f.currency);
-  const counted = (label: string, count: number, amount: number, bold = false) => pair(`${label} ${' '.repeat(Math.max(1, cols - label.length - 18))}${count}`.trimEnd(), m(amount), bold);
+  // Label, then the count in a column of its own, then the amount on the right.
+  const counted = (label: string, count: number, amount: number, bold = false) => {
+    const left = `${label.padEnd(cols - 14)}${String(count).padStart(3)}`;
+    if (label.length > cols - 14) return pair(`${label} ${count}`, m(amount), bold);
+    pair(left, m(amount), bold);
+  };
   rule();
   text(f.currency, { bold: true });
   counted('Sales', f.sales.count, f.sales.total, true);
   pair('  Goods', m(f.sales.goods));
   pair('  Gratuity', m(f.sales.gratuity));
   pair('  Cashback', m(f.sales.cashback));
-  counted('Matched refunds', f.matchedRefunds.count, -f.matchedRefunds.amount);
-  counted('Unlinked refunds', f.unlinkedRefunds.count, -f.unlinkedRefunds.amount);
+  counted('Matched refunds', f.matchedRefunds.count, out(f.matchedRefunds.amount));
+  counted('Unlinked refunds', f.unlinkedRefunds.count, out(f.unlinkedRefunds.amount));
   pair('Net card takings', m(f.netCardTakings), true);
   pair('Cashback paid out in cash', m(f.cashbackPaidOut));
   if (f.bySchemes.length) {
     text('By card scheme');
-    for (const s of f.bySchemes) pair(`  ${s.scheme} ${s.sales.count}/${s.refunds.count}`, m(s.net));
+    for (const s of f.bySchemes) {
+      pair(`  ${s.scheme}`, m(s.net));
+      counted('    sales', s.sales.count, s.sales.amount);
+      if (s.refunds.count) counted('    refunds', s.refunds.count, out(s.refunds.amount));
+    }
   }
   pair('Declined', String(f.declined));
   pair('Cancelled', String(f.cancelled));
@@ -116,7 +129,7 @@ function currencyLines(
   if (hand.sales.count || hand.refunds.count || hand.notCharged) {
     text('Resolved by hand (not confirmed by Dojo)');
     counted('  Sales', hand.sales.count, hand.sales.amount);
-    counted('  Refunds', hand.refunds.count, -hand.refunds.amount);
+    counted('  Refunds', hand.refunds.count, out(hand.refunds.amount));
     if (hand.notCharged) pair('  Not charged', String(hand.notCharged));
     pair('  Net by hand', m(hand.net));
   }
@@ -147,6 +160,8 @@ function wrap(value: string, cols: number, indent = ''): string[] {
 // ---- CSV -------------------------------------------------------------------------------------------------------
 
 const major = (minor: number) => (minor / 100).toFixed(2);
+/** Money going out, shown negative (never "-0.00"). */
+const out = (minor: number) => (minor === 0 ? 0 : -minor);
 const localTime = (iso: string) => {
   const d = new Date(iso);
   const offset = -d.getTimezoneOffset();
@@ -171,20 +186,20 @@ export function reportCsv(report: Report): string {
     add('sales', 'goods', '', f.sales.goods);
     add('sales', 'gratuity', '', f.sales.gratuity);
     add('sales', 'cashback', '', f.sales.cashback);
-    add('refunds', 'matched', f.matchedRefunds.count, -f.matchedRefunds.amount);
-    add('refunds', 'unlinked', f.unlinkedRefunds.count, -f.unlinkedRefunds.amount);
+    add('refunds', 'matched', f.matchedRefunds.count, out(f.matchedRefunds.amount));
+    add('refunds', 'unlinked', f.unlinkedRefunds.count, out(f.unlinkedRefunds.amount));
     add('totals', 'net_card_takings', '', f.netCardTakings);
-    add('totals', 'cashback_paid_out', '', -f.cashbackPaidOut);
+    add('totals', 'cashback_paid_out', '', out(f.cashbackPaidOut));
     for (const s of f.bySchemes) {
       add('scheme', `${s.scheme} sales`, s.sales.count, s.sales.amount);
-      add('scheme', `${s.scheme} refunds`, s.refunds.count, -s.refunds.amount);
+      add('scheme', `${s.scheme} refunds`, s.refunds.count, out(s.refunds.amount));
     }
     add('not_charged', 'declined', f.declined, '');
     add('not_charged', 'cancelled', f.cancelled, '');
     add('not_charged', 'timed_out', f.expired, '');
     add('not_charged', 'other', f.notCharged, '');
     add('by_hand', 'sales', f.handResolved.sales.count, f.handResolved.sales.amount);
-    add('by_hand', 'refunds', f.handResolved.refunds.count, -f.handResolved.refunds.amount);
+    add('by_hand', 'refunds', f.handResolved.refunds.count, out(f.handResolved.refunds.amount));
     add('by_hand', 'not_charged', f.handResolved.notCharged, '');
   }
   for (const a of report.adjustments.lines) {

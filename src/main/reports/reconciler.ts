@@ -1,5 +1,5 @@
 import type { PaymentView } from '../../shared/payments';
-import type { ExceptionActionRequest, Reconciliation, ReconciliationException, ReconciliationSummary } from '../../shared/reports';
+import type { ExceptionActionRequest, Reconciliation, ReconciliationException } from '../../shared/reports';
 import type { DojoClient } from '../dojo/client';
 import { DojoError, isDojoError } from '../dojo/errors';
 import type { DojoIntent } from '../dojo/schemas';
@@ -11,6 +11,7 @@ import type { PaymentRecord } from '../payments/record';
 import type { EodAuthority } from './authority';
 import { intentsToRead, match, ourIntents, verdictOf } from './reconcile';
 import { ReconciliationStore } from './reconciliation-store';
+import { clock, reconciliationMessage } from './reconciliation-summary';
 import type { TradingDays } from './trading-day';
 
 /** Dojo's largest search page (Cursor.limit maximum in every spec version). */
@@ -79,11 +80,9 @@ export class Reconciler {
         paymentById: (id) => inPeriod.get(id) ?? this.options.journal.get(id),
       });
       const exceptions: ReconciliationException[] = result.exceptions.map((e) => ({ ...e, state: 'open', note: null, resolvedAt: null }));
-      const open = exceptions.length;
-      const record = {
+      const complete = {
         ...base,
         status: 'complete' as const,
-        message: `Reconciled with Dojo at ${clock(ranAt)}: ${result.matched} matched, ${open} exception${open === 1 ? '' : 's'}.`,
         matched: result.matched,
         exceptions,
         otherTills: result.otherTills,
@@ -91,6 +90,7 @@ export class Reconciler {
         notChecked: result.notChecked,
         requests: { pages, reads },
       };
+      const record = { ...complete, message: reconciliationMessage(complete) };
       const id = this.store.save(record, ranAt);
       return this.store.latest(from, to) ?? { ...record, id };
     } catch (error) {
@@ -113,24 +113,6 @@ export class Reconciler {
 
   latest(from: string, to: string): Reconciliation | null {
     return this.store.latest(from, to);
-  }
-
-  /** What a report prints about a reconciliation. */
-  static summary(result: Reconciliation | null): ReconciliationSummary {
-    if (!result) return { status: 'not_run', at: null, matched: 0, exceptions: 0, otherTills: 0, outside: 0, message: 'Not reconciled with Dojo yet.' };
-    const open = result.exceptions.filter((e) => e.state === 'open').length;
-    const settled = result.exceptions.length - open;
-    if (result.status === 'unreachable') return { status: 'unreachable', at: result.ranAt, matched: 0, exceptions: 0, otherTills: 0, outside: 0, message: result.message };
-    const foreign = result.otherTills.length + result.outside.length;
-    return {
-      status: 'reconciled',
-      at: result.ranAt,
-      matched: result.matched,
-      exceptions: open,
-      otherTills: result.otherTills.length,
-      outside: result.outside.length,
-      message: `Reconciled with Dojo at ${clock(Date.parse(result.ranAt))}: ${result.matched} matched, ${open} exception${open === 1 ? '' : 's'}${settled ? ` (${settled} dealt with)` : ''}${foreign ? `; ${foreign} payment${foreign === 1 ? '' : 's'} not made by this till` : ''}.`,
-    };
   }
 
   /** Record Dojo's truth, start a matched refund, or mark explained: guarded, audited, Dojo read again first. */
@@ -245,5 +227,3 @@ export class Reconciler {
 }
 
 const iso = (ms: number) => new Date(ms).toISOString();
-const clockFormat = new Intl.DateTimeFormat('en-GB', { hour: '2-digit', minute: '2-digit' });
-const clock = (ms: number) => clockFormat.format(new Date(ms));

@@ -1,6 +1,7 @@
 import type { DatabaseSync } from 'node:sqlite';
 import { ReconciliationSchema, type ExceptionAction, type Reconciliation, type ReconciliationException } from '../../shared/reports';
 import type { Journal } from '../journal/journal';
+import { reconciliationMessage } from './reconciliation-summary';
 
 export interface ActionRow {
   exceptionId: string;
@@ -73,6 +74,7 @@ export class ReconciliationStore {
       const row = last.get(e.id) as { action: ExceptionAction; note: string; at: number } | undefined;
       return row ? { ...e, state: STATE_OF[row.action], note: row.note, resolvedAt: new Date(row.at).toISOString() } : e;
     });
+    result.message = reconciliationMessage(result);
     return result;
   }
 

@@ -5,7 +5,8 @@ import type { Logger } from '../logging/logger';
 import type { PaymentRecord } from '../payments/record';
 import { supervisorRequired, type EodAuthority } from './authority';
 import { figuresOf } from './figures';
-import { Reconciler } from './reconciler';
+import type { Reconciler } from './reconciler';
+import { reconciliationSummary } from './reconciliation-summary';
 import { ReportJournal, type StoredZ } from './report-journal';
 import type { TradingDays } from './trading-day';
 
@@ -161,7 +162,7 @@ export class ReportService {
 
     const reconciliation = extra.reconciliation && 'unreachable' in extra.reconciliation
       ? { status: 'unreachable' as const, at: new Date(at).toISOString(), matched: 0, exceptions: 0, otherTills: 0, outside: 0, message: extra.reconciliation.unreachable }
-      : Reconciler.summary(extra.reconciliation);
+      : reconciliationSummary(extra.reconciliation);
     const notes: string[] = [];
     if (environment === 'training') notes.push('Training: no real money moved.');
     if (environment === 'sandbox') notes.push('Dojo sandbox: test cards only, no real money.');
