@@ -49,7 +49,7 @@ export const MIGRATIONS: readonly string[] = [
   ALTER TABLE payments ADD COLUMN by_hand INTEGER GENERATED ALWAYS AS (CASE WHEN json_valid(data) THEN
     coalesce(json_type(data, '$.resolution'), 'null') = 'object' AND coalesce(json_type(data, '$.reconciled'), 'null') <> 'object' ELSE 0 END
   ) VIRTUAL;
-  CREATE INDEX payments_report ON payments (created_at, currency, type, status, by_hand, card_scheme, amount, total_amount, tips_amount, cashback_amount);
+  CREATE INDEX payments_report ON payments (created_at, currency, type, status, by_hand, card_scheme, amount, total_amount, tips_amount, cashback_amount, id);
   CREATE INDEX payments_updated ON payments (updated_at);
   CREATE TABLE z_reports (
     number INTEGER PRIMARY KEY,

@@ -6,6 +6,31 @@ import type { ExceptionAction, ExceptionKind, ForeignIntent, ReconciliationExcep
 import type { DojoIntent } from '../dojo/schemas';
 import type { PaymentRecord } from '../payments/record';
 
+/** What matching needs of a payment (read straight from the journal's columns: cheap for a whole day). */
+export type PaymentFacts = Pick<
+  PaymentRecord,
+  'id' | 'type' | 'status' | 'amount' | 'currency' | 'reference' | 'intentId' | 'originalPaymentId' | 'totalAmount' | 'tipsAmount' | 'cashbackAmount' | 'createdAt'
+> & {
+  /** A person's verdict that Dojo's record has not since replaced. */
+  handVerdict: 'approved' | 'not_charged' | null;
+};
+
+export const factsOf = (r: PaymentRecord): PaymentFacts => ({
+  id: r.id,
+  type: r.type,
+  status: r.status,
+  amount: r.amount,
+  currency: r.currency,
+  reference: r.reference,
+  intentId: r.intentId,
+  originalPaymentId: r.originalPaymentId,
+  totalAmount: r.totalAmount,
+  tipsAmount: r.tipsAmount,
+  cashbackAmount: r.cashbackAmount,
+  createdAt: r.createdAt,
+  handVerdict: r.resolution && !r.reconciled ? r.resolution.outcome : null,
+});
+
 /**
  * Matches Dojo's payment intents with the journal: pure, no I/O. Our intents carry our payment id and till id
  * in their metadata; intents of other tills or taken outside the companion are listed apart, never as errors
@@ -27,13 +52,13 @@ export interface MatchInput {
   intents: readonly DojoIntent[];
   notFound: ReadonlySet<string>;
   /** The journal's payments that started in the period. */
-  payments: readonly PaymentRecord[];
+  payments: readonly PaymentFacts[];
   /** Sales of matched refunds in the period that started earlier (their refunded amount is checked too). */
-  earlierSales: readonly PaymentRecord[];
+  earlierSales: readonly PaymentFacts[];
   /** Approved matched refunds per sale id, all time (what the till says was given back). */
   refundedBySale: ReadonlyMap<string, number>;
   /** A payment of this journal by id (an intent of ours may belong to a payment outside the period). */
-  paymentById: (id: string) => PaymentRecord | undefined;
+  paymentById: (id: string) => PaymentFacts | undefined;
 }
 
 export type ExceptionDraft = Omit<ReconciliationException, 'state' | 'note' | 'resolvedAt'>;
@@ -47,7 +72,7 @@ export interface MatchResult {
 }
 
 /** The intents a reconciliation must read one by one: ours that the search did not return. */
-export function intentsToRead(payments: readonly PaymentRecord[], earlierSales: readonly PaymentRecord[], found: ReadonlySet<string>, byPaymentId: ReadonlyMap<string, DojoIntent>): string[] {
+export function intentsToRead(payments: readonly PaymentFacts[], earlierSales: readonly PaymentFacts[], found: ReadonlySet<string>, byPaymentId: ReadonlyMap<string, DojoIntent>): string[] {
   const wanted = new Set<string>();
   for (const p of [...payments, ...earlierSales]) {
     if (p.type !== 'Sale' || !p.intentId || byPaymentId.has(p.id) || found.has(p.intentId)) continue;
@@ -74,14 +99,14 @@ export function match(input: MatchInput): MatchResult {
   const byPaymentId = ourIntents(input.intents, tillId);
   const result: MatchResult = { matched: 0, exceptions: [], otherTills: [], outside: [], notChecked: { unlinkedRefunds: 0, running: 0, needsAttention: 0, unclear: 0 } };
   const seenIntents = new Set<string>();
-  const intentOf = (sale: PaymentRecord): DojoIntent | null | undefined => {
+  const intentOf = (sale: PaymentFacts): DojoIntent | null | undefined => {
     const found = byPaymentId.get(sale.id) ?? (sale.intentId ? byId.get(sale.intentId) : undefined);
     if (found) return found;
     return sale.intentId && input.notFound.has(sale.intentId) ? null : sale.intentId ? undefined : null;
   };
   const refundProblems = new Set<string>();
 
-  const checkRefunds = (sale: PaymentRecord, intent: DojoIntent) => {
+  const checkRefunds = (sale: PaymentFacts, intent: DojoIntent) => {
     const till = input.refundedBySale.get(sale.id) ?? 0;
     const dojo = intent.refundedAmount ?? 0;
     if (till === dojo) return;
@@ -116,7 +141,7 @@ export function match(input: MatchInput): MatchResult {
       continue;
     }
     const approved = p.status === 'approved';
-    const hand = p.resolution && !p.reconciled ? p.resolution.outcome : null;
+    const hand = p.handVerdict;
     const till = { ...tillSide(p), refunded: input.refundedBySale.get(p.id) ?? 0 };
     if (verdict === 'charged' && !approved) {
       result.exceptions.push(draft(hand === 'not_charged' ? 'verdict_contradicted' : 'captured_not_approved', p, intent, till, dojoSide(intent!)));
@@ -166,7 +191,7 @@ export function match(input: MatchInput): MatchResult {
   return result;
 }
 
-function tillSide(p: PaymentRecord): Side {
+function tillSide(p: PaymentFacts): Side {
   return { status: p.status, total: p.totalAmount ?? p.amount, gratuity: p.tipsAmount ?? 0, cashback: p.cashbackAmount ?? 0, refunded: null };
 }
 
@@ -201,7 +226,7 @@ const ACTIONS: Record<ExceptionKind, ExceptionAction[]> = {
   unknown_to_journal: ['explain'],
 };
 
-function draft(kind: ExceptionKind, payment: PaymentRecord | null, intent: DojoIntent | null, till: Side | null, dojo: Side | null, unknownPaymentId?: string): ExceptionDraft {
+function draft(kind: ExceptionKind, payment: PaymentFacts | null, intent: DojoIntent | null, till: Side | null, dojo: Side | null, unknownPaymentId?: string): ExceptionDraft {
   const currency = payment?.currency ?? intent?.amount?.currencyCode ?? intent?.totalAmount?.currencyCode ?? 'GBP';
   // A refund goes back on the card Dojo charged: only offered while Dojo holds a captured payment.
   const actions = ACTIONS[kind].filter((a) => a !== 'refund' || (dojo?.status === 'Captured' && (dojo.total ?? 0) > (dojo.refunded ?? 0)));
@@ -223,7 +248,7 @@ function draft(kind: ExceptionKind, payment: PaymentRecord | null, intent: DojoI
 }
 
 /** Each exception in plain words: what differs, and what it means for the shop. */
-function explain(kind: ExceptionKind, currency: string, payment: PaymentRecord | null, till: Side | null, dojo: Side | null, unknownPaymentId?: string): string {
+function explain(kind: ExceptionKind, currency: string, payment: PaymentFacts | null, till: Side | null, dojo: Side | null, unknownPaymentId?: string): string {
   const money = (minor: number | null | undefined) => formatMoney(minor ?? 0, currency);
   const parts = (s: Side) => `${money(s.total)} (gratuity ${money(s.gratuity)}, cashback ${money(s.cashback)})`;
   const tillWord = till ? (STATUS_WORDS[till.status as PaymentStatus] ?? till.status).toLowerCase() : '';
@@ -238,7 +263,7 @@ function explain(kind: ExceptionKind, currency: string, payment: PaymentRecord |
     case 'refund_differs':
       return `Dojo shows ${money(dojo?.refunded)} refunded on this sale; the till recorded ${money(till?.refunded)}. A refund may have been made outside the till, or a refund the till thinks did not go through did. Record Dojo's amount so no more is refunded than is left.`;
     case 'verdict_contradicted':
-      return payment?.resolution?.outcome === 'not_charged'
+      return payment?.handVerdict === 'not_charged'
         ? `A person recorded this payment as not charged, but Dojo shows ${money(dojo?.total)} taken (${dojo?.status}). The customer may have paid twice: record Dojo's record, or refund it.`
         : `A person recorded this payment as approved, but ${dojoWord}: the money was not taken. Record Dojo's record so the totals are right.`;
     case 'unknown_to_journal':

@@ -9,7 +9,7 @@ import type { Logger } from '../logging/logger';
 import type { PaymentEngine } from '../payments/engine';
 import type { PaymentRecord } from '../payments/record';
 import type { EodAuthority } from './authority';
-import { intentsToRead, match, ourIntents, verdictOf } from './reconcile';
+import { factsOf, intentsToRead, match, ourIntents, verdictOf } from './reconcile';
 import { ReconciliationStore } from './reconciliation-store';
 import { clock, reconciliationMessage } from './reconciliation-summary';
 import type { TradingDays } from './trading-day';
@@ -49,15 +49,21 @@ export class Reconciler {
     const period = { start: days.bounds(from).start, end: days.bounds(to).end };
     const ranAt = now();
     const base = { from, to, period: { start: iso(period.start), end: iso(period.end) }, ranAt: iso(ranAt) };
-    const payments = this.options.journal.startedBetween(period.start, period.end);
+    let pages = 0;
+    let reads = 0;
+    // The first page is on its way while the journal is read (Dojo's answer takes far longer than the journal).
+    const searching = this.searchAll(period.start - SEARCH_MARGIN_MS, period.end + SEARCH_MARGIN_MS, () => pages++);
+    searching.catch(() => {}); // awaited below; never an unhandled rejection meanwhile
+    await new Promise((resolve) => setImmediate(resolve));
+    const payments = this.store.paymentFacts(period.start, period.end);
     const inPeriod = new Map(payments.map((p) => [p.id, p]));
     const earlierSales = [...new Set(payments.filter((p) => p.type === 'MatchedRefund' && p.originalPaymentId && !inPeriod.has(p.originalPaymentId)).map((p) => p.originalPaymentId!))]
       .map((id) => this.options.journal.get(id))
-      .filter((p): p is PaymentRecord => !!p);
-    let pages = 0;
-    let reads = 0;
+      .filter((p): p is PaymentRecord => !!p)
+      .map(factsOf);
+    const refundedBySale = this.store.refundedBySale([...payments.filter((p) => p.type === 'Sale').map((p) => p.id), ...earlierSales.map((p) => p.id)]);
     try {
-      const searched = await this.searchAll(period.start - SEARCH_MARGIN_MS, period.end + SEARCH_MARGIN_MS, () => pages++);
+      const searched = await searching;
       const found = new Set(searched.map((i) => i.id));
       const missing = intentsToRead(payments, earlierSales, found, ourIntents(searched, this.options.tillId));
       const notFound = new Set<string>();
@@ -76,8 +82,11 @@ export class Reconciler {
         notFound,
         payments,
         earlierSales,
-        refundedBySale: this.store.refundedBySale([...payments.filter((p) => p.type === 'Sale').map((p) => p.id), ...earlierSales.map((p) => p.id)]),
-        paymentById: (id) => inPeriod.get(id) ?? this.options.journal.get(id),
+        refundedBySale,
+        paymentById: (id) => {
+          const known = inPeriod.get(id) ?? this.options.journal.get(id);
+          return known && 'handVerdict' in known ? known : known ? factsOf(known) : undefined;
+        },
       });
       const exceptions: ReconciliationException[] = result.exceptions.map((e) => ({ ...e, state: 'open', note: null, resolvedAt: null }));
       const complete = {

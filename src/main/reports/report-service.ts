@@ -1,3 +1,4 @@
+import { RUNNING_STATUSES, type PaymentStatus } from '../../shared/payments';
 import { ReportSchema, type Adjustment, type OpenPayment, type Reconciliation, type Report, type ZSummary } from '../../shared/reports';
 import { AppError } from '../errors';
 import type { Journal } from '../journal/journal';
@@ -182,7 +183,7 @@ export class ReportService {
       tillId,
       currencies: figuresOf(this.store.day(bounds.start, bounds.end)),
       adjustments: { lines, byCurrency: [...byCurrency].map(([currency, netChange]) => ({ currency, netChange })).sort((a, b) => a.currency.localeCompare(b.currency)) },
-      open: this.options.journal.unfinished().map(openOf),
+      open: OPEN_STATUSES.flatMap((status) => this.options.journal.withStatus(status)).sort((a, b) => a.createdAt - b.createdAt).map(openOf),
       supervisorApproved: extra.supervisorApproved,
       closedBy: extra.closedBy,
       reconciliation,
@@ -199,6 +200,9 @@ export class ReportService {
     return this.options.days.dayOf(this.options.now());
   }
 }
+
+/** Payments not finished: each status read through its index (a report never scans the whole journal). */
+const OPEN_STATUSES: readonly PaymentStatus[] = [...RUNNING_STATUSES, 'needs_attention'];
 
 function openOf(record: PaymentRecord): OpenPayment {
   return {
