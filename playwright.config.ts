@@ -3,6 +3,12 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { CHROMIUM_ARGS, chromiumExecutable } from './tests/support/browser';
+import { electronRequirement } from './scripts/lib/electron-binary';
+
+// Where the workflows require Electron (TILL_REQUIRE_ELECTRON=1), a missing binary fails the run instead of
+// letting the Electron project skip itself.
+const electron = electronRequirement();
+if ('fail' in electron) throw new Error(electron.fail);
 
 // One harness for the whole run, on a fixed loopback port with a per-run token and a fresh data folder.
 const port = Number(process.env['TILL_E2E_PORT'] ?? 5191);
@@ -37,7 +43,9 @@ export default defineConfig({
     timeout: 120_000,
     stdout: 'ignore',
     stderr: 'pipe',
-    // Training mode on a simulator 10x faster than life, on a fixed port so tests can steer it (/__sim).
-    env: { TILL_TRAINING_SIM_SPEED: '10', TILL_TRAINING_SIM_PORT: String(simPort), TILL_EPOS_PORT: String(port + 2), TILL_EPOS_TOKEN: token },
+    // Training mode on a simulator 10x faster than life, on a fixed port so tests can steer it (/__sim). The EPOS
+    // token is the app's own (tests read it with the supervisor PIN, like a person would, and can replace it). The
+    // folder exchange's commit step is shortened to 2 s so a missing commit shows within the test.
+    env: { TILL_TRAINING_SIM_SPEED: '10', TILL_TRAINING_SIM_PORT: String(simPort), TILL_EPOS_PORT: String(port + 2), TILL_EXCHANGE_COMMIT_TIMEOUT_MS: '2000' },
   },
 });

@@ -25,7 +25,7 @@ const TILL = 'till_00000000000bench';
 const PAYMENTS = 2_000;
 const LATENCY_MS = 50;
 const days = tradingDays(() => '00:00');
-const authority: EodAuthority = { requireSupervisor: async () => {}, audit: () => {} };
+const authority: EodAuthority = { guard: { withSupervisor: async (_pin, _action, _context, run) => run() }, audit: { record: () => null } };
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
 const quantile = (values: number[], q: number) => [...values].sort((a, b) => a - b)[Math.min(values.length - 1, Math.ceil(q * values.length) - 1)]!;
 const round = (n: number, digits = 2) => Number(n.toFixed(digits));

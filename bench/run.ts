@@ -6,6 +6,7 @@ const BENCHES: Record<string, string> = {
   sim: './sim',
   engine: './engine',
   ui: './ui',
+  exchange: './exchange',
   eod: './eod',
 };
 

@@ -5,8 +5,8 @@ import path from 'node:path';
  * Where Electron's own binary is, without triggering its download (requiring the `electron` package would try
  * to fetch it). Machines that cannot reach GitHub's release downloads do not have it.
  */
-export function findElectronBinary(root = process.cwd()): { path: string } | { missing: string } {
-  const override = process.env['ELECTRON_OVERRIDE_DIST_PATH'];
+export function findElectronBinary(root = process.cwd(), env: NodeJS.ProcessEnv = process.env): { path: string } | { missing: string } {
+  const override = env['ELECTRON_OVERRIDE_DIST_PATH'];
   const packageDir = path.join(root, 'node_modules', 'electron');
   const pathFile = path.join(packageDir, 'path.txt');
   if (!override && !fs.existsSync(pathFile)) {
@@ -19,4 +19,18 @@ export function findElectronBinary(root = process.cwd()): { path: string } | { m
     ? path.join(override, process.platform === 'win32' ? 'electron.exe' : process.platform === 'darwin' ? 'Electron.app/Contents/MacOS/Electron' : 'electron')
     : path.join(packageDir, 'dist', fs.readFileSync(pathFile, 'utf8').trim());
   return fs.existsSync(executable) ? { path: executable } : { missing: `Electron's binary was expected at ${executable} but is not there.` };
+}
+
+/** The variable GitHub's workflows set where Electron's binary can be downloaded: the Electron tests must run there. */
+export const REQUIRE_ELECTRON = 'TILL_REQUIRE_ELECTRON';
+
+/**
+ * Whether the Electron end-to-end project runs here. Where the binary is absent it is skipped with the reason,
+ * except where TILL_REQUIRE_ELECTRON=1 says it must run: there a missing binary is a failure, not a skip.
+ */
+export function electronRequirement(env: NodeJS.ProcessEnv = process.env, root = process.cwd()): { run: string } | { skip: string } | { fail: string } {
+  const binary = findElectronBinary(root, env);
+  if ('path' in binary) return { run: binary.path };
+  if (env[REQUIRE_ELECTRON] === '1') return { fail: `${REQUIRE_ELECTRON}=1 but ${binary.missing}` };
+  return { skip: binary.missing };
 }

@@ -1,49 +1,35 @@
-// electron-builder afterPack hook: flips the fuses electron-builder's `electronFuses` cannot express, and
-// refuses to build when @electron/fuses knows a fuse that scripts/packaging/fuses.json does not decide.
+// electron-builder's afterPack hook: flips every fuse from the policy (scripts/packaging/fuses.cjs).
+//
+// Not through electron-builder: it would flip its `electronFuses` *after* this hook (so electron-builder.yml sets
+// none), and `packager.addElectronFuses` uses electron-builder 26's own @electron/fuses 1.x, which knows only 8
+// fuses: with `strictlyRequireAllFuses` it refuses Electron's longer wire, without it the ninth fuse stays
+// undecided. The project's @electron/fuses (2.x) flips the binary at the path electron-builder's would.
+//
+// On macOS the flip invalidates the binary's signature. With `resetAdHocDarwinSignature` @electron/fuses signs the
+// app ad hoc again, so an unsigned build still launches on Apple silicon; a signed build is then signed properly by
+// electron-builder, after this hook, over the same bytes. Nothing else in the bundle changes after the reset:
+// electron-builder's own afterPack listeners (app-update.yml) run before user hooks.
 const path = require('node:path');
-const { flipFuses, FuseV1Options, FuseVersion } = require('@electron/fuses');
-const policy = require('./fuses.json');
+const { flipFuses } = require('@electron/fuses');
+const { fuseConfig } = require('./fuses.cjs');
 
-/** The fuses electron-builder.yml sets through electronFuses (electron-builder's FuseOptionsV1). */
-const SET_BY_BUILDER = [
-  'RunAsNode',
-  'EnableCookieEncryption',
-  'EnableNodeOptionsEnvironmentVariable',
-  'EnableNodeCliInspectArguments',
-  'EnableEmbeddedAsarIntegrityValidation',
-  'OnlyLoadAppFromAsar',
-  'LoadBrowserProcessSpecificV8Snapshot',
-  'GrantFileProtocolExtraPrivileges',
-];
+const EXTENSION = { darwin: '.app', mas: '.app', win32: '.exe', linux: '' };
 
-function decidedFuses(testBuild) {
-  const decided = { ...policy.shipped, ...(testBuild ? policy.testBuild : {}) };
-  const known = Object.keys(FuseV1Options).filter((key) => Number.isNaN(Number(key)));
-  const undecided = known.filter((name) => !(name in decided));
-  if (undecided.length) throw new Error(`Undecided Electron fuses: ${undecided.join(', ')}. Decide them in scripts/packaging/fuses.json.`);
-  return decided;
-}
-
-function electronBinary(context) {
-  const name = context.packager.appInfo.productFilename;
-  if (context.electronPlatformName === 'darwin') return path.join(context.appOutDir, `${name}.app`);
-  if (context.electronPlatformName === 'win32') return path.join(context.appOutDir, `${name}.exe`);
-  return path.join(context.appOutDir, context.packager.executableName);
+/** The file @electron/fuses flips (an .app bundle on macOS) and the configuration, for one packed app. */
+function fuseJob(context) {
+  const platform = context.electronPlatformName;
+  const name = platform === 'linux' ? context.packager.executableName : context.packager.appInfo.productFilename;
+  return {
+    binary: path.join(context.appOutDir, `${name}${EXTENSION[platform]}`),
+    config: fuseConfig({ testBuild: process.env.TILL_TEST_BUILD === '1', resetAdHocDarwinSignature: platform === 'darwin' || platform === 'mas' }),
+  };
 }
 
 async function afterPack(context) {
-  const decided = decidedFuses(process.env.TILL_TEST_BUILD === '1');
-  const extra = {};
-  for (const [name, value] of Object.entries(decided)) if (!SET_BY_BUILDER.includes(name)) extra[FuseV1Options[name]] = value;
-  if (Object.keys(extra).length === 0) return;
-  await flipFuses(electronBinary(context), {
-    version: FuseVersion.V1,
-    resetAdHocDarwinSignature: context.electronPlatformName === 'darwin' && !process.env.APPLE_TEAM_ID,
-    ...extra,
-  });
+  const { binary, config } = fuseJob(context);
+  await flipFuses(binary, config);
 }
 
 module.exports = afterPack;
 module.exports.default = afterPack;
-module.exports.decidedFuses = decidedFuses;
-module.exports.SET_BY_BUILDER = SET_BY_BUILDER;
+module.exports.fuseJob = fuseJob;

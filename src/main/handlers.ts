@@ -1,7 +1,13 @@
+import { AUDIT_ACTIONS } from '../shared/audit';
+import type { Currency } from '../shared/money';
 import type { Handlers } from './ipc/dispatcher';
 import type { Services } from './services';
 
-/** Channel -> service call. Validation and error mapping happen in the dispatcher, not here. */
+/**
+ * Channel -> service call. Validation and error mapping happen in the dispatcher, not here. Every
+ * supervisor-protected action passes its PIN to the guard in main (`services.authority` / `services.refunds`):
+ * nothing the renderer says is taken as proof.
+ */
 export function createHandlers(services: Services): Handlers {
   const payments = () => services.payments();
   /** Receipts and report slips print the same way: the system dialog in the app, the browser's print elsewhere. */
@@ -14,14 +20,21 @@ export function createHandlers(services: Services): Handlers {
     'app:info': () => services.appInfo(),
     'terminals:list': async () => ({ terminals: await payments().listTerminals() }),
     'payment:startSale': (request) => payments().startSale(request),
-    'payment:startMatchedRefund': (request) => payments().startMatchedRefund(request),
-    'payment:startUnlinkedRefund': async ({ supervisorPin, ...request }) => {
-      await services.settings.authoriseUnlinkedRefund(request.amount, supervisorPin);
-      return payments().startUnlinkedRefund(request);
+    'payment:startMatchedRefund': ({ supervisorPin, ...request }) => {
+      const sale = payments().payment(request.paymentId);
+      return services.refunds.matched(supervisorPin, { amount: request.amount, currency: sale.currency as Currency, saleId: sale.id }, () => payments().startMatchedRefund(request));
     },
+    'payment:startUnlinkedRefund': ({ supervisorPin, ...request }) =>
+      services.refunds.unlinked(supervisorPin, { amount: request.amount, currency: request.currency }, () => payments().startUnlinkedRefund(request)),
     'payment:cancel': (request) => payments().cancel(request.paymentId),
     'payment:answerSignature': (request) => payments().answerSignature(request.paymentId, request.accepted),
-    'payment:resolve': (request) => payments().resolve(request.paymentId, request.outcome, request.note),
+    'payment:resolve': ({ supervisorPin, ...request }) =>
+      services.authority.withSupervisor(
+        supervisorPin,
+        AUDIT_ACTIONS.paymentResolve,
+        { summary: `Payment resolved by hand as ${request.outcome === 'approved' ? 'approved' : 'not charged'}`, subject: request.paymentId, detail: { outcome: request.outcome, note: request.note } },
+        () => payments().resolve(request.paymentId, request.outcome, request.note),
+      ),
     'payment:get': (request) => payments().get(request.paymentId),
     'payment:listActive': () => ({ payments: payments().activeAndAttention() }),
     'history:list': (request) => payments().history(request),
@@ -32,17 +45,34 @@ export function createHandlers(services: Services): Handlers {
     }),
     'settings:get': () => services.settingsView(),
     'settings:update': (request) => services.updateSettings(request),
-    'settings:setApiKey': (request) => services.setApiKey(request.apiKey),
-    'settings:clearApiKey': () => services.clearApiKey(),
-    'settings:verifySupervisorPin': async (request) => ({ valid: await services.settings.checkPin(request.pin) }),
+    'settings:setApiKey': (request) => services.setApiKey(request.apiKey, request.supervisorPin),
+    'settings:clearApiKey': (request) => services.clearApiKey(request.supervisorPin),
+    'settings:verifySupervisorPin': async (request) => ({ valid: await services.authority.verify(request.pin) }),
+    'settings:setSupervisorPin': async (request) => {
+      await services.authority.setPin(request);
+      return services.settingsView();
+    },
+    'settings:updateLimits': async ({ supervisorPin, unlinkedRefund, daily }) => {
+      await services.authority.setLimits(
+        supervisorPin,
+        (limits) => ({
+          unlinkedRefund: { ...limits.unlinkedRefund, ...unlinkedRefund },
+          daily: { count: daily?.count ?? limits.daily.count, amount: { ...limits.daily.amount, ...daily?.amount } },
+        }),
+        { ...prefixed('unlinkedRefund', unlinkedRefund), ...prefixed('daily', daily?.amount), ...(daily?.count ? { 'daily.count': daily.count } : {}) },
+      );
+      return services.settingsView();
+    },
+    'audit:list': (request) => services.audit.list(request),
     'receipt:print': async (request) => {
       payments().payment(request.paymentId); // an unknown payment is NOT_FOUND, not a blank page
       return print();
     },
     'epos:info': () => services.epos.info(),
-    'epos:regenerateToken': () => services.epos.regenerateToken(),
+    'epos:regenerateToken': (request) => services.epos.regenerateToken(request.supervisorPin),
+    'epos:revealToken': (request) => services.epos.revealToken(request.supervisorPin),
     'epos:listRefundRequests': () => ({ pending: services.epos.pendingRequests() }),
-    'epos:confirmRefundRequest': (request) => services.epos.confirmRequest(request.requestId, request.supervisorPin, request.terminalId),
+    'epos:confirmRefundRequest': (request) => services.epos.confirmRequest(request),
     'epos:declineRefundRequest': (request) => {
       services.epos.declineRequest(request.requestId);
       return { declined: true as const };
@@ -53,6 +83,9 @@ export function createHandlers(services: Services): Handlers {
       const { filename, zip } = await services.supportBundle();
       return { filename, base64: zip.toString('base64') };
     },
+    'exchange:status': () => services.exchange.status(),
+    'exchange:configure': (request) => services.exchange.configure(request),
+    'exchange:resolveAttention': (request) => services.exchange.resolveAttention(request.requestId, request.note, request.supervisorPin),
     'reports:x': (request) => services.reports().x(request?.tradingDay),
     'reports:closeDay': (request) => services.reports().closeDay(request),
     'reports:z': (request) => services.reports().z(request.number),
@@ -66,4 +99,9 @@ export function createHandlers(services: Services): Handlers {
       return { applied: !!services.window };
     },
   };
+}
+
+/** `{ GBP: 500 }` under "unlinkedRefund" -> `{ "unlinkedRefund.GBP": 500 }`, for the audit's detail. */
+function prefixed(prefix: string, values: Partial<Record<Currency, number>> | undefined): Record<string, number> {
+  return Object.fromEntries(Object.entries(values ?? {}).map(([currency, amount]) => [`${prefix}.${currency}`, amount]));
 }

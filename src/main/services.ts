@@ -1,3 +1,4 @@
+import path from 'node:path';
 import type { AppInfo, Environment } from '../shared/app-info';
 import type { SettingsUpdate, SettingsView } from '../shared/settings';
 import { EventBus } from './events';
@@ -11,8 +12,14 @@ import { SettingsStore } from './settings/settings-store';
 import { EposService } from './integration/epos-service';
 import type { UpdateStatus } from '../shared/updates';
 import { createSupportBundle } from './support/bundle';
+import { ExchangeService } from './exchange/exchange-service';
+import { AuditLog } from './authority/audit';
+import { SupervisorAuthority } from './authority/guard';
+import { RefundPolicy } from './authority/refund-policy';
+import { SecurityStore } from './authority/security-store';
+import { AUDIT_ACTIONS } from '../shared/audit';
+import { tradingDay, tradingDayBounds } from '../shared/dates';
 import { loadTillId } from './settings/till-id';
-import { supervisorRequired, type EodAuthority } from './reports/authority';
 import { Reconciler } from './reports/reconciler';
 import { ReportService } from './reports/report-service';
 import { tradingDays, type TradingDays } from './reports/trading-day';
@@ -51,6 +58,12 @@ export interface WindowControls {
 export interface Services {
   readonly events: EventBus;
   readonly settings: SettingsService;
+  /** The supervisor guard: every PIN-protected action goes through it (see authority/guard.ts). */
+  readonly authority: SupervisorAuthority;
+  /** Refund limits, daily caps and the matched-refund threshold, enforced in main. */
+  readonly refunds: RefundPolicy;
+  /** The append-only audit in the current environment's journal. */
+  readonly audit: AuditLog;
   appInfo(): Promise<AppInfo>;
   /** The payment engine of the current environment (training, sandbox or production). */
   payments(): PaymentEngine;
@@ -60,15 +73,18 @@ export interface Services {
   environment(): Environment;
   settingsView(): Promise<SettingsView>;
   updateSettings(change: SettingsUpdate): Promise<SettingsView>;
-  /** Checks the key's form, tests it against Dojo, stores it in the keychain and switches to it: no restart. */
-  setApiKey(key: string): Promise<SettingsView>;
-  clearApiKey(): Promise<SettingsView>;
+  /** Supervisor only. Checks the key's form, tests it against Dojo, stores it in the keychain and switches to it: no restart. */
+  setApiKey(key: string, supervisorPin: string | undefined): Promise<SettingsView>;
+  /** Supervisor only: back to training mode. */
+  clearApiKey(supervisorPin: string | undefined): Promise<SettingsView>;
   readonly window: WindowControls | undefined;
   updateStatus(): UpdateStatus;
   installUpdate(): UpdateStatus;
   supportBundle(): Promise<{ filename: string; zip: Buffer }>;
   /** The EPOS loopback API and its token (started with the services). */
   readonly epos: EposService;
+  /** The folder exchange (off unless a folder is chosen in Settings or by TILL_EXCHANGE_DIR). */
+  readonly exchange: ExchangeService;
   close(): Promise<void>;
 }
 
@@ -81,21 +97,32 @@ export async function createServices(adapters: ServiceAdapters): Promise<Service
   const events = new EventBus();
   const { buildConfig, env, logger } = adapters;
   const devOverrides = !adapters.packaged || buildConfig.allowBaseUrlOverride;
-  const settings = new SettingsService(new SettingsStore(adapters.dataDir, logger), adapters.secrets, buildConfig, adapters.now);
+  const settingsStore = new SettingsStore(adapters.dataDir, logger);
+  // The audit and the daily refund caps read the journal of the environment in use (`modes`, started below).
+  const audit: AuditLog = new AuditLog({ journal: () => modes.current.journal, environment: () => modes.environment(), now: adapters.now, logger, secrets: (): string[] => epos.secrets() });
+  const security = new SecurityStore({
+    dataDir: adapters.dataDir,
+    secrets: adapters.secrets,
+    logger,
+    legacy: { read: () => settingsStore.legacySecurity(), adopted: () => settingsStore.legacyAdopted() },
+    notice: (notice) => audit.record({ action: notice.action, outcome: notice.action === 'security.initialised' ? 'ok' : 'refused', actor: 'system', subject: 'security.json', summary: notice.summary }),
+  });
+  const authority = new SupervisorAuthority({ store: security, audit, minPinLength: buildConfig.minPinLength, now: adapters.now, logger });
+  const dayStart = () => settingsStore.get().tradingDayStart;
+  const refunds = new RefundPolicy({
+    authority,
+    audit,
+    usage: (since) => modes.current.journal.unlinkedRefundsSince(since),
+    dayStart: () => tradingDayBounds(tradingDay(adapters.now(), dayStart()), dayStart()).start,
+    matchedThreshold: buildConfig.matchedRefundPinThreshold,
+  });
+  const settings = new SettingsService(settingsStore, adapters.secrets, buildConfig, authority, refunds);
   const tillId = loadTillId(adapters.dataDir, adapters.now);
   const days = adapters.tradingDays ?? tradingDays(() => settings.tradingDayStart());
-  const authority: EodAuthority = {
-    async requireSupervisor(pin, action) {
-      if (!pin) throw supervisorRequired('This needs the supervisor PIN.');
-      await settings.requireSupervisor(pin);
-      logger.info('supervisor approved', { action });
-    },
-    audit: (action, detail) => logger.info('audit', { action, ...detail }),
-  };
   const modes = await ModeManager.start({
     tillId,
     endOfDay: ({ environment, journal, engine, client }) => {
-      const common = { journal, days, now: adapters.now, tillId, authority, logger };
+      const common = { journal, days, now: adapters.now, tillId, authority: { guard: authority, audit }, logger };
       const reconciler = new Reconciler({ ...common, engine, client: () => client });
       return { reconciler, reports: new ReportService({ ...common, environment, reconciler }) };
     },
@@ -112,8 +139,8 @@ export async function createServices(adapters: ServiceAdapters): Promise<Service
   });
 
   const envNumber = (name: string) => (devOverrides && env[name] ? Number(env[name]) : undefined);
-  const epos = new EposService(
-    { payments: () => modes.payments(), reports: () => modes.current.reports, environment: () => modes.environment(), settings, events, window: adapters.window },
+  const epos: EposService = new EposService(
+    { payments: () => modes.payments(), reports: () => modes.current.reports, environment: () => modes.environment(), settings, authority, refunds, audit, events, window: adapters.window },
     {
       secrets: adapters.secrets,
       logger,
@@ -123,9 +150,34 @@ export async function createServices(adapters: ServiceAdapters): Promise<Service
     },
   );
 
+  const exchange = new ExchangeService({
+    dataDir: adapters.dataDir,
+    logger,
+    now: adapters.now,
+    backend: {
+      environment: () => modes.environment(),
+      operations: epos.operations,
+      replayed: (key) => epos.replayed(key),
+      onPaymentUpdate: (listener) => events.on('payment:update', listener),
+      onRefundRequests: (listener) => events.on('epos:refundRequests', () => listener()),
+    },
+    overrides: {
+      ...(devOverrides && env['TILL_EXCHANGE_DIR'] ? { folder: path.resolve(env['TILL_EXCHANGE_DIR']) } : {}),
+      ...(envNumber('TILL_EXCHANGE_COMMIT_TIMEOUT_MS') !== undefined ? { commitTimeoutMs: envNumber('TILL_EXCHANGE_COMMIT_TIMEOUT_MS')! } : {}),
+      ...(envNumber('TILL_EXCHANGE_MAX_PENDING') !== undefined ? { maxPending: envNumber('TILL_EXCHANGE_MAX_PENDING')! } : {}),
+      ...(envNumber('TILL_EXCHANGE_SCAN_MS') !== undefined ? { scanIntervalMs: envNumber('TILL_EXCHANGE_SCAN_MS')! } : {}),
+      ...(devOverrides && env['TILL_EXCHANGE_POLL'] ? { polling: env['TILL_EXCHANGE_POLL'] === '1' } : {}),
+    },
+    guard: authority,
+    onChange: (status) => events.emit('exchange:update', status),
+  });
+
   const services: Services = {
     events,
     settings,
+    authority,
+    refunds,
+    audit,
     async appInfo() {
       const mode = modes.current;
       return {
@@ -146,29 +198,38 @@ export async function createServices(adapters: ServiceAdapters): Promise<Service
     reconciler: () => modes.current.reconciler,
     environment: () => modes.environment(),
     settingsView: () => settings.view(modes.environment()),
-    async updateSettings(change) {
-      await settings.update(modes.environment(), change);
+    async updateSettings({ supervisorPin, ...change }) {
+      const from = settings.tradingDayStart();
+      if (change.tradingDayStart && change.tradingDayStart !== from) {
+        // The trading day decides what "today" is for totals, reports and the daily refund caps: a cashier moving
+        // it could restart the caps, so it is the supervisor's.
+        const context = { summary: `Trading day start changed from ${from} to ${change.tradingDayStart}`, subject: 'tradingDayStart', detail: { from, to: change.tradingDayStart } };
+        await authority.withSupervisor(supervisorPin, AUDIT_ACTIONS.tradingDayChange, context, () => settings.update(modes.environment(), change));
+      } else settings.update(modes.environment(), change);
       return settings.view(modes.environment());
     },
-    async setApiKey(raw) {
-      await modes.setApiKey(raw);
+    async setApiKey(raw, supervisorPin) {
+      const context = { summary: 'Dojo API key set', subject: 'apiKey', detail: { from: modes.environment(), hint: raw.trim().slice(-4) } };
+      await authority.withSupervisor(supervisorPin, AUDIT_ACTIONS.apiKeySet, context, () => modes.setApiKey(raw));
       return settings.view(modes.environment());
     },
-    async clearApiKey() {
-      await modes.clearApiKey();
+    async clearApiKey(supervisorPin) {
+      const context = { summary: 'Dojo API key removed: back to training', subject: 'apiKey', detail: { from: modes.environment() } };
+      await authority.withSupervisor(supervisorPin, AUDIT_ACTIONS.apiKeyRemove, context, () => modes.clearApiKey());
       return settings.view(modes.environment());
     },
     window: adapters.window,
     updateStatus: () => adapters.updates?.status() ?? { state: 'disabled', reason: adapters.host === 'electron' ? 'Updates are not available in this build.' : 'Updates belong to the installed app, not the web harness.' },
     installUpdate: () => adapters.updates?.install() ?? services.updateStatus(),
     async supportBundle() {
-      const { token: _token, ...eposInfo } = epos.info();
+      const eposInfo = epos.info();
       const key = await adapters.secrets.get(SECRET_ACCOUNTS.dojoApiKey).catch(() => null);
       const now = adapters.now();
       const zip = await createSupportBundle({
         appInfo: { ...(await services.appInfo()), updates: services.updateStatus() },
         settings: await settings.view(modes.environment()), // the view: PIN as set/not set, key as its hint
         epos: eposInfo,
+        audit: audit.all(),
         logFiles: adapters.logFiles?.() ?? [],
         secrets: [...(key ? [key] : []), ...epos.secrets()],
         now,
@@ -176,11 +237,16 @@ export async function createServices(adapters: ServiceAdapters): Promise<Service
       return { filename: `till-support-${new Date(now).toISOString().replace(/[:.]/g, '-')}.zip`, zip };
     },
     epos,
+    exchange,
     async close() {
+      await exchange.stop();
       await epos.stop();
       await modes.close();
     },
   };
+  // Reads (and, on a first start, creates) the sealed supervisor settings now, so a lock shows in the log and audit at once.
+  await authority.status();
   await epos.start();
+  await exchange.start();
   return services;
 }

@@ -12,6 +12,7 @@ import { SettingsScreen } from './screens/SettingsScreen';
 import { ReportsScreen } from './screens/ReportsScreen';
 import { SCREENS, useAppStore, type Screen } from './stores/app-store';
 import { useAttentionStore } from './stores/attention-store';
+import { useExchangeStore } from './stores/exchange-store';
 import { useHistoryStore } from './stores/history-store';
 import { isRunning, usePaymentStore } from './stores/payment-store';
 import { useSettingsStore } from './stores/settings-store';
@@ -28,7 +29,10 @@ const SCREEN_VIEWS: Record<Screen, () => React.JSX.Element> = {
 
 export function App() {
   const { info, error, screen, compact, load, show, setCompact } = useAppStore();
-  const attention = useAttentionStore((s) => s.payments.length);
+  // Payments to check on the terminal, plus payments the EPOS never confirmed through the folder exchange.
+  const toCheck = useAttentionStore((s) => s.payments.length);
+  const unconfirmed = useExchangeStore((s) => s.status?.attention.length ?? 0);
+  const attention = toCheck + unconfirmed;
 
   useEffect(() => {
     void load();
@@ -45,6 +49,7 @@ export function App() {
         if (running) usePaymentStore.getState().show(running);
       });
     void useEposStore.getState().load();
+    void useExchangeStore.getState().load();
     const unsubscribers = [
       till().onPaymentUpdate((update) => {
         usePaymentStore.getState().receive(update);
@@ -58,6 +63,7 @@ export function App() {
         if (!app.compact) app.show(payment.type === 'Sale' ? 'sale' : 'refund');
       }),
       till().onRefundRequests(({ pending }) => useEposStore.getState().setPending(pending)),
+      till().onExchangeUpdate((status) => useExchangeStore.getState().receive(status)),
     ];
     return () => unsubscribers.forEach((unsubscribe) => unsubscribe());
   }, [load, setCompact]);
@@ -123,7 +129,7 @@ export function App() {
           </header>
           {attention > 0 && screen !== 'attention' && (
             <button type="button" className="attention-strip" onClick={() => show('attention')}>
-              {attention} payment{attention > 1 ? 's need' : ' needs'} checking on the terminal — open Attention (F4)
+              {[toCheck > 0 && `${toCheck} payment${toCheck > 1 ? 's need' : ' needs'} checking on the terminal`, unconfirmed > 0 && `${unconfirmed} payment${unconfirmed > 1 ? 's' : ''} the EPOS did not confirm`].filter(Boolean).join(', ')} — open Attention (F4)
             </button>
           )}
           <main className="screen">

@@ -31,6 +31,13 @@ export const METHOD_CHANNELS = {
   getUpdateStatus: 'updates:status',
   installUpdate: 'updates:install',
   exportSupportBundle: 'support:exportBundle',
+  setSupervisorPin: 'settings:setSupervisorPin',
+  updateLimits: 'settings:updateLimits',
+  revealEposToken: 'epos:revealToken',
+  listAudit: 'audit:list',
+  getExchangeStatus: 'exchange:status',
+  configureExchange: 'exchange:configure',
+  resolveExchangeAttention: 'exchange:resolveAttention',
   getXReport: 'reports:x',
   closeDay: 'reports:closeDay',
   getZReport: 'reports:z',
@@ -48,6 +55,8 @@ export const EVENT_CHANNELS = {
   onPaymentStarted: 'payment:started',
   /** Unlinked refunds the EPOS asked for, waiting for the cashier's confirmation with the supervisor PIN. */
   onRefundRequests: 'epos:refundRequests',
+  /** The folder exchange's state: folder, counts, and payments the EPOS never committed. */
+  onExchangeUpdate: 'exchange:update',
 } as const;
 
 export type MethodName = keyof typeof METHOD_CHANNELS;

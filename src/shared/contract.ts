@@ -14,9 +14,11 @@ import {
   TotalsQuerySchema,
   TotalsRowSchema,
 } from './payments';
-import { SetApiKeySchema, SettingsUpdateSchema, SettingsViewSchema, VerifyPinSchema } from './settings';
-import { ConfirmRefundRequestSchema, EposInfoSchema, RefundRequestViewSchema, RequestIdSchema } from './epos';
+import { ClearApiKeySchema, SetApiKeySchema, SetSupervisorPinSchema, SettingsUpdateSchema, SettingsViewSchema, UpdateLimitsSchema, VerifyPinSchema } from './settings';
+import { ConfirmRefundRequestSchema, EposInfoSchema, EposTokenSchema, RefundRequestViewSchema, RequestIdSchema, RevealTokenSchema } from './epos';
+import { AuditListSchema, AuditQuerySchema } from './audit';
 import { UpdateStatusSchema } from './updates';
+import { ConfigureExchangeSchema, ExchangeStatusSchema, ResolveExchangeAttentionSchema } from './exchange';
 import {
   CloseDayRequestSchema,
   ExceptionActionSchema,
@@ -55,14 +57,15 @@ export const contract = {
   'settings:update': { request: SettingsUpdateSchema, response: SettingsViewSchema },
   /** Write-only: the key goes in, never comes back out (only its hint and environment). */
   'settings:setApiKey': { request: SetApiKeySchema, response: SettingsViewSchema },
-  'settings:clearApiKey': { request: NoInput, response: SettingsViewSchema },
+  'settings:clearApiKey': { request: ClearApiKeySchema, response: SettingsViewSchema },
   'settings:verifySupervisorPin': { request: VerifyPinSchema, response: z.object({ valid: z.boolean() }) },
   /** Prints the receipt the page is showing: the system print dialog in the app; 'browser' = use window.print(). */
   'receipt:print': { request: z.object({ paymentId: z.string().min(1).max(100), copy: z.enum(['customer', 'merchant']) }).strict(), response: z.object({ method: z.enum(['system', 'browser']) }) },
   /** Compact mode beside the EPOS: a small always-on-top window in the app (the page just changes layout elsewhere). */
   'window:setCompact': { request: z.object({ compact: z.boolean() }).strict(), response: z.object({ applied: z.boolean() }) },
   'epos:info': { request: NoInput, response: EposInfoSchema },
-  'epos:regenerateToken': { request: NoInput, response: EposInfoSchema },
+  /** A new token (supervisor only): the EPOS's old token stops working at once, so the UI says so first. */
+  'epos:regenerateToken': { request: RevealTokenSchema, response: EposTokenSchema },
   'epos:listRefundRequests': { request: NoInput, response: z.object({ pending: z.array(RefundRequestViewSchema) }) },
   'epos:confirmRefundRequest': { request: ConfirmRefundRequestSchema, response: PaymentViewSchema },
   'epos:declineRefundRequest': { request: RequestIdSchema, response: z.object({ declined: z.literal(true) }) },
@@ -71,6 +74,19 @@ export const contract = {
   'updates:install': { request: NoInput, response: UpdateStatusSchema },
   /** A zip of logs and app info for support (never the key, the EPOS token or the journal). */
   'support:exportBundle': { request: NoInput, response: z.object({ filename: z.string(), base64: z.string() }) },
+  /** Sets the first supervisor PIN, or changes it with the current one. */
+  'settings:setSupervisorPin': { request: SetSupervisorPinSchema, response: SettingsViewSchema },
+  /** Refund limits and daily caps, per currency (supervisor only). */
+  'settings:updateLimits': { request: UpdateLimitsSchema, response: SettingsViewSchema },
+  /** Shows the EPOS token (supervisor only). */
+  'epos:revealToken': { request: RevealTokenSchema, response: EposTokenSchema },
+  /** The audit of supervisor actions in this environment's journal, newest first. */
+  'audit:list': { request: AuditQuerySchema, response: AuditListSchema },
+  'exchange:status': { request: NoInput, response: ExchangeStatusSchema },
+  /** Choose, change or clear the exchange folder: supervisor PIN, checked in main. */
+  'exchange:configure': { request: ConfigureExchangeSchema, response: ExchangeStatusSchema },
+  /** A person checked the EPOS for a payment it never committed (supervisor PIN and a note). */
+  'exchange:resolveAttention': { request: ResolveExchangeAttentionSchema, response: ExchangeStatusSchema },
   /** End of day: the X report changes nothing; closing the day makes the numbered, immutable Z. */
   'reports:x': { request: XReportRequestSchema, response: ReportSchema },
   'reports:closeDay': { request: CloseDayRequestSchema, response: z.object({ report: ReportSchema, created: z.boolean() }) },
@@ -89,6 +105,7 @@ export const eventContract = {
   'payment:update': PaymentViewSchema,
   'payment:started': z.object({ payment: PaymentViewSchema, source: z.enum(['epos', 'till']) }),
   'epos:refundRequests': z.object({ pending: z.array(RefundRequestViewSchema) }),
+  'exchange:update': ExchangeStatusSchema,
 } satisfies Record<EventChannel, z.ZodType>;
 
 export type Request<C extends Channel> = z.input<(typeof contract)[C]['request']>;

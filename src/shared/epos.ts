@@ -1,25 +1,42 @@
 import { z } from 'zod';
-import { SupervisorPinSchema } from './settings';
+import { AmountMinorSchema, CurrencySchema } from './money';
+import { GuardPinSchema } from './settings';
 
 export const EposInfoSchema = z.object({
   enabled: z.boolean(),
   url: z.string().nullable(),
   port: z.number().int(),
-  /** The EPOS bearer token: shown so it can be copied into the EPOS configuration. */
-  token: z.string().nullable(),
+  /** Whether a token is set; the token itself only comes back through the guarded `epos:revealToken`. */
+  tokenSet: z.boolean(),
   tokenStorage: z.enum(['keychain', 'memory', 'environment']),
   error: z.string().nullable(),
 });
 export type EposInfo = z.infer<typeof EposInfoSchema>;
 
+/** The EPOS bearer token, shown to a supervisor so it can be copied into the EPOS configuration. */
+export const EposTokenSchema = z.object({ token: z.string() });
+export const RevealTokenSchema = z.object({ supervisorPin: GuardPinSchema }).strict();
+
 export const RefundRequestViewSchema = z.object({
   requestId: z.string(),
+  /** `unlinked`: to any card; `matched`: back to the card of an earlier sale, above the PIN threshold. */
+  kind: z.enum(['unlinked', 'matched']),
   amount: z.number().int(),
   currency: z.string(),
   reference: z.string().nullable(),
+  /** The sale a matched refund goes back to. */
+  saleId: z.string().nullable(),
+  /** The terminal the refund will run on (the EPOS's choice, else the till's). */
+  terminalId: z.string().nullable(),
   createdAt: z.string(),
 });
 export type RefundRequestView = z.infer<typeof RefundRequestViewSchema>;
 
-export const ConfirmRefundRequestSchema = z.object({ requestId: z.string().min(1).max(60), supervisorPin: SupervisorPinSchema, terminalId: z.string().min(1).max(100).optional() }).strict();
+/**
+ * The supervisor confirms the request they were shown: the amount and currency on screen travel with the PIN,
+ * and main refuses when they are not the request's (a request swapped under the PIN never starts).
+ */
+export const ConfirmRefundRequestSchema = z
+  .object({ requestId: z.string().min(1).max(60), amount: AmountMinorSchema, currency: CurrencySchema, supervisorPin: GuardPinSchema, terminalId: z.string().min(1).max(100).optional() })
+  .strict();
 export const RequestIdSchema = z.object({ requestId: z.string().min(1).max(60) }).strict();

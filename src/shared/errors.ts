@@ -8,10 +8,18 @@ export const ERROR_CODES = [
   'NOT_FOUND',
   'CONFLICT',
   'KEYCHAIN_UNAVAILABLE',
+  /** A supervisor-protected action was asked for without the supervisor PIN. */
+  'SUPERVISOR_REQUIRED',
+  /** Too many wrong supervisor PINs: locked for a while (the message says until when). */
+  'PIN_LOCKED',
+  /** The supervisor settings could not be verified (edited, missing or no keychain): locked until a reseller resets them. */
+  'SECURITY_LOCKED',
+  /** Over a refund limit or a daily cap set for this till. */
+  'LIMIT_EXCEEDED',
+  /** Too many requests waiting (e.g. EPOS refund requests): try again later. */
+  'TOO_MANY_REQUESTS',
   'PAYMENT_IN_PROGRESS',
   'CANNOT_CANCEL',
-  /** The action needs the supervisor PIN (given on the companion, checked in main). */
-  'SUPERVISOR_REQUIRED',
   'DOJO_AUTH',
   'DOJO_VALIDATION',
   'DOJO_NOT_FOUND',

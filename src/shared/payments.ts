@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { AmountMinorSchema, CurrencySchema } from './money';
+import { GuardPinSchema } from './settings';
 
 export const PAYMENT_TYPES = ['Sale', 'MatchedRefund', 'UnlinkedRefund'] as const;
 export const PaymentTypeSchema = z.enum(PAYMENT_TYPES);
@@ -90,6 +91,8 @@ export const StartMatchedRefundSchema = z.object({
   paymentId: z.string().min(1).max(100),
   amount: AmountMinorSchema,
   terminalId: z.string().min(1).max(100),
+  /** Needed above the build's threshold (settings view: matchedRefundPinThreshold). */
+  supervisorPin: GuardPinSchema,
 }).strict();
 
 export const StartUnlinkedRefundSchema = z.object({
@@ -97,8 +100,8 @@ export const StartUnlinkedRefundSchema = z.object({
   currency: CurrencySchema,
   reference: ReferenceSchema.optional(),
   terminalId: z.string().min(1).max(100),
-  /** Unlinked refunds give money to any card: a supervisor approves each one. */
-  supervisorPin: z.string().regex(/^\d{4,8}$/, 'The supervisor PIN is 4 to 8 digits.'),
+  /** Unlinked refunds give money to any card: a supervisor approves each one (checked in main). */
+  supervisorPin: GuardPinSchema,
 }).strict();
 
 export const PaymentIdSchema = z.object({ paymentId: z.string().min(1).max(100) }).strict();
@@ -109,6 +112,8 @@ export const ResolvePaymentSchema = z.object({
   paymentId: z.string().min(1).max(100),
   outcome: z.enum(['approved', 'not_charged']),
   note: z.string().trim().min(3, 'Say briefly what the terminal showed.').max(500),
+  /** A person's verdict on money: the supervisor's (checked in main). */
+  supervisorPin: GuardPinSchema,
 }).strict();
 
 const IsoDay = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'Use a date like 2026-11-25.');

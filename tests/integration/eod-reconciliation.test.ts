@@ -99,7 +99,12 @@ describe('reconciliation against Dojo', () => {
     expect(recorded.payment).toMatchObject({ id: declined.id, status: 'approved', result: { totalAmount: 1100, tipsAmount: 100 } });
     expect(recorded.reconciliation.exceptions.find((e) => e.id === captured.id)).toMatchObject({ state: 'recorded', note: 'Customer paid by this card.' });
     expect(h.engine.get(declined.id).events.at(-1)).toMatchObject({ kind: 'reconciled', message: expect.stringContaining('Captured') });
-    expect(authority.audits).toContainEqual({ action: 'reconciliation:record_dojo', detail: expect.objectContaining({ exceptionId: captured.id, actor: 'till:supervisor', dojoStatus: 'Captured' }) });
+    expect(authority.audits.filter((a) => a.action === 'reconciliation.record_dojo').map((a) => [a.outcome, a.actor])).toEqual([
+      ['refused', 'cashier'],
+      ['refused', 'cashier'],
+      ['ok', 'supervisor'],
+    ]);
+    expect(authority.audits.at(-1)).toMatchObject({ subject: declined.id, detail: { kind: 'captured_not_approved', note: 'Customer paid by this card.' } });
     await expect(reconciler.act({ exceptionId: captured.id, action: 'explain', note: 'again' })).rejects.toMatchObject({ code: 'CONFLICT' });
 
     // Mark explained: no PIN, a note, and it stays explained while neither side changes.

@@ -111,7 +111,10 @@ describe('X and Z reports on a scripted day', () => {
     expect(z.reconciliation).toMatchObject({ status: 'reconciled', matched: 8, exceptions: 0, otherTills: 0, outside: 0 });
     expect(z.reconciliation.message).toMatch(/^Reconciled with Dojo at \d\d:\d\d: 8 matched, 0 exceptions\.$/);
     expect(z.notes).toContain('2 unlinked refunds have no payment intent at Dojo and cannot be reconciled.');
-    expect(authority.audits.map((a) => a.action)).toContain('close_day');
+    expect(authority.audits.map((a) => [a.action, a.outcome, a.actor])).toEqual([
+      ['report.close_day', 'refused', 'cashier'], // the wrong PIN
+      ['report.close_day', 'ok', 'supervisor'],
+    ]);
 
     // Idempotent per trading day; reprint gives exactly the stored Z.
     const again = await reports.closeDay({ supervisorPin: SUPERVISOR_PIN });

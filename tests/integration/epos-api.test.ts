@@ -56,7 +56,8 @@ beforeAll(async () => {
   });
   services.events.on('payment:started', (event) => started.push(`${event.source}:${event.payment.id}`));
   base = services.epos.info().url!;
-  await services.updateSettings({ terminalId: sim.admin.terminalByTid('VCMTILLSIP0')!.id, supervisorPin: { next: '2468' } });
+  await services.updateSettings({ terminalId: sim.admin.terminalByTid('VCMTILLSIP0')!.id });
+  await services.authority.setPin({ next: '246813', confirm: '246813' });
 });
 afterAll(async () => {
   await services.close();
@@ -206,8 +207,9 @@ describe('EPOS API: payments', () => {
     expect(asked.status).toBe(202);
     expect(asked.body).toMatchObject({ status: 'awaiting_confirmation', paymentId: null });
     expect(services.epos.pendingRequests().map((r) => r.requestId)).toContain(asked.body.requestId);
-    await expect(services.epos.confirmRequest(asked.body.requestId, '1111')).rejects.toMatchObject({ code: 'VALIDATION' });
-    const payment = await services.epos.confirmRequest(asked.body.requestId, '2468');
+    const shown = { requestId: asked.body.requestId, amount: 900, currency: 'GBP' as const };
+    await expect(services.epos.confirmRequest({ ...shown, supervisorPin: '111111' })).rejects.toMatchObject({ code: 'VALIDATION' });
+    const payment = await services.epos.confirmRequest({ ...shown, supervisorPin: '246813' });
     const followed = await api('GET', `/v1/refund-requests/${asked.body.requestId}`, { route: '/v1/refund-requests/{requestId}' });
     expect(followed.body).toMatchObject({ status: 'started', paymentId: payment.id });
     expect((await waitFor(payment.id, ended)).status).toBe('approved');

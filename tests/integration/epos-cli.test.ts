@@ -86,6 +86,27 @@ describe('EPOS command line', () => {
     expect([refund.code, refund.json.type, refund.json.amount]).toEqual([0, 'MatchedRefund', 500]);
   });
 
+  it('refund above the supervisor threshold with --wait: waits for the PIN on the till, then follows the refund; declined there -> 1', async () => {
+    await services.authority.setPin({ next: '246813', confirm: '246813' });
+    const sale = await cli(['pay', '--amount', '150.00', '--reference', 'CLI-BIG', '--wait']);
+    expect(sale.code).toBe(0);
+    const waiting = cli(['refund', '--reference', 'CLI-BIG', '--amount', '60.00', '--wait']);
+    // The supervisor answers on the till once the request shows (the CLI is still waiting).
+    const pending = async () => {
+      for (let i = 0; i < 500 && !services.epos.pendingRequests().length; i++) await new Promise((r) => setTimeout(r, 20));
+      return services.epos.pendingRequests()[0]!;
+    };
+    const request = await pending();
+    expect(request).toMatchObject({ kind: 'matched', amount: 6000 });
+    await services.epos.confirmRequest({ requestId: request.requestId, amount: 6000, currency: 'GBP', supervisorPin: '246813' });
+    const refund = await waiting;
+    expect([refund.code, refund.json.type, refund.json.status, refund.json.amount]).toEqual([0, 'MatchedRefund', 'approved', 6000]);
+    const declinedRun = cli(['refund', '--reference', 'CLI-BIG', '--amount', '60.00', '--wait']);
+    services.epos.declineRequest((await pending()).requestId);
+    const declined = await declinedRun;
+    expect([declined.code, declined.json.status]).toEqual([1, 'declined']);
+  });
+
   it('errors -> 4 with a message: bad amount, wrong token, companion not running', async () => {
     const badAmount = await cli(['pay', '--amount', '12.345', '--reference', 'X']);
     expect([badAmount.code, badAmount.json.error]).toEqual([4, expect.stringMatching(/--amount/)]);

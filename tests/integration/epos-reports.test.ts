@@ -68,7 +68,8 @@ beforeAll(async () => {
   });
   base = services.epos.info().url!;
   const terminal = sim.admin.terminalByTid('VCMTILLSIP0')!.id;
-  await services.updateSettings({ terminalId: terminal, supervisorPin: { next: '2468' } });
+  await services.authority.setPin({ next: '246813', confirm: '246813' });
+  await services.updateSettings({ terminalId: terminal });
   await ended(services.payments().startSale({ amount: 1250, currency: 'GBP', terminalId: terminal }).id);
 });
 afterAll(async () => {
@@ -91,9 +92,9 @@ describe('EPOS API: end-of-day reports', () => {
     const refund = services.payments().startUnlinkedRefund({ amount: 300, currency: 'GBP', terminalId: sim.admin.terminalByTid('VCMTILLSCP0')!.id });
     for (let i = 0; i < 400 && services.payments().payment(refund.id).status !== 'needs_attention'; i++) await new Promise((r) => setTimeout(r, 25));
     const refused = await api('POST', '/v1/reports/z', '/v1/reports/z');
-    expect(refused.status).toBe(409);
+    expect(refused.status).toBe(403);
     expect(refused.body).toMatchObject({ code: 'SUPERVISOR_REQUIRED', detail: expect.stringContaining('1 payment still needs attention') });
-    expect((await api('POST', '/v1/reports/z', '/v1/reports/z', { body: { supervisorPin: '2468' } })).status).toBe(400);
+    expect((await api('POST', '/v1/reports/z', '/v1/reports/z', { body: { supervisorPin: '246813' } })).status).toBe(400);
     const cliRefused = await cli(['report', 'z']);
     expect(cliRefused.code).toBe(3);
     await services.payments().resolve(refund.id, 'approved', 'The terminal showed it approved.');
@@ -114,6 +115,29 @@ describe('EPOS API: end-of-day reports', () => {
     expect((await api('GET', '/v1/reports/z/2', '/v1/reports/z/{number}')).status).toBe(404);
     expect((await api('GET', '/v1/reports/z/first', '/v1/reports/z/{number}')).status).toBe(400);
     expect(services.reports().list(10, 0).total).toBe(1);
+  });
+
+  it('reconciliation through the services: recording Dojo\'s record needs the PIN (main\'s guard) and is in the audit', async () => {
+    const terminal = sim.admin.terminalByTid('VCMTILLDIP0')!.id;
+    const declined = await ended(services.payments().startSale({ amount: 700, currency: 'GBP', terminalId: terminal }).id);
+    sim.admin.amendIntent(services.payments().payment(declined.id).intentId!, { status: 'Captured' });
+    const result = await services.reconciler().run(names[0]!, names[0]!);
+    const exception = result.exceptions.find((e) => e.paymentId === declined.id)!;
+    expect(exception.kind).toBe('captured_not_approved');
+    const request = { exceptionId: exception.id, action: 'record_dojo' as const, note: 'The terminal showed it approved.' };
+    await expect(services.reconciler().act(request)).rejects.toMatchObject({ code: 'SUPERVISOR_REQUIRED' });
+    await expect(services.reconciler().act({ ...request, supervisorPin: '135790' })).rejects.toMatchObject({ code: 'VALIDATION' });
+    const done = await services.reconciler().act({ ...request, supervisorPin: '246813' });
+    expect(done.payment).toMatchObject({ id: declined.id, status: 'approved' });
+    const audit = services.audit.list({ limit: 50 });
+    expect(audit.intact).toBe(true);
+    const entries = audit.entries.filter((e) => e.action === 'reconciliation.record_dojo');
+    expect(entries.map((e) => [e.outcome, e.actor])).toEqual([
+      ['ok', 'supervisor'],
+      ['refused', 'cashier'],
+      ['refused', 'cashier'],
+    ]);
+    expect(entries[0]).toMatchObject({ subject: declined.id, detail: { kind: 'captured_not_approved', note: 'The terminal showed it approved.' } });
   });
 
   it('CLI: report x and report z (JSON or CSV, --output FILE), exit codes', async () => {

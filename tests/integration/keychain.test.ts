@@ -42,7 +42,8 @@ describe.skipIf(!!missing)('keytar SecretStore against a real Secret Service', (
       const secrets = new KeytarSecretStore(`com.tillcompanion.app.${process.pid}`);
       const services = await createServices(nodeAdapters({ host: 'test', dataDir: dir, secrets, env: { DOJO_API_BASE_URL: sim.url } }));
       expect(services.environment()).toBe('training');
-      const view = await services.setApiKey(key);
+      await services.authority.setPin({ next: '246813', confirm: '246813' });
+      const view = await services.setApiKey(key, '246813');
       expect(view.apiKey).toEqual({ configured: true, hint: '…4242', environment: 'sandbox' });
       expect(services.environment()).toBe('sandbox');
       expect(await secrets.get(SECRET_ACCOUNTS.dojoApiKey)).toBe(key);
@@ -53,6 +54,8 @@ describe.skipIf(!!missing)('keytar SecretStore against a real Secret Service', (
       // Nowhere on disk: the settings file and journals never hold it.
       for (const file of fs.readdirSync(dir)) expect(fs.readFileSync(path.join(dir, file)).includes(key)).toBe(false);
       await secrets.delete(SECRET_ACCOUNTS.dojoApiKey);
+      await secrets.delete(SECRET_ACCOUNTS.securitySeal);
+      await secrets.delete(SECRET_ACCOUNTS.eposToken);
     });
   });
 });

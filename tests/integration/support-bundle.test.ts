@@ -44,17 +44,17 @@ describe('support bundle', () => {
       ...nodeAdapters({ host: 'test', dataDir: dir, secrets: new MemorySecretStore(), env: { TILL_EPOS_PORT: '0', TILL_EPOS_TOKEN: TOKEN, TILL_TRAINING_SIM_SPEED: '40' } }),
       logFiles: () => [log],
     });
-    await services.updateSettings({ supervisorPin: { next: '2468' } });
+    await services.authority.setPin({ next: '246813', confirm: '246813' });
     const { filename, zip } = await services.supportBundle();
     await services.close();
     expect(filename).toMatch(/^till-support-.*\.zip$/);
     const files = unzip(zip);
-    expect(Object.keys(files).sort()).toEqual(['README.txt', 'app-info.json', 'epos.json', 'logs/main.log', 'settings.json']);
+    expect(Object.keys(files).sort()).toEqual(['README.txt', 'app-info.json', 'audit.json', 'epos.json', 'logs/main.log', 'settings.json']);
     expect(JSON.parse(files['app-info.json']!)).toMatchObject({ trainingMode: true, updates: { state: 'disabled' } });
     expect(JSON.parse(files['settings.json']!)).toMatchObject({ supervisorPinSet: true });
     expect(files['logs/main.log']).toContain('"message":"ok"');
     const everything = Object.values(files).join('\n');
-    for (const secret of [KEY, TOKEN, 'BUNDLECANARY', '2468', 'scrypt']) expect(everything.includes(secret), secret).toBe(false);
+    for (const secret of [KEY, TOKEN, 'BUNDLECANARY', '246813', 'scrypt']) expect(everything.includes(secret), secret).toBe(false);
     fs.rmSync(dir, { recursive: true, force: true });
   });
 });

@@ -57,9 +57,12 @@ export async function run(): Promise<CheckResult> {
     return result as { ok: boolean; data?: any };
   };
 
-  await ipc('settings:setApiKey', { apiKey: KEY });
-  await ipc('settings:update', { terminalId: sim.admin.terminalByTid('VCMTILLSIP0')!.id, supervisorPin: { next: '2468' } });
-  const eposInfo = await ipc('epos:info'); // the token is shown to the cashier in Settings: allowed there only
+  await ipc('settings:setSupervisorPin', { next: '246813', confirm: '246813' });
+  await ipc('settings:setApiKey', { apiKey: KEY, supervisorPin: '246813' });
+  await ipc('settings:update', { terminalId: sim.admin.terminalByTid('VCMTILLSIP0')!.id });
+  await ipc('epos:info');
+  // The token is shown to a supervisor (with the PIN) in Settings: allowed there only.
+  const eposInfo = await ipc('epos:revealToken', { supervisorPin: '246813' });
   const base = services.epos.info().url!;
   const epos = async (method: string, route: string, body?: unknown) =>
     (await fetch(`${base}${route}`, { method, headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' }, ...(body ? { body: JSON.stringify(body) } : {}) })).json() as Promise<any>;
@@ -70,7 +73,7 @@ export async function run(): Promise<CheckResult> {
   while ((await epos('GET', `/v1/payments/${refund.paymentId}`)).status !== 'approved') await new Promise((r) => setTimeout(r, 50));
   await epos('GET', '/v1/payments/pay_does_not_exist');
   await fetch(`${base}/v1/terminals`, { headers: { authorization: 'Bearer wrong-token' } });
-  for (const channel of ['app:info', 'settings:get', 'history:list', 'payment:listActive', 'history:exportCsv']) await ipc(channel, channel.startsWith('history') ? {} : undefined);
+  for (const channel of ['app:info', 'settings:get', 'history:list', 'payment:listActive', 'history:exportCsv', 'audit:list']) await ipc(channel, channel.startsWith('history') || channel === 'audit:list' ? {} : undefined);
   const bundle = await ipc('support:exportBundle');
   fs.writeFileSync(path.join(dir, 'support-bundle.zip'), Buffer.from(bundle.data.base64, 'base64'));
   await services.close();

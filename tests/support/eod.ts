@@ -1,5 +1,6 @@
 import { AppError } from '../../src/main/errors';
 import { silentLogger } from '../../src/main/logging/logger';
+import type { AuditInput } from '../../src/main/authority/audit';
 import { supervisorRequired, type EodAuthority } from '../../src/main/reports/authority';
 import { Reconciler } from '../../src/main/reports/reconciler';
 import { ReportService } from '../../src/main/reports/report-service';
@@ -7,7 +8,7 @@ import type { TradingDays } from '../../src/main/reports/trading-day';
 import { TEST_TILL_ID, type EngineHarness } from './engine-harness';
 
 const DAY = 86_400_000;
-export const SUPERVISOR_PIN = '2468';
+export const SUPERVISOR_PIN = '246813';
 
 /**
  * Trading days whose boundary the test moves: no test depends on the hour it runs. Day 0 ends at the boundary
@@ -33,19 +34,29 @@ export function movableDays(): { days: TradingDays; nextDay(): void; names: stri
   };
 }
 
-/** The supervisor guard as main enforces it (PIN 2468), recording what would be audited. */
-export function testAuthority(): EodAuthority & { audits: { action: string; detail: Record<string, unknown> }[]; checks: string[] } {
-  const audits: { action: string; detail: Record<string, unknown> }[] = [];
-  const checks: string[] = [];
+/**
+ * The supervisor guard's contract as main enforces it (PIN 246813; no PIN: SUPERVISOR_REQUIRED; wrong:
+ * VALIDATION; every decision audited), with the audit kept in memory for the test to read.
+ */
+export function testAuthority(): EodAuthority & { audits: AuditInput[] } {
+  const audits: AuditInput[] = [];
+  const audit = { record: (entry: AuditInput) => (audits.push(entry), null) };
   return {
     audits,
-    checks,
-    async requireSupervisor(pin, action) {
-      checks.push(action);
-      if (!pin) throw supervisorRequired('This needs the supervisor PIN.');
-      if (pin !== SUPERVISOR_PIN) throw new AppError('VALIDATION', 'The supervisor PIN is not right.', { supervisorPin: ['Wrong PIN.'] });
+    audit,
+    guard: {
+      async withSupervisor(pin, action, context, run) {
+        const refuse = (error: AppError): never => {
+          audit.record({ action, outcome: 'refused', actor: 'cashier', subject: context.subject ?? null, summary: context.summary, ...(context.detail ? { detail: context.detail } : {}) });
+          throw error;
+        };
+        if (!pin) refuse(supervisorRequired('This needs the supervisor PIN.'));
+        if (pin !== SUPERVISOR_PIN) refuse(new AppError('VALIDATION', 'The supervisor PIN is not right.', { supervisorPin: ['Wrong PIN.'] }));
+        const result = await run();
+        audit.record({ action, outcome: 'ok', actor: 'supervisor', subject: context.subject ?? null, summary: context.summary, ...(context.detail ? { detail: context.detail } : {}) });
+        return result;
+      },
     },
-    audit: (action, detail) => void audits.push({ action, detail }),
   };
 }
 

@@ -3,11 +3,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { silentLogger } from '../../src/main/logging/logger';
-import { MemorySecretStore } from '../../src/main/secrets/secret-store';
 import { environmentOfKey, keyHint } from '../../src/main/settings/api-key';
 import { BuildConfigSchema, loadBuildConfig } from '../../src/main/settings/build-config';
-import { hashPin, verifyPin } from '../../src/main/settings/pin';
-import { SettingsService } from '../../src/main/settings/settings-service';
 import { DEFAULT_SETTINGS, SettingsStore } from '../../src/main/settings/settings-store';
 import { SettingsUpdateSchema } from '../../src/shared/settings';
 
@@ -21,7 +18,7 @@ describe('settings file', () => {
     const store = new SettingsStore(dir, silentLogger);
     expect(store.get()).toEqual(DEFAULT_SETTINGS);
     store.update((s) => ({ ...s, currency: 'EUR', compactMode: true }));
-    expect(JSON.parse(fs.readFileSync(file(), 'utf8'))).toMatchObject({ version: 2, currency: 'EUR', compactMode: true });
+    expect(JSON.parse(fs.readFileSync(file(), 'utf8'))).toMatchObject({ version: 3, currency: 'EUR', compactMode: true });
     expect(fs.readdirSync(dir)).toEqual(['settings.json']);
     expect(new SettingsStore(dir, silentLogger).get().currency).toBe('EUR');
   });
@@ -29,13 +26,17 @@ describe('settings file', () => {
   it('migrates a file written before settings had a version, step by step to the current one', () => {
     fs.writeFileSync(file(), JSON.stringify({ currency: 'EUR', terminals: { training: 'tm_x', sandbox: null, production: null } }));
     const store = new SettingsStore(dir, silentLogger);
-    expect(store.get()).toMatchObject({ version: 2, currency: 'EUR', terminals: { training: 'tm_x', sandbox: null, production: null }, unlinkedRefundLimit: 5000, epos: { enabled: true, port: 7878 } });
-    expect(JSON.parse(fs.readFileSync(file(), 'utf8')).version).toBe(2);
+    expect(store.get()).toMatchObject({ version: 3, currency: 'EUR', terminals: { training: 'tm_x', sandbox: null, production: null }, epos: { enabled: true, port: 7878 } });
+    expect(store.legacySecurity()).toEqual({ supervisorPin: null, unlinkedRefundLimit: 5000, currency: 'EUR' });
+    expect(JSON.parse(fs.readFileSync(file(), 'utf8')).version).toBe(3);
   });
 
-  it('migrates a version 1 file (before the EPOS API) keeping every setting', () => {
+  it('migrates a version 1 file (before the EPOS API) keeping every setting; the PIN and limit wait for the security file', () => {
     fs.writeFileSync(file(), JSON.stringify({ version: 1, terminals: { training: null, sandbox: 'tm_s', production: null }, currency: 'GBP', supervisorPin: null, unlinkedRefundLimit: 1234, compactMode: true }));
-    expect(new SettingsStore(dir, silentLogger).get()).toEqual({ ...DEFAULT_SETTINGS, terminals: { training: null, sandbox: 'tm_s', production: null }, unlinkedRefundLimit: 1234, compactMode: true });
+    const store = new SettingsStore(dir, silentLogger);
+    expect(store.get()).toEqual({ ...DEFAULT_SETTINGS, terminals: { training: null, sandbox: 'tm_s', production: null }, compactMode: true, legacySecurity: { supervisorPin: null, unlinkedRefundLimit: 1234 } });
+    store.legacyAdopted();
+    expect(new SettingsStore(dir, silentLogger).legacySecurity()).toBeNull();
   });
 
   it('reads a file from before the trading-day setting as midnight, and keeps a chosen rollover', () => {
@@ -67,51 +68,14 @@ describe('settings file', () => {
 
   it.each([
     [{ currency: 'USD' }],
-    [{ unlinkedRefundLimit: -5 }],
-    [{ unlinkedRefundLimit: 12.5 }],
-    [{ supervisorPin: { next: '12' } }],
-    [{ supervisorPin: { next: 'abcd' } }],
+    [{ unlinkedRefundLimit: 5000 }],
+    [{ supervisorPin: { next: '2468' } }],
     [{ compactMode: 'yes' }],
     [{ tradingDayStart: '12:00' }],
     [{ tradingDayStart: '4:00' }],
     [{ apiKey: 'sk_sandbox_x' }],
   ])('refuses an invalid update %j', (update) => {
     expect(SettingsUpdateSchema.safeParse(update).success).toBe(false);
-  });
-});
-
-describe('supervisor PIN', () => {
-  it('is stored as a salted scrypt hash, never the PIN', async () => {
-    const a = await hashPin('4321');
-    const b = await hashPin('4321');
-    expect(a.salt).not.toBe(b.salt);
-    expect(a.hash).not.toBe(b.hash);
-    expect(await verifyPin('4321', a)).toBe(true);
-    expect(await verifyPin('1234', a)).toBe(false);
-    const service = new SettingsService(new SettingsStore(dir, silentLogger), new MemorySecretStore(), loadBuildConfig({}), Date.now);
-    await service.update('training', { supervisorPin: { next: '987654' } });
-    expect(fs.readFileSync(file(), 'utf8')).not.toContain('987654');
-  });
-
-  it('needs the current PIN to change it, and locks for a minute after five wrong tries', async () => {
-    let now = 1_000_000;
-    const service = new SettingsService(new SettingsStore(dir, silentLogger), new MemorySecretStore(), loadBuildConfig({}), () => now);
-    await expect(service.checkPin('1234')).rejects.toMatchObject({ code: 'NOT_CONFIGURED' });
-    await service.update('training', { supervisorPin: { next: '2468' } });
-    await expect(service.update('training', { supervisorPin: { next: '1357' } })).rejects.toMatchObject({ code: 'VALIDATION' });
-    await expect(service.update('training', { supervisorPin: { current: '0000', next: '1357' } })).rejects.toMatchObject({ code: 'VALIDATION' });
-    for (let i = 0; i < 4; i++) expect(await service.checkPin('0000')).toBe(false);
-    await expect(service.checkPin('2468')).rejects.toMatchObject({ code: 'CONFLICT' }); // 5 wrong in a row: locked
-    now += 61_000;
-    expect(await service.checkPin('2468')).toBe(true);
-  });
-
-  it('authorises an unlinked refund only with the PIN and within the limit', async () => {
-    const service = new SettingsService(new SettingsStore(dir, silentLogger), new MemorySecretStore(), loadBuildConfig({}), Date.now);
-    await service.update('training', { supervisorPin: { next: '2468' }, unlinkedRefundLimit: 3000 });
-    await expect(service.authoriseUnlinkedRefund(3001, '2468')).rejects.toMatchObject({ code: 'VALIDATION', fields: { amount: expect.any(Array) } });
-    await expect(service.authoriseUnlinkedRefund(1000, '1111')).rejects.toMatchObject({ code: 'VALIDATION', fields: { supervisorPin: ['Wrong PIN.'] } });
-    await expect(service.authoriseUnlinkedRefund(3000, '2468')).resolves.toBeUndefined();
   });
 });
 

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 
@@ -37,6 +38,42 @@ export function writeFileAtomicSync(file: string, text: string, mode = 0o600): v
     renameWithRetrySync(temp, file);
   } catch (error) {
     fs.rmSync(temp, { force: true });
+    throw error;
+  }
+}
+
+/** The same as renameWithRetrySync without blocking the event loop (the folder exchange renames many files). */
+export async function renameWithRetry(from: string, to: string): Promise<void> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      await fs.promises.rename(from, to);
+      return;
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code ?? '';
+      if (!TRANSIENT.has(code) || attempt >= RETRY_DELAYS_MS.length) throw error;
+      await new Promise((resolve) => setTimeout(resolve, RETRY_DELAYS_MS[attempt]!));
+    }
+  }
+}
+
+/**
+ * writeFileAtomicSync's asynchronous twin. The temporary name is unique per write (several may run at once) and
+ * ends in .tmp, so a reader waiting for `file` never mistakes it for the real one.
+ */
+export async function writeFileAtomic(file: string, text: string, mode = 0o600, options: { durable?: boolean } = {}): Promise<void> {
+  const temp = `${file}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
+  const handle = await fs.promises.open(temp, 'wx', mode);
+  try {
+    await handle.writeFile(text, 'utf8');
+    // `durable: false` skips the fsync for files that are only a view of something recorded elsewhere.
+    if (options.durable !== false) await handle.sync();
+  } finally {
+    await handle.close();
+  }
+  try {
+    await renameWithRetry(temp, file);
+  } catch (error) {
+    await fs.promises.rm(temp, { force: true });
     throw error;
   }
 }

@@ -31,6 +31,7 @@ export interface CliDeps {
 const USAGE = `Usage:
   till-companion pay --amount 12.50 --currency GBP --reference R123 [--terminal ID] [--key IDEMPOTENCY-KEY] [--wait]
   till-companion refund (--payment ID | --reference R123) --amount 5.00 [--key KEY] [--wait]
+      (above the till's supervisor threshold, --wait also waits for the supervisor; declined there exits 1)
   till-companion status (--payment ID | --reference R123) [--wait]
   till-companion report x|z [--number N] [--format json|csv] [--output FILE]
       x: the X report now; z: close the trading day (the same Z again if it is closed); z --number N: reprint Z N.
@@ -135,11 +136,25 @@ export async function runCli(args: readonly string[], deps: CliDeps): Promise<nu
         command === 'pay'
           ? await call('POST', '/v1/sales', { amount, currency: values['currency'], reference: values['reference'], ...(values['terminal'] ? { terminalId: values['terminal'] } : {}) }, key)
           : await call('POST', '/v1/refunds', { amount, ...(paymentId ? { paymentId } : { reference: values['reference'] }) }, key);
-      paymentId = String(accepted['paymentId']);
       if (!values['wait']) {
         emit(accepted);
         return EXIT.approved;
       }
+      let started = accepted;
+      if (typeof accepted['requestId'] === 'string') {
+        // Above the till's threshold a refund waits for the supervisor's PIN on the till: follow the request.
+        const deadline = Date.now() + Number(values['timeout']) * 1000;
+        const route = `/v1/refund-requests/${encodeURIComponent(accepted['requestId'])}`;
+        while (started['status'] === 'awaiting_confirmation' && Date.now() < deadline) {
+          await new Promise((resolve) => setTimeout(resolve, 1_000));
+          started = await call('GET', route);
+        }
+        if (started['status'] !== 'started') {
+          emit(started);
+          return started['status'] === 'declined' ? EXIT.declined : EXIT.error;
+        }
+      }
+      paymentId = String(started['paymentId']);
     } else if (!paymentId) {
       if (!values['reference']) return fail('status needs --payment ID or --reference R.');
       const found = (await call('GET', `/v1/payments?reference=${encodeURIComponent(String(values['reference']))}`))['payments'] as { paymentId: string }[];

@@ -8,16 +8,18 @@ import { AppError, fieldErrors, toIpcError } from '../errors';
 import type { Logger } from '../logging/logger';
 import openapi from './epos-openapi.json';
 import { CloseDayBodySchema, IdempotencyKeySchema, RefundRequestSchema, SaleRequestSchema, SignatureRequestSchema, UnlinkedRefundRequestSchema, WaitSchema, ZNumberParamSchema } from './schemas';
-import type { UnlinkedRefundRequest } from './unlinked-requests';
+import type { RefundRequest } from './refund-requests';
 
 /** What the EPOS API needs from the companion; the service graph provides it. */
 export interface EposBackend {
   health(): Promise<Record<string, unknown>>;
   terminals(): Promise<unknown[]>;
   startSale(input: z.infer<typeof SaleRequestSchema>, idempotencyKey: string): { payment: PaymentView; replayed: boolean };
-  refund(input: z.infer<typeof RefundRequestSchema>, idempotencyKey: string | undefined): { payment: PaymentView; replayed: boolean };
-  requestUnlinkedRefund(input: z.infer<typeof UnlinkedRefundRequestSchema>): UnlinkedRefundRequest;
-  refundRequest(requestId: string): UnlinkedRefundRequest;
+  /** A matched refund: started at once, or (above the PIN threshold) a request waiting for the supervisor. */
+  refund(input: z.infer<typeof RefundRequestSchema>, idempotencyKey: string | undefined): { payment: PaymentView; replayed: boolean } | { request: RefundRequest; replayed: boolean };
+  /** With a key, a retry while the first request still waits is that request, and its refund carries the key. */
+  requestUnlinkedRefund(input: z.infer<typeof UnlinkedRefundRequestSchema>, idempotencyKey?: string): Promise<RefundRequest>;
+  refundRequest(requestId: string): RefundRequest;
   payment(paymentId: string): PaymentView;
   /** Resolves with the payment when it next changes, or as it is after `ms`. */
   nextChange(paymentId: string, ms: number): Promise<PaymentView>;
@@ -38,7 +40,6 @@ const STATUS_OF: Record<string, number> = {
   CONFLICT: 409,
   PAYMENT_IN_PROGRESS: 409,
   CANNOT_CANCEL: 409,
-  SUPERVISOR_REQUIRED: 409,
   NOT_CONFIGURED: 409,
   TERMINAL_BUSY: 409,
   TERMINAL_OFFLINE: 409,
@@ -50,6 +51,11 @@ const STATUS_OF: Record<string, number> = {
   NETWORK: 503,
   TIMEOUT: 504,
   KEYCHAIN_UNAVAILABLE: 503,
+  LIMIT_EXCEEDED: 422,
+  TOO_MANY_REQUESTS: 429,
+  SUPERVISOR_REQUIRED: 403,
+  PIN_LOCKED: 423,
+  SECURITY_LOCKED: 423,
 };
 
 /** The payment as the EPOS sees it: the companion's view with `paymentId` instead of `id`. */
@@ -86,7 +92,8 @@ export async function startEposApi(options: { backend: EposBackend; token: () =>
   function problem(res: http.ServerResponse, error: unknown) {
     const { code, message, fields } = toIpcError(error);
     const status = STATUS_OF[code] ?? 500;
-    send(res, status, { type: `urn:till-companion:problem:${code.toLowerCase()}`, title: code, status, detail: message, code, ...(fields ? { errors: fields } : {}) });
+    // 429: the supervisor has a queue to answer first; ask again in a little while.
+    send(res, status, { type: `urn:till-companion:problem:${code.toLowerCase()}`, title: code, status, detail: message, code, ...(fields ? { errors: fields } : {}) }, status === 429 ? { 'retry-after': '30' } : {});
   }
 
   function authorised(req: http.IncomingMessage): boolean {
@@ -147,11 +154,13 @@ export async function startEposApi(options: { backend: EposBackend; token: () =>
     }
     if (method === 'POST' && path === '/v1/refunds') {
       const input = await body(req, RefundRequestSchema);
-      const { payment: view, replayed } = backend.refund(input, idempotencyKey(req));
-      return send(res, replayed ? 200 : 202, { paymentId: view.id, status: view.status }, replayed ? { 'idempotent-replayed': 'true' } : {});
+      const answer = backend.refund(input, idempotencyKey(req));
+      const replayHeaders: Record<string, string> = answer.replayed ? { 'idempotent-replayed': 'true' } : {};
+      if ('request' in answer) return send(res, answer.replayed ? 200 : 202, refundRequestJson(answer.request), replayHeaders);
+      return send(res, answer.replayed ? 200 : 202, { paymentId: answer.payment.id, status: answer.payment.status }, replayHeaders);
     }
     if (method === 'POST' && path === '/v1/refunds/unlinked') {
-      const request = backend.requestUnlinkedRefund(await body(req, UnlinkedRefundRequestSchema));
+      const request = await backend.requestUnlinkedRefund(await body(req, UnlinkedRefundRequestSchema));
       return send(res, 202, refundRequestJson(request));
     }
     if (method === 'GET' && refundRequest) return send(res, 200, refundRequestJson(backend.refundRequest(decodeURIComponent(refundRequest[1]!))));
@@ -207,9 +216,10 @@ export async function startEposApi(options: { backend: EposBackend; token: () =>
   };
 }
 
-function refundRequestJson(request: UnlinkedRefundRequest) {
+function refundRequestJson(request: RefundRequest) {
   return {
     requestId: request.requestId,
+    kind: request.kind,
     status: request.status,
     paymentId: request.paymentId,
     amount: request.amount,

@@ -10,8 +10,13 @@ import type { EventBus } from '../events';
 import type { ReportService } from '../reports/report-service';
 import type { PaymentsPort } from '../payments/port';
 import type { SettingsService } from '../settings/settings-service';
+import type { AuditLog } from '../authority/audit';
+import type { SupervisorAuthority } from '../authority/guard';
+import type { RefundPolicy } from '../authority/refund-policy';
 import { startEposApi, type EposApi, type EposBackend } from './epos-api';
-import { UnlinkedRefundRequests } from './unlinked-requests';
+import { RefundRequests } from './refund-requests';
+import { AUDIT_ACTIONS } from '../../shared/audit';
+import type { Currency } from '../../shared/money';
 
 export interface EposServiceOptions {
   secrets: SecretStore;
@@ -29,7 +34,12 @@ export interface EposHost {
   /** End-of-day reports of the current environment (X, closing the day, a Z by number). */
   reports(): Pick<ReportService, 'x' | 'closeDay' | 'z'>;
   environment(): Environment;
-  settings: Pick<SettingsService, 'stored' | 'authoriseUnlinkedRefund'>;
+  settings: Pick<SettingsService, 'stored'>;
+  /** The supervisor guard: showing or replacing the token, confirming a refund request. */
+  authority: Pick<SupervisorAuthority, 'withSupervisor'>;
+  /** Refund limits, caps and the matched-refund threshold. */
+  refunds: Pick<RefundPolicy, 'unlinked' | 'checkUnlinked' | 'matchedNeedsPin'>;
+  audit: Pick<AuditLog, 'record'>;
   events: Pick<EventBus, 'emit'>;
   /** The desktop window, where there is one. */
   window: { bringToFront(): void } | undefined;
@@ -41,14 +51,14 @@ export class EposService {
   private token = '';
   private tokenStorage: EposInfo['tokenStorage'] = 'memory';
   private error: string | null = null;
-  readonly requests: UnlinkedRefundRequests;
+  readonly requests: RefundRequests;
   private terminalCache: { at: number; value: Record<string, unknown> | null } | undefined;
 
   constructor(
     private readonly services: EposHost,
     private readonly options: EposServiceOptions,
   ) {
-    this.requests = new UnlinkedRefundRequests(options.now);
+    this.requests = new RefundRequests(options.now);
   }
 
   async start(): Promise<void> {
@@ -78,13 +88,21 @@ export class EposService {
 
   info(): EposInfo {
     const settings = this.services.settings.stored().epos;
-    return { enabled: settings.enabled, url: this.url, port: this.api?.port ?? this.options.overrides.port ?? settings.port, token: this.token || null, tokenStorage: this.tokenStorage, error: this.error };
+    return { enabled: settings.enabled, url: this.url, port: this.api?.port ?? this.options.overrides.port ?? settings.port, tokenSet: !!this.token, tokenStorage: this.tokenStorage, error: this.error };
   }
 
-  async regenerateToken(): Promise<EposInfo> {
-    if (this.tokenStorage === 'environment') throw new AppError('CONFLICT', 'The EPOS token is set by TILL_EPOS_TOKEN for this run.');
-    await this.storeToken(randomBytes(32).toString('base64url'));
-    return this.info();
+  /** The token, for a supervisor to copy into the EPOS. */
+  revealToken(supervisorPin: string | undefined): Promise<{ token: string }> {
+    return this.services.authority.withSupervisor(supervisorPin, AUDIT_ACTIONS.eposTokenReveal, { summary: 'EPOS token shown', subject: 'eposToken' }, () => ({ token: this.token }));
+  }
+
+  /** A new token (supervisor only): the EPOS's old one stops working at once. */
+  regenerateToken(supervisorPin: string | undefined): Promise<{ token: string }> {
+    return this.services.authority.withSupervisor(supervisorPin, AUDIT_ACTIONS.eposTokenRotate, { summary: 'EPOS token replaced (the old one no longer works)', subject: 'eposToken' }, async () => {
+      if (this.tokenStorage === 'environment') throw new AppError('CONFLICT', 'The EPOS token is set by TILL_EPOS_TOKEN for this run.');
+      await this.storeToken(randomBytes(32).toString('base64url'));
+      return { token: this.token };
+    });
   }
 
   /** Every secret this integration holds, for the log redactor. */
@@ -93,26 +111,51 @@ export class EposService {
   }
 
   pendingRequests(): RefundRequestView[] {
-    return this.requests.pending().map((r) => ({ requestId: r.requestId, amount: r.amount, currency: r.currency, reference: r.reference ?? null, createdAt: new Date(r.createdAt).toISOString() }));
+    return this.requests.pending().map((r) => ({
+      requestId: r.requestId,
+      kind: r.kind,
+      amount: r.amount,
+      currency: r.currency,
+      reference: r.reference ?? null,
+      saleId: r.saleId ?? null,
+      terminalId: r.terminalId ?? this.services.settings.stored().terminals[this.services.environment()] ?? null,
+      createdAt: new Date(r.createdAt).toISOString(),
+    }));
   }
 
-  async confirmRequest(requestId: string, supervisorPin: string, terminalId?: string): Promise<PaymentView> {
-    const request = this.requests.get(requestId);
+  /**
+   * The supervisor confirms the request they were shown. The amount and currency on screen come with the PIN:
+   * if they are not the request's, nothing starts (a request cannot be swapped under the supervisor's PIN).
+   */
+  async confirmRequest(input: { requestId: string; amount: number; currency: Currency; supervisorPin?: string | undefined; terminalId?: string | undefined }): Promise<PaymentView> {
+    const request = this.requests.get(input.requestId);
     if (request.status !== 'awaiting_confirmation') throw new AppError('CONFLICT', 'That refund request was already answered.');
-    await this.services.settings.authoriseUnlinkedRefund(request.amount, supervisorPin);
-    const payment = this.services.payments().startUnlinkedRefund({
-      amount: request.amount,
-      currency: request.currency,
-      terminalId: terminalId ?? request.terminalId ?? this.chosenTerminal(),
-      ...(request.reference ? { reference: request.reference } : {}),
-    });
-    this.requests.settle(requestId, { status: 'started', paymentId: payment.id });
-    this.publishRequests();
-    return payment;
+    if (request.amount !== input.amount || request.currency !== input.currency) {
+      this.services.audit.record({ action: AUDIT_ACTIONS.refundRequestConfirm, outcome: 'refused', actor: 'cashier', subject: request.requestId, summary: 'Refund request: refused (the request confirmed is not the one shown)', detail: { amount: request.amount, currency: request.currency, shownAmount: input.amount, shownCurrency: input.currency } });
+      throw new AppError('CONFLICT', 'The refund request changed while it was on screen. Check the amount and confirm again.');
+    }
+    const start = (): PaymentView => {
+      // Checked again now the PIN is in: a second confirmation of the same request must not start a second refund.
+      if (request.status !== 'awaiting_confirmation') throw new AppError('CONFLICT', 'That refund request was already answered.');
+      const terminalId = input.terminalId ?? request.terminalId ?? this.chosenTerminal();
+      const payment =
+        request.kind === 'matched'
+          ? this.services.payments().startMatchedRefund({ paymentId: request.saleId!, amount: request.amount, terminalId, ...(request.idempotencyKey ? { idempotencyKey: request.idempotencyKey } : {}) })
+          : this.services.payments().startUnlinkedRefund({ amount: request.amount, currency: request.currency, terminalId, ...(request.reference ? { reference: request.reference } : {}), ...(request.idempotencyKey ? { idempotencyKey: request.idempotencyKey } : {}) });
+      this.requests.settle(request.requestId, { status: 'started', paymentId: payment.id });
+      this.publishRequests();
+      this.announce(payment);
+      return payment;
+    };
+    const common = { amount: request.amount, currency: request.currency, subject: request.requestId, requestedBy: 'epos' as const, action: AUDIT_ACTIONS.refundRequestConfirm };
+    return request.kind === 'matched'
+      ? this.services.authority.withSupervisor(input.supervisorPin, AUDIT_ACTIONS.refundRequestConfirm, { summary: `EPOS matched refund request approved`, subject: request.requestId, requestedBy: 'epos', detail: { amount: request.amount, currency: request.currency, saleId: request.saleId ?? null } }, start)
+      : this.services.refunds.unlinked(input.supervisorPin, common, start);
   }
 
   declineRequest(requestId: string): void {
-    this.requests.settle(requestId, { status: 'declined' });
+    const request = this.requests.settle(requestId, { status: 'declined' });
+    this.services.audit.record({ action: AUDIT_ACTIONS.refundRequestDecline, outcome: 'ok', actor: 'cashier', subject: requestId, summary: 'EPOS refund request declined', detail: { kind: request.kind, amount: request.amount, currency: request.currency } });
     this.publishRequests();
   }
 
@@ -162,6 +205,20 @@ export class EposService {
     this.services.window?.bringToFront();
   }
 
+  /**
+   * What every EPOS door (the HTTP API, the folder exchange) does: start sales and refunds with the same
+   * idempotency, and ask for refunds the supervisor confirms with the PIN on the till. One engine path.
+   */
+  get operations(): EposBackend {
+    return this.backend();
+  }
+
+  /** The payment an EPOS idempotency key already started, whatever its kind (sale, refund or unlinked refund). */
+  replayed(key: string): PaymentView | undefined {
+    const engine = this.services.payments();
+    return engine.findByIdempotencyKey(saleKey(key, this.options.now())) ?? engine.findByIdempotencyKey(refundKey(key)) ?? engine.findByIdempotencyKey(unlinkedKey(key));
+  }
+
   private backend(): EposBackend {
     const services = this.services;
     const engine = () => services.payments();
@@ -172,8 +229,7 @@ export class EposService {
       },
       terminals: () => engine().listTerminals(),
       startSale: (input, key) => {
-        // Without an Idempotency-Key the reference is the key, for today only (references repeat, e.g. "Table 5").
-        const idempotencyKey = key.startsWith('reference:') ? `epos:${localDay(this.options.now())}:${key}` : `epos:${key}`;
+        const idempotencyKey = saleKey(key, this.options.now());
         const existing = engine().findByIdempotencyKey(idempotencyKey);
         if (existing) return { payment: existing, replayed: true };
         const payment = engine().startSale({ ...input, terminalId: input.terminalId ?? this.chosenTerminal(), idempotencyKey });
@@ -181,17 +237,36 @@ export class EposService {
         return { payment, replayed: false };
       },
       refund: (input, key) => {
-        const idempotencyKey = key ? `epos-refund:${key}` : undefined;
+        const idempotencyKey = key ? refundKey(key) : undefined;
         const existing = idempotencyKey ? engine().findByIdempotencyKey(idempotencyKey) : undefined;
         if (existing) return { payment: existing, replayed: true };
+        const asked = idempotencyKey ? this.requests.byIdempotencyKey(idempotencyKey) : undefined;
+        if (asked) return { request: asked, replayed: true };
         const sale = input.paymentId ? engine().payment(input.paymentId) : engine().byReference(input.reference!).find((p) => p.type === 'Sale' && p.status === 'approved');
         if (!sale) throw new AppError('NOT_FOUND', `No approved sale with reference "${input.reference}".`);
-        const payment = engine().startMatchedRefund({ paymentId: sale.id, amount: input.amount, terminalId: input.terminalId ?? this.chosenTerminal(), ...(idempotencyKey ? { idempotencyKey } : {}) });
+        const currency = sale.currency as Currency;
+        const terminalId = input.terminalId ?? this.chosenTerminal();
+        if (services.refunds.matchedNeedsPin(input.amount, currency)) {
+          // Above the threshold a supervisor approves it on the till, like an unlinked refund. What is left to
+          // refund is checked now (a clear 400 at once) and again when it starts.
+          engine().checkRefundable(sale.id, input.amount);
+          const request = this.requests.add({ kind: 'matched', amount: input.amount, currency, reference: sale.reference, terminalId, saleId: sale.id, idempotencyKey });
+          this.publishRequests();
+          services.window?.bringToFront();
+          return { request, replayed: false };
+        }
+        const payment = engine().startMatchedRefund({ paymentId: sale.id, amount: input.amount, terminalId, ...(idempotencyKey ? { idempotencyKey } : {}) });
         this.announce(payment);
         return { payment, replayed: false };
       },
-      requestUnlinkedRefund: (input) => {
-        const request = this.requests.add({ amount: input.amount, currency: input.currency, ...(input.reference ? { reference: input.reference } : {}), ...(input.terminalId ? { terminalId: input.terminalId } : {}) });
+      requestUnlinkedRefund: async (input, key) => {
+        // The same key while its request still waits is that request (an EPOS retrying), never a second one.
+        const idempotencyKey = key ? unlinkedKey(key) : undefined;
+        const asked = idempotencyKey ? this.requests.byIdempotencyKey(idempotencyKey) : undefined;
+        if (asked?.status === 'awaiting_confirmation') return asked;
+        // Over a limit or today's cap: refused at once, not put in front of the supervisor.
+        await services.refunds.checkUnlinked(input.amount, input.currency, 'epos');
+        const request = this.requests.add({ kind: 'unlinked', amount: input.amount, currency: input.currency, reference: input.reference, terminalId: input.terminalId, idempotencyKey });
         this.publishRequests();
         services.window?.bringToFront();
         return request;
@@ -203,7 +278,7 @@ export class EposService {
       cancel: (id) => engine().cancel(id),
       answerSignature: (id, accepted) => engine().answerSignature(id, accepted),
       xReport: () => services.reports().x(),
-      closeDay: (tradingDay) => services.reports().closeDay({ tradingDay }),
+      closeDay: (tradingDay) => services.reports().closeDay({ tradingDay }, 'epos'),
       zReport: (number) => services.reports().z(number),
     };
   }
@@ -226,3 +301,9 @@ export class EposService {
     return value;
   }
 }
+
+// The engine's idempotency keys for what an EPOS sends. Without an Idempotency-Key a sale's reference is the key,
+// for today only (references repeat, e.g. "Table 5").
+const saleKey = (key: string, now: number) => (key.startsWith('reference:') ? `epos:${localDay(now)}:${key}` : `epos:${key}`);
+const refundKey = (key: string) => `epos-refund:${key}`;
+const unlinkedKey = (key: string) => `epos-unlinked:${key}`;

@@ -6,6 +6,7 @@ import { newRecord, parseRecord, serializeRecord, type PaymentRecord } from '../
 import { journalWords as unreadable } from '../payments/messages';
 import { MIGRATIONS } from './migrations';
 import { csvCell } from '../../shared/csv';
+import { AUDIT_GENESIS, auditChainIntact, auditHash, type AuditRow, type AuditRowInput } from './audit-chain';
 import { MIDNIGHT, tradingDayBounds, tradingDayRange, type DayStart } from '../../shared/dates';
 
 export interface JournalEvent {
@@ -194,6 +195,47 @@ export class Journal {
         .join(','),
     );
     return [header.join(','), ...lines].join('\r\n') + '\r\n';
+  }
+
+  /** Appends one audit row, chained to the last one (in one transaction: no two rows claim the same predecessor). */
+  appendAudit(input: AuditRowInput): AuditRow {
+    return this.transaction(() => {
+      const last = this.db.prepare('SELECT hash FROM audit ORDER BY id DESC LIMIT 1').get() as { hash: string } | undefined;
+      const prev = last?.hash ?? AUDIT_GENESIS;
+      const hash = auditHash(prev, input);
+      const { lastInsertRowid } = this.db
+        .prepare('INSERT INTO audit (at, environment, action, outcome, actor, subject, summary, detail, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)')
+        .run(input.at, input.environment, input.action, input.outcome, input.actor, input.subject, input.summary, input.detail, prev, hash);
+      return { ...input, id: Number(lastInsertRowid), prev_hash: prev, hash };
+    });
+  }
+
+  /** Audit rows newest first (before an id, for paging), and whether they chain up with the rows around them. */
+  auditPage(limit: number, before?: number): { rows: AuditRow[]; intact: boolean } {
+    const rows = (before === undefined
+      ? this.db.prepare('SELECT * FROM audit ORDER BY id DESC LIMIT ?').all(limit)
+      : this.db.prepare('SELECT * FROM audit WHERE id < ? ORDER BY id DESC LIMIT ?').all(before, limit)) as unknown as AuditRow[];
+    const ascending = [...rows].reverse();
+    const first = ascending[0];
+    const previous = first ? (this.db.prepare('SELECT hash FROM audit WHERE id < ? ORDER BY id DESC LIMIT 1').get(first.id) as { hash: string } | undefined) : undefined;
+    return { rows, intact: auditChainIntact(ascending, first ? (previous?.hash ?? AUDIT_GENESIS) : undefined) };
+  }
+
+  /** The whole audit checked from its first row (support bundle). */
+  auditAll(): { rows: AuditRow[]; intact: boolean } {
+    const rows = this.db.prepare('SELECT * FROM audit ORDER BY id').all() as unknown as AuditRow[];
+    return { rows, intact: auditChainIntact(rows, AUDIT_GENESIS) };
+  }
+
+  /** Unlinked refunds since a time that gave (or may still give) money: approved, running or waiting for a person. */
+  unlinkedRefundsSince(since: number): { count: number; byCurrency: Record<string, number> } {
+    const rows = this.db
+      .prepare(
+        `SELECT currency, count(*) AS n, sum(amount) AS amount FROM payments
+         WHERE type = 'UnlinkedRefund' AND created_at >= ? AND status NOT IN ('declined','cancelled','expired','failed') GROUP BY currency`,
+      )
+      .all(since) as { currency: string; n: number; amount: number }[];
+    return { count: rows.reduce((sum, r) => sum + r.n, 0), byCurrency: Object.fromEntries(rows.map((r) => [r.currency, r.amount])) };
   }
 
   close(): void {

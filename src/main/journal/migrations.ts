@@ -39,9 +39,30 @@ export const MIGRATIONS: readonly string[] = [
   CREATE INDEX payments_reference_nocase ON payments (reference COLLATE NOCASE);
   CREATE INDEX payments_type_created ON payments (type, created_at);
   `,
-  // 3: end of day. Report figures read from the record JSON through generated columns held in one covering
-  // index (one source of truth, fast over a day at 100k+ payments; a damaged record's JSON reads as nulls); Z reports, immutable; what each Z counted
-  // (for adjustments on the next one); reconciliation runs and the actions taken on their exceptions.
+  // 3: the audit of supervisor actions and other decisions people made (append-only; each row chained to the one
+  // before by a hash, so a row edited or removed outside the app shows)
+  `
+  CREATE TABLE audit (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    at INTEGER NOT NULL,
+    environment TEXT NOT NULL,
+    action TEXT NOT NULL,
+    outcome TEXT NOT NULL,
+    actor TEXT NOT NULL,
+    subject TEXT,
+    summary TEXT NOT NULL,
+    detail TEXT NOT NULL,
+    prev_hash TEXT NOT NULL,
+    hash TEXT NOT NULL
+  );
+  CREATE INDEX audit_action ON audit (action, at);
+  CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit BEGIN SELECT RAISE(ABORT, 'the audit is append-only'); END;
+  CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit BEGIN SELECT RAISE(ABORT, 'the audit is append-only'); END;
+  `,
+  // 4: end of day. Report figures read from the record JSON through generated columns held in one covering
+  // index (one source of truth, fast over a day at 100k+ payments; a damaged record's JSON reads as nulls);
+  // Z reports, immutable; what each Z counted (for adjustments on the next one); reconciliation runs and the
+  // actions taken on their exceptions.
   `
   ALTER TABLE payments ADD COLUMN tips_amount INTEGER GENERATED ALWAYS AS (CASE WHEN json_valid(data) THEN json_extract(data, '$.tipsAmount') END) VIRTUAL;
   ALTER TABLE payments ADD COLUMN cashback_amount INTEGER GENERATED ALWAYS AS (CASE WHEN json_valid(data) THEN json_extract(data, '$.cashbackAmount') END) VIRTUAL;

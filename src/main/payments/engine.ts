@@ -5,7 +5,7 @@ import { AppError } from '../errors';
 import type { Journal, JournalEvent } from '../journal/journal';
 import type { Logger } from '../logging/logger';
 import { DEFAULT_POLLING, type PollingPolicy } from './polling';
-import { holdsTerminal, isFinal, newRecord, type PaymentRecord } from './record';
+import { holdsTerminal, isFinal, newRecord, refundableOf, type PaymentRecord } from './record';
 import { PaymentRunner } from './runner';
 import { refusal, timeline } from './messages';
 import { toView } from './view';
@@ -89,15 +89,7 @@ export class PaymentEngine {
   startMatchedRefund(input: { paymentId: string; amount: number; terminalId: string; idempotencyKey?: string }): PaymentView {
     const replay = this.existing(input.idempotencyKey);
     if (replay) return replay;
-    const sale = this.runner.current(input.paymentId);
-    if (!sale || sale.type !== 'Sale') throw new AppError('NOT_FOUND', refusal.saleNotFound);
-    if (sale.status !== 'approved' || !sale.intentId) throw new AppError('CONFLICT', refusal.onlyApprovedRefundable);
-    const refunds = this.journal.refundsOf(sale.id);
-    const pending = refunds.filter((r) => !isFinal(r.status)).reduce((sum, r) => sum + r.amount, 0);
-    const left = (sale.totalAmount ?? sale.amount) - sale.refundedAmount - pending;
-    if (input.amount > left) {
-      throw new AppError('VALIDATION', refusal.refundTooLarge(left, sale.currency, pending > 0), { amount: [refusal.refundTooLargeField(left, sale.currency)] });
-    }
+    const { sale, refunds } = this.checkRefundable(input.paymentId, input.amount);
     return this.begin('MatchedRefund', { ...input, currency: sale.currency, reference: sale.reference }, (record) => {
       record.intentId = sale.intentId;
       record.originalPaymentId = sale.id;
@@ -106,8 +98,22 @@ export class PaymentEngine {
     });
   }
 
-  startUnlinkedRefund(input: { amount: number; currency: string; reference?: string; terminalId: string }): PaymentView {
-    return this.begin('UnlinkedRefund', input);
+  /** Refuses a matched refund above what is left on the sale (cashback excluded, refunds in progress counted). */
+  checkRefundable(paymentId: string, amount: number): { sale: PaymentRecord; refunds: PaymentRecord[] } {
+    const sale = this.runner.current(paymentId);
+    if (!sale || sale.type !== 'Sale') throw new AppError('NOT_FOUND', refusal.saleNotFound);
+    if (sale.status !== 'approved' || !sale.intentId) throw new AppError('CONFLICT', refusal.onlyApprovedRefundable);
+    const refunds = this.journal.refundsOf(sale.id);
+    const pending = refunds.filter((r) => !isFinal(r.status)).reduce((sum, r) => sum + r.amount, 0);
+    const left = refundableOf(sale, pending);
+    if (amount > left) {
+      throw new AppError('VALIDATION', refusal.refundTooLarge(left, sale.currency, { pending: pending > 0, cashback: !!sale.cashbackAmount }), { amount: [refusal.refundTooLargeField(left, sale.currency)] });
+    }
+    return { sale, refunds };
+  }
+
+  startUnlinkedRefund(input: { amount: number; currency: string; reference?: string; terminalId: string; idempotencyKey?: string }): PaymentView {
+    return this.existing(input.idempotencyKey) ?? this.begin('UnlinkedRefund', input);
   }
 
   /** The payment an idempotency key already started, if any (the same key never starts a second one). */

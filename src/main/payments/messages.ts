@@ -118,8 +118,11 @@ const CALL_WORDS: Record<string, string> = {
 export const refusal = {
   saleNotFound: "That sale was not found in this till's history.",
   onlyApprovedRefundable: 'Only an approved sale can be refunded.',
-  refundTooLarge: (left: number, currency: string, pending: boolean) =>
-    `At most ${formatMoney(left, currency)} can be refunded on this sale${pending ? ' (another refund is in progress)' : ''}.`,
+  /** What is left excludes cashback (paid in cash) and refunds still in progress: say which applied. */
+  refundTooLarge: (left: number, currency: string, why: { pending: boolean; cashback: boolean }) => {
+    const reasons = [why.cashback ? 'cashback was paid in cash and is not refunded' : '', why.pending ? 'another refund is in progress' : ''].filter(Boolean);
+    return `At most ${formatMoney(left, currency)} can be refunded on this sale${reasons.length ? ` (${reasons.join('; ')})` : ''}.`;
+  },
   refundTooLargeField: (left: number, currency: string) => `At most ${formatMoney(left, currency)} is left to refund.`,
   notRunning: 'This payment is not running, so there is nothing to cancel.',
   notAwaitingSignature: 'This payment is not waiting for a signature check.',

@@ -6,5 +6,5 @@ import type { PaymentEngine } from './engine';
  */
 export type PaymentsPort = Pick<
   PaymentEngine,
-  'listTerminals' | 'startSale' | 'startMatchedRefund' | 'startUnlinkedRefund' | 'findByIdempotencyKey' | 'payment' | 'byReference' | 'nextChange' | 'cancel' | 'answerSignature'
+  'listTerminals' | 'startSale' | 'startMatchedRefund' | 'checkRefundable' | 'startUnlinkedRefund' | 'findByIdempotencyKey' | 'payment' | 'byReference' | 'nextChange' | 'cancel' | 'answerSignature'
 >;

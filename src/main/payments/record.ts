@@ -102,6 +102,16 @@ export const isFinal = (status: PaymentStatus): boolean => FINAL_STATUSES.includ
 /** Statuses that keep a terminal for this payment (one active payment per terminal). */
 export const holdsTerminal = (record: PaymentRecord): boolean => !isFinal(record.status) && record.status !== 'needs_attention';
 
+/**
+ * What is left to refund on a sale: what the card paid for the goods and the gratuity, less refunds approved and
+ * in progress. Cashback is not refundable: the customer took it as cash, so refunding it would pay it twice.
+ * Gratuity is: it was paid by card and goes back to the card like the goods.
+ */
+export function refundableOf(sale: PaymentRecord, inProgress = 0): number {
+  if (sale.type !== 'Sale' || sale.status !== 'approved') return 0;
+  return Math.max(0, (sale.totalAmount ?? sale.amount) - (sale.cashbackAmount ?? 0) - sale.refundedAmount - inProgress);
+}
+
 export function newRecord(input: {
   id: string;
   type: PaymentType;

@@ -1,7 +1,7 @@
 import type { PaymentView } from '../../shared/payments';
 import { CARD_PRESENTED_NOTE } from './machine';
 import { running } from './messages';
-import { isFinal, type PaymentRecord } from './record';
+import { isFinal, refundableOf, type PaymentRecord } from './record';
 
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
 
@@ -9,7 +9,6 @@ const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOStrin
 export function toView(record: PaymentRecord): PaymentView {
   const running = record.status === 'starting' || record.status === 'in_progress';
   const canCancel = running && !record.cardPresented && record.sessionStatus !== 'CancelRequested' && !record.cancelWanted;
-  const refundable = record.type === 'Sale' && record.status === 'approved' ? Math.max(0, (record.totalAmount ?? record.amount) - record.refundedAmount) : 0;
   return {
     id: record.id,
     type: record.type,
@@ -48,7 +47,7 @@ export function toView(record: PaymentRecord): PaymentView {
     resolution: record.resolution,
     originalPaymentId: record.originalPaymentId,
     refundedAmount: record.refundedAmount,
-    refundableAmount: refundable,
+    refundableAmount: refundableOf(record),
   };
 }
 

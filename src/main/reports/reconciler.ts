@@ -3,6 +3,7 @@ import type { ExceptionActionRequest, Reconciliation, ReconciliationException } 
 import type { DojoClient } from '../dojo/client';
 import { DojoError, isDojoError } from '../dojo/errors';
 import type { DojoIntent } from '../dojo/schemas';
+import { AUDIT_ACTIONS } from '../../shared/audit';
 import { AppError } from '../errors';
 import type { Journal } from '../journal/journal';
 import type { Logger } from '../logging/logger';
@@ -132,36 +133,43 @@ export class Reconciler {
     if (exception.state !== 'open') throw new AppError('CONFLICT', `This exception was already ${exception.state}.`);
     if (!exception.actions.includes(request.action)) throw new AppError('VALIDATION', 'That action does not apply to this exception.', { action: [`Choose one of: ${exception.actions.join(', ')}.`] });
     if (request.action === 'refund' && !request.terminalId) throw new AppError('VALIDATION', 'Choose the terminal to take the refund on.', { terminalId: ['Required for a refund.'] });
-    if (request.action !== 'explain') await this.options.authority.requireSupervisor(request.supervisorPin, `reconciliation:${request.action}`);
-
-    const actor = request.action === 'explain' ? `${source}:cashier` : `${source}:supervisor`;
-    const log = (action: ExceptionActionRequest['action'], detail: Record<string, unknown>) => {
+    const { guard, audit } = this.options.authority;
+    const log = (action: ExceptionActionRequest['action'], actor: string, detail: Record<string, unknown>) =>
       this.store.append({ exceptionId: exception.id, action, note: request.note, actor, at: this.options.now(), detail });
-      this.options.authority.audit(`reconciliation:${action}`, { exceptionId: exception.id, ...detail, note: request.note, actor });
-    };
-    const detail = { kind: exception.kind, paymentId: exception.paymentId, intentId: exception.intentId };
+    const detail = { kind: exception.kind, paymentId: exception.paymentId, intentId: exception.intentId, note: request.note };
+    const subject = exception.paymentId ?? exception.intentId;
     if (request.action === 'explain') {
-      log('explain', detail);
+      log('explain', `${source}:cashier`, detail);
+      audit.record({ action: AUDIT_ACTIONS.reconcileExplain, outcome: 'ok', actor: source === 'epos' ? 'epos' : 'cashier', subject, summary: `Reconciliation exception marked explained (${exception.kind})`, detail });
       return { reconciliation: this.store.latest(run.from, run.to)!, payment: null };
     }
-    const applied = await this.applyDojoRecord(exception, request.note);
-    if (request.action === 'record_dojo') {
-      log('record_dojo', { ...detail, dojoStatus: applied.dojoStatus });
-      return { reconciliation: this.store.latest(run.from, run.to)!, payment: applied.payment };
-    }
-    // A refund: Dojo's record first (the sale is approved, as Dojo says), then the matched refund of what is left.
-    const amount = applied.payment.refundableAmount;
-    let refund: PaymentView;
-    try {
-      if (amount <= 0) throw new AppError('CONFLICT', 'Nothing is left to refund on this payment.');
-      refund = this.options.engine.startMatchedRefund({ paymentId: applied.payment.id, amount, terminalId: request.terminalId! });
-    } catch (error) {
-      log('record_dojo', { ...detail, dojoStatus: applied.dojoStatus, refundNotStarted: true });
-      const why = error instanceof AppError ? error.message : 'the refund could not start.';
-      throw new AppError(error instanceof AppError ? error.code : 'INTERNAL', `Dojo's record was recorded, but the refund did not start: ${why} Start it from History.`);
-    }
-    log('refund', { ...detail, dojoStatus: applied.dojoStatus, refundPaymentId: refund.id, amount });
-    return { reconciliation: this.store.latest(run.from, run.to)!, payment: refund };
+    const refund = request.action === 'refund';
+    const context = {
+      summary: refund ? `Refund from reconciliation: Dojo's record applied and a matched refund started (${exception.kind})` : `Dojo's record applied from reconciliation (${exception.kind})`,
+      subject,
+      detail,
+    };
+    return guard.withSupervisor(request.supervisorPin, refund ? AUDIT_ACTIONS.reconcileRefund : AUDIT_ACTIONS.reconcileRecordDojo, context, async () => {
+      const applied = await this.applyDojoRecord(exception, request.note);
+      const done = { ...detail, dojoStatus: applied.dojoStatus };
+      if (!refund) {
+        log('record_dojo', `${source}:supervisor`, done);
+        return { reconciliation: this.store.latest(run.from, run.to)!, payment: applied.payment };
+      }
+      // Dojo's record first (the sale is approved, as Dojo says), then the matched refund of what is left.
+      const amount = applied.payment.refundableAmount;
+      let started: PaymentView;
+      try {
+        if (amount <= 0) throw new AppError('CONFLICT', 'Nothing is left to refund on this payment.');
+        started = await this.options.engine.startMatchedRefund({ paymentId: applied.payment.id, amount, terminalId: request.terminalId! });
+      } catch (error) {
+        log('record_dojo', `${source}:supervisor`, { ...done, refundNotStarted: true });
+        const why = error instanceof AppError ? error.message : 'the refund could not start.';
+        throw new AppError(error instanceof AppError ? error.code : 'INTERNAL', `Dojo's record was recorded, but the refund did not start: ${why} Start it from History.`);
+      }
+      log('refund', `${source}:supervisor`, { ...done, refundPaymentId: started.id, amount });
+      return { reconciliation: this.store.latest(run.from, run.to)!, payment: started };
+    });
   }
 
   /** Reads the intent again and writes what Dojo says into the payment (never the snapshot of the earlier run). */

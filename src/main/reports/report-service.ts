@@ -1,5 +1,6 @@
 import { RUNNING_STATUSES, type PaymentStatus } from '../../shared/payments';
 import { ReportSchema, type Adjustment, type OpenPayment, type Reconciliation, type Report, type ZSummary } from '../../shared/reports';
+import { AUDIT_ACTIONS } from '../../shared/audit';
 import { AppError } from '../errors';
 import type { Journal } from '../journal/journal';
 import type { Logger } from '../logging/logger';
@@ -53,7 +54,7 @@ export class ReportService {
    * Closes a trading day with a Z (idempotent: the day's Z again if it exists). Payments still needing attention
    * need the supervisor's PIN, and the Z says so.
    */
-  async closeDay(input: { tradingDay?: string | undefined; supervisorPin?: string | undefined }): Promise<{ report: Report; created: boolean }> {
+  async closeDay(input: { tradingDay?: string | undefined; supervisorPin?: string | undefined }, source: 'till' | 'epos' = 'till'): Promise<{ report: Report; created: boolean }> {
     const today = this.today();
     const day = input.tradingDay ?? today;
     if (day > today) throw new AppError('VALIDATION', 'A trading day can only be closed once it has begun.', { tradingDay: [`At most ${today}.`] });
@@ -62,13 +63,22 @@ export class ReportService {
     const latest = this.store.latestZ();
     if (latest && latest.tradingDay > day) throw new AppError('CONFLICT', `Z ${latest.number} already closed ${latest.tradingDay}, a later trading day: ${day} can no longer be closed on its own. Its payments are on the next Z as adjustments.`);
     const attention = this.openAttention();
-    let approved = false;
     if (attention > 0) {
-      if (!input.supervisorPin) throw supervisorRequired(`${attention} payment${attention === 1 ? ' still needs' : 's still need'} attention: closing the day needs the supervisor PIN, and the Z will say so.`);
-      await this.options.authority.requireSupervisor(input.supervisorPin, 'close_day');
-      approved = true;
+      const open = `${attention} payment${attention === 1 ? ' still needs' : 's still need'} attention`;
+      if (!input.supervisorPin) throw supervisorRequired(`${open}: closing the day needs the supervisor PIN, and the Z will say so.`);
+      const context = { summary: `Trading day ${day} closed while ${open}`, subject: `day ${day}`, detail: { tradingDay: day, openAttention: attention } };
+      return this.options.authority.guard.withSupervisor(input.supervisorPin, AUDIT_ACTIONS.closeDay, context, () => this.closeOnce(day, true));
     }
-    // One Z per day even for concurrent requests: the others get the same Z, as a replay.
+    const result = await this.closeOnce(day, false);
+    if (result.created) {
+      const { number } = result.report;
+      this.options.authority.audit.record({ action: AUDIT_ACTIONS.closeDay, outcome: 'ok', actor: source === 'epos' ? 'epos' : 'cashier', subject: `Z ${number}`, summary: `Trading day ${day} closed: Z ${number}`, detail: { tradingDay: day, number } });
+    }
+    return result;
+  }
+
+  /** One Z per day even for concurrent requests: the others get the same Z, as a replay. */
+  private closeOnce(day: string, approved: boolean): Promise<{ report: Report; created: boolean }> {
     const running = this.closing.get(day);
     if (running) return running.then(({ report }) => ({ report, created: false }));
     const work = this.close(day, approved).finally(() => this.closing.delete(day));
@@ -106,10 +116,7 @@ export class ReportService {
       this.store.insertZ({ number, tradingDay: day, closedAt, report: JSON.stringify(report) }, this.options.days.bounds(day), adjusted);
       return { report, created: true };
     });
-    if (result.created) {
-      this.options.authority.audit('close_day', { number: result.report.number, tradingDay: day, supervisorApproved: result.report.supervisorApproved, openAttention: result.report.open.length });
-      this.options.logger.info('trading day closed', { number: result.report.number, tradingDay: day });
-    }
+    if (result.created) this.options.logger.info('trading day closed', { number: result.report.number, tradingDay: day });
     return result;
   }
 

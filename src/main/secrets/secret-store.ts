@@ -4,6 +4,8 @@ import { AppError } from '../errors';
 export const SECRET_ACCOUNTS = {
   dojoApiKey: 'dojo-api-key',
   eposToken: 'epos-api-token',
+  /** The key that seals the supervisor settings (HMAC) and their generation: see authority/security-store.ts. */
+  securitySeal: 'security-seal',
 } as const;
 export type SecretAccount = (typeof SECRET_ACCOUNTS)[keyof typeof SECRET_ACCOUNTS];
 

@@ -25,6 +25,13 @@ export const BuildConfigSchema = z.object({
   brandColour: z.string().regex(/^#[0-9a-fA-F]{6}$/).default('#1f4fd1'),
   /** How this build is installed: 'dev' when run from source. */
   installer: z.enum(['dev', 'nsis', 'msi', 'mac']).default('dev'),
+  /** Shortest supervisor PIN this build accepts: 6 digits unless the reseller allows 4 (or 5). */
+  minPinLength: z.number().int().min(4).max(8).default(6),
+  /** Matched refunds above this amount (minor units, per currency) need the supervisor PIN at the till. */
+  matchedRefundPinThreshold: z
+    .object({ GBP: z.number().int().min(0).max(9_999_999), EUR: z.number().int().min(0).max(9_999_999) })
+    .strict()
+    .default({ GBP: 5_000, EUR: 5_000 }),
   /** The in-app updater: on only with a feed URL, never for MSI (managed estates update from the reseller). */
   updates: z.object({ enabled: z.boolean(), url: z.url({ protocol: /^https$/ }).nullable() }).default({ enabled: false, url: null }),
 });

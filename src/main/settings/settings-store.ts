@@ -6,35 +6,34 @@ import { MIDNIGHT } from '../../shared/dates';
 import { TradingDayStartSchema } from '../../shared/settings';
 import { AppError } from '../errors';
 import { renameWithRetrySync, writeFileAtomicSync } from '../files/atomic-write';
+import type { LegacySecurity } from '../authority/security-store';
 import type { Logger } from '../logging/logger';
 
-const PinHashSchema = z.object({ algorithm: z.literal('scrypt'), salt: z.string(), hash: z.string(), N: z.number(), r: z.number(), p: z.number() });
-
-/** The settings file (never secrets: the API key and the EPOS token live in the OS keychain). */
+/**
+ * The settings file (never secrets: the API key and the EPOS token live in the OS keychain). The supervisor PIN
+ * and the refund limits are not here: they live in the sealed `security.json` (authority/security-store.ts).
+ */
 export const StoredSettingsSchema = z.object({
-  version: z.literal(2),
+  version: z.literal(3),
   /** The chosen terminal per environment: training, sandbox and production terminals are different. */
   terminals: z.object({ training: z.string().nullable(), sandbox: z.string().nullable(), production: z.string().nullable() }),
   currency: CurrencySchema,
-  supervisorPin: PinHashSchema.nullable(),
-  /** Largest unlinked refund (minor units) a supervisor may approve at the till. */
-  unlinkedRefundLimit: z.number().int().positive(),
   compactMode: z.boolean(),
   /** When the trading day rolls over; files from before this setting get midnight (no version bump needed). */
   tradingDayStart: TradingDayStartSchema.default(MIDNIGHT),
   /** The loopback API the EPOS uses (its bearer token lives in the keychain). */
   epos: z.object({ enabled: z.boolean(), port: z.number().int().min(1024).max(65535) }),
+  /** Version 2's PIN hash and limit, kept until security.json has adopted them (checked there, not here). */
+  legacySecurity: z.object({ supervisorPin: z.unknown(), unlinkedRefundLimit: z.unknown() }).optional(),
 });
 export type StoredSettings = z.infer<typeof StoredSettingsSchema>;
 
-export const SETTINGS_VERSION = 2;
+export const SETTINGS_VERSION = 3;
 export const DEFAULT_EPOS_PORT = 7878;
 export const DEFAULT_SETTINGS: StoredSettings = {
-  version: 2,
+  version: 3,
   terminals: { training: null, sandbox: null, production: null },
   currency: 'GBP',
-  supervisorPin: null,
-  unlinkedRefundLimit: 5_000,
   compactMode: false,
   tradingDayStart: MIDNIGHT,
   epos: { enabled: true, port: DEFAULT_EPOS_PORT },
@@ -49,6 +48,8 @@ const MIGRATIONS: ((raw: Record<string, unknown>) => Record<string, unknown>)[] 
   (raw) => ({ terminals: { training: null, sandbox: null, production: null }, currency: 'GBP', supervisorPin: null, unlinkedRefundLimit: 5_000, compactMode: false, ...raw, version: 1 }),
   // 1 -> 2: the EPOS loopback API arrives, on by default on port 7878.
   (raw) => ({ ...raw, epos: { enabled: true, port: DEFAULT_EPOS_PORT }, version: 2 }),
+  // 2 -> 3: the supervisor PIN and the refund limit move to the sealed security.json, which adopts them once.
+  ({ supervisorPin, unlinkedRefundLimit, ...raw }) => ({ ...raw, legacySecurity: { supervisorPin: supervisorPin ?? null, unlinkedRefundLimit }, version: 3 }),
 ];
 
 /** Reads and writes settings.json atomically (temp file, fsync, rename), validated and migrated. */
@@ -61,6 +62,16 @@ export class SettingsStore {
   constructor(dataDir: string, private readonly logger: Logger) {
     this.file = path.join(dataDir, 'settings.json');
     this.current = this.load();
+  }
+
+  /** The PIN and limit a version 2 file held, until the security store has adopted them (once). */
+  legacySecurity(): LegacySecurity | null {
+    const legacy = this.current.legacySecurity;
+    return legacy ? { supervisorPin: legacy.supervisorPin ?? null, unlinkedRefundLimit: legacy.unlinkedRefundLimit, currency: this.current.currency } : null;
+  }
+
+  legacyAdopted(): void {
+    if (this.current.legacySecurity) this.update(({ legacySecurity: _adopted, ...settings }) => settings);
   }
 
   get(): StoredSettings {

@@ -1,35 +1,57 @@
 import { useState } from 'react';
-import { formatMoney } from '../lib/format';
+import type { RefundRequestView } from '../../shared/epos';
+import { formatMoney, formatTime } from '../lib/format';
 import { useEposStore } from '../stores/epos-store';
+import { useTerminalsStore } from '../stores/terminals-store';
 import { ErrorBox } from './ErrorBox';
+import { pinEntered, SupervisorPinInput } from './SupervisorPinInput';
 
-/** An unlinked refund the EPOS asked for: a supervisor confirms it here with the PIN, or declines it. */
+/**
+ * A refund the EPOS asked for: a supervisor confirms it here with the PIN, or declines it. The oldest waiting
+ * request is shown; the EPOS cannot push it out (the queue refuses at its cap instead), and the PIN typed for
+ * one request never carries over to another (the form is rebuilt for each request).
+ */
 export function RefundRequestDialog() {
-  const { pending, confirm, decline } = useEposStore();
-  const [pin, setPin] = useState('');
-  const [error, setError] = useState<string | null>(null);
+  const pending = useEposStore((s) => s.pending);
   const request = pending[0];
   if (!request) return null;
+  return <RequestForm key={request.requestId} request={request} waiting={pending.length} />;
+}
+
+function RequestForm({ request, waiting }: { request: RefundRequestView; waiting: number }) {
+  const { confirm, decline } = useEposStore();
+  const terminals = useTerminalsStore((s) => s.terminals);
+  const [pin, setPin] = useState('');
+  const [error, setError] = useState<string | null>(null);
+  const terminal = terminals.find((t) => t.id === request.terminalId);
   const approve = async () => {
-    const failure = await confirm(request.requestId, pin);
-    setError(failure ? (failure.fields?.['supervisorPin']?.[0] ? 'The supervisor PIN is not right.' : failure.message) : null);
+    const failure = await confirm(request, pin);
+    setError(failure ? failure.message : null);
     setPin('');
   };
+  const amount = formatMoney(request.amount, request.currency);
   return (
     <div className="modal-backdrop">
-      <div className="modal" role="alertdialog" aria-modal="true" aria-labelledby="epos-refund-title">
-        <h2 id="epos-refund-title">The EPOS asks for an unlinked refund</h2>
-        <p>
-          Refund <strong>{formatMoney(request.amount, request.currency)}</strong> to the card the customer presents{request.reference ? <> (reference {request.reference})</> : null}?
+      <div className="modal" role="alertdialog" aria-modal="true" aria-labelledby="epos-refund-title" aria-describedby="epos-refund-what">
+        <h2 id="epos-refund-title">The EPOS asks for {request.kind === 'matched' ? 'a refund' : 'an unlinked refund'}</h2>
+        <p id="epos-refund-what">
+          Refund <strong data-testid="request-amount">{amount}</strong>{' '}
+          {request.kind === 'matched' ? 'to the card of the original sale' : 'to the card the customer presents'}
+          {request.reference ? <> (reference {request.reference})</> : null}?
         </p>
-        <label className="field">
-          <span>Supervisor PIN</span>
-          <input type="password" inputMode="numeric" autoComplete="off" autoFocus value={pin} maxLength={8} onChange={(e) => setPin(e.target.value.replace(/\D/g, ''))} />
-        </label>
+        <dl className="facts">
+          <dt>Terminal</dt>
+          <dd data-testid="request-terminal">{terminal?.tid ?? request.terminalId ?? 'none chosen'}</dd>
+          <dt>Asked at</dt>
+          <dd>{formatTime(request.createdAt)}</dd>
+          <dt>Waiting</dt>
+          <dd data-testid="request-queue">{waiting === 1 ? 'this request only' : `this one and ${waiting - 1} more`}</dd>
+        </dl>
+        <SupervisorPinInput value={pin} onChange={setPin} autoFocus />
         <ErrorBox message={error} />
         <div className="modal-actions">
-          <button type="button" className="primary" disabled={pin.length < 4} onClick={() => void approve()}>
-            Confirm refund
+          <button type="button" className="primary" disabled={!pinEntered(pin)} onClick={() => void approve()}>
+            Refund {amount}
           </button>
           <button type="button" className="secondary" onClick={() => void decline(request.requestId)}>
             Decline

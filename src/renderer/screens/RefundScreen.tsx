@@ -9,6 +9,7 @@ import { usePaymentStore } from '../stores/payment-store';
 import { useSettingsStore } from '../stores/settings-store';
 import { till } from '../bridge';
 import { ErrorBox } from '../components/ErrorBox';
+import { pinEntered, SupervisorPinInput } from '../components/SupervisorPinInput';
 
 /** Refund a sale from history (matched refund, partial allowed) or, behind the supervisor PIN, an unlinked refund. */
 export function RefundScreen() {
@@ -42,6 +43,8 @@ function MatchedRefund({ sale: preselected }: { sale?: PaymentView }) {
   const [amount, setAmount] = useState(preselected?.refundableAmount ?? 0);
   const { startMatchedRefund, busy, error } = usePaymentStore();
   const terminalId = useSettingsStore((s) => s.view?.terminalId ?? null);
+  const threshold = useSettingsStore((s) => s.view?.matchedRefundPinThreshold);
+  const [pin, setPin] = useState('');
 
   const find = async () => {
     const result = await till().listHistory({ statuses: ['approved'], types: ['Sale'], limit: 10, offset: 0, ...(search.trim() ? { search: search.trim() } : {}) });
@@ -75,6 +78,8 @@ function MatchedRefund({ sale: preselected }: { sale?: PaymentView }) {
     );
   }
   const tooMuch = amount > sale.refundableAmount;
+  const limit = threshold?.[sale.currency as 'GBP' | 'EUR'] ?? 0;
+  const needsPin = amount > limit;
   return (
     <div>
       <p>
@@ -85,12 +90,21 @@ function MatchedRefund({ sale: preselected }: { sale?: PaymentView }) {
       </output>
       <Keypad onDigit={(d) => setAmount((a) => appendDigit(a, d))} onBackspace={() => setAmount(removeDigit)} />
       {tooMuch && <p className="note">At most {formatMoney(sale.refundableAmount, sale.currency)} can be refunded.</p>}
+      {!!sale.result?.cashbackAmount && <p className="muted">The {formatMoney(sale.result.cashbackAmount, sale.currency)} cashback was paid in cash and is not refunded to the card.</p>}
+      {needsPin && (
+        <>
+          <p className="muted">Refunds above {formatMoney(limit, sale.currency)} need the supervisor.</p>
+          <SupervisorPinInput value={pin} onChange={setPin} />
+        </>
+      )}
       <ErrorBox message={error?.message} />
       <div className="row">
         <button type="button" className="secondary" onClick={() => setSale(undefined)}>
           Choose another sale
         </button>
-        <button type="button" className="primary" disabled={busy || tooMuch || amount <= 0 || !terminalId} onClick={() => void startMatchedRefund({ paymentId: sale.id, amount, terminalId: terminalId! })}>
+        <button type="button" className="primary" disabled={busy || tooMuch || amount <= 0 || !terminalId || (needsPin && !pinEntered(pin))}
+          onClick={() => void startMatchedRefund({ paymentId: sale.id, amount, terminalId: terminalId!, ...(needsPin ? { supervisorPin: pin } : {}) }).then(() => setPin(''))}
+        >
           Refund {formatMoney(amount, sale.currency)} to the card
         </button>
       </div>
@@ -106,12 +120,22 @@ function UnlinkedRefund() {
   const [pin, setPin] = useState('');
   const [confirming, setConfirming] = useState(false);
   const currency = settings?.currency ?? 'GBP';
-  const limit = settings?.unlinkedRefundLimit ?? 0;
+  const limit = settings?.limits?.unlinkedRefund[currency] ?? 0;
   if (!settings?.supervisorPinSet) return <p className="note">Unlinked refunds need a supervisor PIN. Set one in Settings first.</p>;
+  if (settings.supervisor.locked) return <ErrorBox message={settings.supervisor.locked} />;
   const overLimit = amount > limit;
   return (
     <div>
-      <p className="muted">Refunds any card without the original sale, so a supervisor approves each one. Limit at this till: {formatMoney(limit, currency)}.</p>
+      <p className="muted">
+        Refunds any card without the original sale, so a supervisor approves each one. Limit at this till: {formatMoney(limit, currency)} each
+        {settings.limits && (
+          <>
+            ; today {settings.limits.usedToday.count} of {settings.limits.daily.count} refunds, {formatMoney(settings.limits.usedToday.amount[currency], currency)} of{' '}
+            {formatMoney(settings.limits.daily.amount[currency], currency)}
+          </>
+        )}
+        .
+      </p>
       <output className="amount-display" data-testid="unlinked-amount">
         {formatMoney(amount, currency)}
       </output>
@@ -121,13 +145,10 @@ function UnlinkedRefund() {
         <span>Reference (optional)</span>
         <input value={reference} maxLength={60} onChange={(e) => setReference(e.target.value)} disabled={confirming} />
       </label>
-      <label className="field">
-        <span>Supervisor PIN</span>
-        <input type="password" inputMode="numeric" autoComplete="off" value={pin} maxLength={8} onChange={(e) => setPin(e.target.value.replace(/\D/g, ''))} />
-      </label>
+      <SupervisorPinInput value={pin} onChange={setPin} />
       <ErrorBox message={error?.message} />
       {!confirming ? (
-        <button type="button" className="primary" disabled={amount <= 0 || overLimit || pin.length < 4} onClick={() => setConfirming(true)}>
+        <button type="button" className="primary" disabled={amount <= 0 || overLimit || !pinEntered(pin)} onClick={() => setConfirming(true)}>
           Continue
         </button>
       ) : (

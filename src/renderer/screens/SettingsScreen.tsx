@@ -1,13 +1,17 @@
 import { useEffect, useState } from 'react';
-import { formatMoney } from '../lib/format';
 import { useAppStore } from '../stores/app-store';
 import { useSettingsStore } from '../stores/settings-store';
 import { useTerminalsStore } from '../stores/terminals-store';
 import { TerminalPicker } from '../components/TerminalPicker';
 import { EposSettings } from '../components/EposSettings';
+import { ExchangeSettings } from '../components/ExchangeSettings';
 import { AboutExtras } from '../components/AboutExtras';
+import { AuditView } from '../components/AuditView';
+import { LimitsSection, PinSection } from '../components/SupervisorSettings';
+import { pinEntered, SupervisorPinInput } from '../components/SupervisorPinInput';
+import { withPin } from '../lib/pin';
 
-/** API key (write-only), terminal, currency, supervisor PIN, unlinked-refund limit, compact mode, about. */
+/** API key (write-only), terminal, currency, supervisor PIN, refund limits, EPOS, audit, compact mode, about. */
 export function SettingsScreen() {
   const { view, load, update } = useSettingsStore();
   const { info, load: loadInfo, compact, setCompact } = useAppStore();
@@ -30,15 +34,18 @@ export function SettingsScreen() {
             <option value="EUR">EUR (€)</option>
           </select>
         </label>
-        <LimitField value={view.unlinkedRefundLimit} currency={currency} />
         <TradingDayField value={view.tradingDayStart} />
         <label className="toggle">
           <input type="checkbox" checked={compact} onChange={(e) => void setCompact(e.target.checked).then(() => update({ compactMode: e.target.checked }))} />
           <span>Compact mode beside the EPOS (small window, always on top)</span>
         </label>
       </section>
-      <PinSection pinSet={view.supervisorPinSet} />
+      <PinSection view={view} />
+      {/* Rebuilt when the limits change, so the form starts from what main saved. */}
+      <LimitsSection key={JSON.stringify(view.limits && { u: view.limits.unlinkedRefund, d: view.limits.daily })} view={view} />
       <EposSettings />
+      <ExchangeSettings />
+      <AuditView />
       <section className="panel" aria-labelledby="about-heading">
         <h2 id="about-heading">About</h2>
         <dl className="facts">
@@ -65,7 +72,6 @@ export function SettingsScreen() {
             </>
           )}
         </dl>
-        <p className="muted">Unlinked refund limit: {formatMoney(view.unlinkedRefundLimit, currency)}</p>
         <AboutExtras />
       </section>
     </div>
@@ -75,12 +81,15 @@ export function SettingsScreen() {
 function ApiKeySection({ onChanged }: { onChanged: () => void }) {
   const { view, setApiKey, clearApiKey } = useSettingsStore();
   const [key, setKey] = useState('');
+  const [pin, setPin] = useState('');
+  const [removing, setRemoving] = useState(false);
   const [state, setState] = useState<{ kind: 'idle' | 'testing' | 'saved' | 'error'; message?: string }>({ kind: 'idle' });
   if (!view) return null;
   const save = async () => {
     setState({ kind: 'testing' });
-    const error = await setApiKey(key);
+    const error = await setApiKey(key, pin);
     setKey('');
+    setPin('');
     if (error) setState({ kind: 'error', message: error.message });
     else {
       setState({ kind: 'saved', message: 'Key tested with Dojo and saved in the system keychain.' });
@@ -108,25 +117,45 @@ function ApiKeySection({ onChanged }: { onChanged: () => void }) {
         <span>{view.apiKey.configured ? 'Replace the key' : 'Secret key'}</span>
         <input type="password" autoComplete="off" spellCheck={false} value={key} placeholder="sk_sandbox_… or sk_prod_…" onChange={(e) => setKey(e.target.value)} />
       </label>
+      {view.supervisor.pinSet ? (
+        <SupervisorPinInput value={pin} onChange={setPin} inline />
+      ) : (
+        <p className="note">Set a supervisor PIN first (below): saving or removing the key needs it.</p>
+      )}
       <div className="row">
-        <button type="button" className="primary" disabled={key.trim().length < 10 || state.kind === 'testing'} onClick={() => void save()}>
+        <button type="button" className="primary" disabled={key.trim().length < 10 || !pinEntered(pin) || state.kind === 'testing'} onClick={() => void save()}>
           {state.kind === 'testing' ? 'Testing with Dojo…' : 'Test and save'}
         </button>
-        {view.apiKey.configured && (
-          <button
-            type="button"
-            className="secondary"
-            onClick={() =>
-              void clearApiKey().then((error) => {
-                setState(error ? { kind: 'error', message: error.message } : { kind: 'saved', message: 'Key removed: back to training mode.' });
-                if (!error) onChanged();
-              })
-            }
-          >
+        {view.apiKey.configured && !removing && (
+          <button type="button" className="secondary" disabled={!pinEntered(pin)} onClick={() => setRemoving(true)}>
             Remove key
           </button>
         )}
       </div>
+      {removing && (
+        <div className="confirm-box" role="group" aria-label="Remove the API key">
+          <p className="note">Without the key the till stops taking real payments and goes back to training mode.</p>
+          <div className="row">
+            <button type="button" className="secondary" onClick={() => setRemoving(false)}>
+              Keep the key
+            </button>
+            <button
+              type="button"
+              className="danger"
+              onClick={() =>
+                void clearApiKey(pin).then((error) => {
+                  setRemoving(false);
+                  setPin('');
+                  setState(error ? { kind: 'error', message: error.message } : { kind: 'saved', message: 'Key removed: back to training mode.' });
+                  if (!error) onChanged();
+                })
+              }
+            >
+              Remove the key
+            </button>
+          </div>
+        </div>
+      )}
       {state.message && (
         <p role={state.kind === 'error' ? 'alert' : 'status'} className={state.kind === 'error' ? 'error-box' : 'ok-box'}>
           {state.message}
@@ -136,84 +165,42 @@ function ApiKeySection({ onChanged }: { onChanged: () => void }) {
   );
 }
 
-function LimitField({ value, currency }: { value: number; currency: string }) {
-  const update = useSettingsStore((s) => s.update);
-  const [pounds, setPounds] = useState((value / 100).toFixed(2));
-  const [error, setError] = useState<string | null>(null);
-  const save = async () => {
-    const minor = Math.round(Number(pounds) * 100);
-    const failure = Number.isFinite(minor) && minor > 0 ? await update({ unlinkedRefundLimit: minor }) : { message: 'Enter an amount above zero.' };
-    setError(failure ? failure.message : null);
-  };
-  return (
-    <label className="field inline">
-      <span>Unlinked refund limit ({currency})</span>
-      <input inputMode="decimal" value={pounds} onChange={(e) => setPounds(e.target.value)} onBlur={() => void save()} />
-      {error && <span role="alert" className="error-inline">{error}</span>}
-    </label>
-  );
-}
-
-/** When the trading day rolls over: History's "today", day totals and reports follow it. */
+/**
+ * When the trading day rolls over: History's "today", day totals, reports and the daily refund caps follow it, so
+ * changing it is a supervisor action (an explicit Save with the PIN, never on blur).
+ */
 function TradingDayField({ value }: { value: string }) {
   const update = useSettingsStore((s) => s.update);
   const [time, setTime] = useState(value);
+  const [pin, setPin] = useState('');
   const [error, setError] = useState<string | null>(null);
   const save = async () => {
-    if (time === value) return;
-    const failure = await update({ tradingDayStart: time });
+    const failure = await update({ tradingDayStart: time, ...withPin(pin) });
+    setPin('');
     setError(failure ? (failure.fields?.['tradingDayStart']?.[0] ?? failure.message) : null);
   };
   return (
-    <label className="field inline">
-      <span>Trading day starts at</span>
-      <input type="time" step={60} value={time} aria-describedby="trading-day-help" onChange={(e) => setTime(e.target.value)} onBlur={() => void save()} />
-      <span id="trading-day-help" className="muted">
-        00:00 for calendar days; a late-night venue sets e.g. 04:00, so sales until 03:59 count on the day before.
-      </span>
+    <div role="group" aria-labelledby="trading-day-label">
+      <label className="field inline">
+        <span id="trading-day-label">Trading day starts at</span>
+        <input type="time" step={60} value={time} aria-describedby="trading-day-help" onChange={(e) => setTime(e.target.value)} />
+        <span id="trading-day-help" className="muted">
+          00:00 for calendar days; a late-night venue sets e.g. 04:00, so sales until 03:59 count on the day before.
+        </span>
+      </label>
+      {time !== value && (
+        <>
+          <SupervisorPinInput value={pin} onChange={setPin} inline />
+          <button type="button" className="secondary small" disabled={!pinEntered(pin)} onClick={() => void save()}>
+            Save trading day
+          </button>
+        </>
+      )}
       {error && (
         <span role="alert" className="error-inline">
           {error}
         </span>
       )}
-    </label>
-  );
-}
-
-function PinSection({ pinSet }: { pinSet: boolean }) {
-  const update = useSettingsStore((s) => s.update);
-  const [current, setCurrent] = useState('');
-  const [next, setNext] = useState('');
-  const [message, setMessage] = useState<{ ok: boolean; text: string } | null>(null);
-  const save = async () => {
-    const error = await update({ supervisorPin: { next, ...(pinSet ? { current } : {}) } });
-    setMessage(error ? { ok: false, text: error.message } : { ok: true, text: 'Supervisor PIN saved.' });
-    setCurrent('');
-    setNext('');
-  };
-  const digits = (v: string) => v.replace(/\D/g, '').slice(0, 8);
-  return (
-    <section className="panel" aria-labelledby="pin-heading">
-      <h2 id="pin-heading">Supervisor PIN</h2>
-      <p className="muted">{pinSet ? 'A supervisor PIN is set. It approves unlinked refunds.' : 'No supervisor PIN yet: unlinked refunds are off until one is set.'}</p>
-      {pinSet && (
-        <label className="field inline">
-          <span>Current PIN</span>
-          <input type="password" inputMode="numeric" autoComplete="off" value={current} onChange={(e) => setCurrent(digits(e.target.value))} />
-        </label>
-      )}
-      <label className="field inline">
-        <span>New PIN (4–8 digits)</span>
-        <input type="password" inputMode="numeric" autoComplete="off" value={next} onChange={(e) => setNext(digits(e.target.value))} />
-      </label>
-      <button type="button" className="secondary" disabled={next.length < 4 || (pinSet && current.length < 4)} onClick={() => void save()}>
-        {pinSet ? 'Change PIN' : 'Set PIN'}
-      </button>
-      {message && (
-        <p role={message.ok ? 'status' : 'alert'} className={message.ok ? 'ok-box' : 'error-box'}>
-          {message.text}
-        </p>
-      )}
-    </section>
+    </div>
   );
 }

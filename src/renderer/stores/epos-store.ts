@@ -2,6 +2,7 @@ import { create } from 'zustand';
 import type { EposInfo, RefundRequestView } from '../../shared/epos';
 import type { IpcError } from '../../shared/errors';
 import { till } from '../bridge';
+import { withPin } from '../lib/pin';
 import { useAppStore } from './app-store';
 import { usePaymentStore } from './payment-store';
 
@@ -10,9 +11,13 @@ interface EposState {
   pending: RefundRequestView[];
   error?: IpcError;
   load(): Promise<void>;
-  regenerate(): Promise<void>;
+  /** The token for a supervisor (main checks the PIN), or the error. */
+  reveal(supervisorPin: string): Promise<{ token: string } | { error: IpcError }>;
+  /** A new token (the EPOS's old one stops working at once): the new token, or the error. */
+  regenerate(supervisorPin: string): Promise<{ token: string } | { error: IpcError }>;
   setPending(pending: RefundRequestView[]): void;
-  confirm(requestId: string, supervisorPin: string): Promise<IpcError | undefined>;
+  /** Confirms the request as shown (its amount and currency go with the PIN, so main refuses a swapped one). */
+  confirm(request: RefundRequestView, supervisorPin: string): Promise<IpcError | undefined>;
   decline(requestId: string): Promise<void>;
 }
 
@@ -23,13 +28,19 @@ export const useEposStore = create<EposState>((set) => ({
     const [info, pending] = await Promise.all([till().getEposInfo(), till().listRefundRequests()]);
     set({ ...(info.ok ? { info: info.data } : { error: info.error }), ...(pending.ok ? { pending: pending.data.pending } : {}) });
   },
-  async regenerate() {
-    const result = await till().regenerateEposToken();
-    set(result.ok ? { info: result.data, error: undefined } : { error: result.error });
+  async reveal(supervisorPin) {
+    const result = await till().revealEposToken(withPin(supervisorPin));
+    return result.ok ? result.data : { error: result.error };
+  },
+  async regenerate(supervisorPin) {
+    const result = await till().regenerateEposToken(withPin(supervisorPin));
+    const info = await till().getEposInfo();
+    if (info.ok) set({ info: info.data });
+    return result.ok ? result.data : { error: result.error };
   },
   setPending: (pending) => set({ pending }),
-  async confirm(requestId, supervisorPin) {
-    const result = await till().confirmRefundRequest({ requestId, supervisorPin });
+  async confirm(request, supervisorPin) {
+    const result = await till().confirmRefundRequest({ requestId: request.requestId, amount: request.amount, currency: request.currency as 'GBP' | 'EUR', ...withPin(supervisorPin) });
     if (!result.ok) return result.error;
     usePaymentStore.getState().show(result.data);
     if (!useAppStore.getState().compact) useAppStore.getState().show('refund');

@@ -2,6 +2,7 @@ import { create } from 'zustand';
 import type { IpcError, IpcResult } from '../../shared/errors';
 import { RUNNING_STATUSES, type PaymentView } from '../../shared/payments';
 import { till } from '../bridge';
+import { withPin } from '../lib/pin';
 
 interface PaymentState {
   /** The payment on the sale/refund screen (running or just finished). */
@@ -9,7 +10,8 @@ interface PaymentState {
   error?: IpcError;
   busy: boolean;
   startSale(input: { amount: number; currency: 'GBP' | 'EUR'; reference?: string; terminalId: string }): Promise<boolean>;
-  startMatchedRefund(input: { paymentId: string; amount: number; terminalId: string }): Promise<boolean>;
+  /** Above the build's threshold the supervisor PIN goes with it (checked in main). */
+  startMatchedRefund(input: { paymentId: string; amount: number; terminalId: string; supervisorPin?: string }): Promise<boolean>;
   startUnlinkedRefund(input: { amount: number; currency: 'GBP' | 'EUR'; reference?: string; terminalId: string; supervisorPin: string }): Promise<boolean>;
   cancel(): Promise<void>;
   answerSignature(accepted: boolean): Promise<void>;
@@ -45,8 +47,8 @@ export const usePaymentStore = create<PaymentState>((set, get) => {
   return {
     busy: false,
     startSale: (input) => start(till().startSale(input)),
-    startMatchedRefund: (input) => start(till().startMatchedRefund(input)),
-    startUnlinkedRefund: (input) => start(till().startUnlinkedRefund(input)),
+    startMatchedRefund: ({ supervisorPin, ...input }) => start(till().startMatchedRefund({ ...input, ...withPin(supervisorPin) })),
+    startUnlinkedRefund: ({ supervisorPin, ...input }) => start(till().startUnlinkedRefund({ ...input, ...withPin(supervisorPin) })),
     cancel: () => act((paymentId) => till().cancelPayment({ paymentId })),
     answerSignature: (accepted) => act((paymentId) => till().answerSignature({ paymentId, accepted })),
     show: (payment) => set({ current: payment, error: undefined }),

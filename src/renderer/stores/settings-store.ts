@@ -1,7 +1,8 @@
 import { create } from 'zustand';
 import type { IpcError } from '../../shared/errors';
-import type { SettingsUpdate, SettingsView } from '../../shared/settings';
+import type { SetSupervisorPin, SettingsUpdate, SettingsView, UpdateLimits } from '../../shared/settings';
 import { till } from '../bridge';
+import { withPin } from '../lib/pin';
 import { MIDNIGHT, tradingDay } from '../../shared/dates';
 
 interface SettingsState {
@@ -9,8 +10,11 @@ interface SettingsState {
   error?: IpcError;
   load(): Promise<void>;
   update(change: SettingsUpdate): Promise<IpcError | undefined>;
-  setApiKey(apiKey: string): Promise<IpcError | undefined>;
-  clearApiKey(): Promise<IpcError | undefined>;
+  /** Supervisor actions: main checks the PIN; the screen only passes it on. */
+  setApiKey(apiKey: string, supervisorPin: string): Promise<IpcError | undefined>;
+  clearApiKey(supervisorPin: string): Promise<IpcError | undefined>;
+  setSupervisorPin(change: SetSupervisorPin): Promise<IpcError | undefined>;
+  updateLimits(change: UpdateLimits): Promise<IpcError | undefined>;
 }
 
 export const useSettingsStore = create<SettingsState>((set) => {
@@ -27,8 +31,10 @@ export const useSettingsStore = create<SettingsState>((set) => {
   return {
     load: async () => void (await request(() => till().getSettings())),
     update: (change) => request(() => till().updateSettings(change)),
-    setApiKey: (apiKey) => request(() => till().setApiKey({ apiKey })),
-    clearApiKey: () => request(() => till().clearApiKey()),
+    setApiKey: (apiKey, supervisorPin) => request(() => till().setApiKey({ apiKey, ...withPin(supervisorPin) })),
+    clearApiKey: (supervisorPin) => request(() => till().clearApiKey(withPin(supervisorPin))),
+    setSupervisorPin: (change) => request(() => till().setSupervisorPin(change)),
+    updateLimits: ({ supervisorPin, ...change }) => request(() => till().updateLimits({ ...change, ...withPin(supervisorPin) })),
   };
 });
 

@@ -1,14 +1,4 @@
-import { chooseTerminal, expect, expectAccessible, panel, setSupervisorPin, shoot, test } from './fixtures';
-
-const EPOS = process.env['TILL_E2E_EPOS_URL']!;
-const epos = async (method: string, route: string, body?: unknown, key?: string) => {
-  const response = await fetch(`${EPOS}${route}`, {
-    method,
-    headers: { authorization: `Bearer ${process.env['TILL_E2E_TOKEN']}`, 'content-type': 'application/json', ...(key ? { 'idempotency-key': key } : {}) },
-    ...(body ? { body: JSON.stringify(body) } : {}),
-  });
-  return { status: response.status, body: (await response.json()) as any };
-};
+import { chooseTerminal, epos, expect, expectAccessible, panel, setSupervisorPin, shoot, SUPERVISOR_PIN, test } from './fixtures';
 
 test('a sale started by the EPOS shows on the till like a manual one', async ({ till }) => {
   await chooseTerminal(till, 'VCMTILLSIP0');
@@ -34,8 +24,10 @@ test('an unlinked refund asked by the EPOS waits for the supervisor PIN on the t
   await expect(dialog).toContainText('£4.50');
   await shoot(till, '21-epos-refund-request');
   await expectAccessible(till);
-  await dialog.getByLabel('Supervisor PIN').fill('2468');
-  await dialog.getByRole('button', { name: 'Confirm refund' }).click();
+  await expect(dialog.getByTestId('request-terminal')).toHaveText('VCMTILLSCP0');
+  await expect(dialog.getByTestId('request-queue')).toHaveText('this request only');
+  await dialog.getByLabel('Supervisor PIN').fill(SUPERVISOR_PIN);
+  await dialog.getByRole('button', { name: 'Refund £4.50' }).click();
   await expect(panel(till)).toHaveAttribute('data-status', 'approved');
   const request = await epos('GET', `/v1/refund-requests/${asked.body.requestId}`);
   expect(request.body.status).toBe('started');

@@ -43,6 +43,8 @@ export const test = base.extend<{ till: Page }>({
     });
     await sim('DELETE', '/faults');
     for (const tid of ['VCMTILLSIP0', 'VCMTILLSCP0', 'VCMTILLSIS0']) await sim('PUT', `/terminals/${await terminalId(tid)}/status`, { status: 'Available' });
+    // Every test starts in the full view, whatever an earlier one left (compact mode is a saved setting).
+    await ipc('settings:update', { compactMode: false });
     await page.goto(`/?token=${process.env['TILL_E2E_TOKEN']}`);
     await expect(page.getByTestId('app-info')).toBeVisible();
     await use(page);
@@ -69,12 +71,46 @@ export async function paySale(page: Page, tid: string, digits: string, reference
 
 export const panel = (page: Page) => page.getByTestId('payment-panel');
 
-/** Sets (or re-confirms) the supervisor PIN 2468 in Settings, whatever an earlier test left. */
+/** The supervisor PIN the e2e run uses (6 digits, not trivial). */
+export const SUPERVISOR_PIN = '246813';
+
+/** Sets (or re-confirms) the supervisor PIN in Settings, whatever an earlier test left. */
 export async function setSupervisorPin(page: Page) {
   await page.keyboard.press('F5');
   const pin = page.getByRole('region', { name: 'Supervisor PIN' });
-  if (await pin.getByLabel('Current PIN').count()) await pin.getByLabel('Current PIN').fill('2468');
-  await pin.getByLabel('New PIN (4–8 digits)').fill('2468');
+  if (await pin.getByLabel('Current PIN').count()) await pin.getByLabel('Current PIN').fill(SUPERVISOR_PIN);
+  await pin.getByLabel(/^New PIN \(at least/).fill(SUPERVISOR_PIN);
+  await pin.getByLabel('New PIN again').fill(SUPERVISOR_PIN);
   await pin.getByRole('button', { name: /Set PIN|Change PIN/ }).click();
   await expect(pin.getByRole('status')).toHaveText('Supervisor PIN saved.');
+}
+
+/** A call through the harness's IPC route (the same dispatcher the page's bridge uses), as another window could. */
+export async function ipc(channel: string, request?: unknown): Promise<any> {
+  const base = `http://127.0.0.1:${process.env['TILL_E2E_PORT'] ?? 5191}`;
+  const response = await fetch(`${base}/__harness/ipc/${channel}`, {
+    method: 'POST',
+    headers: { 'x-till-harness-token': process.env['TILL_E2E_TOKEN']!, 'content-type': 'application/json' },
+    body: JSON.stringify({ request }),
+  });
+  return response.json();
+}
+
+/** The EPOS token as a supervisor reads it (sets the PIN first if the till has none yet). */
+export async function eposToken(): Promise<string> {
+  const settings = await ipc('settings:get');
+  if (!settings.data.supervisorPinSet) await ipc('settings:setSupervisorPin', { next: SUPERVISOR_PIN, confirm: SUPERVISOR_PIN });
+  const revealed = await ipc('epos:revealToken', { supervisorPin: SUPERVISOR_PIN });
+  if (!revealed.ok) throw new Error(`EPOS token not revealed: ${JSON.stringify(revealed.error)}`);
+  return revealed.data.token;
+}
+
+/** A call to the EPOS loopback API with the till's current token. */
+export async function epos(method: string, route: string, body?: unknown, key?: string): Promise<{ status: number; body: any }> {
+  const response = await fetch(`${process.env['TILL_E2E_EPOS_URL']}${route}`, {
+    method,
+    headers: { authorization: `Bearer ${await eposToken()}`, 'content-type': 'application/json', ...(key ? { 'idempotency-key': key } : {}) },
+    ...(body ? { body: JSON.stringify(body) } : {}),
+  });
+  return { status: response.status, body: (await response.json()) as any };
 }

@@ -1,4 +1,4 @@
-import { expect, expectAccessible, panel, paySale, setSupervisorPin, shoot, sim, test } from './fixtures';
+import { expect, expectAccessible, panel, paySale, setSupervisorPin, shoot, sim, SUPERVISOR_PIN, test } from './fixtures';
 
 const SIZES = [
   { name: '1280x800', width: 1280, height: 800 },
@@ -78,7 +78,7 @@ test('reports: reconciliation finds an exception and a payment taken outside; th
   await exception.getByLabel(/Supervisor PIN/).fill('1111');
   await exception.getByRole('button', { name: "Record Dojo's record" }).click();
   await expect(exception.getByRole('alert')).toContainText(/PIN/);
-  await exception.getByLabel(/Supervisor PIN/).fill('2468');
+  await exception.getByLabel(/Supervisor PIN/).fill(SUPERVISOR_PIN);
   await exception.getByRole('button', { name: "Record Dojo's record" }).click();
   await expect(exception).toContainText("Dojo's record applied");
   await till.keyboard.press('F3');
@@ -100,7 +100,7 @@ test('reports: closing the day makes a numbered Z (keyboard, Escape keeps it ope
   await expect(dialog).toHaveCount(0);
 
   await open.click();
-  if (await dialog.getByLabel('Supervisor PIN').count()) await dialog.getByLabel('Supervisor PIN').fill('2468');
+  if (await dialog.getByLabel('Supervisor PIN').count()) await dialog.getByLabel('Supervisor PIN').fill(SUPERVISOR_PIN);
   await shoot(till, '34-close-day-dialog');
   await dialog.getByRole('button', { name: 'Close the day' }).click();
   await expect(dialog).toHaveCount(0);

@@ -1,4 +1,4 @@
-import { chooseTerminal, expect, expectAccessible, panel, paySale, setSupervisorPin, shoot, sim, test } from './fixtures';
+import { chooseTerminal, expect, expectAccessible, panel, paySale, setSupervisorPin, shoot, sim, SUPERVISOR_PIN, test } from './fixtures';
 
 const SCREENS = [
   ['F1', 'Sale'],
@@ -77,7 +77,7 @@ test('unlinked refund: supervisor PIN, limit and a confirmation step', async ({ 
   await till.getByRole('button', { name: 'Continue' }).click();
   await till.getByRole('button', { name: 'Yes, refund £6.00' }).click();
   await expect(till.getByRole('alert')).toContainText('supervisor PIN is not right');
-  await till.getByLabel('Supervisor PIN').fill('2468');
+  await till.getByLabel('Supervisor PIN').fill(SUPERVISOR_PIN);
   await till.getByRole('button', { name: 'Continue' }).click();
   await shoot(till, '13-refund-unlinked-confirm');
   await till.getByRole('button', { name: 'Yes, refund £6.00' }).click();
@@ -92,7 +92,7 @@ test('needs attention: shown prominently with what to check, resolved with a rec
   await till.getByRole('tab', { name: 'Unlinked refund' }).click();
   await chooseTerminal(till, 'VCMTILLSCP0');
   for (const d of ['2', '5', '0']) await till.getByRole('button', { name: d, exact: true }).click();
-  await till.getByLabel('Supervisor PIN').fill('2468');
+  await till.getByLabel('Supervisor PIN').fill(SUPERVISOR_PIN);
   await till.getByRole('button', { name: 'Continue' }).click();
   await till.getByRole('button', { name: 'Yes, refund £2.50' }).click();
   await expect(panel(till)).toHaveAttribute('data-status', 'needs_attention');
@@ -105,14 +105,17 @@ test('needs attention: shown prominently with what to check, resolved with a rec
   await shoot(till, '14-needs-attention');
   await expectAccessible(till);
   await item.getByLabel('What the terminal showed').fill('Refund receipt printed APPROVED');
+  await item.getByLabel('Supervisor PIN').fill(SUPERVISOR_PIN);
   await item.getByRole('button', { name: 'It was approved' }).click();
   await expect(till.getByText('Nothing needs checking.')).toBeVisible();
 });
 
 test('settings: the key is write-only with a clear error for a bad one; about shows the build', async ({ till }) => {
-  await till.keyboard.press('F5');
+  await setSupervisorPin(till); // saving a key is a supervisor action
+
   await expect(till.getByTestId('key-status')).toHaveText('No key saved: the till runs in training mode.');
   await till.getByLabel('Secret key').fill('pk_live_not_a_dojo_key');
+  await till.getByRole('region', { name: 'Dojo API key' }).getByLabel('Supervisor PIN').fill(SUPERVISOR_PIN);
   await till.getByRole('button', { name: 'Test and save' }).click();
   await expect(till.getByRole('region', { name: 'Dojo API key' }).getByRole('alert')).toContainText('does not look like a Dojo secret key');
   await expect(till.getByLabel('Secret key')).toHaveValue('');

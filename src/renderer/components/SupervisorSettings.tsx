@@ -1,0 +1,124 @@
+import { useState } from 'react';
+import type { SettingsView } from '../../shared/settings';
+import { formatDateTime, formatMoney } from '../lib/format';
+import { useSettingsStore } from '../stores/settings-store';
+import { ErrorBox } from './ErrorBox';
+import { pinEntered, SupervisorPinInput } from './SupervisorPinInput';
+
+type Message = { ok: boolean; text: string } | null;
+
+function Result({ message }: { message: Message }) {
+  if (!message) return null;
+  return (
+    <p role={message.ok ? 'status' : 'alert'} className={message.ok ? 'ok-box' : 'error-box'}>
+      {message.text}
+    </p>
+  );
+}
+
+/** The PIN's state: locked by the reseller procedure, locked for a while after wrong PINs, or fine. */
+export function SupervisorLockNote({ supervisor }: { supervisor: SettingsView['supervisor'] }) {
+  if (supervisor.locked) return <ErrorBox message={supervisor.locked} />;
+  if (supervisor.lockedUntil) return <ErrorBox message={`Too many wrong supervisor PINs: locked until ${formatDateTime(supervisor.lockedUntil)}.`} />;
+  return null;
+}
+
+/** Sets the first PIN, or changes it with the current one; the new PIN is typed twice. */
+export function PinSection({ view }: { view: SettingsView }) {
+  const setSupervisorPin = useSettingsStore((s) => s.setSupervisorPin);
+  const { pinSet, minPinLength } = view.supervisor;
+  const [current, setCurrent] = useState('');
+  const [next, setNext] = useState('');
+  const [confirm, setConfirm] = useState('');
+  const [message, setMessage] = useState<Message>(null);
+  const mismatch = confirm.length >= next.length && confirm !== next;
+  const save = async () => {
+    const error = await setSupervisorPin({ next, confirm, ...(pinSet && current ? { current } : {}) });
+    setMessage(error ? { ok: false, text: error.message } : { ok: true, text: 'Supervisor PIN saved.' });
+    setCurrent('');
+    setNext('');
+    setConfirm('');
+  };
+  return (
+    <section className="panel" aria-labelledby="pin-heading">
+      <h2 id="pin-heading">Supervisor PIN</h2>
+      <p className="muted">
+        {pinSet
+          ? 'A supervisor PIN is set. It approves unlinked refunds, larger refunds, needs-attention verdicts and changes to the key, the EPOS token and the limits.'
+          : 'No supervisor PIN yet: unlinked refunds and supervisor settings are off until one is set.'}
+      </p>
+      <SupervisorLockNote supervisor={view.supervisor} />
+      {pinSet && <SupervisorPinInput label="Current PIN" value={current} onChange={setCurrent} inline />}
+      <SupervisorPinInput label={`New PIN (at least ${minPinLength} digits)`} value={next} onChange={setNext} inline />
+      <SupervisorPinInput label="New PIN again" value={confirm} onChange={setConfirm} inline />
+      {mismatch && <p className="note">The two new PINs are not the same.</p>}
+      <p className="muted minor">Not a repeated digit, a run like 123456 or a repeated pattern.</p>
+      <button type="button" className="secondary" disabled={next.length < minPinLength || confirm !== next || (pinSet && !pinEntered(current))} onClick={() => void save()}>
+        {pinSet ? 'Change PIN' : 'Set PIN'}
+      </button>
+      <Result message={message} />
+    </section>
+  );
+}
+
+const CURRENCIES = ['GBP', 'EUR'] as const;
+const toMinor = (text: string) => Math.round(Number(text) * 100);
+const toMajor = (minor: number) => (minor / 100).toFixed(2);
+
+/**
+ * Refund limits per currency and the daily caps: saved only with the supervisor PIN and an explicit Save (never
+ * on blur), each within the till's maximum (checked in main).
+ */
+export function LimitsSection({ view }: { view: SettingsView }) {
+  const updateLimits = useSettingsStore((s) => s.updateLimits);
+  const limits = view.limits;
+  const [form, setForm] = useState(() => ({
+    unlinked: { GBP: toMajor(limits?.unlinkedRefund.GBP ?? 0), EUR: toMajor(limits?.unlinkedRefund.EUR ?? 0) },
+    daily: { GBP: toMajor(limits?.daily.amount.GBP ?? 0), EUR: toMajor(limits?.daily.amount.EUR ?? 0) },
+    count: String(limits?.daily.count ?? 0),
+  }));
+  const [pin, setPin] = useState('');
+  const [message, setMessage] = useState<Message>(null);
+  if (!limits) return null;
+  const amounts = [...Object.values(form.unlinked), ...Object.values(form.daily)].map(toMinor);
+  const valid = amounts.every((m) => Number.isInteger(m) && m > 0) && /^\d+$/.test(form.count) && Number(form.count) > 0;
+  const save = async () => {
+    const error = await updateLimits({
+      supervisorPin: pin,
+      unlinkedRefund: { GBP: toMinor(form.unlinked.GBP), EUR: toMinor(form.unlinked.EUR) },
+      daily: { count: Number(form.count), amount: { GBP: toMinor(form.daily.GBP), EUR: toMinor(form.daily.EUR) } },
+    });
+    setPin('');
+    setMessage(error ? { ok: false, text: error.message } : { ok: true, text: 'Refund limits saved.' });
+  };
+  const money = (group: 'unlinked' | 'daily', currency: (typeof CURRENCIES)[number], label: string) => (
+    <label className="field inline" key={`${group}-${currency}`}>
+      <span>{label}</span>
+      <input inputMode="decimal" value={form[group][currency]} onChange={(e) => setForm({ ...form, [group]: { ...form[group], [currency]: e.target.value } })} />
+    </label>
+  );
+  return (
+    <section className="panel" aria-labelledby="limits-heading">
+      <h2 id="limits-heading">Refund limits</h2>
+      <p className="muted">
+        Each currency has its own limits. Unlinked refunds today: {limits.usedToday.count} of {limits.daily.count}
+        {CURRENCIES.map((c) => ` · ${formatMoney(limits.usedToday.amount[c], c)} of ${formatMoney(limits.daily.amount[c], c)}`).join('')}. Matched refunds above{' '}
+        {CURRENCIES.map((c) => formatMoney(view.matchedRefundPinThreshold[c], c)).join(' / ')} need the supervisor PIN.
+      </p>
+      <div>
+        {CURRENCIES.map((c) => money('unlinked', c, `Largest unlinked refund (${c})`))}
+        {CURRENCIES.map((c) => money('daily', c, `Unlinked refunds a day (${c})`))}
+        <label className="field inline">
+          <span>Unlinked refunds a day (how many)</span>
+          <input inputMode="numeric" value={form.count} onChange={(e) => setForm({ ...form, count: e.target.value.replace(/\D/g, '') })} />
+        </label>
+      </div>
+      <SupervisorPinInput value={pin} onChange={setPin} inline />
+      <button type="button" className="secondary" disabled={!valid || !pinEntered(pin)} onClick={() => void save()}>
+        Save limits
+      </button>
+      {!valid && <p className="note">Enter amounts above zero and a number of refunds.</p>}
+      <Result message={message} />
+    </section>
+  );
+}
