@@ -7,14 +7,25 @@ import { PaymentStatusSchema, PaymentTypeSchema } from './payments';
  */
 
 const Int = z.number().int();
-const IsoDay = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'Use a date like 2026-11-25.');
+/** A real calendar date, YYYY-MM-DD ("2026-02-30" is refused, not rolled over). */
+export const IsoDaySchema = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/, 'Use a date like 2026-11-25.')
+  .refine((day) => {
+    const at = new Date(`${day}T00:00:00Z`);
+    return !Number.isNaN(at.getTime()) && at.toISOString().startsWith(day) && day >= '2000-01-01';
+  }, 'Use a real date like 2026-11-25.');
+const IsoDay = IsoDaySchema;
 export const CountAmountSchema = z.object({ count: Int, amount: Int });
 export type CountAmount = z.infer<typeof CountAmountSchema>;
 
 /** The figures of one currency. Sales and refunds here are those Dojo confirmed; hand-resolved ones are apart. */
 export const CurrencyFiguresSchema = z.object({
   currency: z.string(),
-  /** Approved sales: goods (the amount asked for), gratuity and cashback added on the terminal, and their sum. */
+  /**
+   * Approved sales: goods (the amount asked for), gratuity and cashback added on the terminal, and the total
+   * charged to the cards (Dojo's totalAmount, or goods + gratuity + cashback when that is larger).
+   */
   sales: z.object({ count: Int, goods: Int, gratuity: Int, cashback: Int, total: Int }),
   matchedRefunds: CountAmountSchema,
   unlinkedRefunds: CountAmountSchema,

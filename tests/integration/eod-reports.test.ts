@@ -167,4 +167,15 @@ describe('X and Z reports on a scripted day', () => {
     await expect(reports.closeDay({ tradingDay: names[0] })).resolves.toMatchObject({ created: false, report: { number: 1 } });
     await expect(reports.closeDay({ tradingDay: names[2] })).rejects.toMatchObject({ code: 'VALIDATION' });
   });
+
+  it('a payment whose record cannot be read still counts from its columns, and never stops a report', async () => {
+    const { days } = movableDays();
+    const { reports } = eodOn(h, days);
+    const sold = await ended(sale('VCMTIPSSIP0', 1000));
+    h.journal.database.prepare("UPDATE payments SET data = '{\"damaged' WHERE id = ?").run(sold.id);
+    const x = reports.x();
+    // The split and the scheme lived only in the record; the total charged is in the indexed columns.
+    expect(x.currencies).toEqual([expect.objectContaining({ currency: 'GBP', sales: { count: 1, goods: 1000, gratuity: 0, cashback: 0, total: 1150 }, netCardTakings: 1150 })]);
+    expect(x.currencies[0]!.bySchemes).toEqual([{ scheme: 'Unknown', sales: { count: 1, amount: 1150 }, refunds: { count: 0, amount: 0 }, net: 1150 }]);
+  });
 });

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { AmountMinorSchema, CurrencySchema } from '../../shared/money';
 import { ReferenceSchema } from '../../shared/payments';
+import { IsoDaySchema } from '../../shared/reports';
 
 /** Request bodies of the EPOS API (JSON in, amounts in integer minor units). */
 export const SaleRequestSchema = z
@@ -34,7 +35,7 @@ export const WaitSchema = z.coerce.number().min(0).max(60);
 
 /** POST /v1/reports/z: an empty body closes the current trading day; the supervisor PIN is never sent by the EPOS. */
 export const CloseDayBodySchema = z
-  .object({ tradingDay: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'Use a date like 2026-11-25.').optional() })
+  .object({ tradingDay: IsoDaySchema.optional() })
   .strict()
   .nullable();
 

@@ -29,7 +29,7 @@ export function figuresOf(rows: readonly DayRow[]): CurrencyFigures[] {
   for (const row of rows) {
     const f = byCurrency.get(row.currency) ?? emptyFigures(row.currency);
     byCurrency.set(row.currency, f);
-    const charged = row.goods + row.gratuity + row.cashback;
+    const charged = row.charged;
     if (row.status === 'approved') {
       const isSale = row.type === 'Sale';
       if (row.byHand) {

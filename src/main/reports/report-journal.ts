@@ -6,12 +6,17 @@ import type { Journal } from '../journal/journal';
 const FINAL_SQL = `(${FINAL_STATUSES.map((s) => `'${s}'`).join(',')})`;
 
 /**
- * What a payment adds to net card takings, in minor units: an approved sale its goods, gratuity and cashback
- * (all charged to the card), an approved refund minus its amount, anything else nothing. Used for what a Z
- * counted and for adjustments, so both always agree.
+ * What a sale charged to the card: the larger of Dojo's totalAmount and goods + gratuity + cashback. Either
+ * reading of totalAmount (with or without cashback, see dojo-api.md A6) then gives the charge, a service charge
+ * inside totalAmount is kept, and a record whose JSON cannot be read still counts its indexed total.
  */
-const netOf = (p: string) =>
-  `CASE WHEN ${p}status = 'approved' THEN CASE WHEN ${p}type = 'Sale' THEN ${p}amount + coalesce(${p}tips_amount, 0) + coalesce(${p}cashback_amount, 0) ELSE -${p}amount END ELSE 0 END`;
+const chargedOf = (p: string) => `max(coalesce(${p}total_amount, ${p}amount), ${p}amount + coalesce(${p}tips_amount, 0) + coalesce(${p}cashback_amount, 0))`;
+
+/**
+ * What a payment adds to net card takings, in minor units: an approved sale what it charged, an approved refund
+ * minus its amount, anything else nothing. Used for what a Z counted and for adjustments, so both agree.
+ */
+const netOf = (p: string) => `CASE WHEN ${p}status = 'approved' THEN CASE WHEN ${p}type = 'Sale' THEN ${chargedOf(p)} ELSE -${p}amount END ELSE 0 END`;
 
 export interface DayRow {
   currency: string;
@@ -23,6 +28,8 @@ export interface DayRow {
   goods: number;
   gratuity: number;
   cashback: number;
+  /** Sales: what the cards were charged (see chargedOf); refunds: their amount. */
+  charged: number;
 }
 
 export interface CandidateRow {
@@ -56,7 +63,8 @@ export class ReportJournal {
     // counted check is one primary-key look-up per row.
     this.dayRows = this.db.prepare(`
       SELECT p.currency, p.type, p.status, p.by_hand AS byHand, p.card_scheme AS scheme, count(*) AS count, sum(p.amount) AS goods,
-        sum(coalesce(p.tips_amount, 0)) AS gratuity, sum(coalesce(p.cashback_amount, 0)) AS cashback
+        sum(coalesce(p.tips_amount, 0)) AS gratuity, sum(coalesce(p.cashback_amount, 0)) AS cashback,
+        sum(CASE WHEN p.type = 'Sale' THEN ${chargedOf('p.')} ELSE p.amount END) AS charged
       FROM payments p INDEXED BY payments_report
       WHERE p.created_at >= ? AND p.created_at < ? AND p.status IN ${FINAL_SQL}
         AND NOT EXISTS (SELECT 1 FROM z_counted c WHERE c.payment_id = p.id)

@@ -1,6 +1,7 @@
 import { RUNNING_STATUSES, type PaymentStatus } from '../../shared/payments';
 import { ReportSchema, type Adjustment, type OpenPayment, type Reconciliation, type Report, type ZSummary } from '../../shared/reports';
 import { AUDIT_ACTIONS } from '../../shared/audit';
+import { addDays } from '../../shared/dates';
 import { AppError } from '../errors';
 import type { Journal } from '../journal/journal';
 import type { Logger } from '../logging/logger';
@@ -58,6 +59,7 @@ export class ReportService {
     const today = this.today();
     const day = input.tradingDay ?? today;
     if (day > today) throw new AppError('VALIDATION', 'A trading day can only be closed once it has begun.', { tradingDay: [`At most ${today}.`] });
+    if (day < addDays(today, -366)) throw new AppError('VALIDATION', 'Only a trading day of the last year can be closed.', { tradingDay: [`From ${addDays(today, -366)}.`] });
     const existing = this.store.zOfDay(day);
     if (existing) return { report: parse(existing), created: false };
     const latest = this.store.latestZ();
