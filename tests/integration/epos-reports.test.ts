@@ -1,17 +1,15 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import Ajv2020 from 'ajv/dist/2020';
-import addFormats from 'ajv-formats';
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import openapi from '../../src/main/integration/epos-openapi.json';
 import { nodeAdapters } from '../../src/main/node-adapters';
 import { MemorySecretStore } from '../../src/main/secrets/secret-store';
 import { createServices, type Services } from '../../src/main/services';
 import { ReportSchema } from '../../src/shared/reports';
 import { startSimulator, type Simulator } from '../../src/simulator';
 import { movableDays } from '../support/eod';
+import { conformsToEposApi } from '../support/epos-openapi';
 
 const TOKEN = 'epos-reports-token-7c1d2e3f4a5b';
 let sim: Simulator;
@@ -20,16 +18,7 @@ let base: string;
 let dir: string;
 const { days, names } = movableDays();
 
-// Every answer is checked against the OpenAPI document the API serves.
-const ajv = new Ajv2020({ strict: false, allErrors: true });
-addFormats(ajv);
-ajv.addSchema(openapi, 'epos');
-function conforms(method: string, route: string, status: number, body: unknown) {
-  const pointer = `#/paths/${route.replace(/~/g, '~0').replace(/\//g, '~1')}/${method.toLowerCase()}/responses/${status}/content/${status >= 400 ? 'application~1problem+json' : 'application~1json'}/schema`;
-  const validate = ajv.getSchema(`epos${pointer}`);
-  if (!validate) throw new Error(`no schema for ${method} ${route} ${status}`);
-  if (!validate(body)) throw new Error(`${method} ${route} ${status} does not match the OpenAPI document: ${ajv.errorsText(validate.errors)}`);
-}
+const conforms = conformsToEposApi;
 async function api(method: string, url: string, route: string, options: { body?: unknown; token?: string | null } = {}) {
   const headers: Record<string, string> = { ...(options.token === null ? {} : { authorization: `Bearer ${options.token ?? TOKEN}` }), ...(options.body !== undefined ? { 'content-type': 'application/json' } : {}) };
   const response = await fetch(`${base}${url}`, { method, headers, ...(options.body !== undefined ? { body: JSON.stringify(options.body) } : {}) });

@@ -1,5 +1,6 @@
 import { useEffect, useState } from 'react';
 import { reportCsv, reportFilename, type SlipWidth } from '../../shared/report-slip';
+import { download } from '../lib/download';
 import { formatDateTime, formatMoney } from '../lib/format';
 import { CloseDayDialog } from '../components/CloseDayDialog';
 import { ErrorBox } from '../components/ErrorBox';
@@ -19,13 +20,10 @@ export function ReportsScreen() {
   }, [loadX, loadZList]);
 
   const attention = report?.kind === 'X' ? report.open.filter((p) => p.status === 'needs_attention').length : 0;
-  const download = (format: 'csv' | 'json') => {
+  const exportAs = (format: 'csv' | 'json') => {
     if (!report) return;
-    const text = format === 'csv' ? reportCsv(report) : `${JSON.stringify(report, null, 2)}\n`;
-    const url = URL.createObjectURL(new Blob([text], { type: format === 'csv' ? 'text/csv' : 'application/json' }));
-    const link = Object.assign(document.createElement('a'), { href: url, download: reportFilename(report, format) });
-    link.click();
-    setTimeout(() => URL.revokeObjectURL(url), 1_000);
+    if (format === 'csv') download(reportFilename(report, 'csv'), reportCsv(report), 'text/csv');
+    else download(reportFilename(report, 'json'), `${JSON.stringify(report, null, 2)}\n`, 'application/json');
   };
 
   return (
@@ -57,10 +55,10 @@ export function ReportsScreen() {
                   <option value={58}>58 mm</option>
                 </select>
               </label>
-              <button type="button" className="secondary small" onClick={() => download('csv')}>
+              <button type="button" className="secondary small" onClick={() => exportAs('csv')}>
                 Export CSV
               </button>
-              <button type="button" className="secondary small" onClick={() => download('json')}>
+              <button type="button" className="secondary small" onClick={() => exportAs('json')}>
                 Export JSON
               </button>
             </div>
