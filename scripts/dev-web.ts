@@ -8,7 +8,8 @@ import { createHandlers } from '../src/main/handlers';
 import { createDispatcher } from '../src/main/ipc/dispatcher';
 import { nodeAdapters, stderrLogger } from '../src/main/node-adapters';
 import { KeytarSecretStore } from '../src/main/secrets/keytar-store';
-import { MemorySecretStore } from '../src/main/secrets/secret-store';
+import { MemorySecretStore, SECRET_ACCOUNTS } from '../src/main/secrets/secret-store';
+import { environmentOfKey } from '../src/main/settings/api-key';
 import { loadBuildConfig } from '../src/main/settings/build-config';
 import packageJson from '../package.json';
 import { createServices } from '../src/main/services';
@@ -23,6 +24,7 @@ const { values } = parseArgs({
     'data-dir': { type: 'string' },
     'no-build': { type: 'boolean', default: false },
     keychain: { type: 'boolean', default: false },
+    'api-key-stdin': { type: 'boolean', default: false },
   },
 });
 
@@ -47,6 +49,13 @@ async function run(port: number, token: string, dataDir: string) {
   const bridgeScriptPath = await buildBridgeScript(root, path.join(root, 'out/web-harness'));
   // The harness keeps the API key in memory unless --keychain asks for the OS keychain (as the app does).
   const secrets = values.keychain ? new KeytarSecretStore(loadBuildConfig(packageJson).appId) : new MemorySecretStore();
+  // Development only (never packaged): start on a live key given on stdin or in TILL_DEV_API_KEY, without typing
+  // it into Settings. It goes where a key saved in Settings goes (memory, or the keychain with --keychain).
+  const devKey = values['api-key-stdin'] ? (await readStdin()).trim() : process.env['TILL_DEV_API_KEY']?.trim();
+  if (devKey) {
+    environmentOfKey(devKey); // a clear error for a key of the wrong form, before anything starts
+    await secrets.set(SECRET_ACCOUNTS.dojoApiKey, devKey);
+  }
   const services = await createServices(nodeAdapters({ host: 'web-harness', dataDir, logger, secrets }));
   const harness = await startWebHarness({
     dispatch: createDispatcher(createHandlers(services), logger),
@@ -64,6 +73,12 @@ async function run(port: number, token: string, dataDir: string) {
   };
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);
+}
+
+async function readStdin(): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
 }
 
 main().catch((error: unknown) => {

@@ -1,5 +1,6 @@
 import { AUDIT_ACTIONS } from '../shared/audit';
 import type { Currency } from '../shared/money';
+import { AppError } from './errors';
 import type { Handlers } from './ipc/dispatcher';
 import type { Services } from './services';
 
@@ -86,6 +87,19 @@ export function createHandlers(services: Services): Handlers {
     'exchange:status': () => services.exchange.status(),
     'exchange:configure': (request) => services.exchange.configure(request),
     'exchange:resolveAttention': (request) => services.exchange.resolveAttention(request.requestId, request.note, request.supervisorPin),
+    'startup:get': () => {
+      const control = services.window?.startAtLogin;
+      return { supported: !!control, enabled: control?.get() ?? false };
+    },
+    'startup:set': (request) => {
+      const control = services.window?.startAtLogin;
+      if (!control) throw new AppError('NOT_CONFIGURED', 'Starting with the computer is a setting of the installed app on Windows or macOS.');
+      control.set(request.enabled);
+      const enabled = control.get();
+      // Not money, but it decides whether the EPOS finds the companion after a night-time restart: on record.
+      services.audit.record({ action: 'startup.at_login', outcome: enabled === request.enabled ? 'ok' : 'failed', actor: 'cashier', subject: 'startAtLogin', summary: `Start with the computer turned ${request.enabled ? 'on' : 'off'}`, detail: { enabled } });
+      return { supported: true, enabled };
+    },
     'reports:x': (request) => services.reports().x(request?.tradingDay),
     'reports:closeDay': (request) => services.reports().closeDay(request),
     'reports:z': (request) => services.reports().z(request.number),

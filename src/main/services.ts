@@ -53,6 +53,8 @@ export interface WindowControls {
   print(): Promise<void>;
   setCompact(compact: boolean): void;
   bringToFront(): void;
+  /** Start with the computer (the OS keeps the setting); only an installed app on Windows or macOS has it. */
+  startAtLogin?: { get(): boolean; set(enabled: boolean): void };
 }
 
 export interface Services {
@@ -123,7 +125,7 @@ export async function createServices(adapters: ServiceAdapters): Promise<Service
     tillId,
     endOfDay: ({ environment, journal, engine, client }) => {
       const common = { journal, days, now: adapters.now, tillId, authority: { guard: authority, audit }, logger };
-      const reconciler = new Reconciler({ ...common, engine, client: () => client });
+      const reconciler = new Reconciler({ ...common, engine, client });
       return { reconciler, reports: new ReportService({ ...common, environment, reconciler }) };
     },
     buildConfig,
@@ -140,7 +142,19 @@ export async function createServices(adapters: ServiceAdapters): Promise<Service
 
   const envNumber = (name: string) => (devOverrides && env[name] ? Number(env[name]) : undefined);
   const epos: EposService = new EposService(
-    { payments: () => modes.payments(), reports: () => modes.current.reports, environment: () => modes.environment(), settings, authority, refunds, audit, events, window: adapters.window },
+    {
+      payments: () => modes.payments(),
+      reports: () => modes.current.reports,
+      lookup: modes,
+      environment: () => modes.environment(),
+      unavailable: () => modes.unavailable(),
+      settings,
+      authority,
+      refunds,
+      audit,
+      events,
+      window: adapters.window,
+    },
     {
       secrets: adapters.secrets,
       logger,
@@ -179,6 +193,8 @@ export async function createServices(adapters: ServiceAdapters): Promise<Service
     refunds,
     audit,
     async appInfo() {
+      // A till that cannot use its key tries again whenever the screen asks (and on a timer).
+      await modes.retryUnavailable();
       const mode = modes.current;
       return {
         productName: buildConfig.productName,
@@ -191,6 +207,7 @@ export async function createServices(adapters: ServiceAdapters): Promise<Service
         brandColour: buildConfig.brandColour,
         ...(buildConfig.supportUrl ? { supportUrl: buildConfig.supportUrl } : {}),
         ...(mode.reason ? { trainingReason: mode.reason } : {}),
+        ...(mode.unavailable ? { unavailable: mode.unavailable } : {}),
       };
     },
     payments: () => modes.payments(),

@@ -17,6 +17,7 @@ import { useHistoryStore } from './stores/history-store';
 import { isRunning, usePaymentStore } from './stores/payment-store';
 import { useSettingsStore } from './stores/settings-store';
 import { ErrorBox } from './components/ErrorBox';
+import { KeyUnavailable } from './components/KeyUnavailable';
 
 const SCREEN_VIEWS: Record<Screen, () => React.JSX.Element> = {
   sale: SaleScreen,
@@ -134,7 +135,7 @@ export function App() {
           )}
           <main className="screen">
             <ErrorBox message={error?.message} />
-            <View />
+            {info?.unavailable && screen !== 'settings' ? <KeyUnavailable problem={info.unavailable} /> : <View />}
           </main>
         </>
       )}

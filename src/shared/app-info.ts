@@ -18,5 +18,10 @@ export const AppInfoSchema = z.object({
   supportUrl: z.string().optional(),
   /** Why the app is in training mode when it is (no key, keychain unavailable…), in words for the cashier. */
   trainingReason: z.string().optional(),
+  /**
+   * The till had a Dojo key and cannot use it now (keychain locked, key gone): no payments can be taken until it
+   * can. The screen shows this as a blocking error; the EPOS API answers 503 KEY_UNAVAILABLE.
+   */
+  unavailable: z.object({ reason: z.string(), instruction: z.string() }).optional(),
 });
 export type AppInfo = z.infer<typeof AppInfoSchema>;

@@ -23,6 +23,8 @@ export const METHOD_CHANNELS = {
   verifySupervisorPin: 'settings:verifySupervisorPin',
   printReceipt: 'receipt:print',
   setCompactWindow: 'window:setCompact',
+  getStartAtLogin: 'startup:get',
+  setStartAtLogin: 'startup:set',
   getEposInfo: 'epos:info',
   regenerateEposToken: 'epos:regenerateToken',
   listRefundRequests: 'epos:listRefundRequests',
@@ -57,6 +59,8 @@ export const EVENT_CHANNELS = {
   onRefundRequests: 'epos:refundRequests',
   /** The folder exchange's state: folder, counts, and payments the EPOS never committed. */
   onExchangeUpdate: 'exchange:update',
+  /** The in-app updater's state, pushed as it changes (Settings → About). */
+  onUpdateStatus: 'updates:changed',
 } as const;
 
 export type MethodName = keyof typeof METHOD_CHANNELS;

@@ -35,6 +35,9 @@ import {
 import type { Channel, EventChannel, EventName, MethodName, METHOD_CHANNELS, EVENT_CHANNELS } from './channels';
 import type { IpcResult } from './errors';
 
+/** Whether the installed app starts with the computer; `supported` is false from source and in the web harness. */
+export const StartAtLoginSchema = z.object({ supported: z.boolean(), enabled: z.boolean() });
+
 /** A channel that takes no input. */
 const NoInput = z.undefined();
 
@@ -63,6 +66,9 @@ export const contract = {
   'receipt:print': { request: z.object({ paymentId: z.string().min(1).max(100), copy: z.enum(['customer', 'merchant']) }).strict(), response: z.object({ method: z.enum(['system', 'browser']) }) },
   /** Compact mode beside the EPOS: a small always-on-top window in the app (the page just changes layout elsewhere). */
   'window:setCompact': { request: z.object({ compact: z.boolean() }).strict(), response: z.object({ applied: z.boolean() }) },
+  /** Start with the computer (a till reboots at night; the EPOS must find the companion). Installed app only. */
+  'startup:get': { request: NoInput, response: StartAtLoginSchema },
+  'startup:set': { request: z.object({ enabled: z.boolean() }).strict(), response: StartAtLoginSchema },
   'epos:info': { request: NoInput, response: EposInfoSchema },
   /** A new token (supervisor only): the EPOS's old token stops working at once, so the UI says so first. */
   'epos:regenerateToken': { request: RevealTokenSchema, response: EposTokenSchema },
@@ -106,6 +112,7 @@ export const eventContract = {
   'payment:started': z.object({ payment: PaymentViewSchema, source: z.enum(['epos', 'till']) }),
   'epos:refundRequests': z.object({ pending: z.array(RefundRequestViewSchema) }),
   'exchange:update': ExchangeStatusSchema,
+  'updates:changed': UpdateStatusSchema,
 } satisfies Record<EventChannel, z.ZodType>;
 
 export type Request<C extends Channel> = z.input<(typeof contract)[C]['request']>;

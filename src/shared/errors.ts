@@ -30,6 +30,12 @@ export const ERROR_CODES = [
   'TERMINAL_OFFLINE',
   'NETWORK',
   'TIMEOUT',
+  /** The EPOS did not name the till's (non-production) environment on a sale or refund: see environment-rule.ts. */
+  'ENVIRONMENT_NOT_CONFIRMED',
+  /** The EPOS named another environment than the till's. */
+  'ENVIRONMENT_MISMATCH',
+  /** The till had a Dojo key and cannot read it now (keychain locked, key gone): no payments until fixed. */
+  'KEY_UNAVAILABLE',
   'INTERNAL',
 ] as const;
 

@@ -40,6 +40,10 @@ export const PaymentViewSchema = z.object({
   prompt: z.string().nullable(),
   /** One line for the cashier: what is happening or how it ended. */
   message: z.string(),
+  /** False while Dojo gives no usable answer about this payment (the till keeps trying). */
+  dojoReachable: z.boolean(),
+  /** While Dojo cannot be reached: when it last answered about this payment. */
+  lastDojoAnswerAt: z.string().nullable(),
   canCancel: z.boolean(),
   /** Why cancelling is not (or no longer) possible, when it is not. */
   cancelNote: z.string().nullable(),

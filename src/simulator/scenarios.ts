@@ -2,8 +2,22 @@
  * What a virtual terminal does with a session, chosen by its TID like Dojo's sandbox terminals
  * (`VCM` + account code + scenario): …SIP0 chip & PIN success, …SCP0 contactless, …DIP0 declined, …SIS0 signature,
  * …VIP0 expires, …TIP0 times out, …CIP0 cancelled on the terminal.
+ *
+ * Orderings Dojo's documentation allows but does not promise (docs/dojo-api.md §13), so the engine is tested
+ * under each: …AIS0 `Authorized` before the signature check (A1), …CIS0 `Captured` before the signature check
+ * (A2, as in Dojo's own PUT …/signature example), …AIP0 `Authorized` for a while, then `Captured` (A1).
  */
-export type ScenarioName = 'chipPin' | 'contactless' | 'declined' | 'signature' | 'expires' | 'timesOut' | 'cancelledOnTerminal';
+export type ScenarioName =
+  | 'chipPin'
+  | 'contactless'
+  | 'declined'
+  | 'signature'
+  | 'expires'
+  | 'timesOut'
+  | 'cancelledOnTerminal'
+  | 'authorizedThenSignature'
+  | 'capturedThenSignature'
+  | 'authorizedThenCaptured';
 
 export interface Scenario {
   name: ScenarioName;
@@ -24,6 +38,9 @@ const SCENARIOS: Record<string, Scenario> = {
   VIP0: { name: 'expires', entryMode: 'ContactChip', verification: 'Pin', card: VISA },
   TIP0: { name: 'timesOut', entryMode: 'ContactChip', verification: 'Pin', card: VISA },
   CIP0: { name: 'cancelledOnTerminal', entryMode: 'ContactChip', verification: 'Pin', card: VISA },
+  AIS0: { name: 'authorizedThenSignature', entryMode: 'ContactChip', verification: 'Signature', card: MASTERCARD },
+  CIS0: { name: 'capturedThenSignature', entryMode: 'ContactChip', verification: 'Signature', card: MASTERCARD },
+  AIP0: { name: 'authorizedThenCaptured', entryMode: 'ContactChip', verification: 'Pin', card: VISA },
 };
 
 /** The scenario of a TID: its last four characters; anything unknown behaves as a successful chip & PIN. */
@@ -47,13 +64,15 @@ export const TIMING = {
   cardWindow: 90_000,
   /** Dojo accepts an unanswered signature after 80 s. */
   signatureWindow: 80_000,
+  /** From an interim Authorized or Captured to the next step (signature check or capture): a guess, Dojo says nothing. */
+  interim: 3_000,
 } as const;
 
 export type ScriptStep =
   | { after: number; status: string; debug?: string }
   | { after: number; notify: string }
   | { after: number; cardPresented: true }
-  | { after: number; outcome: 'captured' | 'declined' | 'canceled' | 'signature' };
+  | { after: number; outcome: 'captured' | 'declined' | 'canceled' | 'signature' | 'authorized' | 'capturedPendingSignature' };
 
 /**
  * The steps a session takes on a terminal, each `after` ms after the previous one. `human` adds a delay to the
@@ -94,5 +113,11 @@ export function scriptFor(scenario: Scenario, human: () => number = () => 0): Sc
       return []; // the terminal never confirms: expires 10 s after creation
     case 'cancelledOnTerminal':
       return [...start, { after: presentCard, status: 'Canceled', debug: 'Cancelled on the terminal' }];
+    case 'authorizedThenSignature':
+      return [...start, ...cardRead, { after: TIMING.step, outcome: 'authorized' }, { after: TIMING.interim, outcome: 'signature' }];
+    case 'capturedThenSignature':
+      return [...start, ...cardRead, { after: TIMING.step, outcome: 'capturedPendingSignature' }, { after: TIMING.interim, outcome: 'signature' }];
+    case 'authorizedThenCaptured':
+      return [...start, ...cardRead, { after: TIMING.step, notify: 'Approved' }, { after: 500, outcome: 'authorized' }, { after: TIMING.interim, outcome: 'captured' }];
   }
 }

@@ -2,6 +2,7 @@ import http from 'node:http';
 import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
 import { Faults, FaultRuleSchema, LatencySchema, type FaultRule } from './faults';
+import { ReadingsSchema, type ReadingsInput } from './readings';
 import { CaptureSchema, CreateIntentSchema, CreateSessionSchema, RefundSchema, SearchSchema, SignatureSchema, SUPPORTED_CURRENCIES, TERMINAL_STATUSES } from './schemas';
 import { SimError, SimState, type ErrorFamily } from './state';
 import { AmendIntentSchema, InjectIntentSchema, amendIntent, injectIntent } from './intents-admin';
@@ -281,6 +282,8 @@ export function createSimServer(options: SimServerOptions) {
     if (method === 'GET' && path === '/faults') return faults.pending();
     if (method === 'DELETE' && path === '/faults') return controls.clearFaults(), { ok: true };
     if (method === 'PUT' && path === '/latency') return (faults.latency = LatencySchema.parse(body));
+    if (method === 'GET' && path === '/readings') return state.readings;
+    if (method === 'PUT' && path === '/readings') return state.setReadings(ReadingsSchema.partial().parse(body));
     if (method === 'PUT' && path === '/keys') return controls.acceptKeys(z.array(z.string()).nullable().parse(body['accept'] ?? null)), { ok: true };
     if (method === 'POST' && path === '/intents') return state.intentJson(controls.injectIntent(InjectIntentSchema.parse(body)));
     if (method === 'PATCH' && intent) return state.intentJson(controls.amendIntent(decodeURIComponent(intent[1]!), AmendIntentSchema.parse(body)));
@@ -314,6 +317,8 @@ export function createSimServer(options: SimServerOptions) {
     injectFault: (rule: z.input<typeof FaultRuleSchema>) => faults.add(rule),
     clearFaults: () => faults.clear(),
     setLatency: (fixedMs: number, jitterMs = 0) => (faults.latency = { fixedMs, jitterMs }),
+    /** Plays another reading of Dojo's open behaviours (sessionHistory, intentLagMs, deleteWhileSessionRuns). */
+    setReadings: (input: ReadingsInput) => state.setReadings(input),
     acceptKeys: (keys: string[] | null) => (acceptedKeys = keys),
     /** A payment taken on the terminal outside the companion (or by another till), straight into Dojo's record. */
     injectIntent: (input: Parameters<typeof injectIntent>[1]) => injectIntent(state, input),

@@ -1,6 +1,7 @@
 import { randomBytes, createHash } from 'node:crypto';
-import { isSessionEnded } from '../shared/dojo-statuses';
+import { isSessionEnded, SESSION_APPROVED, SESSION_AUTHORIZED } from '../shared/dojo-statuses';
 import { iso, type SimClock } from './clock';
+import { DEFAULT_READINGS, ReadingsSchema, type Readings, type ReadingsInput } from './readings';
 import { receiptLines, type ReceiptLine } from './receipts';
 import { scenarioForTid, scriptFor, TIMING, type Scenario, type ScriptStep } from './scenarios';
 import type { CaptureBody, CreateIntentBody, CreateSessionBody, Money, RefundBody, SearchBody } from './schemas';
@@ -132,6 +133,10 @@ export class SimState {
   intents = new Map<string, SimIntent>();
   sessions = new Map<string, SimSession>();
   refunds = new Map<string, SimRefund>();
+  /** Which reading of Dojo's open behaviours to play (docs/dojo-api.md §13). */
+  readings: Readings = { ...DEFAULT_READINGS };
+  /** Intent changes that become visible later (the A5 reading: the intent lags behind the session). */
+  private deferred: { dueAt: number; apply: () => void }[] = [];
 
   constructor(
     readonly clock: SimClock,
@@ -147,8 +152,21 @@ export class SimState {
     this.intents.clear();
     this.sessions.clear();
     this.refunds.clear();
+    this.deferred = [];
+    this.readings = { ...DEFAULT_READINGS };
     this.searchOrder = 'oldest';
     for (const terminal of DEFAULT_TERMINALS) this.addTerminal(terminal);
+  }
+
+  setReadings(input: ReadingsInput): Readings {
+    this.readings = ReadingsSchema.parse({ ...this.readings, ...input });
+    return this.readings;
+  }
+
+  /** Changes an intent as a session's result, now or after the reading's lag. */
+  private updateIntent(at: number, change: () => void): void {
+    if (this.readings.intentLagMs <= 0) return change();
+    this.deferred.push({ dueAt: at + this.readings.intentLagMs, apply: change });
   }
 
   private id(prefix: string): string {
@@ -235,7 +253,10 @@ export class SimState {
 
   cancelIntent(id: string): SimIntent {
     const intent = this.intent(id, false);
-    if (intent.status !== 'Created' || this.activeSessionOf(intent)) throw new SimError(400, `A payment intent in status ${intent.status} cannot be canceled.`);
+    if (intent.status !== 'Created') throw new SimError(400, `A payment intent in status ${intent.status} cannot be canceled.`);
+    // A4: one reading refuses while a sale session runs; the other accepts (the intent is still Created) and the
+    // session runs on, so a successful DELETE proves nothing about the card.
+    if (this.activeSessionOf(intent) && this.readings.deleteWhileSessionRuns === 'refused') throw new SimError(400, 'The payment intent has a terminal session in progress.');
     intent.status = 'Canceled';
     intent.updatedAt = this.clock.now();
     return intent;
@@ -430,6 +451,11 @@ export class SimState {
   /** Moves every running session forward to the clock's current time. Called before every request. */
   advance(): void {
     const now = this.clock.now();
+    if (this.deferred.length) {
+      const due = this.deferred.filter((d) => d.dueAt <= now);
+      this.deferred = this.deferred.filter((d) => d.dueAt > now);
+      for (const change of due) change.apply();
+    }
     for (const terminal of this.terminals.values()) {
       const session = terminal.activeSessionId ? this.sessions.get(terminal.activeSessionId) : undefined;
       if (session) this.progress(session, now);
@@ -466,6 +492,10 @@ export class SimState {
     } else if ('status' in step) {
       this.setStatus(session, step.status, at, step.debug ?? '');
       if (isSessionEnded(step.status)) this.finish(session);
+    } else if (step.outcome === 'authorized') {
+      this.interimApproval(session, SESSION_AUTHORIZED, at);
+    } else if (step.outcome === 'capturedPendingSignature') {
+      this.interimApproval(session, 'Captured', at);
     } else if (step.outcome === 'signature') {
       this.setStatus(session, 'SignatureVerificationRequired', at, 'Awaiting signature verification');
       session.signatureDeadline = at + TIMING.signatureWindow;
@@ -490,8 +520,10 @@ export class SimState {
       this.recordPayment(session, false, at);
       const intent = session.intentId ? this.intents.get(session.intentId) : undefined;
       if (intent && session.sessionType === 'Sale') {
-        intent.status = 'Reversed';
-        intent.updatedAt = at;
+        this.updateIntent(at, () => {
+          intent.status = 'Reversed';
+          intent.updatedAt = at;
+        });
       }
       this.finish(session);
     }
@@ -505,17 +537,33 @@ export class SimState {
     this.setStatus(session, status, at, debug);
     this.recordPayment(session, approved, at);
     if (approved && intent) {
-      if (session.sessionType === 'Sale') {
-        intent.status = manual ? 'Authorized' : 'Captured';
-        intent.tips = session.captured!.tips;
-        intent.cashback = session.captured!.cashback;
-        intent.paymentDetails = session.paymentDetails!;
-        intent.updatedAt = at;
-      } else {
-        this.addRefunded(intent, session.amount.value);
-      }
+      if (session.sessionType === 'Sale') this.chargeIntent(session, intent, manual ? 'Authorized' : 'Captured', at);
+      else this.updateIntent(at, () => this.addRefunded(intent, session.amount.value));
     }
     this.finish(session);
+  }
+
+  /**
+   * The card was approved but the session goes on (A1: Authorized before capture or a signature check; A2:
+   * Captured before a signature check): the intent follows, the session is not over.
+   */
+  private interimApproval(session: SimSession, status: string, at: number): void {
+    this.setStatus(session, status, at, status === SESSION_AUTHORIZED ? 'Authorised, capture pending' : 'Captured, signature check to follow');
+    this.recordPayment(session, true, at);
+    const intent = session.intentId ? this.intents.get(session.intentId) : undefined;
+    if (intent && session.sessionType === 'Sale') this.chargeIntent(session, intent, status === SESSION_AUTHORIZED ? 'Authorized' : 'Captured', at);
+  }
+
+  private chargeIntent(session: SimSession, intent: SimIntent, status: 'Authorized' | 'Captured', at: number): void {
+    const { tips, cashback } = session.captured!;
+    const details = session.paymentDetails!;
+    this.updateIntent(at, () => {
+      intent.status = status;
+      intent.tips = tips;
+      intent.cashback = cashback;
+      intent.paymentDetails = details;
+      intent.updatedAt = at;
+    });
   }
 
   private recordPayment(session: SimSession, approved: boolean, at: number): void {
@@ -579,7 +627,8 @@ export class SimState {
       details: session.details,
       notificationEvents: session.notificationEvents,
       statusEvents: session.statusEvents,
-      ...(session.final && session.paymentDetails ? { paymentDetails: session.paymentDetails } : {}),
+      // paymentDetails "only once the status is finalized": here once there is a card result (final or interim).
+      ...(session.paymentDetails && (session.final || SESSION_APPROVED.includes(session.status) || session.status === SESSION_AUTHORIZED) ? { paymentDetails: session.paymentDetails } : {}),
       ...(session.final && session.customerReceipt ? { customerReceipt: session.customerReceipt, merchantReceipt: session.merchantReceipt } : {}),
     };
   }
@@ -604,8 +653,11 @@ export class SimState {
       expireAt: intent.expireAt ?? null,
       paymentDetails: intent.paymentDetails ?? null,
       captures: intent.captures,
-      terminalSessionHistory: intent.sessionIds.map((id) => {
-        const s = this.sessions.get(id)!;
+      // A3: under the 'whenFinal' reading a session appears here only once it has ended.
+      terminalSessionHistory: intent.sessionIds
+        .map((id) => this.sessions.get(id)!)
+        .filter((s) => s.final || this.readings.sessionHistory === 'atCreation')
+        .map((s) => {
         return {
           terminalSession: {
             terminalId: s.terminalId,

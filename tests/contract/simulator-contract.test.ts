@@ -54,6 +54,25 @@ async function scriptedRun(sim: Simulator, version: string) {
     await call({ path: `/terminal-sessions/${session.id}` });
     await call({ path: `/payment-intents/${intent.id}` });
   }
+  // Orderings Dojo allows (Authorized or Captured before the signature check, Authorized then Captured), with the
+  // readings where the session joins the intent's history only once ended, the intent lags, DELETE is accepted.
+  for (const terminal of ['VCMTILLAIS0', 'VCMTILLCIS0', 'VCMTILLAIP0']) sim.admin.addTerminal({ tid: terminal });
+  sim.admin.setReadings({ sessionHistory: 'whenFinal', intentLagMs: 3_000, deleteWhileSessionRuns: 'accepted' });
+  for (const terminal of ['VCMTILLAIS0', 'VCMTILLCIS0', 'VCMTILLAIP0']) {
+    const { intent, session } = await sale(terminal);
+    await poll(session.id, 6);
+    await call({ path: `/payment-intents/${intent.id}` });
+    if (terminal !== 'VCMTILLAIP0') await call({ method: 'PUT', path: `/terminal-sessions/${session.id}/signature`, body: { accepted: terminal === 'VCMTILLAIS0' } });
+    await poll(session.id, 2);
+    await call({ path: `/payment-intents/${intent.id}` });
+  }
+  {
+    const { intent, session } = await sale('VCMTILLSIP0');
+    await call({ method: 'DELETE', path: `/payment-intents/${intent.id}` });
+    await poll(session.id, 8);
+    await call({ path: `/payment-intents/${intent.id}?returnCanceled=true` });
+  }
+  sim.admin.setReadings({ sessionHistory: 'atCreation', intentLagMs: 0, deleteWhileSessionRuns: 'refused' });
   // Cancel before the card (CancelRequested -> Canceled) and after it (422).
   {
     const { session } = await sale('VCMTILLSIP0');

@@ -15,14 +15,18 @@ const ended = (p: PaymentView) => h.waitFor(p.id, isEnded, 20_000);
 const sale = (tid: string, amount: number) => ended(h.engine.startSale({ amount, currency: 'GBP', terminalId: h.terminal(tid) }));
 const intentOf = (p: PaymentView) => h.engine.payment(p.id).intentId!;
 
-/** A sale the engine cannot confirm (Dojo's intent reads fail for a while), judged by a person. */
-async function saleJudgedByHand(tid: string, amount: number, verdict: 'approved' | 'not_charged') {
-  h.sim.admin.injectFault({ kind: 'drop', method: 'POST', path: '/terminal-sessions', count: 1 });
-  h.sim.admin.injectFault({ kind: 'status', status: 503, method: 'GET', path: '/payment-intents/{id}', count: 40 });
-  const started = h.engine.startSale({ amount, currency: 'GBP', terminalId: h.terminal(tid) });
-  await h.waitFor(started.id, (p) => p.status === 'needs_attention', 20_000);
-  h.sim.admin.clearFaults();
-  return h.engine.resolve(started.id, verdict, 'Checked the terminal screen.');
+/**
+ * A sale a person recorded as not charged while Dojo took the money: the engine asks a person only what Dojo
+ * cannot tell, so the verdict is written as a resolution would write it, on a sale Dojo captured.
+ */
+async function saleJudgedNotCharged(tid: string, amount: number) {
+  const sold = await sale(tid, amount);
+  const at = Date.now();
+  return h.engine.amend(
+    sold.id,
+    (r) => ({ ...r, status: 'failed', resolution: { outcome: 'not_charged', note: 'The terminal showed nothing.', at: new Date(at).toISOString() } }),
+    { at, kind: 'resolved', message: 'Resolved by the cashier as not charged: The terminal showed nothing.' },
+  );
 }
 
 describe('reconciliation against Dojo', () => {
@@ -51,7 +55,7 @@ describe('reconciliation against Dojo', () => {
       sale('VCMREFUSIP0', 1300),
       sale('VCMCLEASIP0', 1400),
     ]);
-    const contradicted = await saleJudgedByHand('VCMVERDSIP0', 1500, 'not_charged');
+    const contradicted = await saleJudgedNotCharged('VCMVERDSIP0', 1500);
     // Dojo's record differs from the till's:
     h.sim.admin.amendIntent(intentOf(declined!), { status: 'Captured' }); // captured although the till saw a decline
     h.sim.admin.amendIntent(intentOf(reversed!), { status: 'Reversed' }); // approved on the till, reversed at Dojo
@@ -85,7 +89,7 @@ describe('reconciliation against Dojo', () => {
     const { reconciler, authority } = eodOn(h, days);
     const declined = await sale('VCMTILLDIP0', 1000);
     const reversed = await sale('VCMREVESIP0', 1100);
-    const contradicted = await saleJudgedByHand('VCMVERDSIP0', 1500, 'not_charged');
+    const contradicted = await saleJudgedNotCharged('VCMVERDSIP0', 1500);
     h.sim.admin.amendIntent(intentOf(declined), { status: 'Captured', tipsAmount: 100 });
     h.sim.admin.amendIntent(intentOf(reversed), { status: 'Reversed' });
     const first = await reconciler.run(names[0]!, names[0]!);

@@ -20,8 +20,14 @@ const started: string[] = [];
 
 const conforms = conformsToEposApi;
 
-async function api(method: string, url: string, options: { body?: unknown; token?: string | null; headers?: Record<string, string>; route?: string } = {}) {
-  const headers: Record<string, string> = { ...(options.token === null ? {} : { authorization: `Bearer ${options.token ?? TOKEN}` }), ...(options.body !== undefined ? { 'content-type': 'application/json' } : {}), ...options.headers };
+/** This till runs on a sandbox key, so sales and refunds name the environment unless a test says otherwise. */
+async function api(method: string, url: string, options: { body?: unknown; token?: string | null; headers?: Record<string, string>; route?: string; environment?: string | null } = {}) {
+  const headers: Record<string, string> = {
+    ...(options.token === null ? {} : { authorization: `Bearer ${options.token ?? TOKEN}` }),
+    ...(options.body !== undefined ? { 'content-type': 'application/json' } : {}),
+    ...(options.environment === null ? {} : { 'till-environment': options.environment ?? 'sandbox' }),
+    ...options.headers,
+  };
   const response = await fetch(`${base}${url}`, { method, headers, ...(options.body !== undefined ? { body: typeof options.body === 'string' ? options.body : JSON.stringify(options.body) } : {}) });
   const body: any = await response.json();
   if (options.route) conforms(method, options.route, response.status, body);
@@ -103,7 +109,8 @@ describe('EPOS API: payments', () => {
     const before = fronted.length;
     const accepted = await api('POST', '/v1/sales', { body: { amount: 1250, currency: 'GBP', reference: 'EPOS-1' }, headers: { 'idempotency-key': 'sale-epos-1' }, route: '/v1/sales' });
     expect(accepted.status).toBe(202);
-    expect(accepted.body).toEqual({ paymentId: expect.stringMatching(/^pay_/), status: 'starting' });
+    expect(accepted.body).toEqual({ paymentId: expect.stringMatching(/^pay_/), status: 'starting', environment: 'sandbox' });
+    expect(accepted.headers.get('till-environment')).toBe('sandbox');
     expect(fronted.length).toBe(before + 1);
     expect(started).toContain(`epos:${accepted.body.paymentId}`);
     const done = await waitFor(accepted.body.paymentId, ended);
@@ -211,5 +218,46 @@ describe('EPOS API: payments', () => {
     expect((await api('GET', '/v1/payments/pay_nope', { route: '/v1/payments/{paymentId}' })).status).toBe(404);
     expect((await api('GET', '/v1/nothing')).status).toBe(404);
     expect((await api('GET', '/v1/payments/pay_nope?wait=abc')).status).toBe(400);
+  });
+});
+
+describe('EPOS API: the environment rule (no training or sandbox approval can pass for real money)', () => {
+  it('outside production, a sale or refund that does not name the till\'s environment is refused with 409 and nothing starts', async () => {
+    const intentsBefore = sim.admin.snapshot().intents.length;
+    const missing = await api('POST', '/v1/sales', { body: { amount: 100, currency: 'GBP', reference: 'ENV-1' }, environment: null, route: '/v1/sales' });
+    expect(missing.status).toBe(409);
+    expect(missing.body).toMatchObject({ code: 'ENVIRONMENT_NOT_CONFIRMED', environment: 'sandbox', detail: expect.stringMatching(/Till-Environment: sandbox/) });
+    expect(missing.headers.get('till-environment')).toBe('sandbox');
+    const wrong = await api('POST', '/v1/sales', { body: { amount: 100, currency: 'GBP', reference: 'ENV-1' }, environment: 'production', route: '/v1/sales' });
+    expect(wrong.status).toBe(409);
+    expect(wrong.body.code).toBe('ENVIRONMENT_MISMATCH');
+    const training = await api('POST', '/v1/refunds', { body: { reference: 'EPOS-1', amount: 1 }, environment: 'training', route: '/v1/refunds' });
+    expect(training.body.code).toBe('ENVIRONMENT_MISMATCH');
+    const unlinked = await api('POST', '/v1/refunds/unlinked', { body: { amount: 100, currency: 'GBP' }, environment: null, route: '/v1/refunds/unlinked' });
+    expect(unlinked.body.code).toBe('ENVIRONMENT_NOT_CONFIRMED');
+    const odd = await api('POST', '/v1/sales', { body: { amount: 100, currency: 'GBP', reference: 'ENV-1' }, environment: 'live', route: '/v1/sales' });
+    expect(odd.status).toBe(400);
+    expect(sim.admin.snapshot().intents.length).toBe(intentsBefore);
+  });
+
+  it('every answer carries the environment: header, start answers, payments, terminals, refund requests, problems', async () => {
+    const terminals = await api('GET', '/v1/terminals', { route: '/v1/terminals' });
+    expect([terminals.headers.get('till-environment'), terminals.body.environment]).toEqual(['sandbox', 'sandbox']);
+    const { body } = await api('POST', '/v1/sales', { body: { amount: 100, currency: 'GBP', reference: 'ENV-2' }, environment: 'SANDBOX', route: '/v1/sales' });
+    expect(body.environment).toBe('sandbox');
+    const done = await waitFor(body.paymentId, ended);
+    expect(done).toMatchObject({ status: 'approved', environment: 'sandbox' });
+    const notFound = await api('GET', '/v1/payments/pay_nope');
+    expect([notFound.headers.get('till-environment'), notFound.body.environment]).toEqual(['sandbox', 'sandbox']);
+    const health = await api('GET', '/v1/health', { token: null });
+    expect(health.headers.get('till-environment')).toBe('sandbox');
+  });
+
+  it('a retry with the same Idempotency-Key answers with the payment it started, even without the header', async () => {
+    const first = await api('POST', '/v1/sales', { body: { amount: 200, currency: 'GBP', reference: 'ENV-3' }, headers: { 'idempotency-key': 'env-retry-1' } });
+    const retry = await api('POST', '/v1/sales', { body: { amount: 200, currency: 'GBP', reference: 'ENV-3' }, headers: { 'idempotency-key': 'env-retry-1' }, environment: null, route: '/v1/sales' });
+    expect(retry.status).toBe(200);
+    expect(retry.body).toEqual({ paymentId: first.body.paymentId, status: expect.any(String), environment: 'sandbox' });
+    await waitFor(first.body.paymentId, ended);
   });
 });

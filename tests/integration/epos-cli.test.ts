@@ -6,6 +6,7 @@ import path from 'node:path';
 import { exitCodeFor, parseAmount } from '../../src/main/integration/cli';
 import { nodeAdapters } from '../../src/main/node-adapters';
 import { MemorySecretStore } from '../../src/main/secrets/secret-store';
+import { BuildConfigSchema } from '../../src/main/settings/build-config';
 import { createServices, type Services } from '../../src/main/services';
 import { startSimulator, type Simulator } from '../../src/simulator';
 
@@ -14,6 +15,9 @@ let sim: Simulator;
 let services: Services;
 let dir: string;
 let port: number;
+/** A second companion on Dojo's sandbox: its results are not real money. */
+let sandboxSim: Simulator;
+let sandbox: Services;
 
 function cli(args: string[], env: Record<string, string> = {}): Promise<{ code: number; json: any; stderr: string }> {
   return new Promise((resolve) => {
@@ -30,15 +34,26 @@ function cli(args: string[], env: Record<string, string> = {}): Promise<{ code: 
 }
 
 beforeAll(async () => {
-  sim = await startSimulator({ speed: 40 });
+  // The exit codes per outcome are those of a production till (real money); a sandbox companion is tested apart.
+  sim = await startSimulator({ speed: 40, environment: 'production' });
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'till-cli-'));
-  services = await createServices(nodeAdapters({ host: 'test', dataDir: dir, secrets: new MemorySecretStore({ 'dojo-api-key': 'sk_sandbox_cli_tests_key' }), env: { DOJO_API_BASE_URL: sim.url, TILL_EPOS_PORT: '0', TILL_EPOS_TOKEN: TOKEN } }));
+  const buildConfig = BuildConfigSchema.parse({ softwareHouseId: 'SH-TEST', resellerId: 'RS-TEST' });
+  services = await createServices(
+    nodeAdapters({ host: 'test', dataDir: dir, buildConfig, secrets: new MemorySecretStore({ 'dojo-api-key': 'sk_prod_cli_tests_key' }), env: { DOJO_API_BASE_URL: sim.url, TILL_EPOS_PORT: '0', TILL_EPOS_TOKEN: TOKEN } }),
+  );
   port = services.epos.info().port;
   await services.updateSettings({ terminalId: sim.admin.terminalByTid('VCMTILLSIP0')!.id });
+  sandboxSim = await startSimulator({ speed: 40 });
+  sandbox = await createServices(
+    nodeAdapters({ host: 'test', dataDir: path.join(dir, 'sandbox'), secrets: new MemorySecretStore({ 'dojo-api-key': 'sk_sandbox_cli_tests_key' }), env: { DOJO_API_BASE_URL: sandboxSim.url, TILL_EPOS_PORT: '0', TILL_EPOS_TOKEN: TOKEN } }),
+  );
+  await sandbox.updateSettings({ terminalId: sandboxSim.admin.terminalByTid('VCMTILLSIP0')!.id });
 });
 afterAll(async () => {
   await services.close();
+  await sandbox.close();
   await sim.close();
+  await sandboxSim.close();
   fs.rmSync(dir, { recursive: true, force: true });
 });
 
@@ -79,7 +94,7 @@ describe('EPOS command line', () => {
   it('without --wait: started -> 0 with the payment id; then refund and status', async () => {
     const started = await cli(['pay', '--amount', '20.00', '--reference', 'CLI-4', '--key', 'cli-key-4']);
     expect(started.code).toBe(0);
-    expect(started.json).toEqual({ paymentId: expect.stringMatching(/^pay_/), status: 'starting' });
+    expect(started.json).toEqual({ paymentId: expect.stringMatching(/^pay_/), status: 'starting', environment: 'production' });
     const done = await cli(['status', '--payment', started.json.paymentId, '--wait']);
     expect(done.code).toBe(0);
     const refund = await cli(['refund', '--reference', 'CLI-4', '--amount', '5.00', '--wait']);
@@ -117,5 +132,22 @@ describe('EPOS command line', () => {
     const usage = await cli(['frobnicate']);
     expect(usage.code).toBe(4);
     expect(usage.stderr).toMatch(/Usage:/);
+  });
+
+  it('a companion outside production: pay needs --environment (or TILL_ENVIRONMENT) naming it, and every result exits 5', async () => {
+    const sandboxPort = String(sandbox.epos.info().port);
+    const refused = await cli(['pay', '--amount', '1.00', '--reference', 'SBX-1', '--wait', '--port', sandboxPort]);
+    expect([refused.code, refused.json.problem.code]).toEqual([4, 'ENVIRONMENT_NOT_CONFIRMED']);
+    const wrong = await cli(['pay', '--amount', '1.00', '--reference', 'SBX-1', '--wait', '--port', sandboxPort], { TILL_ENVIRONMENT: 'training' });
+    expect([wrong.code, wrong.json.problem.code]).toEqual([4, 'ENVIRONMENT_MISMATCH']);
+    const approved = await cli(['pay', '--amount', '1.00', '--reference', 'SBX-1', '--wait', '--port', sandboxPort, '--environment', 'sandbox']);
+    expect([approved.code, approved.json.status, approved.json.environment]).toEqual([5, 'approved', 'sandbox']);
+    const declined = await cli(['pay', '--amount', '1.00', '--reference', 'SBX-2', '--wait', '--port', sandboxPort, '--terminal', sandboxSim.admin.terminalByTid('VCMTILLDIP0')!.id], { TILL_ENVIRONMENT: 'sandbox' });
+    expect([declined.code, declined.json.status]).toEqual([5, 'declined']);
+    const started = await cli(['pay', '--amount', '1.00', '--reference', 'SBX-3', '--port', sandboxPort, '--environment', 'sandbox']);
+    expect([started.code, started.json.environment]).toEqual([5, 'sandbox']);
+    const bad = await cli(['pay', '--amount', '1.00', '--reference', 'SBX-4', '--port', sandboxPort, '--environment', 'live']);
+    expect([bad.code, bad.json.error]).toEqual([4, expect.stringMatching(/training, sandbox or production/)]);
+    await cli(['status', '--payment', started.json.paymentId, '--wait', '--port', sandboxPort]);
   });
 });

@@ -139,6 +139,19 @@ describe('folder exchange: refunds', () => {
     expect(sim.admin.snapshot().sessions.filter((s) => s.sessionType === 'UnlinkedRefund' && s.amount.value === 700)).toHaveLength(1);
   });
 
+  it('a matched refund above the PIN threshold waits for the supervisor too, as from HTTP', async () => {
+    epos.sale('R5', { amount: 8000 });
+    const sale = await epos.waitFor('responses', 'R5.res');
+    epos.send('R6', kv({ type: 'refund', amount: 6000, reference: 'Order R5', environment: 'sandbox' }));
+    const ack = await epos.waitFor('responses', 'R6.ack');
+    expect(await epos.waitFor('responses', 'R6.status')).toMatchObject({ status: 'awaiting_confirmation' });
+    const pending = await waitUntil('the request on the till', () => services.epos.pendingRequests().find((r) => r.requestId === ack['refund_request']));
+    expect(pending).toMatchObject({ kind: 'matched', amount: 6000, saleId: sale['payment'] });
+    await services.epos.confirmRequest({ requestId: pending.requestId, amount: 6000, currency: 'GBP', supervisorPin: PIN });
+    expect(await epos.waitFor('responses', 'R6.res')).toMatchObject({ status: 'approved', type: 'refund', amount: '6000' });
+    expect(onDojo(sale['payment']).intents[0]!.refundedAmount).toBe(6000);
+  });
+
   it('an unlinked refund declined on the till ends cancelled, nothing refunded', async () => {
     epos.send('U2', kv({ type: 'unlinked_refund', amount: 701, currency: 'GBP', environment: 'sandbox' }));
     const ack = await epos.waitFor('responses', 'U2.ack');

@@ -1,4 +1,4 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { startSimulator, type Simulator } from '../../src/simulator';
@@ -128,6 +128,79 @@ describe('signature (…SIS0)', () => {
     expect(auto.status).toBe('SignatureVerificationAccepted');
     expect(auto.statusEvents.at(-1).debugMessage).toMatch(/80 seconds/);
     expect((await call({ method: 'PUT', path: `/terminal-sessions/${session.id}/signature`, body: { accepted: false } })).status).toBe(422);
+  });
+});
+
+describe('orderings Dojo allows but does not promise (Rule 6: each reading can be played)', () => {
+  const statuses = (session: any) => session.statusEvents.map((e: any) => e.status);
+  // Not among the default terminals (training mode shows those); any terminal with the TID plays the scenario.
+  beforeEach(() => ['VCMTILLAIS0', 'VCMTILLCIS0', 'VCMTILLAIP0'].forEach((t) => sim.admin.addTerminal({ tid: t })));
+
+  it('A1 …AIS0: Authorized (intent Authorized) before the signature check; accepted -> Captured intent, rejected -> Reversed', async () => {
+    for (const accepted of [true, false]) {
+      const { intent, session } = await startSale('VCMTILLAIS0');
+      const authorised = await runFor(session.id, 8_600);
+      expect(authorised.status).toBe('Authorized');
+      expect(authorised.paymentDetails.card.verificationMethod).toBe('Signature');
+      expect((await getIntent(intent.id)).status).toBe('Authorized');
+      expect((await call({ path: `/terminals/${tid('VCMTILLAIS0')}` })).body.status).toBe('InUse');
+      expect((await runFor(session.id, 3_000)).status).toBe('SignatureVerificationRequired');
+      const answered = await call({ method: 'PUT', path: `/terminal-sessions/${session.id}/signature`, body: { accepted } });
+      expect(statuses(answered.body)).toEqual(['InitiateRequested', 'Initiated', 'Authorized', 'SignatureVerificationRequired', accepted ? 'SignatureVerificationAccepted' : 'SignatureVerificationRejected']);
+      expect((await getIntent(intent.id)).status).toBe(accepted ? 'Captured' : 'Reversed');
+    }
+  });
+
+  it('A2 …CIS0: Captured (intent Captured) before the signature check, as in Dojo\'s PUT …/signature example; rejected -> Reversed', async () => {
+    const { intent, session } = await startSale('VCMTILLCIS0');
+    const captured = await runFor(session.id, 8_600);
+    expect(captured.status).toBe('Captured');
+    expect((await getIntent(intent.id)).status).toBe('Captured');
+    expect((await runFor(session.id, 3_000)).status).toBe('SignatureVerificationRequired');
+    const rejected = await call({ method: 'PUT', path: `/terminal-sessions/${session.id}/signature`, body: { accepted: false } });
+    expect(statuses(rejected.body)).toEqual(['InitiateRequested', 'Initiated', 'Captured', 'SignatureVerificationRequired', 'SignatureVerificationRejected']);
+    expect((await getIntent(intent.id)).status).toBe('Reversed');
+  });
+
+  it('A1 …AIP0: Authorized for a while, then Captured', async () => {
+    const { intent, session } = await startSale('VCMTILLAIP0');
+    expect((await runFor(session.id, 9_100)).status).toBe('Authorized');
+    expect((await getIntent(intent.id)).status).toBe('Authorized');
+    const done = await runFor(session.id, 3_000);
+    expect(statuses(done)).toEqual(['InitiateRequested', 'Initiated', 'Authorized', 'Captured']);
+    expect((await getIntent(intent.id)).status).toBe('Captured');
+  });
+
+  it('A3: a session can appear in terminalSessionHistory only once it has ended', async () => {
+    sim.admin.setReadings({ sessionHistory: 'whenFinal' });
+    const { intent, session } = await startSale('VCMTILLSIP0');
+    expect((await runFor(session.id, 2_000)).status).toBe('Initiated');
+    expect((await getIntent(intent.id)).terminalSessionHistory).toEqual([]);
+    await runFor(session.id, 20_000);
+    expect((await getIntent(intent.id)).terminalSessionHistory.map((h: any) => h.terminalSession.id)).toEqual([session.id]);
+  });
+
+  it('A5: the intent can show the capture (with gratuity) seconds after the session', async () => {
+    sim.admin.setReadings({ intentLagMs: 5_000 });
+    const { intent, session } = await startSale('VCMTIPSSIP0', 1000);
+    expect((await runFor(session.id, 12_000)).status).toBe('Captured');
+    expect(await getIntent(intent.id)).toMatchObject({ status: 'Created', tipsAmount: null });
+    sim.admin.advance(5_000);
+    expect(await getIntent(intent.id)).toMatchObject({ status: 'Captured', tipsAmount: { value: 150 }, totalAmount: { value: 1150 } });
+  });
+
+  it('A4: DELETE on a Created intent whose session runs: refused, or accepted while the card is still charged', async () => {
+    const refused = await startSale('VCMTILLSIP0');
+    expect((await call({ method: 'DELETE', path: `/payment-intents/${refused.intent.id}` })).status).toBe(400);
+    await runFor(refused.session.id, 20_000);
+    await call({ method: 'PUT', path: '/__sim/readings', body: { deleteWhileSessionRuns: 'accepted' } });
+    expect((await call({ path: '/__sim/readings' })).body).toEqual({ sessionHistory: 'atCreation', intentLagMs: 0, deleteWhileSessionRuns: 'accepted' });
+    const { intent, session } = await startSale('VCMTILLSIP0');
+    const deleted = await call({ method: 'DELETE', path: `/payment-intents/${intent.id}` });
+    expect([deleted.status, deleted.body.status]).toEqual([200, 'Canceled']);
+    expect((await runFor(session.id, 20_000)).status).toBe('Captured');
+    expect((await call({ path: `/payment-intents/${intent.id}` })).body.status).toBe('Captured');
+    expect((await call({ method: 'PUT', path: '/__sim/readings', body: { intentLag: 1 } })).status).toBe(400);
   });
 });
 

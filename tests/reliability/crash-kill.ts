@@ -50,7 +50,7 @@ export async function run(profile: Profile = 'quick', seed = Number(process.env[
       try {
         const response = await fetch(`http://127.0.0.1:${port}${route}`, {
           method,
-          headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json', ...(key ? { 'idempotency-key': key } : {}) },
+          headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json', 'till-environment': 'sandbox', ...(key ? { 'idempotency-key': key } : {}) },
           ...(body ? { body: JSON.stringify(body) } : {}),
           signal: AbortSignal.timeout(20_000),
         });

@@ -98,7 +98,7 @@ export async function run(profile: Profile = 'quick'): Promise<CheckResult> {
           cases++;
           const response = await fetch(`${base}${route(body)}`, {
             method,
-            headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json', ...(withKey ? { 'idempotency-key': 'fuzz-key' } : {}) },
+            headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json', 'till-environment': services.environment(), ...(withKey ? { 'idempotency-key': 'fuzz-key' } : {}) },
             ...(method === 'POST' ? { body: body === undefined ? '' : JSON.stringify(body) } : {}),
           });
           await response.arrayBuffer();

@@ -65,7 +65,7 @@ export async function run(): Promise<CheckResult> {
   const eposInfo = await ipc('epos:revealToken', { supervisorPin: '246813' });
   const base = services.epos.info().url!;
   const epos = async (method: string, route: string, body?: unknown) =>
-    (await fetch(`${base}${route}`, { method, headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' }, ...(body ? { body: JSON.stringify(body) } : {}) })).json() as Promise<any>;
+    (await fetch(`${base}${route}`, { method, headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json', 'till-environment': 'sandbox' }, ...(body ? { body: JSON.stringify(body) } : {}) })).json() as Promise<any>;
   const sale = await epos('POST', '/v1/sales', { amount: 4321, currency: 'GBP', reference: 'LEAK-SCAN' });
   let payment = await epos('GET', `/v1/payments/${sale.paymentId}`);
   while (['starting', 'in_progress'].includes(payment.status)) payment = await epos('GET', `/v1/payments/${sale.paymentId}?wait=5&since=${encodeURIComponent(payment.updatedAt)}`);

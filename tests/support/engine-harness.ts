@@ -11,6 +11,8 @@ import { FINAL_STATUSES, type PaymentView } from '../../src/shared/payments';
 import { startSimulator, type Simulator } from '../../src/simulator';
 
 export const SPEED = 40;
+/** Authorized before the signature check, Captured before it, Authorized then Captured (src/simulator/scenarios.ts). */
+export const ORDERING_TIDS = ['VCMTILLAIS0', 'VCMTILLCIS0', 'VCMTILLAIP0'];
 export const TEST_TILL_ID = 'till_0123456789abcdef';
 /** Poll intervals shrunk to match the accelerated simulator. */
 export const FAST_POLLING: Partial<PollingPolicy> = { scale: 1 / SPEED, graceMs: 120_000 };
@@ -46,6 +48,8 @@ export function makeClient(sim: Simulator, overrides: Partial<ConstructorParamet
 
 export async function engineHarness(options: { sim?: Simulator; policy?: Partial<PollingPolicy>; clientOverrides?: Partial<ConstructorParameters<typeof DojoClient>[0]> } = {}): Promise<EngineHarness> {
   const sim = options.sim ?? (await startSimulator({ speed: SPEED }));
+  // The orderings Dojo allows but does not promise, by TID (not among the default terminals training shows).
+  for (const tid of ORDERING_TIDS) if (!sim.admin.terminalByTid(tid)) sim.admin.addTerminal({ tid });
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'till-engine-'));
   const journalFile = path.join(dir, 'journal.sqlite');
   const updates: PaymentView[] = [];

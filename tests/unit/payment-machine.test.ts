@@ -54,11 +54,33 @@ describe('payment state machine (pure)', () => {
   });
 
   it('finishes on a final session by reading the intent back, not by trusting the session alone', () => {
-    const t = transition(base(), { kind: 'sessionPolled', session: session({ status: 'Captured' }) }, 10, DEFAULT_POLLING);
+    const pin = session({ status: 'Captured', paymentDetails: { card: { verificationMethod: 'Pin' } } as never });
+    const t = transition(base(), { kind: 'sessionPolled', session: pin }, 10, DEFAULT_POLLING);
     expect(t.record.step).toBe('confirming');
     expect(t.effects).toEqual([{ kind: 'confirm', delayMs: 0 }]);
-    const mismatch = transition(t.record, { kind: 'confirmed', intent: { id: 'pi_1', status: 'Created', terminalSessionHistory: [] } as never }, 11, DEFAULT_POLLING);
-    expect(mismatch.record.status).toBe('needs_attention');
+    // The intent may lag behind the session (A5): read again with backoff, not "needs attention" at once.
+    const lagging = transition(t.record, { kind: 'confirmed', intent: { id: 'pi_1', status: 'Created', terminalSessionHistory: [] } as never }, 11, DEFAULT_POLLING);
+    expect(lagging.record.status).toBe('in_progress');
+    expect(lagging.effects).toEqual([{ kind: 'confirm', delayMs: 1_000 }]);
+    const reversed = transition(t.record, { kind: 'confirmed', intent: { id: 'pi_1', status: 'Reversed', terminalSessionHistory: [] } as never }, 11, DEFAULT_POLLING);
+    expect(reversed.record.status).toBe('needs_attention');
+    const captured = transition(t.record, { kind: 'confirmed', intent: { id: 'pi_1', status: 'Captured', totalAmount: { value: 1150, currencyCode: 'GBP' }, tipsAmount: { value: 150, currencyCode: 'GBP' }, terminalSessionHistory: [] } as never }, 11, DEFAULT_POLLING);
+    expect(captured.record).toMatchObject({ status: 'approved', totalAmount: 1150, tipsAmount: 150, cashbackAmount: 0 });
+  });
+
+  it('Captured without proof that no signature check follows is final only after the settle window; Authorized is interim', () => {
+    const first = transition(base(), { kind: 'sessionPolled', session: session({ status: 'Captured' }) }, 10, DEFAULT_POLLING);
+    expect(first.record).toMatchObject({ step: 'following', status: 'in_progress', approvedSeenAt: 10 });
+    expect(first.effects[0]).toMatchObject({ kind: 'poll' });
+    const still = transition(first.record, { kind: 'sessionPolled', session: session({ status: 'Captured' }) }, 10 + DEFAULT_POLLING.settleMs - 1, DEFAULT_POLLING);
+    expect(still.record.step).toBe('following');
+    const settled = transition(still.record, { kind: 'sessionPolled', session: session({ status: 'Captured' }) }, 10 + DEFAULT_POLLING.settleMs, DEFAULT_POLLING);
+    expect(settled.record.step).toBe('confirming');
+    const signature = transition(first.record, { kind: 'sessionPolled', session: session({ status: 'SignatureVerificationRequired' }) }, 20, DEFAULT_POLLING);
+    expect(signature.record).toMatchObject({ status: 'signature_required', approvedSeenAt: null });
+    const authorised = transition(base(), { kind: 'sessionPolled', session: session({ status: 'Authorized' }) }, 10, DEFAULT_POLLING);
+    expect(authorised.record).toMatchObject({ step: 'following', status: 'in_progress' });
+    expect(toView(authorised.record).status).toBe('in_progress');
   });
 
   it('refuses to cancel once the card is in play and says why', () => {

@@ -5,12 +5,13 @@ import { reportCsv } from '../../shared/report-slip';
 import { ReportSchema } from '../../shared/reports';
 import { KeytarSecretStore } from '../secrets/keytar-store';
 import { SECRET_ACCOUNTS } from '../secrets/secret-store';
+import { ENVIRONMENT_HEADER, ENVIRONMENT_VARIABLE, EXIT_NOT_PRODUCTION, exitCodeInEnvironment, namedEnvironment } from './environment-rule';
 
 /**
  * `till-companion pay|refund|status …`: for an EPOS that can only run a program. It talks to the running
  * companion through the loopback EPOS API, prints the outcome as JSON and exits with a code per outcome.
  */
-export const EXIT = { approved: 0, declined: 1, cancelled: 2, needsAttention: 3, error: 4 } as const;
+export const EXIT = { approved: 0, declined: 1, cancelled: 2, needsAttention: 3, error: 4, notProduction: EXIT_NOT_PRODUCTION } as const;
 export const CLI_COMMANDS = ['pay', 'refund', 'status', 'report'] as const;
 
 export function cliCommand(args: readonly string[]): (typeof CLI_COMMANDS)[number] | undefined {
@@ -36,9 +37,12 @@ const USAGE = `Usage:
   till-companion report x|z [--number N] [--format json|csv] [--output FILE]
       x: the X report now; z: close the trading day (the same Z again if it is closed); z --number N: reprint Z N.
 Options: --port N (default 7878), --token T (default: the companion's, from the keychain), --timeout S (default 300),
-         --output FILE (write the JSON there too).
+         --output FILE (write the JSON there too),
+         --environment training|sandbox|production (or ${ENVIRONMENT_VARIABLE}): required for pay and refund when the
+         companion is not in production; it must name the companion's environment.
 Exit codes: 0 approved (or started, without --wait; a report written), 1 declined, 2 cancelled or expired,
-            3 needs attention (a Z needs the supervisor on the companion), 4 error.`;
+            3 needs attention (a Z needs the supervisor on the companion), 4 error,
+            ${EXIT_NOT_PRODUCTION} any result or report from training or sandbox (no real money: read "status" / "environment" in the JSON).`;
 
 /** "12.50" -> 1250 without floating point; null when it is not an amount. */
 export function parseAmount(text: string): number | null {
@@ -88,6 +92,7 @@ export async function runCli(args: readonly string[], deps: CliDeps): Promise<nu
         output: { type: 'string' },
         number: { type: 'string' },
         format: { type: 'string', default: 'json' },
+        environment: { type: 'string' },
       },
       allowPositionals: false,
     }).values;
@@ -112,11 +117,22 @@ export async function runCli(args: readonly string[], deps: CliDeps): Promise<nu
   const port = Number(values['port'] ?? deps.env['TILL_EPOS_PORT'] ?? deps.defaultPort ?? 7878);
   const token = (values['token'] as string | undefined) ?? deps.env['TILL_EPOS_TOKEN'] ?? (await deps.storedToken().catch(() => null));
   if (!token) return fail('No EPOS token: give --token, or run this as the same user as the companion.');
+  let environment: string | undefined;
+  try {
+    environment = namedEnvironment((values['environment'] as string | undefined) ?? deps.env[ENVIRONMENT_VARIABLE]);
+  } catch (error) {
+    return fail((error as Error).message);
+  }
   const base = `http://127.0.0.1:${port}`;
   const call: Call = async (method, path, body, key) => {
     const response = await deps.fetch(`${base}${path}`, {
       method,
-      headers: { authorization: `Bearer ${token}`, ...(body ? { 'content-type': 'application/json' } : {}), ...(key ? { 'idempotency-key': key } : {}) },
+      headers: {
+        authorization: `Bearer ${token}`,
+        ...(body ? { 'content-type': 'application/json' } : {}),
+        ...(key ? { 'idempotency-key': key } : {}),
+        ...(environment ? { [ENVIRONMENT_HEADER]: environment } : {}),
+      },
       ...(body ? { body: JSON.stringify(body) } : {}),
     });
     const json = (await response.json()) as Record<string, unknown>;
@@ -138,7 +154,7 @@ export async function runCli(args: readonly string[], deps: CliDeps): Promise<nu
           : await call('POST', '/v1/refunds', { amount, ...(paymentId ? { paymentId } : { reference: values['reference'] }) }, key);
       if (!values['wait']) {
         emit(accepted);
-        return EXIT.approved;
+        return exitCodeInEnvironment(accepted['environment'], EXIT.approved);
       }
       let started = accepted;
       if (typeof accepted['requestId'] === 'string') {
@@ -168,7 +184,8 @@ export async function runCli(args: readonly string[], deps: CliDeps): Promise<nu
       payment = await call('GET', `/v1/payments/${encodeURIComponent(paymentId)}?wait=30&since=${encodeURIComponent(String(payment['updatedAt']))}`);
     }
     emit(payment);
-    return RUNNING.includes(String(payment['status'])) ? (values['wait'] ? EXIT.error : EXIT.approved) : exitCodeFor(String(payment['status']));
+    if (RUNNING.includes(String(payment['status'])) && values['wait']) return EXIT.error;
+    return exitCodeInEnvironment(payment['environment'], RUNNING.includes(String(payment['status'])) ? EXIT.approved : exitCodeFor(String(payment['status'])));
   } catch (error) {
     const problem = (error as { problem?: unknown }).problem;
     const refused = error instanceof TypeError ? 'The companion is not running (nothing answers on the EPOS port).' : (error as Error).message;
@@ -196,7 +213,7 @@ async function runReport(
     const parsed = ReportSchema.safeParse(body);
     if (!parsed.success) return fail('The companion answered with something that is not a report.');
     write(format === 'csv' ? reportCsv(parsed.data) : `${JSON.stringify(parsed.data, null, 2)}\n`);
-    return EXIT.approved;
+    return exitCodeInEnvironment(parsed.data.environment, EXIT.approved);
   } catch (error) {
     const problem = (error as { problem?: Record<string, unknown> }).problem;
     const message = error instanceof TypeError ? 'The companion is not running (nothing answers on the EPOS port).' : (error as Error).message;

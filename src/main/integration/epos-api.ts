@@ -2,21 +2,28 @@ import http from 'node:http';
 import { timingSafeEqual } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { z } from 'zod';
+import type { Environment } from '../../shared/app-info';
 import type { PaymentView } from '../../shared/payments';
 import type { Report } from '../../shared/reports';
 import { AppError, fieldErrors, toIpcError } from '../errors';
 import type { Logger } from '../logging/logger';
+import { ENVIRONMENT_HEADER, environmentHeaders, namedEnvironment, requireEnvironment } from './environment-rule';
 import openapi from './epos-openapi.json';
 import { CloseDayBodySchema, IdempotencyKeySchema, RefundRequestSchema, SaleRequestSchema, SignatureRequestSchema, UnlinkedRefundRequestSchema, WaitSchema, ZNumberParamSchema } from './schemas';
 import type { RefundRequest } from './refund-requests';
 
 /** What the EPOS API needs from the companion; the service graph provides it. */
 export interface EposBackend {
+  /** The till's environment: every answer carries it (environment-rule.ts). */
+  environment(): Environment;
+  /** Why the till cannot take payments now (its Dojo key cannot be used): every endpoint answers 503. */
+  unavailable(): { reason: string; instruction: string } | null;
   health(): Promise<Record<string, unknown>>;
   terminals(): Promise<unknown[]>;
-  startSale(input: z.infer<typeof SaleRequestSchema>, idempotencyKey: string): { payment: PaymentView; replayed: boolean };
+  /** `beforeStart` runs after an idempotent replay was ruled out and before anything starts (it may refuse). */
+  startSale(input: z.infer<typeof SaleRequestSchema>, idempotencyKey: string, beforeStart?: () => void): { payment: PaymentView; replayed: boolean };
   /** A matched refund: started at once, or (above the PIN threshold) a request waiting for the supervisor. */
-  refund(input: z.infer<typeof RefundRequestSchema>, idempotencyKey: string | undefined): { payment: PaymentView; replayed: boolean } | { request: RefundRequest; replayed: boolean };
+  refund(input: z.infer<typeof RefundRequestSchema>, idempotencyKey: string | undefined, beforeStart?: () => void): { payment: PaymentView; replayed: boolean } | { request: RefundRequest; replayed: boolean };
   /** With a key, a retry while the first request still waits is that request, and its refund carries the key. */
   requestUnlinkedRefund(input: z.infer<typeof UnlinkedRefundRequestSchema>, idempotencyKey?: string): Promise<RefundRequest>;
   refundRequest(requestId: string): RefundRequest;
@@ -51,6 +58,9 @@ const STATUS_OF: Record<string, number> = {
   NETWORK: 503,
   TIMEOUT: 504,
   KEYCHAIN_UNAVAILABLE: 503,
+  KEY_UNAVAILABLE: 503,
+  ENVIRONMENT_NOT_CONFIRMED: 409,
+  ENVIRONMENT_MISMATCH: 409,
   LIMIT_EXCEEDED: 422,
   TOO_MANY_REQUESTS: 429,
   SUPERVISOR_REQUIRED: 403,
@@ -85,15 +95,36 @@ export async function startEposApi(options: { backend: EposBackend; token: () =>
 
   function send(res: http.ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) {
     const text = JSON.stringify(body);
-    res.writeHead(status, { 'content-type': status >= 400 ? 'application/problem+json' : 'application/json', 'cache-control': 'no-store', 'content-length': Buffer.byteLength(text), ...headers });
+    res.writeHead(status, {
+      'content-type': status >= 400 ? 'application/problem+json' : 'application/json',
+      'cache-control': 'no-store',
+      'content-length': Buffer.byteLength(text),
+      ...environmentHeaders(tillEnvironment()),
+      ...headers,
+    });
     res.end(text);
   }
 
   function problem(res: http.ServerResponse, error: unknown) {
     const { code, message, fields } = toIpcError(error);
     const status = STATUS_OF[code] ?? 500;
+    const environment = tillEnvironment();
     // 429: the supervisor has a queue to answer first; ask again in a little while.
-    send(res, status, { type: `urn:till-companion:problem:${code.toLowerCase()}`, title: code, status, detail: message, code, ...(fields ? { errors: fields } : {}) }, status === 429 ? { 'retry-after': '30' } : {});
+    send(res, status, { type: `urn:till-companion:problem:${code.toLowerCase()}`, title: code, status, detail: message, code, ...(environment ? { environment } : {}), ...(fields ? { errors: fields } : {}) }, status === 429 ? { 'retry-after': '30' } : {});
+  }
+
+  /** The till's environment, or null if it cannot be told (never let a broken backend break the answer). */
+  function tillEnvironment(): Environment | null {
+    try {
+      return backend.environment();
+    } catch {
+      return null;
+    }
+  }
+
+  /** Sales and refunds outside production must name the till's environment (environment-rule.ts). */
+  function checkEnvironment(req: http.IncomingMessage) {
+    requireEnvironment(backend.environment(), namedEnvironment(req.headers[ENVIRONMENT_HEADER.toLowerCase()]));
   }
 
   function authorised(req: http.IncomingMessage): boolean {
@@ -139,31 +170,39 @@ export async function startEposApi(options: { backend: EposBackend; token: () =>
     const method = req.method ?? 'GET';
     const path = url.pathname.replace(/\/+$/, '') || '/';
 
-    if (method === 'GET' && path === '/v1/health') return send(res, 200, await backend.health());
+    if (method === 'GET' && path === '/v1/health') {
+      const health = await backend.health();
+      return send(res, health['status'] === 'ok' ? 200 : 503, health);
+    }
     if (method === 'GET' && path === '/v1/openapi.json') return send(res, 200, openapi);
     // No detail on a refused token: nothing to learn from probing.
     if (!authorised(req)) return send(res, 401, { type: 'urn:till-companion:problem:unauthorized', title: 'Unauthorized', status: 401 }, { 'www-authenticate': 'Bearer' });
 
+    const down = backend.unavailable();
+    if (down) throw new AppError('KEY_UNAVAILABLE', `${down.reason} ${down.instruction}`);
+
     const payment = /^\/v1\/payments\/([^/]+)(\/cancel|\/signature)?$/.exec(path);
     const refundRequest = /^\/v1\/refund-requests\/([^/]+)$/.exec(path);
-    if (method === 'GET' && path === '/v1/terminals') return send(res, 200, { terminals: await backend.terminals() });
+    if (method === 'GET' && path === '/v1/terminals') return send(res, 200, { environment: backend.environment(), terminals: await backend.terminals() });
     if (method === 'POST' && path === '/v1/sales') {
       const input = await body(req, SaleRequestSchema);
-      const { payment: view, replayed } = backend.startSale(input, idempotencyKey(req) ?? `reference:${input.reference}`);
-      return send(res, replayed ? 200 : 202, { paymentId: view.id, status: view.status }, replayed ? { 'idempotent-replayed': 'true' } : {});
+      // A replay answers with the payment the key started, whatever the environment; a new sale must pass the rule.
+      const { payment: view, replayed } = backend.startSale(input, idempotencyKey(req) ?? `reference:${input.reference}`, () => checkEnvironment(req));
+      return send(res, replayed ? 200 : 202, accepted(view), replayed ? { 'idempotent-replayed': 'true' } : {});
     }
     if (method === 'POST' && path === '/v1/refunds') {
       const input = await body(req, RefundRequestSchema);
-      const answer = backend.refund(input, idempotencyKey(req));
+      const answer = backend.refund(input, idempotencyKey(req), () => checkEnvironment(req));
       const replayHeaders: Record<string, string> = answer.replayed ? { 'idempotent-replayed': 'true' } : {};
-      if ('request' in answer) return send(res, answer.replayed ? 200 : 202, refundRequestJson(answer.request), replayHeaders);
-      return send(res, answer.replayed ? 200 : 202, { paymentId: answer.payment.id, status: answer.payment.status }, replayHeaders);
+      if ('request' in answer) return send(res, answer.replayed ? 200 : 202, refundRequestJson(answer.request, backend.environment()), replayHeaders);
+      return send(res, answer.replayed ? 200 : 202, accepted(answer.payment), replayHeaders);
     }
     if (method === 'POST' && path === '/v1/refunds/unlinked') {
-      const request = await backend.requestUnlinkedRefund(await body(req, UnlinkedRefundRequestSchema));
-      return send(res, 202, refundRequestJson(request));
+      const input = await body(req, UnlinkedRefundRequestSchema);
+      checkEnvironment(req);
+      return send(res, 202, refundRequestJson(await backend.requestUnlinkedRefund(input), backend.environment()));
     }
-    if (method === 'GET' && refundRequest) return send(res, 200, refundRequestJson(backend.refundRequest(decodeURIComponent(refundRequest[1]!))));
+    if (method === 'GET' && refundRequest) return send(res, 200, refundRequestJson(backend.refundRequest(decodeURIComponent(refundRequest[1]!)), backend.environment()));
     if (method === 'GET' && path === '/v1/payments') {
       const reference = url.searchParams.get('reference');
       if (!reference) throw new AppError('VALIDATION', 'Give ?reference= to look a payment up.', { reference: ['Required.'] });
@@ -216,8 +255,12 @@ export async function startEposApi(options: { backend: EposBackend; token: () =>
   };
 }
 
-function refundRequestJson(request: RefundRequest) {
+/** A started (or replayed) payment: its id, status and the environment it runs in. */
+const accepted = (view: PaymentView) => ({ paymentId: view.id, status: view.status, environment: view.environment });
+
+function refundRequestJson(request: RefundRequest, environment: Environment) {
   return {
+    environment,
     requestId: request.requestId,
     kind: request.kind,
     status: request.status,

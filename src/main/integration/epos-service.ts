@@ -8,7 +8,8 @@ import { SECRET_ACCOUNTS, type SecretStore } from '../secrets/secret-store';
 import type { Environment } from '../../shared/app-info';
 import type { EventBus } from '../events';
 import type { ReportService } from '../reports/report-service';
-import type { PaymentsPort } from '../payments/port';
+import type { PaymentLookup, PaymentsPort } from '../payments/port';
+import { requireReplayEnvironment } from './environment-rule';
 import type { SettingsService } from '../settings/settings-service';
 import type { AuditLog } from '../authority/audit';
 import type { SupervisorAuthority } from '../authority/guard';
@@ -33,7 +34,11 @@ export interface EposHost {
   payments(): PaymentsPort;
   /** End-of-day reports of the current environment (X, closing the day, a Z by number). */
   reports(): Pick<ReportService, 'x' | 'closeDay' | 'z'>;
+  /** Look-ups across every environment's journal (an EPOS retry or search finds a payment wherever it is). */
+  lookup: PaymentLookup;
   environment(): Environment;
+  /** Why no payment can be taken (the till cannot use its Dojo key), or null. */
+  unavailable(): { reason: string; instruction: string } | null;
   settings: Pick<SettingsService, 'stored'>;
   /** The supervisor guard: showing or replacing the token, confirming a refund request. */
   authority: Pick<SupervisorAuthority, 'withSupervisor'>;
@@ -215,34 +220,47 @@ export class EposService {
 
   /** The payment an EPOS idempotency key already started, whatever its kind (sale, refund or unlinked refund). */
   replayed(key: string): PaymentView | undefined {
-    const engine = this.services.payments();
-    return engine.findByIdempotencyKey(saleKey(key, this.options.now())) ?? engine.findByIdempotencyKey(refundKey(key)) ?? engine.findByIdempotencyKey(unlinkedKey(key));
+    const { lookup } = this.services;
+    return lookup.findByIdempotencyKey(saleKey(key, this.options.now())) ?? lookup.findByIdempotencyKey(refundKey(key)) ?? lookup.findByIdempotencyKey(unlinkedKey(key));
   }
 
   private backend(): EposBackend {
     const services = this.services;
     const engine = () => services.payments();
+    const lookup = services.lookup;
+    /** The payment a key already started, answered only within the till's environment (environment-rule.ts). */
+    const replay = (idempotencyKey: string | undefined) => {
+      const existing = idempotencyKey ? lookup.findByIdempotencyKey(idempotencyKey) : undefined;
+      if (existing) requireReplayEnvironment(services.environment(), existing);
+      return existing;
+    };
     return {
+      environment: () => services.environment(),
+      unavailable: () => services.unavailable(),
       health: async () => {
         const environment = services.environment();
+        const unavailable = services.unavailable();
+        if (unavailable) return { status: 'unavailable', code: 'KEY_UNAVAILABLE', detail: `${unavailable.reason} ${unavailable.instruction}`, version: this.options.version, trainingMode: false, environment, terminal: null };
         return { status: 'ok', version: this.options.version, trainingMode: environment === 'training', environment, terminal: await this.terminalStatus() };
       },
       terminals: () => engine().listTerminals(),
-      startSale: (input, key) => {
+      startSale: (input, key, beforeStart) => {
         const idempotencyKey = saleKey(key, this.options.now());
-        const existing = engine().findByIdempotencyKey(idempotencyKey);
+        const existing = replay(idempotencyKey);
         if (existing) return { payment: existing, replayed: true };
+        beforeStart?.();
         const payment = engine().startSale({ ...input, terminalId: input.terminalId ?? this.chosenTerminal(), idempotencyKey });
         this.announce(payment);
         return { payment, replayed: false };
       },
-      refund: (input, key) => {
+      refund: (input, key, beforeStart) => {
         const idempotencyKey = key ? refundKey(key) : undefined;
-        const existing = idempotencyKey ? engine().findByIdempotencyKey(idempotencyKey) : undefined;
+        const existing = replay(idempotencyKey);
         if (existing) return { payment: existing, replayed: true };
         const asked = idempotencyKey ? this.requests.byIdempotencyKey(idempotencyKey) : undefined;
         if (asked) return { request: asked, replayed: true };
-        const sale = input.paymentId ? engine().payment(input.paymentId) : engine().byReference(input.reference!).find((p) => p.type === 'Sale' && p.status === 'approved');
+        beforeStart?.();
+        const sale = input.paymentId ? lookup.payment(input.paymentId) : lookup.byReference(input.reference!).find((p) => p.type === 'Sale' && p.status === 'approved' && p.environment === services.environment());
         if (!sale) throw new AppError('NOT_FOUND', `No approved sale with reference "${input.reference}".`);
         const currency = sale.currency as Currency;
         const terminalId = input.terminalId ?? this.chosenTerminal();
@@ -272,9 +290,10 @@ export class EposService {
         return request;
       },
       refundRequest: (requestId) => this.requests.get(requestId),
-      payment: (id) => engine().payment(id),
-      nextChange: (id, ms) => engine().nextChange(id, ms),
-      byReference: (reference) => engine().byReference(reference),
+      payment: (id) => lookup.payment(id),
+      // A payment in another environment's journal does not change here: answered as it is.
+      nextChange: async (id, ms) => engine().nextChange(id, ms).catch(() => lookup.payment(id)),
+      byReference: (reference) => lookup.byReference(reference),
       cancel: (id) => engine().cancel(id),
       answerSignature: (id, accepted) => engine().answerSignature(id, accepted),
       xReport: () => services.reports().x(),

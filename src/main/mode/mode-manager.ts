@@ -1,5 +1,7 @@
+import fs from 'node:fs';
 import path from 'node:path';
-import type { Environment } from '../../shared/app-info';
+import { EnvironmentSchema, type Environment } from '../../shared/app-info';
+import type { PaymentView } from '../../shared/payments';
 import { startSimulator, type Simulator } from '../../simulator';
 import { DojoClient } from '../dojo/client';
 import { AppError } from '../errors';
@@ -9,10 +11,15 @@ import type { Logger } from '../logging/logger';
 import { PaymentEngine } from '../payments/engine';
 import type { Reconciler } from '../reports/reconciler';
 import type { ReportService } from '../reports/report-service';
-import { outcome } from '../payments/messages';
+import type { PaymentRecord } from '../payments/record';
+import { toView } from '../payments/view';
+import { keyWords, outcome } from '../payments/messages';
+import { KeychainModuleError } from '../secrets/keytar-store';
 import { SECRET_ACCOUNTS, type SecretStore } from '../secrets/secret-store';
 import { environmentOfKey, type LiveEnvironment } from '../settings/api-key';
 import { SANDBOX_PARTNER_IDS, type BuildConfig } from '../settings/build-config';
+import { readModeChoice, writeModeChoice } from './mode-choice';
+import { UnavailableEngine } from './unavailable-engine';
 
 export const DOJO_BASE_URL = 'https://api.dojo.tech';
 /** The key training mode uses against the built-in simulator (it moves no money anywhere). */
@@ -23,6 +30,8 @@ export interface Mode {
   environment: Environment;
   /** Why the till is in training mode, in words for the cashier. */
   reason?: string;
+  /** The till had a Dojo key and cannot use it: no payments until it can (why, and what to do). */
+  unavailable?: { reason: string; instruction: string };
   journal: Journal;
   engine: PaymentEngine;
   /** End-of-day reports and reconciliation on this environment's journal. */
@@ -44,10 +53,12 @@ export interface ModeOptions {
   devOverrides: boolean;
   /** When the trading day starts ("HH:MM", shared/dates.ts). */
   tradingDayStart: () => string;
+  /** While the key cannot be used, how often to try again (ms). */
+  retryUnavailableMs?: number;
   /** This installation's id, written into every intent's metadata (settings/till-id.ts). */
   tillId: string;
   /** Builds the end-of-day services for an environment's journal and engine. */
-  endOfDay: (parts: { environment: Environment; journal: Journal; engine: PaymentEngine; client: DojoClient }) => { reports: ReportService; reconciler: Reconciler };
+  endOfDay: (parts: { environment: Environment; journal: Journal; engine: PaymentEngine; client: () => DojoClient }) => { reports: ReportService; reconciler: Reconciler };
 }
 
 /**
@@ -58,6 +69,8 @@ export interface ModeOptions {
 export class ModeManager {
   private mode!: Mode;
   private readonly liveBaseUrl: string;
+  private retryTimer: NodeJS.Timeout | undefined;
+  private retrying: Promise<void> | undefined;
 
   private constructor(private readonly options: ModeOptions) {
     this.liveBaseUrl = ((options.devOverrides && options.env['DOJO_API_BASE_URL']) || DOJO_BASE_URL).replace(/\/$/, '');
@@ -107,17 +120,89 @@ export class ModeManager {
     }
     this.refuseWhileRunning('changing the API key');
     await this.options.secrets.set(SECRET_ACCOUNTS.dojoApiKey, key);
+    writeModeChoice(this.options.dataDir, 'live', environmentOfKey(key), this.options.now());
     await this.switch();
   }
 
-  /** Removes the key: the shop chooses training. */
+  /** Removes the key: the shop chooses training (the one way into training for a till that had a key). */
   async clearApiKey(): Promise<void> {
     this.refuseWhileRunning('removing the API key');
     await this.options.secrets.delete(SECRET_ACCOUNTS.dojoApiKey);
+    writeModeChoice(this.options.dataDir, 'training', null, this.options.now());
     await this.switch();
   }
 
+  /**
+   * Look-ups across every environment's journal (the current one first, with live state): an EPOS retry with the
+   * same Idempotency-Key, or a search by reference, finds the payment wherever it was taken. Each answer carries
+   * the payment's own environment.
+   */
+  findByIdempotencyKey(key: string): PaymentView | undefined {
+    return this.mode.engine.findByIdempotencyKey(key) ?? this.elsewhere((journal) => journal.findByIdempotencyKey(key))[0];
+  }
+
+  byReference(reference: string): PaymentView[] {
+    return [...this.mode.engine.byReference(reference), ...this.elsewhere((journal) => journal.findByReference(reference))];
+  }
+
+  payment(id: string): PaymentView {
+    try {
+      return this.mode.engine.payment(id);
+    } catch (error) {
+      const found = this.elsewhere((journal) => journal.get(id))[0];
+      if (found) return found;
+      throw error;
+    }
+  }
+
+  /** Runs a read on the journals of the other environments (opened for the read, then closed). */
+  private elsewhere(read: (journal: Journal) => PaymentRecord | PaymentRecord[] | undefined): PaymentView[] {
+    const found: PaymentView[] = [];
+    for (const environment of EnvironmentSchema.options) {
+      if (environment === this.mode.environment) continue;
+      const file = path.join(this.options.dataDir, `journal-${environment}.sqlite`);
+      if (!fs.existsSync(file)) continue;
+      let journal: Journal | undefined;
+      try {
+        journal = Journal.open(file);
+        const result = read(journal);
+        found.push(...(Array.isArray(result) ? result : result ? [result] : []).map(toView));
+      } catch (error) {
+        this.options.logger.warn('another journal could not be read for a look-up', { environment, error: String(error) });
+      } finally {
+        journal?.close();
+      }
+    }
+    return found;
+  }
+
+  /** Why no payment can be taken now (the till's key cannot be used), or null. */
+  unavailable(): { reason: string; instruction: string } | null {
+    return this.mode.unavailable ?? null;
+  }
+
+  /**
+   * While the key cannot be used: reads the keychain again and, once the key can be used, switches to it and
+   * recovers its unfinished payments. One attempt at a time; does nothing when the till is not unavailable.
+   */
+  retryUnavailable(): Promise<void> {
+    if (!this.mode.unavailable) return Promise.resolve();
+    this.retrying ??= (async () => {
+      try {
+        const key = await this.options.secrets.get(SECRET_ACCOUNTS.dojoApiKey);
+        if (!key) return;
+        this.liveClient(key);
+      } catch {
+        return;
+      }
+      await this.switch();
+    })().finally(() => (this.retrying = undefined));
+    return this.retrying;
+  }
+
   async close(): Promise<void> {
+    clearInterval(this.retryTimer);
+    await this.retrying?.catch(() => undefined);
     await this.stop(this.mode);
   }
 
@@ -146,7 +231,7 @@ export class ModeManager {
     const { dataDir, now, logger, events, tillId } = this.options;
     const journal = Journal.open(path.join(dataDir, `journal-${environment}.sqlite`));
     const engine = new PaymentEngine({ journal, client: () => client, environment, tillId, now, policy: { scale }, logger, tradingDayStart: this.options.tradingDayStart, onUpdate: (view) => events.emit('payment:update', view) });
-    return { journal, engine, ...this.options.endOfDay({ environment, journal, engine, client }) };
+    return { journal, engine, ...this.options.endOfDay({ environment, journal, engine, client: () => client }) };
   }
 
   private async trainingMode(reason: string): Promise<Mode> {
@@ -159,25 +244,61 @@ export class ModeManager {
     return { environment: 'training', reason, simulator, ...this.engineFor('training', client, 1 / speed) };
   }
 
+  /**
+   * The mode the key decides. Training only for a till the shop has put in training (mode-choice.ts): a till that
+   * had a key and cannot read or use it now is unavailable, never silently a training till.
+   */
   private async activate(): Promise<Mode> {
+    const { dataDir, logger, now } = this.options;
+    const choice = readModeChoice(dataDir);
+    const live = choice.chosen === 'live';
+    const lastEnvironment = choice.environment ?? 'production';
     let key: string | null;
     try {
       key = await this.options.secrets.get(SECRET_ACCOUNTS.dojoApiKey);
     } catch (error) {
-      this.options.logger.warn('keychain unavailable, staying in training mode');
-      return this.trainingMode(error instanceof AppError ? error.message : 'The system keychain could not be read.');
+      // keytar not loading (KeychainModuleError) is a broken install, not a keychain state: never training.
+      if (error instanceof KeychainModuleError) throw error;
+      const why = error instanceof AppError ? error.message : 'The system keychain could not be read.';
+      if (live) {
+        logger.warn('keychain unavailable on a live till: no payments until it can be read');
+        return this.unavailableMode(lastEnvironment, keyWords.keychainLocked(lastEnvironment));
+      }
+      logger.warn('keychain unavailable, training mode');
+      return this.trainingMode(keyWords.trainingKeychain(why));
     }
-    if (!key) return this.trainingMode('No Dojo API key is set: payments go to the built-in simulator.');
+    if (!key) return live ? this.unavailableMode(lastEnvironment, keyWords.keyGone) : this.trainingMode(keyWords.trainingNoKey);
     try {
       const { environment, client } = this.liveClient(key);
+      if (!live || choice.environment !== environment) writeModeChoice(dataDir, 'live', environment, now());
       return { environment, ...this.engineFor(environment, client) };
     } catch (error) {
-      return this.trainingMode(error instanceof AppError ? error.message : 'The saved API key cannot be used.');
+      // A key is there, so the shop chose live Dojo: say why it cannot be used instead of training.
+      return this.unavailableMode(lastEnvironment, keyWords.keyUnusable(error instanceof AppError ? error.message : 'it was not recognised.'));
     }
+  }
+
+  /** The live journal, readable; every payment action refused with KEY_UNAVAILABLE. */
+  private unavailableMode(environment: LiveEnvironment, problem: { reason: string; instruction: string }): Mode {
+    const { dataDir, now, logger, events, tillId } = this.options;
+    const journal = Journal.open(path.join(dataDir, `journal-${environment}.sqlite`));
+    const refusal = () => new AppError('KEY_UNAVAILABLE', `${problem.reason} ${problem.instruction}`);
+    const engine = new UnavailableEngine({ journal, environment, tillId, now, logger, tradingDayStart: this.options.tradingDayStart, onUpdate: (view) => events.emit('payment:update', view) }, refusal);
+    // Reports still read the journal; reconciling needs Dojo, so it says why it cannot.
+    const client = (): DojoClient => {
+      throw refusal();
+    };
+    return { environment, unavailable: problem, journal, engine, ...this.options.endOfDay({ environment, journal, engine, client }) };
   }
 
   private async begin(next: Mode): Promise<Mode> {
     const { logger } = this.options;
+    clearInterval(this.retryTimer);
+    if (next.unavailable) {
+      this.retryTimer = setInterval(() => void this.retryUnavailable().catch((error: unknown) => logger.warn('retrying the key failed', { error: String(error) })), this.options.retryUnavailableMs ?? 15_000);
+      this.retryTimer.unref();
+      return next;
+    }
     if (next.environment === 'training') {
       const ended = next.engine.abandonUnfinished(outcome.trainingInterrupted);
       if (ended) logger.info('ended interrupted training payments', { count: ended });

@@ -93,6 +93,8 @@ export class PaymentEngine {
     return this.begin('MatchedRefund', { ...input, currency: sale.currency, reference: sale.reference }, (record) => {
       record.intentId = sale.intentId;
       record.originalPaymentId = sale.id;
+      // What the sale had given back when this refund started: after a lost answer, Dojo's refundedAmount tells.
+      record.refundedBefore = sale.refundedAmount;
       // Sessions we already know on the sale's intent: recovery must never mistake one of them for this refund.
       record.priorSessionIds = [sale.sessionId, ...refunds.map((r) => r.sessionId)].filter((s): s is string => !!s);
     });

@@ -1,4 +1,14 @@
-import { SESSION_APPROVED, SESSION_AUTHORIZED, SESSION_ENDED } from '../../shared/dojo-statuses';
+import {
+  INTENT_CHARGED,
+  INTENT_CREATED,
+  INTENT_NOT_CHARGED,
+  isSessionEnded,
+  SESSION_APPROVED,
+  SESSION_AUTHORIZED,
+  SESSION_NOT_CHARGED,
+  SESSION_SIGNATURE_REQUIRED,
+  SESSION_WAKING,
+} from '../../shared/dojo-statuses';
 import type { ReceiptLine } from '../../shared/payments';
 import type { DojoIntent, DojoReceipt, DojoSession } from '../dojo/schemas';
 import type { JournalEvent } from '../journal/journal';
@@ -19,7 +29,7 @@ export type Effect =
   | { kind: 'confirm'; delayMs: number }
   | { kind: 'cancelSession' }
   | { kind: 'answerSignature'; accepted: boolean }
-  | { kind: 'cancelIntent' };
+  | { kind: 'cancelIntent'; delayMs: number };
 
 export type Call = Effect['kind'];
 
@@ -30,13 +40,17 @@ export interface CallFailure {
   status?: number;
 }
 
+/** Failures that mean Dojo gave no usable answer (unreachable, timing out, failing): the till has lost contact. */
+const NO_ANSWER = new Set(['NETWORK', 'TIMEOUT', 'DOJO_SERVER', 'DOJO_BAD_RESPONSE', 'INTERNAL']);
+
 export type EngineEvent =
   | { kind: 'start' }
   | { kind: 'resume' }
   | { kind: 'intentCreated'; intent: DojoIntent }
   | { kind: 'intentFound'; intent: DojoIntent | null }
   | { kind: 'sessionCreated'; session: DojoSession }
-  | { kind: 'sessionFound'; session: DojoSession | null }
+  /** The look-up after a lost create answer: our session if the intent lists it, and the intent as read. */
+  | { kind: 'sessionFound'; session: DojoSession | null; intent: DojoIntent | null }
   | { kind: 'sessionPolled'; session: DojoSession }
   | { kind: 'confirmed'; intent: DojoIntent }
   | { kind: 'intentCancelled' }
@@ -53,11 +67,11 @@ export interface Transition {
   log: JournalEvent[];
 }
 
-/** Dojo session statuses that end a session (anything else, known or not, means "keep following"). */
-const FINAL_SESSION = new Set([...SESSION_ENDED, SESSION_AUTHORIZED]);
-const APPROVED_SESSION = new Set([...SESSION_APPROVED, SESSION_AUTHORIZED]);
 /** Notifications that mean the card has been presented: from then on Dojo refuses to cancel. */
 const CARD_IN_PLAY = new Set(['PleaseWait', 'EnterPin', 'InsertCard', 'RemoveCard', 'Approved', 'Declined', 'PresentOnlyOneCard', 'CardUnsupported', 'CardError', 'ReEnterCard']);
+/** Session statuses that mean there is a card result (so the card was presented). */
+const CARD_RESULT = new Set([...SESSION_APPROVED, ...SESSION_NOT_CHARGED.filter((s) => s !== 'Canceled' && s !== 'Expired'), SESSION_AUTHORIZED, SESSION_SIGNATURE_REQUIRED]);
+const SIGNATURE_STEP = /^SignatureVerification/;
 
 export const MAX_RECOVERY_ATTEMPTS = 6;
 const MAX_SESSION_WINDOW_MS = 60 * 60_000;
@@ -97,9 +111,14 @@ class Move {
     return Math.round(Math.min(this.policy.errorMaxMs, this.policy.errorBaseMs * 2 ** this.record.recoveryAttempts) * this.policy.scale);
   }
 
+  /** Dojo time -> till time. */
+  till(dojoMs: number): number {
+    return dojoMs * this.policy.scale;
+  }
+
   /** Grace after Dojo's deadlines, in till time. */
   get grace(): number {
-    return this.policy.graceMs * this.policy.scale;
+    return this.till(this.policy.graceMs);
   }
 
   finish(status: PaymentRecord['status'], message: string): void {
@@ -108,6 +127,7 @@ class Move {
     record.step = 'done';
     record.outcomeMessage = message;
     record.finishedAt = this.now;
+    record.lookingForSession = false;
     this.note('finished', message, { status });
   }
 
@@ -126,6 +146,45 @@ class Move {
     this.note('dojo_request', timeline.askingTerminal(record.terminalTid ?? record.terminalId, record.type));
   }
 
+  /**
+   * No session was ever made for this intent (the journal or Dojo says so): cancel the unused intent and say how
+   * the payment ended once Dojo has answered the cancel, so what the cashier and the EPOS read matches Dojo.
+   */
+  cancelIntentThen(status: PaymentRecord['status'], message: string): void {
+    this.record.pendingOutcome = { status, message };
+    this.effect({ kind: 'cancelIntent', delayMs: 0 });
+  }
+
+  /** The unused intent was cancelled (or could not be, after retries): the payment ends as decided. */
+  endAfterCancel(): boolean {
+    const pending = this.record.pendingOutcome;
+    if (!pending) return false;
+    this.record.pendingOutcome = null;
+    this.finish(pending.status, pending.message);
+    return true;
+  }
+
+  /** The cancel failed: retry with backoff; the outcome does not depend on it (no session can use the intent). */
+  retryCancelOrEnd(): boolean {
+    if (!this.record.pendingOutcome) return false;
+    this.record.recoveryAttempts += 1;
+    if (this.record.recoveryAttempts < MAX_RECOVERY_ATTEMPTS) this.effect({ kind: 'cancelIntent', delayMs: this.backoff() });
+    else this.endAfterCancel();
+    return true;
+  }
+
+  /** Looks for the session a lost create answer may have made, again after a wait that grows. */
+  lookForSession(delayMs: number): void {
+    this.record.lookingForSession = true;
+    this.effect({ kind: 'findSession', delayMs });
+  }
+
+  /** Until this moment a session created by our request may still appear on Dojo. */
+  get sessionWindowOpen(): boolean {
+    const asked = this.record.sessionRequestedAt ?? this.record.createdAt;
+    return this.now < asked + this.till(this.policy.sessionLifetimeMs);
+  }
+
   /** Our session exists: follow it from this snapshot. */
   follow(session: DojoSession): void {
     const record = this.record;
@@ -133,6 +192,7 @@ class Move {
     record.step = 'following';
     record.status = 'in_progress';
     record.recoveryAttempts = 0;
+    record.lookingForSession = false;
     applySession(record, session, this.now, this.policy.scale);
     if (record.cancelWanted && !record.cardPresented) {
       this.effect({ kind: 'cancelSession' });
@@ -141,39 +201,90 @@ class Move {
     this.afterSnapshot();
   }
 
-  /** After a fresh session snapshot: finish it, or keep following. */
+  /**
+   * After a fresh session snapshot: finish, confirm, or keep following. Dojo's orderings are open (docs/dojo-api.md
+   * §13), so "final-looking" is not "final":
+   * - `Authorized` on our auto-capture sale is interim: keep following (bounded by expireAt), then let the intent say;
+   * - `Captured` may still be followed by a signature check: it is final once a signature step has been seen, or
+   *   the card was verified another way (paymentDetails), or it stayed unchanged for the settle window;
+   * - a sale is approved only once its intent shows the capture (confirming).
+   */
   afterSnapshot(): void {
     const record = this.record;
-    if (!record.sessionStatus || !FINAL_SESSION.has(record.sessionStatus)) {
-      if (record.expireAt !== null && this.now > record.expireAt + this.grace) return this.attention(attentionWords.stillRunningAfterExpiry(record.sessionStatus));
+    const status = record.sessionStatus ?? '';
+    if (status !== 'Captured') record.approvedSeenAt = null;
+    if (status === SESSION_SIGNATURE_REQUIRED) return this.poll();
+    if (SESSION_NOT_CHARGED.includes(status)) {
+      if (record.type === 'Sale' && status === 'SignatureVerificationRejected') return this.confirm();
+      return this.finishNotCharged(status);
+    }
+    if (status === 'SignatureVerificationAccepted') return this.approvedOnTerminal();
+    if (status === 'Captured') {
+      if (record.signatureStepSeen || verifiedWithoutSignature(record)) return this.approvedOnTerminal();
+      record.approvedSeenAt ??= this.now;
+      const settled = this.now - record.approvedSeenAt >= this.till(this.policy.settleMs);
+      if (settled) return this.approvedOnTerminal();
       return this.poll();
     }
-    if (record.type === 'UnlinkedRefund') return this.finishFromSession(null);
+    // Running, Authorized (interim) or a status Dojo may add tomorrow: keep following until well past expireAt.
+    if (record.expireAt !== null && this.now > record.expireAt + this.grace) {
+      if (status === SESSION_AUTHORIZED && record.type === 'Sale') return this.confirm();
+      return this.attention(attentionWords.stillRunningAfterExpiry(record.sessionStatus));
+    }
+    this.poll();
+  }
+
+  /** The terminal's session says the card paid (or the refund went through). */
+  approvedOnTerminal(): void {
+    const record = this.record;
+    if (record.type === 'UnlinkedRefund') {
+      record.totalAmount ??= record.amount;
+      return this.finish('approved', outcome.approved(record.type));
+    }
+    this.confirm();
+  }
+
+  /** Reads the intent back before saying how it ended (sales: the capture and its amounts). */
+  confirm(): void {
+    const record = this.record;
     record.step = 'confirming';
     record.recoveryAttempts = 0;
+    record.confirmingSince ??= this.now;
     this.effect({ kind: 'confirm', delayMs: 0 });
   }
 
-  /** The session is over: set the outcome (with the intent read back, when there is one). */
-  finishFromSession(intent: DojoIntent | null): void {
+  /** Another read of the intent, while the confirm window lasts; false once it has passed. */
+  confirmAgain(): boolean {
     const record = this.record;
-    const status = record.sessionStatus!;
-    if (APPROVED_SESSION.has(status)) {
-      if (intent && record.type === 'Sale') {
-        if (intent.status !== 'Captured' && intent.status !== 'Authorized') return this.attention(attentionWords.approvedButIntentDisagrees(intent.status));
-        record.totalAmount = intent.totalAmount?.value ?? record.amount;
-        record.tipsAmount = intent.tipsAmount?.value ?? 0;
-        record.cashbackAmount = intent.cashbackAmount?.value ?? 0;
-        if (intent.paymentDetails) applyPaymentDetails(record, intent.paymentDetails);
-      } else {
-        record.totalAmount ??= record.amount;
-      }
-      return this.finish('approved', outcome.approved(record.type));
-    }
-    if (status === 'Declined') return this.finish('declined', outcome.declined(record.type));
+    record.recoveryAttempts += 1;
+    const since = record.confirmingSince ?? this.now;
+    if (this.now >= since + this.till(this.policy.confirmWindowMs)) return false;
+    this.effect({ kind: 'confirm', delayMs: this.backoff() });
+    return true;
+  }
+
+  finishNotCharged(status: string): void {
+    const { type } = this.record;
+    if (status === 'Declined') return this.finish('declined', outcome.declined(type));
     if (status === 'SignatureVerificationRejected') return this.finish('declined', outcome.signatureRejected);
-    if (status === 'Canceled') return this.finish('cancelled', outcome.cancelled(record.type));
-    return this.finish('expired', outcome.expired(record.type));
+    if (status === 'Canceled') return this.finish('cancelled', outcome.cancelled(type));
+    // Expired: a terminal that never took the session did not time out waiting for a card.
+    if (!this.record.terminalAccepted) return this.finish('failed', outcome.terminalDidNotRespond(type));
+    return this.finish('expired', outcome.expired(type));
+  }
+
+  /** Approved: the amounts (gratuity, cashback, card) from Dojo's payment record. */
+  finishApprovedFrom(intent: DojoIntent | null): void {
+    const record = this.record;
+    if (intent && record.type === 'Sale') {
+      record.totalAmount = intent.totalAmount?.value ?? record.amount;
+      record.tipsAmount = intent.tipsAmount?.value ?? 0;
+      record.cashbackAmount = intent.cashbackAmount?.value ?? 0;
+      if (intent.paymentDetails) applyPaymentDetails(record, intent.paymentDetails);
+    } else {
+      record.totalAmount ??= record.amount;
+    }
+    this.finish('approved', outcome.approved(record.type));
   }
 
   /** A Dojo call failed: written to the timeline before the step decides what it means. */
@@ -182,17 +293,36 @@ class Move {
   }
 }
 
+/** The card was verified by PIN, device or not at all: no signature check can follow a capture. */
+function verifiedWithoutSignature(record: PaymentRecord): boolean {
+  return !!record.verification && !/signature/i.test(record.verification);
+}
+
+/** Events that carry an answer from Dojo. */
+const ANSWERS = new Set<EngineEvent['kind']>(['intentCreated', 'intentFound', 'sessionCreated', 'sessionFound', 'sessionPolled', 'confirmed', 'intentCancelled', 'cancelAnswered', 'signatureAnswered']);
+
 /**
  * The payment flow as a table read by step first: "in step X, event Y does Z". An event a step does not list
  * (a late answer, a duplicate) changes nothing, so no late answer can start, cancel or approve a payment.
  */
 export function transition(current: PaymentRecord, event: EngineEvent, now: number, policy: PollingPolicy): Transition {
   const move = new Move(current, now, policy);
+  const { record } = move;
+  if (ANSWERS.has(event.kind)) {
+    record.lastAnswerAt = now;
+    record.contactLost = false;
+  }
   if (event.kind === 'resolved') resolvedByCashier(move, event);
   else if (event.kind === 'failed') {
+    // An HTTP answer from Dojo (a refusal) is still contact; no answer at all is not.
+    if (NO_ANSWER.has(event.error.code)) record.contactLost = true;
+    else {
+      record.lastAnswerAt = now;
+      record.contactLost = false;
+    }
     move.noteFailure(event.call, event.error);
-    STEPS[move.record.step](move, event);
-  } else STEPS[move.record.step](move, event);
+    STEPS[record.step](move, event);
+  } else STEPS[record.step](move, event);
   return { record: move.record, effects: move.effects, log: move.log };
 }
 
@@ -216,18 +346,15 @@ const intentRequested: StepHandler = (move, event) => {
       record.intentId = intent.id;
       record.priorSessionIds = intent.terminalSessionHistory.map((h) => h.terminalSession?.id).filter((id): id is string => !!id);
       move.note('dojo_response', event.kind === 'intentCreated' ? timeline.intentCreated : timeline.intentFound, { intentId: intent.id });
-      if (record.restartedBeforeSession) {
-        // After a restart the customer may be long gone: never start a terminal session on our own.
-        move.effect({ kind: 'cancelIntent' });
-        return move.finish('failed', outcome.restartedBeforeTerminal);
-      }
-      if (record.cancelWanted) {
-        record.cancelWanted = false;
-        move.effect({ kind: 'cancelIntent' });
-        return move.finish('cancelled', outcome.cancelledBeforeTerminal);
-      }
+      // After a restart the customer may be long gone: never start a terminal session on our own.
+      if (record.restartedBeforeSession) return move.cancelIntentThen('failed', outcome.restartedBeforeTerminal);
+      if (record.cancelWanted) return move.cancelIntentThen('cancelled', outcome.cancelledBeforeTerminal);
       return move.requestSession();
     }
+    case 'intentCancelled':
+      move.note('dojo_response', timeline.intentCancelled);
+      move.endAfterCancel();
+      return;
     case 'cancelRequested':
       record.cancelWanted = true;
       return move.note('cancel_requested', timeline.cancelWhenPossible);
@@ -238,13 +365,18 @@ const intentRequested: StepHandler = (move, event) => {
       }
       // The session was never requested (the journal says so): whatever happened to the intent, no card was charged.
       if (event.call === 'findIntent') return move.finish('failed', outcome.dojoUnreachableAtStart);
+      if (event.call === 'cancelIntent') move.retryCancelOrEnd();
       return;
     default:
       return;
   }
 };
 
-/** session_requested: POST /terminal-sessions may have been sent. */
+/**
+ * session_requested: POST /terminal-sessions may have been sent. After a lost answer one empty look-up is not
+ * evidence (a session may join its intent's history only once it has ended, A3): look again for as long as a
+ * session could live, and conclude "never asked" only from what Dojo shows once that window has passed.
+ */
 const sessionRequested: StepHandler = (move, event) => {
   const { record } = move;
   switch (event.kind) {
@@ -252,45 +384,48 @@ const sessionRequested: StepHandler = (move, event) => {
       return move.requestSession();
     case 'resume':
       move.note('recovery', timeline.resuming, { step: record.step });
-      return move.effect({ kind: 'findSession', delayMs: 0 });
+      return move.lookForSession(0);
     case 'sessionCreated':
       move.note('dojo_response', timeline.sessionCreated, { sessionId: event.session.id });
       return move.follow(event.session);
-    case 'sessionFound':
+    case 'sessionFound': {
       if (event.session) {
         move.note('recovery', timeline.sessionFound, { sessionId: event.session.id });
         return move.follow(event.session);
       }
-      if (record.type === 'Sale') {
-        move.note('recovery', timeline.noSessionCancellingIntent);
-        return move.effect({ kind: 'cancelIntent' });
+      if (move.sessionWindowOpen) {
+        record.recoveryAttempts += 1;
+        return move.lookForSession(move.backoff());
       }
-      return move.finish('failed', outcome.terminalNeverAsked(record.type));
+      return afterSessionWindow(move, event.intent);
+    }
     case 'intentCancelled':
-      move.finish(record.cancelWanted ? 'cancelled' : 'failed', record.cancelWanted ? outcome.cancelled(record.type) : outcome.terminalNeverAsked(record.type));
-      return move.note('dojo_response', timeline.intentCancelled);
+      move.note('dojo_response', timeline.intentCancelled);
+      if (move.endAfterCancel()) return;
+      return move.finish(record.cancelWanted ? 'cancelled' : 'failed', record.cancelWanted ? outcome.cancelled(record.type) : outcome.terminalNeverAsked(record.type));
     case 'cancelRequested':
       record.cancelWanted = true;
       return move.note('cancel_requested', timeline.cancelWhenPossible);
     case 'failed': {
       const { call, error } = event;
       if (call === 'createSession') {
-        if (error.outcomeUnknown) return move.effect({ kind: 'findSession', delayMs: 0 });
-        if (record.type === 'Sale' && record.intentId) move.effect({ kind: 'cancelIntent' });
+        if (error.outcomeUnknown) return move.lookForSession(0);
+        // Dojo refused the session, so no card was charged; a sale's unused intent is cancelled first.
+        if (record.type === 'Sale' && record.intentId) return move.cancelIntentThen('failed', outcome.refusedByDojo(record.type, error.message));
         return move.finish('failed', outcome.refusedByDojo(record.type, error.message));
       }
       if (call === 'findSession') {
         record.recoveryAttempts += 1;
-        if (record.type === 'UnlinkedRefund' || record.recoveryAttempts >= MAX_RECOVERY_ATTEMPTS) {
-          return move.attention(record.type === 'UnlinkedRefund' ? attentionWords.unlinkedRefundUnknown : attentionWords.sessionUnknown);
-        }
-        return move.effect({ kind: 'findSession', delayMs: move.backoff() });
+        if (record.type === 'UnlinkedRefund') return move.attention(attentionWords.unlinkedRefundUnknown);
+        if (move.sessionWindowOpen) return move.lookForSession(move.backoff());
+        return move.attention(attentionWords.sessionUnknown);
       }
+      if (call === 'cancelIntent' && move.retryCancelOrEnd()) return;
       if (call === 'cancelIntent' && record.status === 'starting') {
-        // The intent could not be cancelled: a session may exist after all. Look again, then ask a person.
+        // The intent could not be cancelled: a session may have charged it after all. Look again, then ask a person.
         record.recoveryAttempts += 1;
         if (record.recoveryAttempts >= MAX_RECOVERY_ATTEMPTS) return move.attention(attentionWords.sessionUnconfirmed);
-        return move.effect({ kind: 'findSession', delayMs: move.backoff() });
+        return move.lookForSession(move.backoff());
       }
       return;
     }
@@ -298,6 +433,25 @@ const sessionRequested: StepHandler = (move, event) => {
       return;
   }
 };
+
+/** The session window has passed and the intent lists no session of ours: what Dojo's record shows decides. */
+function afterSessionWindow(move: Move, intent: DojoIntent | null): void {
+  const { record } = move;
+  if (record.type === 'MatchedRefund') {
+    // Nothing more refunded on the sale than before this refund started: the refund never happened.
+    const refunded = intent?.refundedAmount ?? null;
+    if (refunded !== null && record.refundedBefore !== null && refunded <= record.refundedBefore) return move.finish('failed', outcome.terminalNeverAsked(record.type));
+    return move.attention(attentionWords.refundUnaccounted);
+  }
+  const status = intent?.status ?? '';
+  if (status === INTENT_CREATED) {
+    // No session can still be running: cancelling the unused intent makes sure none ever will.
+    move.note('recovery', timeline.noSessionCancellingIntent);
+    return move.effect({ kind: 'cancelIntent', delayMs: 0 });
+  }
+  if (INTENT_CHARGED.includes(status)) return move.finishApprovedFrom(intent);
+  move.attention(attentionWords.sessionUnconfirmed);
+}
 
 /** following: our session exists; poll it to its end. */
 const following: StepHandler = (move, event) => {
@@ -327,7 +481,8 @@ const following: StepHandler = (move, event) => {
     case 'signatureAnswered':
       applySession(record, event.session, now, policy.scale);
       move.note('dojo_response', timeline.signatureRecorded(event.session.status));
-      if (record.sessionStatus && FINAL_SESSION.has(record.sessionStatus)) move.afterSnapshot();
+      // The next poll (already scheduled) takes it from here; an ended session is settled at once.
+      if (isSessionEnded(record.sessionStatus)) move.afterSnapshot();
       return;
     case 'failed': {
       const { call, error } = event;
@@ -349,24 +504,47 @@ const following: StepHandler = (move, event) => {
   }
 };
 
-/** confirming: the session ended; read the intent back for the amounts and the final word. */
+/**
+ * confirming: the session has spoken; read the intent back. Dojo promises no ordering between the two (A5), so
+ * an intent that does not show the result yet is read again with backoff for the confirm window before a
+ * person is asked. A sale is approved only with the intent's amounts (gratuity and cashback included).
+ */
 const confirming: StepHandler = (move, event) => {
   const { record } = move;
   switch (event.kind) {
     case 'resume':
       move.note('recovery', timeline.resuming, { step: record.step });
+      record.confirmingSince ??= move.now;
       return move.effect({ kind: 'confirm', delayMs: 0 });
-    case 'confirmed':
-      move.note('dojo_response', timeline.intentRead(event.intent.status), { intentStatus: event.intent.status, total: event.intent.totalAmount?.value ?? null });
-      return move.finishFromSession(event.intent);
+    case 'confirmed': {
+      const intent = event.intent;
+      move.note('dojo_response', timeline.intentRead(intent.status), { intentStatus: intent.status, total: intent.totalAmount?.value ?? null });
+      if (record.type !== 'Sale') return move.finishApprovedFrom(intent);
+      const session = record.sessionStatus ?? '';
+      if (session === 'SignatureVerificationRejected') {
+        if (!INTENT_CHARGED.includes(intent.status) && intent.status !== SESSION_AUTHORIZED) return move.finishNotCharged(session);
+        if (!move.confirmAgain()) move.attention(attentionWords.rejectedButCharged);
+        return;
+      }
+      if (INTENT_CHARGED.includes(intent.status)) return move.finishApprovedFrom(intent);
+      if (session === SESSION_AUTHORIZED && INTENT_NOT_CHARGED.includes(intent.status)) return move.finish('declined', outcome.authorisationReleased);
+      if (INTENT_NOT_CHARGED.includes(intent.status)) return move.attention(attentionWords.approvedButIntentDisagrees(intent.status));
+      // Created or Authorized: the intent has not caught up with the session yet.
+      if (!move.confirmAgain()) move.attention(session === SESSION_AUTHORIZED ? attentionWords.authorisedNotCaptured : attentionWords.captureNotShown);
+      return;
+    }
     case 'cancelRequested':
       record.cancelNote = CARD_PRESENTED_NOTE;
       return move.note('cancel_refused', CARD_PRESENTED_NOTE);
-    case 'failed':
+    case 'failed': {
       if (event.call !== 'confirm') return;
-      record.recoveryAttempts += 1;
-      if (record.recoveryAttempts >= MAX_RECOVERY_ATTEMPTS) return move.finishFromSession(null);
-      return move.effect({ kind: 'confirm', delayMs: move.backoff() });
+      if (move.confirmAgain()) return;
+      // Dojo's payment record could not be read in time. The session's word stands where it needs no amounts.
+      const session = record.sessionStatus ?? '';
+      if (record.type !== 'Sale') return move.finishApprovedFrom(null);
+      if (SESSION_NOT_CHARGED.includes(session)) return move.finishNotCharged(session);
+      return move.attention(session === SESSION_AUTHORIZED ? attentionWords.authorisedNotCaptured : attentionWords.captureNotShown);
+    }
     default:
       return;
   }
@@ -405,17 +583,18 @@ export function applySession(record: PaymentRecord, session: DojoSession, now: n
   record.sessionStatus = session.status;
   const prompts = session.notificationEvents;
   record.prompt = prompts.length ? prompts[prompts.length - 1]!.notificationType : null;
-  if (prompts.some((p) => CARD_IN_PLAY.has(p.notificationType)) || FINAL_SESSION.has(session.status) || session.status === 'SignatureVerificationRequired') {
-    record.cardPresented = true;
-  }
-  if (record.cardPresented && !record.cancelNote && !FINAL_SESSION.has(session.status)) record.cancelNote = CARD_PRESENTED_NOTE;
+  if (prompts.some((p) => CARD_IN_PLAY.has(p.notificationType)) || CARD_RESULT.has(session.status)) record.cardPresented = true;
+  if (record.cardPresented && !record.cancelNote && !isSessionEnded(session.status)) record.cancelNote = CARD_PRESENTED_NOTE;
+  const statuses = [...session.statusEvents.map((e) => e.status), session.status];
+  if (prompts.length || statuses.some((s) => !SESSION_WAKING.includes(s) && s !== 'Expired' && s !== 'CancelRequested' && s !== 'Canceled')) record.terminalAccepted = true;
+  if (statuses.some((s) => SIGNATURE_STEP.test(s))) record.signatureStepSeen = true;
   const remaining = session.expireAt && session.updatedAt ? Date.parse(session.expireAt) - Date.parse(session.updatedAt) : NaN;
   // Dojo's windows are seconds to minutes; an absurd pair of timestamps must not become an absurd deadline.
   if (Number.isFinite(remaining)) record.expireAt = now + Math.min(Math.max(0, remaining), MAX_SESSION_WINDOW_MS) * timeScale;
-  if (session.status === 'SignatureVerificationRequired') {
+  if (session.status === SESSION_SIGNATURE_REQUIRED) {
     record.status = 'signature_required';
-    if (record.signatureDeadline === null || before.split('|')[0] !== 'SignatureVerificationRequired') record.signatureDeadline = record.expireAt;
-  } else if (!FINAL_SESSION.has(session.status) && record.status !== 'needs_attention') {
+    if (record.signatureDeadline === null || before.split('|')[0] !== SESSION_SIGNATURE_REQUIRED) record.signatureDeadline = record.expireAt;
+  } else if (record.status !== 'needs_attention') {
     record.status = 'in_progress';
   }
   if (session.paymentDetails) applyPaymentDetails(record, session.paymentDetails);

@@ -10,6 +10,7 @@ import type { PaymentType } from '../../shared/payments';
 const isSale = (type: PaymentType) => type === 'Sale';
 const noun = (type: PaymentType) => (isSale(type) ? 'payment' : 'refund');
 const nothingMoved = (type: PaymentType) => (isSale(type) ? 'Nothing was charged.' : 'Nothing was refunded.');
+const clock = new Intl.DateTimeFormat('en-GB', { hour: '2-digit', minute: '2-digit', second: '2-digit' });
 
 /** How a payment ended (the final line the cashier and the EPOS see). */
 export const outcome = {
@@ -19,6 +20,8 @@ export const outcome = {
   cancelled: (type: PaymentType) => `Cancelled. ${nothingMoved(type)}`,
   cancelledBeforeTerminal: 'Cancelled before the terminal was asked. Nothing was charged.',
   expired: (type: PaymentType) => `The terminal timed out waiting for the card. ${nothingMoved(type)}`,
+  terminalDidNotRespond: (type: PaymentType) => `The terminal did not respond to the request (it may be switched off or out of reach). ${nothingMoved(type)}`,
+  authorisationReleased: 'Dojo released the authorisation without taking the money. Nothing was charged.',
   refusedByDojo: (type: PaymentType, reason: string) => `${reason} ${nothingMoved(type)}`,
   intentNeverCreated: 'The payment did not reach Dojo, so nothing was charged. Start the sale again.',
   restartedBeforeTerminal: 'The app stopped before the terminal was asked, so nothing was charged. Start the sale again.',
@@ -51,6 +54,22 @@ export const attention = {
     reason: 'Dojo has not answered about this payment for too long; the terminal may have finished it.',
     instruction: 'Look at the terminal: if it shows the payment approved, record it as approved; if it shows declined, cancelled or nothing, record it as not charged.',
   },
+  captureNotShown: {
+    reason: "The terminal approved the payment, but Dojo's payment record did not show it in time, so the amount taken (with any gratuity or cashback) is not confirmed.",
+    instruction: 'Do not take the payment again. Check it in the Dojo portal, then record what happened.',
+  },
+  rejectedButCharged: {
+    reason: "The signature was rejected, but Dojo's payment record still shows the money taken.",
+    instruction: 'Do not take the payment again until this is clear. Check it in the Dojo portal, then record what happened.',
+  },
+  authorisedNotCaptured: {
+    reason: 'Dojo shows the payment authorised but not completed, long after the terminal finished.',
+    instruction: 'Do not take the payment again. Check it in the Dojo portal, then record what happened.',
+  },
+  refundUnaccounted: {
+    reason: "Dojo shows money refunded on this sale that the till cannot match, and this refund's terminal session cannot be found.",
+    instruction: "Check the sale's refunds in the Dojo portal, then record whether this refund was made.",
+  },
   sessionUnconfirmed: {
     reason: 'Dojo did not confirm whether the terminal started this payment.',
     instruction: 'Look at the terminal: if it shows the payment approved, record it as approved; otherwise record it as not charged.',
@@ -67,6 +86,12 @@ export const running = {
   followTerminal: 'Follow the terminal.',
   terminalStatus: (status: string | null) => `Terminal status: ${status ?? 'unknown'}`,
   needsChecking: 'This payment needs checking on the terminal.',
+  lostContact: (lastAnswerAt: number | null) =>
+    `The till has lost contact with Dojo and is still trying${lastAnswerAt === null ? '' : ` (last answer at ${clock.format(lastAnswerAt)})`}. Follow the terminal; do not start the payment again.`,
+  lookingForSession: (type: PaymentType) => `Dojo did not confirm that the terminal took the ${noun(type)}: checking with Dojo…`,
+  checkingApproval: 'The terminal shows it approved: checking with Dojo before confirming…',
+  authorised: 'Authorised: waiting for Dojo to complete the payment…',
+  confirming: 'Confirming the amount with Dojo…',
 } as const;
 
 /** Why the till cannot cancel (shown beside the disabled Cancel button). */
@@ -138,4 +163,22 @@ export const journalWords = {
     reason: "This payment's journal entry could not be read, so the till cannot tell how it ended.",
     instruction: 'Check this payment in the Dojo portal (by its reference and time), then record what happened.',
   },
+} as const;
+
+/** A till that had a Dojo key and cannot use it: it takes no payments and says why (never training instead). */
+export const keyWords = {
+  keychainLocked: (environment: string) => ({
+    reason: `This till takes ${environment === 'production' ? 'real card payments' : "payments on Dojo's sandbox"}, but it cannot read its Dojo key from the system keychain (it may be locked). No payments can be taken until it can.`,
+    instruction: 'Unlock the keychain (sign in to this computer again), then choose Try again; or a manager enters the Dojo key again in Settings (F5).',
+  }),
+  keyGone: {
+    reason: 'This till had a Dojo key, but it is no longer in the system keychain. No payments can be taken until it is set again.',
+    instruction: 'A manager enters the Dojo key again in Settings (F5). Training mode is only for a till the shop has chosen to train on.',
+  },
+  keyUnusable: (why: string) => ({
+    reason: `The Dojo key saved on this till cannot be used: ${why} No payments can be taken until it is fixed.`,
+    instruction: 'A manager enters a working Dojo key in Settings (F5), or asks the reseller.',
+  }),
+  trainingNoKey: 'No Dojo API key is set: payments go to the built-in simulator.',
+  trainingKeychain: (why: string) => why,
 } as const;

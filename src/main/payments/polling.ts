@@ -15,6 +15,18 @@ export interface PollingPolicy {
   errorMaxMs: number;
   /** How long past the session's expireAt (or without any answer) before a person must check. */
   graceMs: number;
+  /**
+   * How long an approval that may still be followed by a signature check (Captured without proof that no check
+   * follows) must stay unchanged before the till calls it final (Dojo time; Dojo documents no gap: a guess).
+   */
+  settleMs: number;
+  /** How long to keep re-reading the intent for the result the session showed (Dojo promises no ordering). */
+  confirmWindowMs: number;
+  /**
+   * The longest a session lives (10 s to wake the terminal, 90 s for the card, 80 s for a signature, and a
+   * margin): after a lost create answer, a session that has not appeared by then was never created.
+   */
+  sessionLifetimeMs: number;
   /** Dojo time to till time: 1 in real life; 1/speed with an accelerated simulator (intervals and windows shrink). */
   scale: number;
 }
@@ -28,6 +40,9 @@ export const DEFAULT_POLLING: PollingPolicy = {
   errorBaseMs: 500,
   errorMaxMs: 8_000,
   graceMs: 120_000,
+  settleMs: 5_000,
+  confirmWindowMs: 60_000,
+  sessionLifetimeMs: 200_000,
   scale: 1,
 };
 

@@ -1,3 +1,4 @@
+import type { PaymentView } from '../../shared/payments';
 import type { PaymentEngine } from './engine';
 
 /**
@@ -8,3 +9,10 @@ export type PaymentsPort = Pick<
   PaymentEngine,
   'listTerminals' | 'startSale' | 'startMatchedRefund' | 'checkRefundable' | 'startUnlinkedRefund' | 'findByIdempotencyKey' | 'payment' | 'byReference' | 'nextChange' | 'cancel' | 'answerSignature'
 >;
+
+/** Finding a payment by what an EPOS knows of it (its key, its reference, its id), in any environment's journal. */
+export interface PaymentLookup {
+  findByIdempotencyKey(key: string): PaymentView | undefined;
+  byReference(reference: string): PaymentView[];
+  payment(id: string): PaymentView;
+}

@@ -19,7 +19,7 @@ export type Step = (typeof STEPS)[number];
  * every read: fields added later get their defaults here, so a record written by an older version reads as
  * the current shape (version 1 had no `v`).
  */
-export const RECORD_VERSION = 2;
+export const RECORD_VERSION = 3;
 
 const ReceiptsSchema = z.object({ customer: z.array(ReceiptLineSchema).nullable(), merchant: z.array(ReceiptLineSchema).nullable() });
 const nullableInt = z.number().int().nullable();
@@ -73,6 +73,24 @@ export const PaymentRecordSchema = z.object({
   /** Dojo's record applied by a supervisor from an end-of-day reconciliation exception (then Dojo, not a person, decided). */
   reconciled: z.object({ at: z.string(), note: z.string(), exceptionId: z.string(), dojoStatus: z.string() }).nullable().default(null),
   refundedAmount: z.number().int(),
+  // Version 3 (issue 12): what the engine needs to tell "final" from "final-looking" and to say what is happening.
+  /** When an approval that may still be followed by a signature check was first seen (the settle window). */
+  approvedSeenAt: z.number().nullable().default(null),
+  /** A signature step has been part of this session (its statusEvents say so). */
+  signatureStepSeen: z.boolean().default(false),
+  /** The terminal took the session (it went past InitiateRequested, or showed a prompt). */
+  terminalAccepted: z.boolean().default(false),
+  /** When the engine started reading the intent back (the confirm window). */
+  confirmingSince: z.number().nullable().default(null),
+  /** The create-session answer was lost: looking for the session on Dojo. */
+  lookingForSession: z.boolean().default(false),
+  /** Matched refunds: what the sale's intent had refunded when this refund started (evidence after a lost answer). */
+  refundedBefore: z.number().int().nullable().default(null),
+  /** The last usable answer from Dojo, and whether the last call got none (Dojo unreachable or failing). */
+  lastAnswerAt: z.number().nullable().default(null),
+  /** How the payment ends once Dojo has answered the cancel of its unused intent. */
+  pendingOutcome: z.object({ status: PaymentStatusSchema, message: z.string() }).nullable().default(null),
+  contactLost: z.boolean().default(false),
   createdAt: z.number(),
   updatedAt: z.number(),
   finishedAt: z.number().nullable(),
@@ -168,6 +186,15 @@ export function newRecord(input: {
     resolution: null,
     reconciled: null,
     refundedAmount: 0,
+    approvedSeenAt: null,
+    signatureStepSeen: false,
+    terminalAccepted: false,
+    confirmingSince: null,
+    lookingForSession: false,
+    refundedBefore: null,
+    lastAnswerAt: null,
+    pendingOutcome: null,
+    contactLost: false,
     createdAt: input.now,
     updatedAt: input.now,
     finishedAt: null,

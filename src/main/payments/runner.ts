@@ -123,7 +123,7 @@ export class PaymentRunner {
             if (record.type === 'UnlinkedRefund' || !record.intentId) throw new Error('An unlinked refund cannot be looked up on Dojo.');
             const intent = await client().getIntent(record.intentId, true);
             const ours = findOurSession(intent, record);
-            return { kind: 'sessionFound', session: ours ? await client().getSession(ours) : null };
+            return { kind: 'sessionFound', session: ours ? await client().getSession(ours) : null, intent };
           }),
         );
       case 'poll':
@@ -139,10 +139,12 @@ export class PaymentRunner {
       case 'answerSignature':
         return void run('answerSignature', async () => ({ kind: 'signatureAnswered', session: await client().answerSignature(record.sessionId!, effect.accepted) }));
       case 'cancelIntent':
-        return void run('cancelIntent', async () => {
-          await client().cancelIntent(record.intentId!);
-          return { kind: 'intentCancelled' };
-        });
+        return this.later(id, effect.delayMs, () =>
+          void run('cancelIntent', async () => {
+            await client().cancelIntent(record.intentId!);
+            return { kind: 'intentCancelled' };
+          }),
+        );
     }
   }
 

@@ -8,7 +8,8 @@ const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOStrin
 /** What the renderer and the EPOS API see of a payment (never the key, never more card data than Dojo masks). */
 export function toView(record: PaymentRecord): PaymentView {
   const running = record.status === 'starting' || record.status === 'in_progress';
-  const canCancel = running && !record.cardPresented && record.sessionStatus !== 'CancelRequested' && !record.cancelWanted;
+  // Cancel is offered only when it can work: not once the card is in play, and not while Dojo cannot be reached.
+  const canCancel = running && !record.cardPresented && record.sessionStatus !== 'CancelRequested' && !record.cancelWanted && !record.contactLost && !record.lookingForSession && !record.pendingOutcome;
   return {
     id: record.id,
     type: record.type,
@@ -26,6 +27,8 @@ export function toView(record: PaymentRecord): PaymentView {
     sessionStatus: record.sessionStatus,
     prompt: record.prompt,
     message: messageOf(record),
+    dojoReachable: !record.contactLost,
+    lastDojoAnswerAt: record.contactLost ? iso(record.lastAnswerAt) : null,
     canCancel,
     cancelNote: canCancel || isFinal(record.status) ? null : running && record.cardPresented ? (record.cancelNote ?? CARD_PRESENTED_NOTE) : record.cancelNote,
     signatureDeadline: record.status === 'signature_required' ? iso(record.signatureDeadline) : null,
@@ -53,8 +56,12 @@ export function toView(record: PaymentRecord): PaymentView {
 
 function messageOf(record: PaymentRecord): string {
   if (record.outcomeMessage && isFinal(record.status)) return record.outcomeMessage;
+  const ongoing = record.status === 'starting' || record.status === 'in_progress' || record.status === 'signature_required';
+  if (ongoing && record.contactLost) return running.lostContact(record.lastAnswerAt);
   switch (record.status) {
     case 'starting':
+      if (record.lookingForSession) return running.lookingForSession(record.type);
+      if (record.pendingOutcome) return running.cancelling;
       return record.cancelWanted ? running.cancelling : running.sending(record.type);
     case 'signature_required':
       return running.signature;
@@ -62,7 +69,12 @@ function messageOf(record: PaymentRecord): string {
       return record.attention?.reason ?? running.needsChecking;
     case 'in_progress':
       if (record.cancelWanted) return running.cancellingOnTerminal;
+      if (record.step === 'confirming') return running.confirming;
       switch (record.sessionStatus) {
+        case 'Authorized':
+          return running.authorised;
+        case 'Captured':
+          return running.checkingApproval;
         case 'InitiateRequested':
           return running.waking;
         case 'Initiated':

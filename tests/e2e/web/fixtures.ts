@@ -109,7 +109,8 @@ export async function eposToken(): Promise<string> {
 export async function epos(method: string, route: string, body?: unknown, key?: string): Promise<{ status: number; body: any }> {
   const response = await fetch(`${process.env['TILL_E2E_EPOS_URL']}${route}`, {
     method,
-    headers: { authorization: `Bearer ${await eposToken()}`, 'content-type': 'application/json', ...(key ? { 'idempotency-key': key } : {}) },
+    // The web harness runs in training mode: the EPOS names it (no training approval passes for real money).
+    headers: { authorization: `Bearer ${await eposToken()}`, 'content-type': 'application/json', 'till-environment': 'training', ...(key ? { 'idempotency-key': key } : {}) },
     ...(body ? { body: JSON.stringify(body) } : {}),
   });
   return { status: response.status, body: (await response.json()) as any };
