@@ -223,21 +223,34 @@ export class Reconciler {
     }
   }
 
-  /** Every page, at Dojo's largest page size, until Dojo gives no next cursor. */
+  /**
+   * Every page, at Dojo's largest page size, until Dojo gives no next cursor. The next page is asked for as soon
+   * as this one's cursor is known; this page's intents are checked while that request is on its way.
+   */
   private async searchAll(start: number, end: number, onPage: () => void): Promise<DojoIntent[]> {
     const all: DojoIntent[] = [];
     const seen = new Set<string>();
-    let after: string | undefined;
-    for (let page = 0; page < MAX_PAGES; page++) {
+    const page = (after?: string) => {
       onPage();
-      const result = await this.options.client().searchIntents({ startDate: iso(start), endDate: iso(end), cursor: { limit: SEARCH_PAGE_SIZE, ...(after ? { after } : {}) } });
-      for (const intent of result.data) {
+      const asked = this.options.client().searchIntentsPage({ startDate: iso(start), endDate: iso(end), cursor: { limit: SEARCH_PAGE_SIZE, ...(after ? { after } : {}) } });
+      asked.catch(() => {}); // awaited in turn below; never an unhandled rejection while the page before is checked
+      return asked;
+    };
+    let next = page();
+    let previous: string | undefined;
+    for (let pages = 1; pages <= MAX_PAGES; pages++) {
+      const current = await next;
+      const more = !!current.after && current.count > 0 && current.after !== previous;
+      if (more) {
+        previous = current.after!;
+        next = page(previous);
+      }
+      for (const intent of current.intents()) {
         if (seen.has(intent.id)) continue;
         seen.add(intent.id);
         all.push(intent);
       }
-      if (!result.after || result.data.length === 0 || result.after === after) return all;
-      after = result.after;
+      if (!more) return all;
     }
     throw new DojoError('DOJO_BAD_RESPONSE', 'Dojo kept returning more pages than a day can hold; reconciliation stopped.', { outcomeUnknown: false });
   }
