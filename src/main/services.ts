@@ -10,6 +10,7 @@ import type { BuildConfig } from './settings/build-config';
 import { SettingsService } from './settings/settings-service';
 import { SettingsStore } from './settings/settings-store';
 import { EposService } from './integration/epos-service';
+import type { EposLimits } from './integration/limits';
 import type { UpdateStatus } from '../shared/updates';
 import { createSupportBundle } from './support/bundle';
 import { ExchangeService } from './exchange/exchange-service';
@@ -45,6 +46,8 @@ export interface ServiceAdapters {
   updates?: { status(): UpdateStatus; install(): UpdateStatus };
   /** The log files a support bundle should include. */
   logFiles?: () => string[];
+  /** Caps of the EPOS API other than the defaults (tests and benchmarks). */
+  eposLimits?: Partial<EposLimits>;
   /** Trading days for reports (tests give their own, so that no test depends on the hour it runs). */
   tradingDays?: TradingDays;
 }
@@ -161,6 +164,8 @@ export async function createServices(adapters: ServiceAdapters): Promise<Service
       now: adapters.now,
       version: adapters.version,
       overrides: { ...(envNumber('TILL_EPOS_PORT') !== undefined ? { port: envNumber('TILL_EPOS_PORT')! } : {}), ...(devOverrides && env['TILL_EPOS_TOKEN'] ? { token: env['TILL_EPOS_TOKEN'] } : {}) },
+      ...(envNumber('TILL_EPOS_RETRY_MS') !== undefined ? { retryMs: envNumber('TILL_EPOS_RETRY_MS')! } : {}),
+      ...(adapters.eposLimits ? { limits: adapters.eposLimits } : {}),
     },
   );
 

@@ -34,6 +34,7 @@ export function App() {
   const toCheck = useAttentionStore((s) => s.payments.length);
   const unconfirmed = useExchangeStore((s) => s.status?.attention.length ?? 0);
   const attention = toCheck + unconfirmed;
+  const eposProblem = useEposStore((s) => (s.info && s.info.state !== 'listening' && s.info.state !== 'off' ? s.info.error : null));
 
   useEffect(() => {
     void load();
@@ -64,6 +65,7 @@ export function App() {
         if (!app.compact) app.show(payment.type === 'Sale' ? 'sale' : 'refund');
       }),
       till().onRefundRequests(({ pending }) => useEposStore.getState().setPending(pending)),
+      till().onEposStatus((status) => (useEposStore.getState().info ? useEposStore.getState().setStatus(status) : void useEposStore.getState().load())),
       till().onExchangeUpdate((status) => useExchangeStore.getState().receive(status)),
     ];
     return () => unsubscribers.forEach((unsubscribe) => unsubscribe());
@@ -99,6 +101,11 @@ export function App() {
       {info && info.environment === 'sandbox' && (
         <div className="sandbox-banner" role="note" aria-label="Sandbox">
           Dojo sandbox — test cards only, no real money.
+        </div>
+      )}
+      {eposProblem && (
+        <div className="epos-banner" role="alert" data-testid="epos-banner">
+          {eposProblem}
         </div>
       )}
       <LiveAnnouncer />

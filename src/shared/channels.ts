@@ -57,6 +57,8 @@ export const EVENT_CHANNELS = {
   onPaymentStarted: 'payment:started',
   /** Unlinked refunds the EPOS asked for, waiting for the cashier's confirmation with the supervisor PIN. */
   onRefundRequests: 'epos:refundRequests',
+  /** The EPOS API started, stopped or could not listen (e.g. another program holds its port). */
+  onEposStatus: 'epos:status',
   /** The folder exchange's state: folder, counts, and payments the EPOS never committed. */
   onExchangeUpdate: 'exchange:update',
   /** The in-app updater's state, pushed as it changes (Settings → About). */

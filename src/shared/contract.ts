@@ -15,7 +15,7 @@ import {
   TotalsRowSchema,
 } from './payments';
 import { ClearApiKeySchema, SetApiKeySchema, SetSupervisorPinSchema, SettingsUpdateSchema, SettingsViewSchema, UpdateLimitsSchema, VerifyPinSchema } from './settings';
-import { ConfirmRefundRequestSchema, EposInfoSchema, EposTokenSchema, RefundRequestViewSchema, RequestIdSchema, RevealTokenSchema } from './epos';
+import { ConfirmRefundRequestSchema, EposInfoSchema, EposStatusSchema, EposTokenSchema, RefundRequestViewSchema, RequestIdSchema, RevealTokenSchema } from './epos';
 import { AuditListSchema, AuditQuerySchema } from './audit';
 import { UpdateStatusSchema } from './updates';
 import { ConfigureExchangeSchema, ExchangeStatusSchema, ResolveExchangeAttentionSchema } from './exchange';
@@ -111,6 +111,7 @@ export const eventContract = {
   'payment:update': PaymentViewSchema,
   'payment:started': z.object({ payment: PaymentViewSchema, source: z.enum(['epos', 'till']) }),
   'epos:refundRequests': z.object({ pending: z.array(RefundRequestViewSchema) }),
+  'epos:status': EposStatusSchema,
   'exchange:update': ExchangeStatusSchema,
   'updates:changed': UpdateStatusSchema,
 } satisfies Record<EventChannel, z.ZodType>;

@@ -9,7 +9,7 @@ import { createServices, type Services } from '../../src/main/services';
 import { ReportSchema } from '../../src/shared/reports';
 import { startSimulator, type Simulator } from '../../src/simulator';
 import { movableDays } from '../support/eod';
-import { conformsToEposApi } from '../support/epos-openapi';
+import { eposConforms } from '../support/epos-openapi';
 
 const TOKEN = 'epos-reports-token-7c1d2e3f4a5b';
 let sim: Simulator;
@@ -18,7 +18,7 @@ let base: string;
 let dir: string;
 const { days, names } = movableDays();
 
-const conforms = conformsToEposApi;
+const conforms = eposConforms;
 async function api(method: string, url: string, route: string, options: { body?: unknown; token?: string | null } = {}) {
   const headers: Record<string, string> = { ...(options.token === null ? {} : { authorization: `Bearer ${options.token ?? TOKEN}` }), ...(options.body !== undefined ? { 'content-type': 'application/json' } : {}) };
   const response = await fetch(`${base}${url}`, { method, headers, ...(options.body !== undefined ? { body: JSON.stringify(options.body) } : {}) });

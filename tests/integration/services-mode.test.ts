@@ -17,6 +17,8 @@ import { startSimulator, type Simulator } from '../../src/simulator';
  * references are honoured across every journal.
  */
 const TOKEN = 'mode-test-token-0123456789abcdef';
+/** Changing the API key is a supervisor action (issue 14): these tills have a supervisor. */
+const PIN = '246813';
 
 /** A keychain that can be locked (every call refused, as keytar does with a locked Secret Service). */
 class LockableSecretStore extends MemorySecretStore {
@@ -59,6 +61,7 @@ async function till(sim: Simulator, dir: string, secrets: LockableSecretStore) {
     });
     return { status: response.status, body: (await response.json()) as any, environment: response.headers.get('till-environment') };
   };
+  if (!(await services.settingsView()).supervisorPinSet) await services.authority.setPin({ next: PIN, confirm: PIN });
   return { services, epos, dispatch: createDispatcher(createHandlers(services)) };
 }
 
@@ -82,7 +85,7 @@ describe('item 5: training is never a fallback', () => {
   it('a till that had a key and cannot read it at start takes no payments, says so, and the EPOS gets 503 (a retry with the same key starts nothing)', async () => {
     const { sim, dir, secrets } = await setup();
     const first = await till(sim, dir, secrets);
-    await first.dispatch('settings:setApiKey', { apiKey: 'sk_sandbox_the_shops_key' });
+    await first.dispatch('settings:setApiKey', { apiKey: 'sk_sandbox_the_shops_key', supervisorPin: PIN });
     expect(first.services.environment()).toBe('sandbox');
     await first.services.updateSettings({ terminalId: sim.admin.terminalByTid('VCMTILLVIP0')!.id });
     const sale = await first.epos('POST', '/v1/sales', { body: { amount: 1250, currency: 'GBP', reference: 'KEY-1' }, key: 'order-1', environment: 'sandbox' });
@@ -121,15 +124,15 @@ describe('item 5: training is never a fallback', () => {
   it('a key removed from the keychain outside the app: unavailable, not training; removing it in the app is the shop choosing training', async () => {
     const { sim, dir, secrets } = await setup();
     const first = await till(sim, dir, secrets);
-    await first.dispatch('settings:setApiKey', { apiKey: 'sk_sandbox_the_shops_key' });
+    await first.dispatch('settings:setApiKey', { apiKey: 'sk_sandbox_the_shops_key', supervisorPin: PIN });
     await first.services.close();
     await secrets.delete('dojo-api-key');
     const second = await till(sim, dir, secrets);
     expect(await second.services.appInfo()).toMatchObject({ trainingMode: false, unavailable: { reason: expect.stringMatching(/no longer in the system keychain/) } });
-    await second.dispatch('settings:setApiKey', { apiKey: 'sk_sandbox_the_shops_key' });
+    await second.dispatch('settings:setApiKey', { apiKey: 'sk_sandbox_the_shops_key', supervisorPin: PIN });
     expect(await second.services.appInfo()).toMatchObject({ environment: 'sandbox', trainingMode: false });
     expect((await second.services.appInfo()).unavailable).toBeUndefined();
-    await second.dispatch('settings:clearApiKey', undefined);
+    await second.dispatch('settings:clearApiKey', { supervisorPin: PIN });
     await second.services.close();
     const third = await till(sim, dir, secrets);
     cleanup.push(() => third.services.close());
@@ -139,7 +142,7 @@ describe('item 5: training is never a fallback', () => {
   it('a till from before the choice was recorded, with a live journal and a locked keychain, is unavailable too', async () => {
     const { sim, dir, secrets } = await setup();
     const first = await till(sim, dir, secrets);
-    await first.dispatch('settings:setApiKey', { apiKey: 'sk_sandbox_the_shops_key' });
+    await first.dispatch('settings:setApiKey', { apiKey: 'sk_sandbox_the_shops_key', supervisorPin: PIN });
     await first.services.close();
     fs.rmSync(path.join(dir, 'mode.json'));
     secrets.locked = true;
@@ -158,7 +161,7 @@ describe('item 5: training is never a fallback', () => {
     expect(practice.status).toBe(202);
     await ended(services, practice.body.paymentId);
 
-    await dispatch('settings:setApiKey', { apiKey: 'sk_sandbox_the_shops_key' });
+    await dispatch('settings:setApiKey', { apiKey: 'sk_sandbox_the_shops_key', supervisorPin: PIN });
     await services.updateSettings({ terminalId: sim.admin.terminalByTid('VCMTILLSIP0')!.id });
     const intentsBefore = sim.admin.snapshot().intents.length;
     const live = await epos('POST', '/v1/sales', { body: { amount: 500, currency: 'GBP', reference: 'SHARED-1' }, key: 'order-7', environment: 'sandbox' });

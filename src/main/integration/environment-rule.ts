@@ -30,8 +30,8 @@ export function namedEnvironment(raw: string | readonly string[] | undefined | n
 
 const DESCRIBE: Record<Environment, string> = {
   training: 'training mode (the built-in simulator: no money moves)',
-  sandbox: "Dojo's sandbox (test cards: no real money moves)",
-  production: 'production (real money)',
+  sandbox: "sandbox mode (Dojo's test environment: no real money moves)",
+  production: 'production mode (real money)',
 };
 
 /** How a door names the environment: the HTTP header (and the CLI option), or a field in an exchange file. */

@@ -1,11 +1,11 @@
 import { DatabaseSync, type StatementSync } from 'node:sqlite';
-import fs from 'node:fs';
 import path from 'node:path';
 import { FINAL_STATUSES, type HistoryQuery, type PaymentStatus, type TotalsRow } from '../../shared/payments';
 import { newRecord, parseRecord, serializeRecord, type PaymentRecord } from '../payments/record';
 import { journalWords as unreadable } from '../payments/messages';
 import { MIGRATIONS } from './migrations';
 import { csvCell } from '../../shared/csv';
+import { ensurePrivateDir, ensurePrivateFile, tightenIfPresent } from '../security/private-files';
 import { AUDIT_GENESIS, auditChainIntact, auditHash, type AuditRow, type AuditRowInput } from './audit-chain';
 import { MIDNIGHT, tradingDayBounds, tradingDayRange, type DayStart } from '../../shared/dates';
 
@@ -30,9 +30,14 @@ export class Journal {
   private readonly selectOne: StatementSync;
 
   private constructor(readonly file: string) {
-    if (file !== ':memory:') fs.mkdirSync(path.dirname(file), { recursive: true });
+    if (file !== ':memory:') {
+      // User-only before SQLite opens it: SQLite gives its -wal and -shm files the database file's mode.
+      ensurePrivateDir(path.dirname(file));
+      ensurePrivateFile(file);
+    }
     this.db = new DatabaseSync(file);
     this.db.exec('PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000;');
+    if (file !== ':memory:') for (const suffix of ['-wal', '-shm']) tightenIfPresent(`${file}${suffix}`); // left by an older version
     this.migrate();
     this.upsert = this.db.prepare(`
       INSERT INTO payments (id, type, status, step, amount, currency, reference, terminal_id, intent_id, session_id,

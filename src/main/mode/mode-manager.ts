@@ -257,7 +257,7 @@ export class ModeManager {
     try {
       key = await this.options.secrets.get(SECRET_ACCOUNTS.dojoApiKey);
     } catch (error) {
-      // keytar not loading (KeychainModuleError) is a broken install, not a keychain state: never training.
+      // keytar not loading (KeychainModuleError) is a broken install, not a keychain state: the app stops and says so.
       if (error instanceof KeychainModuleError) throw error;
       const why = error instanceof AppError ? error.message : 'The system keychain could not be read.';
       if (live) {
