@@ -9,6 +9,7 @@ import { HistoryScreen } from './screens/HistoryScreen';
 import { RefundScreen } from './screens/RefundScreen';
 import { SaleScreen } from './screens/SaleScreen';
 import { SettingsScreen } from './screens/SettingsScreen';
+import { ReportsScreen } from './screens/ReportsScreen';
 import { SCREENS, useAppStore, type Screen } from './stores/app-store';
 import { useAttentionStore } from './stores/attention-store';
 import { useExchangeStore } from './stores/exchange-store';
@@ -24,6 +25,7 @@ const SCREEN_VIEWS: Record<Screen, () => React.JSX.Element> = {
   history: HistoryScreen,
   attention: AttentionScreen,
   settings: SettingsScreen,
+  reports: ReportsScreen,
 };
 
 export function App() {
@@ -71,7 +73,7 @@ export function App() {
 
   useEffect(() => {
     const onKey = (event: KeyboardEvent) => {
-      const index = ['F1', 'F2', 'F3', 'F4', 'F5'].indexOf(event.key);
+      const index = SCREENS.findIndex((s) => s.key === event.key);
       if (index >= 0) {
         event.preventDefault();
         show(SCREENS[index]!.id);

@@ -3,11 +3,12 @@ import type { AddressInfo, Socket } from 'node:net';
 import { z } from 'zod';
 import type { Environment } from '../../shared/app-info';
 import type { PaymentView } from '../../shared/payments';
+import type { Report } from '../../shared/reports';
 import { AppError, fieldErrors, toIpcError } from '../errors';
 import type { Logger } from '../logging/logger';
 import { ENVIRONMENT_HEADER, environmentHeaders, namedEnvironment, requireEnvironment } from './environment-rule';
 import openapi from './epos-openapi.json';
-import { IdempotencyKeySchema, RefundRequestSchema, SaleRequestSchema, SignatureRequestSchema, UnlinkedRefundRequestSchema, WaitSchema } from './schemas';
+import { CloseDayBodySchema, IdempotencyKeySchema, RefundRequestSchema, SaleRequestSchema, SignatureRequestSchema, UnlinkedRefundRequestSchema, WaitSchema, ZNumberParamSchema } from './schemas';
 import type { RefundRequest } from './refund-requests';
 import { DEFAULT_EPOS_LIMITS, TokenBucket, WaitCounter, type EposLimits } from './limits';
 import { CHALLENGE_HEADER, CHALLENGE_PATTERN, PROOF_HEADER, proofFor, sameSecret } from './proof';
@@ -34,6 +35,9 @@ export interface EposBackend {
   byReference(reference: string): PaymentView[];
   cancel(paymentId: string): Promise<PaymentView>;
   answerSignature(paymentId: string, accepted: boolean): Promise<PaymentView>;
+  xReport(): Report;
+  closeDay(tradingDay: string | undefined): Promise<{ report: Report; created: boolean }>;
+  zReport(number: number): Report;
 }
 
 const LOOPBACK = new Set(['127.0.0.1', '::1', 'localhost']);
@@ -329,6 +333,18 @@ export async function startEposApi(options: {
     if (payment && method === 'POST' && payment[2] === '/signature') {
       const { accepted } = await body(req, SignatureRequestSchema);
       return send(exchange, 200, toApiPayment(await backend.answerSignature(decoded(payment[1]!), accepted)));
+    }
+    if (method === 'GET' && path === '/v1/reports/x') return send(exchange, 200, backend.xReport());
+    if (method === 'POST' && path === '/v1/reports/z') {
+      const input = await body(req, CloseDayBodySchema);
+      const { report, created } = await backend.closeDay(input?.tradingDay);
+      return send(exchange, created ? 201 : 200, report, created ? {} : { 'idempotent-replayed': 'true' });
+    }
+    const zReport = /^\/v1\/reports\/z\/([^/]+)$/.exec(path);
+    if (method === 'GET' && zReport) {
+      const number = ZNumberParamSchema.safeParse(decoded(zReport[1]!));
+      if (!number.success) throw new AppError('VALIDATION', 'A Z number is a whole number from 1.', { number: ['A whole number from 1.'] });
+      return send(exchange, 200, backend.zReport(number.data));
     }
     throw new AppError('NOT_FOUND', `No such endpoint: ${method} ${path.slice(0, 80)}`);
   }

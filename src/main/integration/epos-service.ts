@@ -7,6 +7,7 @@ import type { Logger } from '../logging/logger';
 import { SECRET_ACCOUNTS, type SecretStore } from '../secrets/secret-store';
 import type { Environment } from '../../shared/app-info';
 import type { EventBus } from '../events';
+import type { ReportService } from '../reports/report-service';
 import type { PaymentLookup, PaymentsPort } from '../payments/port';
 import { requireReplayEnvironment } from './environment-rule';
 import type { SettingsService } from '../settings/settings-service';
@@ -45,6 +46,8 @@ export const EPOS_PROBLEMS = {
 export interface EposHost {
   /** The payment engine of the current environment. */
   payments(): PaymentsPort;
+  /** End-of-day reports of the current environment (X, closing the day, a Z by number). */
+  reports(): Pick<ReportService, 'x' | 'closeDay' | 'z'>;
   /** Look-ups across every environment's journal (an EPOS retry or search finds a payment wherever it is). */
   lookup: PaymentLookup;
   environment(): Environment;
@@ -337,6 +340,9 @@ export class EposService {
       byReference: (reference) => lookup.byReference(reference),
       cancel: (id) => engine().cancel(id),
       answerSignature: (id, accepted) => engine().answerSignature(id, accepted),
+      xReport: () => services.reports().x(),
+      closeDay: (tradingDay) => services.reports().closeDay({ tradingDay }, 'epos'),
+      zReport: (number) => services.reports().z(number),
     };
   }
 

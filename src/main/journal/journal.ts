@@ -4,6 +4,7 @@ import { FINAL_STATUSES, type HistoryQuery, type PaymentStatus, type TotalsRow }
 import { newRecord, parseRecord, serializeRecord, type PaymentRecord } from '../payments/record';
 import { journalWords as unreadable } from '../payments/messages';
 import { MIGRATIONS } from './migrations';
+import { csvCell } from '../../shared/csv';
 import { ensurePrivateDir, ensurePrivateFile, tightenIfPresent } from '../security/private-files';
 import { AUDIT_GENESIS, auditChainIntact, auditHash, type AuditRow, type AuditRowInput } from './audit-chain';
 import { MIDNIGHT, tradingDayBounds, tradingDayRange, type DayStart } from '../../shared/dates';
@@ -83,7 +84,13 @@ export class Journal {
     }
   }
 
-  private transaction<T>(work: () => T): T {
+  /** The database, for modules that keep their own tables in this journal (end-of-day reports). */
+  get database(): DatabaseSync {
+    return this.db;
+  }
+
+  /** Runs work in one write transaction: nothing else writes in between. */
+  transaction<T>(work: () => T): T {
     this.db.exec('BEGIN IMMEDIATE');
     try {
       const result = work();
@@ -141,6 +148,11 @@ export class Journal {
 
   withStatus(status: PaymentStatus): PaymentRecord[] {
     return this.records(this.db.prepare(`SELECT ${ROW} FROM payments WHERE status = ? ORDER BY created_at DESC`).all(status));
+  }
+
+  /** Payments that started in [start, end), oldest first (end-of-day reconciliation). */
+  startedBetween(start: number, end: number): PaymentRecord[] {
+    return this.records(this.db.prepare(`SELECT ${ROW} FROM payments WHERE created_at >= ? AND created_at < ? ORDER BY created_at, id`).all(start, end));
   }
 
   /** Approved matched refunds against a sale (what has been given back so far). */
@@ -299,12 +311,4 @@ function historyFilter(query: HistoryQuery, dayStart: DayStart): { where: string
   // payments), or a payment id exactly.
   if (query.search) add("(reference LIKE ? ESCAPE '\\' OR id = ?)", `${query.search.replace(/[\\%_]/g, (c) => `\\${c}`)}%`, query.search);
   return { where: clauses.length ? `WHERE ${clauses.join(' AND ')}` : '', params };
-}
-
-function csvCell(value: unknown): string {
-  if (value === null || value === undefined) return '';
-  let text = String(value);
-  // Spreadsheet formula injection: a cell starting with = + - @ is shown as text.
-  if (/^[=+\-@\t\r]/.test(text) && typeof value === 'string') text = `'${text}`;
-  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
