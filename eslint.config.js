@@ -32,8 +32,22 @@ module.exports = tseslint.config(
     rules: { '@typescript-eslint/no-explicit-any': 'off' },
   },
   {
-    files: ['src/main/electron/**', 'src/preload/**'],
+    files: ['src/main/electron/**'],
     rules: { 'no-restricted-imports': ['error', { paths: [rawIpc] }] },
+  },
+  {
+    // The sandboxed preload is one small CommonJS file: electron's renderer modules and the channel names
+    // (channels.ts, and till-api.ts which binds them to methods). No zod, no npm package, no other code.
+    files: ['src/preload/**'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [rawIpc],
+          patterns: [{ regex: '^(?!(electron|\\.\\./shared/channels|\\.\\./shared/till-api)$)', message: 'The preload imports only electron and the channel names (src/shared/channels.ts, src/shared/till-api.ts).' }],
+        },
+      ],
+    },
   },
   {
     files: ['src/renderer/**', 'src/web-harness/browser/**'],
@@ -58,6 +72,13 @@ module.exports = tseslint.config(
           patterns: [{ group: ['**/main/**', '**/renderer/**', '**/simulator/**', '**/preload/**'], message: 'src/shared imports nothing but zod and itself.' }],
         },
       ],
+    },
+  },
+  {
+    // till-api.ts is bundled into the preload: channel names only (types from the contract are erased).
+    files: ['src/shared/till-api.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: [{ regex: '^(?!\\./channels$)', allowTypeImports: true, message: 'till-api.ts goes into the preload: it may import only ./channels (and types).' }] }],
     },
   },
 );

@@ -41,7 +41,8 @@ export default defineConfig({
     { name: 'electron', testDir: 'tests/e2e/electron' },
   ],
   webServer: {
-    command: `node node_modules/tsx/dist/cli.mjs scripts/dev-web.ts --port ${port} --token ${token} --data-dir ${process.env['TILL_E2E_DATA_DIR']}`,
+    // The token goes by environment, never on the command line (where `ps` shows it).
+    command: `node node_modules/tsx/dist/cli.mjs scripts/dev-web.ts --port ${port} --data-dir ${process.env['TILL_E2E_DATA_DIR']}`,
     url: `http://127.0.0.1:${port}/?token=${token}`,
     reuseExistingServer: false,
     timeout: 120_000,
@@ -50,6 +51,6 @@ export default defineConfig({
     // Training mode on a simulator 10x faster than life, on a fixed port so tests can steer it (/__sim). The EPOS
     // token is the app's own (tests read it with the supervisor PIN, like a person would, and can replace it). The
     // folder exchange's commit step is shortened to 2 s so a missing commit shows within the test.
-    env: { TILL_TRAINING_SIM_SPEED: '10', TILL_TRAINING_SIM_PORT: String(simPort), TILL_EPOS_PORT: String(port + 2), TILL_EXCHANGE_COMMIT_TIMEOUT_MS: '2000' },
+    env: { TILL_HARNESS_TOKEN: token, TILL_TRAINING_SIM_SPEED: '10', TILL_TRAINING_SIM_PORT: String(simPort), TILL_EPOS_PORT: String(port + 2), TILL_EXCHANGE_COMMIT_TIMEOUT_MS: '2000' },
   },
 });

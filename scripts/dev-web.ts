@@ -21,6 +21,7 @@ const { values } = parseArgs({
   options: {
     port: { type: 'string' },
     token: { type: 'string' },
+    'token-stdin': { type: 'boolean', default: false },
     'data-dir': { type: 'string' },
     'no-build': { type: 'boolean', default: false },
     keychain: { type: 'boolean', default: false },
@@ -28,9 +29,28 @@ const { values } = parseArgs({
   },
 });
 
-function main() {
+/** The harness token: --token-stdin, TILL_HARNESS_TOKEN, or a fresh random one; --token (seen by `ps`) only with a warning. */
+async function harnessToken(): Promise<string> {
+  if (values['token-stdin']) {
+    let text = '';
+    for await (const chunk of process.stdin) {
+      text += String(chunk);
+      if (text.includes('\n')) break;
+    }
+    const token = text.split(/\r?\n/)[0]!.trim();
+    if (!token) throw new Error('--token-stdin: standard input had no token');
+    return token;
+  }
+  if (values.token) {
+    process.stderr.write('Warning: --token shows the harness token to every program on this computer (the process list). Use TILL_HARNESS_TOKEN or --token-stdin.\n');
+    return values.token;
+  }
+  return process.env['TILL_HARNESS_TOKEN'] ?? randomBytes(24).toString('base64url');
+}
+
+async function main() {
   const port = Number(values.port ?? process.env['TILL_HARNESS_PORT'] ?? 5180);
-  const token = values.token ?? process.env['TILL_HARNESS_TOKEN'] ?? randomBytes(24).toString('base64url');
+  const token = await harnessToken();
   const dataDir = path.resolve(values['data-dir'] ?? process.env['TILL_DATA_DIR'] ?? path.join(root, '.tmp/web-harness'));
   fs.mkdirSync(dataDir, { recursive: true });
 

@@ -2,7 +2,7 @@
 // without access to its download), it says so and serves the same app through the web harness instead.
 import { spawn, spawnSync } from 'node:child_process';
 import path from 'node:path';
-import { findElectronBinary } from './lib/electron-binary';
+import { electronAppArgs, findElectronBinary } from './lib/electron-binary';
 
 const root = path.resolve(__dirname, '..');
 const binary = findElectronBinary(root);
@@ -12,7 +12,7 @@ if ('path' in binary) {
   if (built.status !== 0) process.exit(built.status ?? 1);
   const env = { ...process.env };
   delete env['ELECTRON_RUN_AS_NODE'];
-  const child = spawn(binary.path, [path.join(root, 'out/main/index.js')], { cwd: root, stdio: 'inherit', env });
+  const child = spawn(binary.path, electronAppArgs(root), { cwd: root, stdio: 'inherit', env });
   child.on('exit', (code) => process.exit(code ?? 0));
 } else {
   process.stdout.write(`${binary.missing}\nStarting the same app in the web harness instead (open the address below in a browser).\n`);

@@ -34,3 +34,13 @@ export function electronRequirement(env: NodeJS.ProcessEnv = process.env, root =
   if (env[REQUIRE_ELECTRON] === '1') return { fail: `${REQUIRE_ELECTRON}=1 but ${binary.missing}` };
   return { skip: binary.missing };
 }
+
+/**
+ * How Electron is started from source (npm start, the Electron e2e suite): with the project folder, as
+ * `electron-vite dev` does. Given a folder, Electron reads its package.json (name, version, main, tillBuild)
+ * and makes it the app path; given out/main/index.js it would make out/main the app path, where no
+ * package.json is (electron/electron default_app/main.ts). Linux CI runners have no setuid sandbox helper.
+ */
+export function electronAppArgs(root = process.cwd(), extra: readonly string[] = []): string[] {
+  return [root, ...(process.platform === 'linux' ? ['--no-sandbox'] : []), ...extra];
+}

@@ -131,7 +131,9 @@ export function runProblems(app: PackagedApp, variantId: string): string[] {
   if (run.status !== 0) problems.push(`--smoke-test exited ${run.status ?? run.signal}: ${(run.stderr ?? '').slice(-600)}`);
   if (!line) problems.push('the app did not report itself on stdout');
   else {
-    const report = JSON.parse(line) as { smoke?: string; variantId?: string; packaged?: boolean };
+    const report = JSON.parse(line) as { smoke?: string; variantId?: string; packaged?: boolean; problems?: string[] };
+    // The app's own checks (keytar, services, app://bundle and its CSP, window.till): src/main/electron/smoke.ts.
+    if (report.smoke !== 'ok') problems.push(`the app's smoke checks failed: ${(report.problems ?? []).join('; ')}`);
     if (report.variantId !== variantId) problems.push(`built for ${report.variantId}, expected ${variantId}`);
     if (!report.packaged) problems.push('the app does not know it is packaged');
   }

@@ -40,6 +40,10 @@ export const VariantSchema = z
     logo: z.string().regex(/^[\w.-]+\.png$/).optional(),
     /** The MSI's upgrade code: set once per reseller and never changed. */
     msiUpgradeCode: z.uuid(),
+    /** Supervisor PIN length: 6 digits unless the reseller allows 4 or 5 (the app's schema bounds it). */
+    minPinLength: z.number().int().optional(),
+    /** Matched refunds above this (minor units per currency) need the supervisor PIN. */
+    matchedRefundPinThreshold: z.object({ GBP: z.number().int(), EUR: z.number().int() }).strict().optional(),
   })
   .strict()
   .refine((v) => !v.allowedEnvironments.includes('production') || (v.softwareHouseId && v.resellerId), {
@@ -111,6 +115,8 @@ export function tillBuildFor(variant: Variant, target: Target, appId: string): B
     allowedEnvironments: variant.allowedEnvironments,
     ...(variant.supportUrl ? { supportUrl: variant.supportUrl } : {}),
     brandColour: variant.brandColour,
+    ...(variant.minPinLength !== undefined ? { minPinLength: variant.minPinLength } : {}),
+    ...(variant.matchedRefundPinThreshold ? { matchedRefundPinThreshold: variant.matchedRefundPinThreshold } : {}),
     installer: target,
     // Managed (MSI) estates update through the reseller's tooling, never in the app.
     updates: { enabled: target !== 'msi' && variant.updates.enabled, url: variant.updates.url },
@@ -132,7 +138,8 @@ export function mergedConfig(variant: Variant, target: Target, options: { env?: 
     directories: { ...base['directories'], output: `dist/${variant.id}` },
     // keytar's install-time tools stay out of app.asar (react and zustand are devDependencies: Vite bundles them).
     files: [...base['files'], ...installOnlyExclusions(ROOT)],
-    extraMetadata: { ...base['extraMetadata'], productName: variant.productName, tillBuild },
+    // A test build tells the app so: it lets Playwright's debugging switches through (a shipped build refuses them).
+    extraMetadata: { ...base['extraMetadata'], productName: variant.productName, tillBuild: env['TILL_TEST_BUILD'] === '1' ? { ...tillBuild, testBuild: true } : tillBuild },
     msi: { ...base['msi'], upgradeCode: variant.msiUpgradeCode },
     // publisherName here goes straight into app-update.yml, whatever signs the build: electron-updater then installs
     // only an update whose Authenticode signature is valid and names this publisher.

@@ -1,5 +1,6 @@
 import { AUDIT_ACTIONS } from '../shared/audit';
 import type { Currency } from '../shared/money';
+import { AppError } from './errors';
 import type { Handlers } from './ipc/dispatcher';
 import type { Services } from './services';
 
@@ -10,6 +11,12 @@ import type { Services } from './services';
  */
 export function createHandlers(services: Services): Handlers {
   const payments = () => services.payments();
+  /** Receipts and report slips print the same way: the system dialog in the app, the browser's print elsewhere. */
+  const print = async () => {
+    if (!services.window) return { method: 'browser' as const };
+    await services.window.print();
+    return { method: 'system' as const };
+  };
   return {
     'app:info': () => services.appInfo(),
     'terminals:list': async () => ({ terminals: await payments().listTerminals() }),
@@ -60,9 +67,7 @@ export function createHandlers(services: Services): Handlers {
     'audit:list': (request) => services.audit.list(request),
     'receipt:print': async (request) => {
       payments().payment(request.paymentId); // an unknown payment is NOT_FOUND, not a blank page
-      if (!services.window) return { method: 'browser' as const };
-      await services.window.print();
-      return { method: 'system' as const };
+      return print();
     },
     'epos:info': () => services.epos.info(),
     'epos:regenerateToken': (request) => services.epos.regenerateToken(request.supervisorPin),
@@ -82,6 +87,27 @@ export function createHandlers(services: Services): Handlers {
     'exchange:status': () => services.exchange.status(),
     'exchange:configure': (request) => services.exchange.configure(request),
     'exchange:resolveAttention': (request) => services.exchange.resolveAttention(request.requestId, request.note, request.supervisorPin),
+    'startup:get': () => {
+      const control = services.window?.startAtLogin;
+      return { supported: !!control, enabled: control?.get() ?? false };
+    },
+    'startup:set': (request) => {
+      const control = services.window?.startAtLogin;
+      if (!control) throw new AppError('NOT_CONFIGURED', 'Starting with the computer is a setting of the installed app on Windows or macOS.');
+      control.set(request.enabled);
+      const enabled = control.get();
+      // Not money, but it decides whether the EPOS finds the companion after a night-time restart: on record.
+      services.audit.record({ action: 'startup.at_login', outcome: enabled === request.enabled ? 'ok' : 'failed', actor: 'cashier', subject: 'startAtLogin', summary: `Start with the computer turned ${request.enabled ? 'on' : 'off'}`, detail: { enabled } });
+      return { supported: true, enabled };
+    },
+    'reports:x': (request) => services.reports().x(request?.tradingDay),
+    'reports:closeDay': (request) => services.reports().closeDay(request),
+    'reports:z': (request) => services.reports().z(request.number),
+    'reports:list': (request) => services.reports().list(request.limit, request.offset),
+    'reports:print': () => print(),
+    'reconcile:run': (request) => services.reconciler().run(request.from, request.to),
+    'reconcile:latest': (request) => ({ reconciliation: services.reconciler().latest(request.from, request.to) }),
+    'reconcile:act': (request) => services.reconciler().act(request),
     'window:setCompact': (request) => {
       services.window?.setCompact(request.compact);
       return { applied: !!services.window };

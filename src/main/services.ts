@@ -10,6 +10,7 @@ import type { BuildConfig } from './settings/build-config';
 import { SettingsService } from './settings/settings-service';
 import { SettingsStore } from './settings/settings-store';
 import { EposService } from './integration/epos-service';
+import type { EposLimits } from './integration/limits';
 import type { UpdateStatus } from '../shared/updates';
 import { createSupportBundle } from './support/bundle';
 import { ExchangeService } from './exchange/exchange-service';
@@ -19,6 +20,10 @@ import { RefundPolicy } from './authority/refund-policy';
 import { SecurityStore } from './authority/security-store';
 import { AUDIT_ACTIONS } from '../shared/audit';
 import { tradingDay, tradingDayBounds } from '../shared/dates';
+import { loadTillId } from './settings/till-id';
+import { Reconciler } from './reports/reconciler';
+import { ReportService } from './reports/report-service';
+import { tradingDays, type TradingDays } from './reports/trading-day';
 
 /** Everything the services need from their host; Electron, the web harness and tests each supply their own. */
 export interface ServiceAdapters {
@@ -41,12 +46,18 @@ export interface ServiceAdapters {
   updates?: { status(): UpdateStatus; install(): UpdateStatus };
   /** The log files a support bundle should include. */
   logFiles?: () => string[];
+  /** Caps of the EPOS API other than the defaults (tests and benchmarks). */
+  eposLimits?: Partial<EposLimits>;
+  /** Trading days for reports (tests give their own, so that no test depends on the hour it runs). */
+  tradingDays?: TradingDays;
 }
 
 export interface WindowControls {
   print(): Promise<void>;
   setCompact(compact: boolean): void;
   bringToFront(): void;
+  /** Start with the computer (the OS keeps the setting); only an installed app on Windows or macOS has it. */
+  startAtLogin?: { get(): boolean; set(enabled: boolean): void };
 }
 
 export interface Services {
@@ -61,6 +72,9 @@ export interface Services {
   appInfo(): Promise<AppInfo>;
   /** The payment engine of the current environment (training, sandbox or production). */
   payments(): PaymentEngine;
+  /** X and Z reports and reconciliation with Dojo, on the current environment's journal. */
+  reports(): ReportService;
+  reconciler(): Reconciler;
   environment(): Environment;
   settingsView(): Promise<SettingsView>;
   updateSettings(change: SettingsUpdate): Promise<SettingsView>;
@@ -108,7 +122,15 @@ export async function createServices(adapters: ServiceAdapters): Promise<Service
     matchedThreshold: buildConfig.matchedRefundPinThreshold,
   });
   const settings = new SettingsService(settingsStore, adapters.secrets, buildConfig, authority, refunds);
+  const tillId = loadTillId(adapters.dataDir, adapters.now);
+  const days = adapters.tradingDays ?? tradingDays(() => settings.tradingDayStart());
   const modes = await ModeManager.start({
+    tillId,
+    endOfDay: ({ environment, journal, engine, client }) => {
+      const common = { journal, days, now: adapters.now, tillId, authority: { guard: authority, audit }, logger };
+      const reconciler = new Reconciler({ ...common, engine, client });
+      return { reconciler, reports: new ReportService({ ...common, environment, reconciler }) };
+    },
     buildConfig,
     secrets: adapters.secrets,
     dataDir: adapters.dataDir,
@@ -125,6 +147,7 @@ export async function createServices(adapters: ServiceAdapters): Promise<Service
   const epos: EposService = new EposService(
     {
       payments: () => modes.payments(),
+      reports: () => modes.current.reports,
       lookup: modes,
       environment: () => modes.environment(),
       unavailable: () => modes.unavailable(),
@@ -141,6 +164,8 @@ export async function createServices(adapters: ServiceAdapters): Promise<Service
       now: adapters.now,
       version: adapters.version,
       overrides: { ...(envNumber('TILL_EPOS_PORT') !== undefined ? { port: envNumber('TILL_EPOS_PORT')! } : {}), ...(devOverrides && env['TILL_EPOS_TOKEN'] ? { token: env['TILL_EPOS_TOKEN'] } : {}) },
+      ...(envNumber('TILL_EPOS_RETRY_MS') !== undefined ? { retryMs: envNumber('TILL_EPOS_RETRY_MS')! } : {}),
+      ...(adapters.eposLimits ? { limits: adapters.eposLimits } : {}),
     },
   );
 
@@ -191,6 +216,8 @@ export async function createServices(adapters: ServiceAdapters): Promise<Service
       };
     },
     payments: () => modes.payments(),
+    reports: () => modes.current.reports,
+    reconciler: () => modes.current.reconciler,
     environment: () => modes.environment(),
     settingsView: () => settings.view(modes.environment()),
     async updateSettings({ supervisorPin, ...change }) {

@@ -9,6 +9,7 @@ import { HistoryScreen } from './screens/HistoryScreen';
 import { RefundScreen } from './screens/RefundScreen';
 import { SaleScreen } from './screens/SaleScreen';
 import { SettingsScreen } from './screens/SettingsScreen';
+import { ReportsScreen } from './screens/ReportsScreen';
 import { SCREENS, useAppStore, type Screen } from './stores/app-store';
 import { useAttentionStore } from './stores/attention-store';
 import { useExchangeStore } from './stores/exchange-store';
@@ -24,6 +25,7 @@ const SCREEN_VIEWS: Record<Screen, () => React.JSX.Element> = {
   history: HistoryScreen,
   attention: AttentionScreen,
   settings: SettingsScreen,
+  reports: ReportsScreen,
 };
 
 export function App() {
@@ -32,6 +34,7 @@ export function App() {
   const toCheck = useAttentionStore((s) => s.payments.length);
   const unconfirmed = useExchangeStore((s) => s.status?.attention.length ?? 0);
   const attention = toCheck + unconfirmed;
+  const eposProblem = useEposStore((s) => (s.info && s.info.state !== 'listening' && s.info.state !== 'off' ? s.info.error : null));
 
   useEffect(() => {
     void load();
@@ -62,6 +65,7 @@ export function App() {
         if (!app.compact) app.show(payment.type === 'Sale' ? 'sale' : 'refund');
       }),
       till().onRefundRequests(({ pending }) => useEposStore.getState().setPending(pending)),
+      till().onEposStatus((status) => (useEposStore.getState().info ? useEposStore.getState().setStatus(status) : void useEposStore.getState().load())),
       till().onExchangeUpdate((status) => useExchangeStore.getState().receive(status)),
     ];
     return () => unsubscribers.forEach((unsubscribe) => unsubscribe());
@@ -69,7 +73,7 @@ export function App() {
 
   useEffect(() => {
     const onKey = (event: KeyboardEvent) => {
-      const index = ['F1', 'F2', 'F3', 'F4', 'F5'].indexOf(event.key);
+      const index = SCREENS.findIndex((s) => s.key === event.key);
       if (index >= 0) {
         event.preventDefault();
         show(SCREENS[index]!.id);
@@ -97,6 +101,11 @@ export function App() {
       {info && info.environment === 'sandbox' && (
         <div className="sandbox-banner" role="note" aria-label="Sandbox">
           Dojo sandbox — test cards only, no real money.
+        </div>
+      )}
+      {eposProblem && (
+        <div className="epos-banner" role="alert" data-testid="epos-banner">
+          {eposProblem}
         </div>
       )}
       <LiveAnnouncer />

@@ -23,6 +23,8 @@ export const METHOD_CHANNELS = {
   verifySupervisorPin: 'settings:verifySupervisorPin',
   printReceipt: 'receipt:print',
   setCompactWindow: 'window:setCompact',
+  getStartAtLogin: 'startup:get',
+  setStartAtLogin: 'startup:set',
   getEposInfo: 'epos:info',
   regenerateEposToken: 'epos:regenerateToken',
   listRefundRequests: 'epos:listRefundRequests',
@@ -38,6 +40,14 @@ export const METHOD_CHANNELS = {
   getExchangeStatus: 'exchange:status',
   configureExchange: 'exchange:configure',
   resolveExchangeAttention: 'exchange:resolveAttention',
+  getXReport: 'reports:x',
+  closeDay: 'reports:closeDay',
+  getZReport: 'reports:z',
+  listZReports: 'reports:list',
+  printReport: 'reports:print',
+  reconcile: 'reconcile:run',
+  getReconciliation: 'reconcile:latest',
+  actOnException: 'reconcile:act',
 } as const;
 
 /** Push events: the renderer subscribes with these names and gets back an unsubscribe function. */
@@ -47,8 +57,12 @@ export const EVENT_CHANNELS = {
   onPaymentStarted: 'payment:started',
   /** Unlinked refunds the EPOS asked for, waiting for the cashier's confirmation with the supervisor PIN. */
   onRefundRequests: 'epos:refundRequests',
+  /** The EPOS API started, stopped or could not listen (e.g. another program holds its port). */
+  onEposStatus: 'epos:status',
   /** The folder exchange's state: folder, counts, and payments the EPOS never committed. */
   onExchangeUpdate: 'exchange:update',
+  /** The in-app updater's state, pushed as it changes (Settings → About). */
+  onUpdateStatus: 'updates:changed',
 } as const;
 
 export type MethodName = keyof typeof METHOD_CHANNELS;

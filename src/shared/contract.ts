@@ -15,12 +15,28 @@ import {
   TotalsRowSchema,
 } from './payments';
 import { ClearApiKeySchema, SetApiKeySchema, SetSupervisorPinSchema, SettingsUpdateSchema, SettingsViewSchema, UpdateLimitsSchema, VerifyPinSchema } from './settings';
-import { ConfirmRefundRequestSchema, EposInfoSchema, EposTokenSchema, RefundRequestViewSchema, RequestIdSchema, RevealTokenSchema } from './epos';
+import { ConfirmRefundRequestSchema, EposInfoSchema, EposStatusSchema, EposTokenSchema, RefundRequestViewSchema, RequestIdSchema, RevealTokenSchema } from './epos';
 import { AuditListSchema, AuditQuerySchema } from './audit';
 import { UpdateStatusSchema } from './updates';
 import { ConfigureExchangeSchema, ExchangeStatusSchema, ResolveExchangeAttentionSchema } from './exchange';
+import {
+  CloseDayRequestSchema,
+  ExceptionActionSchema,
+  LatestReconciliationSchema,
+  PrintReportSchema,
+  ReconcileRequestSchema,
+  ReconciliationSchema,
+  ReportSchema,
+  XReportRequestSchema,
+  ZListRequestSchema,
+  ZNumberSchema,
+  ZSummarySchema,
+} from './reports';
 import type { Channel, EventChannel, EventName, MethodName, METHOD_CHANNELS, EVENT_CHANNELS } from './channels';
 import type { IpcResult } from './errors';
+
+/** Whether the installed app starts with the computer; `supported` is false from source and in the web harness. */
+export const StartAtLoginSchema = z.object({ supported: z.boolean(), enabled: z.boolean() });
 
 /** A channel that takes no input. */
 const NoInput = z.undefined();
@@ -50,6 +66,9 @@ export const contract = {
   'receipt:print': { request: z.object({ paymentId: z.string().min(1).max(100), copy: z.enum(['customer', 'merchant']) }).strict(), response: z.object({ method: z.enum(['system', 'browser']) }) },
   /** Compact mode beside the EPOS: a small always-on-top window in the app (the page just changes layout elsewhere). */
   'window:setCompact': { request: z.object({ compact: z.boolean() }).strict(), response: z.object({ applied: z.boolean() }) },
+  /** Start with the computer (a till reboots at night; the EPOS must find the companion). Installed app only. */
+  'startup:get': { request: NoInput, response: StartAtLoginSchema },
+  'startup:set': { request: z.object({ enabled: z.boolean() }).strict(), response: StartAtLoginSchema },
   'epos:info': { request: NoInput, response: EposInfoSchema },
   /** A new token (supervisor only): the EPOS's old token stops working at once, so the UI says so first. */
   'epos:regenerateToken': { request: RevealTokenSchema, response: EposTokenSchema },
@@ -74,6 +93,17 @@ export const contract = {
   'exchange:configure': { request: ConfigureExchangeSchema, response: ExchangeStatusSchema },
   /** A person checked the EPOS for a payment it never committed (supervisor PIN and a note). */
   'exchange:resolveAttention': { request: ResolveExchangeAttentionSchema, response: ExchangeStatusSchema },
+  /** End of day: the X report changes nothing; closing the day makes the numbered, immutable Z. */
+  'reports:x': { request: XReportRequestSchema, response: ReportSchema },
+  'reports:closeDay': { request: CloseDayRequestSchema, response: z.object({ report: ReportSchema, created: z.boolean() }) },
+  'reports:z': { request: ZNumberSchema, response: ReportSchema },
+  'reports:list': { request: ZListRequestSchema, response: z.object({ items: z.array(ZSummarySchema), total: z.number().int() }) },
+  /** Prints the report slip the page is showing, through the receipts' print path. */
+  'reports:print': { request: PrintReportSchema, response: z.object({ method: z.enum(['system', 'browser']) }) },
+  'reconcile:run': { request: ReconcileRequestSchema, response: ReconciliationSchema },
+  'reconcile:latest': { request: LatestReconciliationSchema, response: z.object({ reconciliation: ReconciliationSchema.nullable() }) },
+  /** Record Dojo's truth or start a matched refund (supervisor PIN), or mark explained with a note. */
+  'reconcile:act': { request: ExceptionActionSchema, response: z.object({ reconciliation: ReconciliationSchema, payment: PaymentViewSchema.nullable() }) },
 } satisfies Record<Channel, { request: z.ZodType; response: z.ZodType }>;
 
 /** Push event channel -> payload schema. */
@@ -81,7 +111,9 @@ export const eventContract = {
   'payment:update': PaymentViewSchema,
   'payment:started': z.object({ payment: PaymentViewSchema, source: z.enum(['epos', 'till']) }),
   'epos:refundRequests': z.object({ pending: z.array(RefundRequestViewSchema) }),
+  'epos:status': EposStatusSchema,
   'exchange:update': ExchangeStatusSchema,
+  'updates:changed': UpdateStatusSchema,
 } satisfies Record<EventChannel, z.ZodType>;
 
 export type Request<C extends Channel> = z.input<(typeof contract)[C]['request']>;

@@ -2,14 +2,20 @@ import { z } from 'zod';
 import { AmountMinorSchema, CurrencySchema } from './money';
 import { GuardPinSchema } from './settings';
 
-export const EposInfoSchema = z.object({
-  enabled: z.boolean(),
+/** Whether the EPOS API is listening; `error` says in cashier words why not. Pushed on `epos:status` when it changes. */
+export const EposStatusSchema = z.object({
+  state: z.enum(['listening', 'off', 'port_in_use', 'failed']),
   url: z.string().nullable(),
   port: z.number().int(),
+  error: z.string().nullable(),
+});
+export type EposStatus = z.infer<typeof EposStatusSchema>;
+
+export const EposInfoSchema = EposStatusSchema.extend({
+  enabled: z.boolean(),
   /** Whether a token is set; the token itself only comes back through the guarded `epos:revealToken`. */
   tokenSet: z.boolean(),
   tokenStorage: z.enum(['keychain', 'memory', 'environment']),
-  error: z.string().nullable(),
 });
 export type EposInfo = z.infer<typeof EposInfoSchema>;
 

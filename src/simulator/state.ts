@@ -154,6 +154,7 @@ export class SimState {
     this.refunds.clear();
     this.deferred = [];
     this.readings = { ...DEFAULT_READINGS };
+    this.searchOrder = 'oldest';
     for (const terminal of DEFAULT_TERMINALS) this.addTerminal(terminal);
   }
 
@@ -301,23 +302,40 @@ export class SimState {
     return { message: 'Reversal successful', reversalId: this.id('rvs') };
   }
 
+  /**
+   * Dojo documents paging (cursor `limit` 1–100, `before`/`after`) but not the order of the results: the
+   * simulator plays oldest-first (default) or newest-first (admin API), and the app must be right under both.
+   */
+  searchOrder: 'oldest' | 'newest' = 'oldest';
+
   search(body: SearchBody) {
     this.advance();
+    if (body.cursor?.after && body.cursor.before) throw new SimError(400, '`before` and `after` are mutually exclusive.', { errors: { Cursor: ['Use either before or after.'] } });
     const start = body.startDate ? Date.parse(body.startDate) : -Infinity;
     const end = body.endDate ? Date.parse(body.endDate) : Infinity;
     const statuses = body.statuses ?? [];
     const all = [...this.intents.values()]
       .filter((i) => i.createdAt >= start && i.createdAt <= end && (statuses.length === 0 || statuses.includes(i.status)))
       .sort((a, b) => a.createdAt - b.createdAt || a.seq - b.seq);
+    if (this.searchOrder === 'newest') all.reverse();
     const limit = body.cursor?.limit ?? 50;
     let from = 0;
+    let to = all.length;
     if (body.cursor?.after) {
       const index = all.findIndex((i) => i.id === body.cursor!.after);
       from = index >= 0 ? index + 1 : all.length;
+    } else if (body.cursor?.before) {
+      const index = all.findIndex((i) => i.id === body.cursor!.before);
+      to = index >= 0 ? index : 0;
+      from = Math.max(0, to - limit);
     }
-    const page = all.slice(from, from + limit);
-    const more = from + limit < all.length;
-    return { data: page, ...(more && page.length ? { after: page[page.length - 1]!.id } : {}) };
+    const page = all.slice(from, Math.min(to, from + limit));
+    const more = from + page.length < all.length;
+    return {
+      data: page,
+      ...(more && page.length ? { after: page[page.length - 1]!.id } : {}),
+      ...(from > 0 && page.length ? { before: page[0]!.id } : {}),
+    };
   }
 
   refundable(intent: SimIntent): number {

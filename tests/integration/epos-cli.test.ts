@@ -1,10 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawn } from 'node:child_process';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { exitCodeFor, parseAmount } from '../../src/main/integration/cli';
 import { nodeAdapters } from '../../src/main/node-adapters';
+import { createLogger } from '../../src/main/logging/logger';
 import { MemorySecretStore } from '../../src/main/secrets/secret-store';
 import { BuildConfigSchema } from '../../src/main/settings/build-config';
 import { createServices, type Services } from '../../src/main/services';
@@ -19,16 +22,17 @@ let port: number;
 let sandboxSim: Simulator;
 let sandbox: Services;
 
-function cli(args: string[], env: Record<string, string> = {}): Promise<{ code: number; json: any; stderr: string }> {
+function cli(args: string[], env: Record<string, string | undefined> = {}, stdin?: string): Promise<{ code: number; json: any; stderr: string }> {
   return new Promise((resolve) => {
     const child = spawn(process.execPath, [path.resolve('node_modules/tsx/dist/cli.mjs'), 'src/main/integration/cli-main.ts', ...args], {
-      env: { ...process.env, TILL_EPOS_PORT: String(port), TILL_EPOS_TOKEN: TOKEN, ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
+      env: Object.fromEntries(Object.entries({ ...process.env, TILL_EPOS_PORT: String(port), TILL_EPOS_TOKEN: TOKEN, ...env }).filter(([, v]) => v !== undefined)),
+      stdio: [stdin === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
     });
+    if (stdin !== undefined) child.stdin!.end(stdin);
     let out = '';
     let err = '';
-    child.stdout.on('data', (c: Buffer) => (out += c.toString()));
-    child.stderr.on('data', (c: Buffer) => (err += c.toString()));
+    child.stdout!.on('data', (c: Buffer) => (out += c.toString()));
+    child.stderr!.on('data', (c: Buffer) => (err += c.toString()));
     child.on('exit', (code) => resolve({ code: code ?? -1, json: out.trim() ? JSON.parse(out) : null, stderr: err }));
   });
 }
@@ -125,13 +129,23 @@ describe('EPOS command line', () => {
   it('errors -> 4 with a message: bad amount, wrong token, companion not running', async () => {
     const badAmount = await cli(['pay', '--amount', '12.345', '--reference', 'X']);
     expect([badAmount.code, badAmount.json.error]).toEqual([4, expect.stringMatching(/--amount/)]);
+    // A wrong token cannot verify the companion's proof either: nothing is sent, and the message names both causes.
     const badToken = await cli(['pay', '--amount', '1.00', '--reference', 'X'], { TILL_EPOS_TOKEN: 'wrong-token-000000000000000000' });
-    expect([badToken.code, badToken.json.error]).toEqual([4, 'Unauthorized']);
+    expect([badToken.code, badToken.json.error]).toEqual([4, expect.stringMatching(/could not prove it is Till Companion.*token has changed/)]);
     const notRunning = await cli(['status', '--payment', 'pay_x', '--port', '9'], {});
     expect([notRunning.code, notRunning.json.error]).toEqual([4, expect.stringMatching(/not running/)]);
     const usage = await cli(['frobnicate']);
     expect(usage.code).toBe(4);
     expect(usage.stderr).toMatch(/Usage:/);
+  });
+
+  it('--token-stdin reads the token from standard input; --token still works but warns that ps shows it', async () => {
+    const piped = await cli(['pay', '--amount', '1.50', '--reference', 'CLI-STDIN', '--token-stdin'], { TILL_EPOS_TOKEN: undefined }, `${TOKEN}\n`);
+    expect([piped.code, piped.json.status]).toEqual([0, 'starting']);
+    expect(piped.stderr).toBe('');
+    const argv = await cli(['status', '--payment', piped.json.paymentId, '--wait', '--token', TOKEN], { TILL_EPOS_TOKEN: undefined });
+    expect(argv.code).toBe(0);
+    expect(argv.stderr).toMatch(/--token shows the EPOS token to every program on this computer/);
   });
 
   it('a companion outside production: pay needs --environment (or TILL_ENVIRONMENT) naming it, and every result exits 5', async () => {
@@ -149,5 +163,47 @@ describe('EPOS command line', () => {
     const bad = await cli(['pay', '--amount', '1.00', '--reference', 'SBX-4', '--port', sandboxPort, '--environment', 'live']);
     expect([bad.code, bad.json.error]).toEqual([4, expect.stringMatching(/training, sandbox or production/)]);
     await cli(['status', '--payment', started.json.paymentId, '--wait', '--port', sandboxPort]);
+  }, 90_000); // seven CLI processes, each a fresh Node start: slow on a shared 2-core machine
+});
+
+describe('a program squatting on the EPOS port', () => {
+  it('is refused by the CLI before the token leaves it (exit 4), is shown on the till and in the log, and loses the port once it goes', async () => {
+    // It answers like the companion would, approving everything, and keeps what it is sent.
+    const seen: { url: string; authorization?: string }[] = [];
+    const squatter = http.createServer((req, res) => {
+      seen.push({ url: req.url ?? '', ...(req.headers.authorization ? { authorization: req.headers.authorization } : {}) });
+      res.writeHead(req.method === 'POST' ? 202 : 200, { 'content-type': 'application/json' });
+      res.end(JSON.stringify(req.url?.startsWith('/v1/health') ? { status: 'ok' } : { paymentId: 'pay_fake', status: 'approved', amount: 1250, updatedAt: 'x' }));
+    });
+    await new Promise<void>((resolve) => squatter.listen(0, '127.0.0.1', resolve));
+    const squatted = (squatter.address() as AddressInfo).port;
+    const lines: string[] = [];
+    const statuses: string[] = [];
+    const companion = await createServices(
+      nodeAdapters({ host: 'test', dataDir: fs.mkdtempSync(path.join(os.tmpdir(), 'till-squat-')), logger: createLogger((line) => lines.push(line)), secrets: new MemorySecretStore(), env: { TILL_EPOS_PORT: String(squatted), TILL_EPOS_TOKEN: TOKEN, TILL_EPOS_RETRY_MS: '100', TILL_TRAINING_SIM_SPEED: '40' } }),
+    );
+    try {
+      companion.events.on('epos:status', (status) => statuses.push(status.state));
+      // The till: a status the screen shows, in words for the cashier; and an error line in the log.
+      expect(companion.epos.info()).toMatchObject({ state: 'port_in_use', url: null, error: expect.stringMatching(new RegExp(`another program is using port ${squatted}.*Payments on this screen still work`)) });
+      expect(lines.some((line) => JSON.parse(line).level === 'error' && /could not listen: the port is in use/.test(line))).toBe(true);
+
+      const refused = await cli(['pay', '--amount', '12.50', '--reference', 'SQUAT-1', '--wait'], { TILL_EPOS_PORT: String(squatted) });
+      expect(refused.code).toBe(4);
+      expect(refused.json.error).toMatch(new RegExp(`program answering on 127.0.0.1:${squatted} could not prove it is Till Companion`));
+      expect(seen.map((s) => s.url)).toEqual(['/v1/health']); // the challenge only: no sale was sent
+      expect(seen.filter((s) => s.authorization)).toEqual([]); // and never the token
+
+      // The squatter leaves: the companion takes the port by itself and the CLI works.
+      await new Promise<void>((resolve) => squatter.close(() => resolve()));
+      for (let i = 0; i < 500 && companion.epos.info().state !== 'listening'; i++) await new Promise((resolve) => setTimeout(resolve, 20));
+      expect(companion.epos.info()).toMatchObject({ state: 'listening', error: null, port: squatted });
+      expect(statuses.at(-1)).toBe('listening');
+      const status = await cli(['status', '--reference', 'NOPE'], { TILL_EPOS_PORT: String(squatted) });
+      expect([status.code, status.json.error]).toEqual([4, 'No payment with reference "NOPE".']);
+    } finally {
+      squatter.close();
+      await companion.close();
+    }
   });
 });

@@ -11,6 +11,7 @@ import { nodeAdapters } from '../../src/main/node-adapters';
 import { MemorySecretStore } from '../../src/main/secrets/secret-store';
 import { createServices, type Services } from '../../src/main/services';
 import type { ExchangeStatus } from '../../src/shared/exchange';
+import { startSimulator } from '../../src/simulator';
 import { FileEpos, kv, waitUntil } from '../support/exchange-files';
 
 const PIN = '246813';
@@ -90,11 +91,32 @@ describe('folder exchange in training mode', () => {
     epos.send('T1', kv({ type: 'sale', amount: 500, currency: 'GBP', reference: 'T1' }));
     expect((await epos.waitFor('responses', 'T1.err'))['message']).toMatch(/training mode.*environment=training/);
     epos.send('T2', kv({ type: 'sale', amount: 500, currency: 'GBP', reference: 'T2', environment: 'production' }));
-    expect((await epos.waitFor('responses', 'T2.err'))['message']).toMatch(/for production but the till is in training/);
+    expect(await epos.waitFor('responses', 'T2.err')).toMatchObject({ code: 'ENVIRONMENT_MISMATCH', message: expect.stringMatching(/for production but the till is in training/) });
     epos.send('T3', kv({ type: 'sale', amount: 500, currency: 'GBP', reference: 'T3', environment: 'training' }));
     const result = await epos.waitFor('responses', 'T3.res');
     expect(result).toMatchObject({ status: 'approved', environment: 'training', training: 'yes' });
     expect(result['notice']).toMatch(/TRAINING: no money moved/);
+    fs.rmSync(base, { recursive: true, force: true });
+  });
+
+  it('a used id answers only in the environment it was used in: after a switch to sandbox it is refused, nothing started', async () => {
+    const base = fs.mkdtempSync(path.join(os.tmpdir(), 'till-exchange-switch-'));
+    const sim = await startSimulator({ speed: 40 });
+    const { services } = await boot({ env: { TILL_EXCHANGE_DIR: base, DOJO_API_BASE_URL: sim.url } });
+    const epos = new FileEpos(base);
+    epos.sale('SW1', { environment: 'training' });
+    const training = await epos.waitFor('responses', 'SW1.res');
+    expect(training).toMatchObject({ status: 'approved', environment: 'training' });
+    epos.commit('SW1');
+    await epos.waitFor('archive', 'SW1.res');
+    await services.setApiKey('sk_sandbox_exchange_switch_key', PIN);
+    expect(services.environment()).toBe('sandbox');
+    epos.sale('SW1', { environment: 'sandbox' });
+    expect(await epos.waitFor('responses', 'SW1.err')).toMatchObject({ code: 'ENVIRONMENT_MISMATCH' });
+    expect(sim.admin.snapshot().intents).toHaveLength(0);
+    await services.close();
+    opened.splice(0);
+    await sim.close();
     fs.rmSync(base, { recursive: true, force: true });
   });
 

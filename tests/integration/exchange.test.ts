@@ -139,6 +139,19 @@ describe('folder exchange: refunds', () => {
     expect(sim.admin.snapshot().sessions.filter((s) => s.sessionType === 'UnlinkedRefund' && s.amount.value === 700)).toHaveLength(1);
   });
 
+  it('a matched refund above the PIN threshold waits for the supervisor too, as from HTTP', async () => {
+    epos.sale('R5', { amount: 8000 });
+    const sale = await epos.waitFor('responses', 'R5.res');
+    epos.send('R6', kv({ type: 'refund', amount: 6000, reference: 'Order R5', environment: 'sandbox' }));
+    const ack = await epos.waitFor('responses', 'R6.ack');
+    expect(await epos.waitFor('responses', 'R6.status')).toMatchObject({ status: 'awaiting_confirmation' });
+    const pending = await waitUntil('the request on the till', () => services.epos.pendingRequests().find((r) => r.requestId === ack['refund_request']));
+    expect(pending).toMatchObject({ kind: 'matched', amount: 6000, saleId: sale['payment'] });
+    await services.epos.confirmRequest({ requestId: pending.requestId, amount: 6000, currency: 'GBP', supervisorPin: PIN });
+    expect(await epos.waitFor('responses', 'R6.res')).toMatchObject({ status: 'approved', type: 'refund', amount: '6000' });
+    expect(onDojo(sale['payment']).intents[0]!.refundedAmount).toBe(6000);
+  });
+
   it('an unlinked refund declined on the till ends cancelled, nothing refunded', async () => {
     epos.send('U2', kv({ type: 'unlinked_refund', amount: 701, currency: 'GBP', environment: 'sandbox' }));
     const ack = await epos.waitFor('responses', 'U2.ack');
@@ -188,7 +201,7 @@ describe('folder exchange: idempotency', () => {
 });
 
 describe('folder exchange: invalid files', () => {
-  const cases: { id: string; name?: string; content: string | Buffer; field?: string; message: RegExp }[] = [
+  const cases: { id: string; name?: string; content: string | Buffer; field?: string; code?: string; message: RegExp }[] = [
     { id: 'BAD1', content: kv({ type: 'sale', amount: '12.50', currency: 'GBP', reference: 'x', environment: 'sandbox' }), field: 'amount', message: /not valid/ },
     { id: 'BAD2', content: kv({ type: 'sale', ammount: 1250, currency: 'GBP', reference: 'x', environment: 'sandbox' }), message: /not valid/ },
     { id: 'BAD3', content: kv({ type: 'gift', amount: 1, currency: 'GBP', environment: 'sandbox' }), message: /not valid/ },
@@ -196,7 +209,7 @@ describe('folder exchange: invalid files', () => {
     { id: 'BAD5', content: '{"type": "sale", "amount": 1250', message: /not valid JSON/ },
     { id: 'BAD6', content: `${kv({ type: 'sale', amount: 100, currency: 'GBP', environment: 'sandbox' })}reference=${'x'.repeat(9000)}\r\n`, message: /larger than/ },
     { id: 'BAD7', content: Buffer.from([0x74, 0x79, 0x70, 0x65, 0x3d, 0xff, 0xfe, 0xfd, 0x0a]), message: /not UTF-8/ },
-    { id: 'BAD8', content: kv({ type: 'sale', amount: 1250, currency: 'GBP', reference: 'no environment line' }), field: 'environment', message: /sandbox mode/ },
+    { id: 'BAD8', content: kv({ type: 'sale', amount: 1250, currency: 'GBP', reference: 'no environment line' }), field: 'environment', code: 'ENVIRONMENT_NOT_CONFIRMED', message: /sandbox.*environment=sandbox/ },
     { id: 'BAD9', content: kv({ type: 'refund', amount: 100, reference: 'No such sale', environment: 'sandbox' }), message: /No approved sale/ },
     { id: 'bad id!', content: kv({ type: 'sale', amount: 1, currency: 'GBP', reference: 'x', environment: 'sandbox' }), message: /request id/ },
   ];
@@ -208,6 +221,7 @@ describe('folder exchange: invalid files', () => {
       const err = await epos.waitFor('responses', `${c.id}.err`);
       expect(err['message']).toMatch(c.message);
       if (c.field) expect(String(err['field'])).toContain(c.field);
+      expect(err['code']).toBe(c.code ?? (c.id === 'BAD9' ? 'NOT_FOUND' : 'VALIDATION'));
       await waitUntil('moved to rejected/ with the reason beside it', () => epos.has('rejected', `${c.id}.req.err`) && !epos.has('requests', `${c.id}.req`));
       expect(fs.readFileSync(epos.path('rejected', `${c.id}.req`))).toEqual(Buffer.from(c.content));
       expect(epos.read('rejected', `${c.id}.req.err`)['message']).toMatch(c.message);

@@ -100,7 +100,8 @@ describe('4. a refund never exceeds what the customer paid by card', () => {
 
 describe('5. the EPOS cannot swap the refund request under the supervisor\'s PIN', () => {
   it('a flood of requests never evicts the one on screen: past the cap the EPOS gets 429, and the £5.00 shown is what starts', async () => {
-    const t = await till();
+    // The API's connection and rate caps raised, so all 250 reach the request queue this test is about.
+    const t = await till({ eposLimits: { connections: 512, rate: { perSecond: 1e6, burst: 1e6 } } });
     const first = await t.epos('POST', '/v1/refunds/unlinked', { amount: 500, currency: 'GBP', reference: 'SHOWN' });
     expect(first.status).toBe(202);
     expect(t.services.epos.pendingRequests()[0]).toMatchObject({ requestId: first.body.requestId, amount: 500, terminalId: await t.terminal('VCMTILLSIP0') });

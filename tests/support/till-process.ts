@@ -8,14 +8,23 @@ const root = path.resolve(__dirname, '../..');
  * The web harness as its own process (one node process with tsx's loader, so a kill really stops it), for the
  * UI benchmark and the soak: resolves once it prints its address.
  */
-export async function startHarnessProcess(options: { port: number; token: string; dataDir: string; build?: boolean; env?: Record<string, string> }): Promise<ChildProcess> {
-  const args = ['--import', 'tsx', 'scripts/dev-web.ts', '--port', String(options.port), '--token', options.token, '--data-dir', options.dataDir, ...(options.build === false ? ['--no-build'] : [])];
-  const child = spawn(process.execPath, args, { cwd: root, env: { ...process.env, TILL_EPOS_PORT: '0', ...options.env }, stdio: ['ignore', 'pipe', 'ignore'] });
-  await new Promise<void>((resolve, reject) => {
+export async function startHarnessProcess(options: { port: number; token: string; dataDir: string; build?: boolean; env?: Record<string, string> }): Promise<ChildProcess & { pageUrl: string }> {
+  // The token by environment: never in argv, where `ps` shows it to every user.
+  const args = ['--import', 'tsx', 'scripts/dev-web.ts', '--port', String(options.port), '--data-dir', options.dataDir, ...(options.build === false ? ['--no-build'] : [])];
+  const child = spawn(process.execPath, args, { cwd: root, env: { ...process.env, TILL_EPOS_PORT: '0', ...options.env, TILL_HARNESS_TOKEN: options.token }, stdio: ['ignore', 'pipe', 'ignore'] });
+  const pageUrl = await new Promise<string>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error('the web harness did not start')), 90_000);
-    child.stdout!.on('data', (chunk: Buffer) => chunk.toString().includes('web harness:') && (clearTimeout(timer), resolve()));
+    let out = '';
+    child.stdout!.on('data', (chunk: Buffer) => {
+      out += chunk.toString();
+      const printed = /web harness: (\S+)/.exec(out);
+      if (printed) {
+        clearTimeout(timer);
+        resolve(printed[1]!);
+      }
+    });
   });
-  return child;
+  return Object.assign(child, { pageUrl });
 }
 
 /** Chooses a terminal on the till screen and waits until the choice is saved. */

@@ -6,6 +6,7 @@ import { createDispatcher, type Dispatch } from '../../src/main/ipc/dispatcher';
 import { nodeAdapters } from '../../src/main/node-adapters';
 import { MemorySecretStore } from '../../src/main/secrets/secret-store';
 import { loadBuildConfig } from '../../src/main/settings/build-config';
+import type { EposLimits } from '../../src/main/integration/limits';
 import { createServices, type Services } from '../../src/main/services';
 import { RUNNING_STATUSES, type PaymentView } from '../../src/shared/payments';
 import { startSimulator, type Simulator } from '../../src/simulator';
@@ -40,6 +41,8 @@ export interface TillOptions {
   now?: () => number;
   dir?: string;
   secrets?: MemorySecretStore;
+  /** EPOS API caps other than the defaults (e.g. raised so a flood reaches what a test is about). */
+  eposLimits?: Partial<EposLimits>;
 }
 
 export const SANDBOX_KEY = 'sk_sandbox_authority_tests_1234';
@@ -49,8 +52,8 @@ export async function startTill(options: TillOptions = {}): Promise<TillUnderTes
   const secrets = options.secrets ?? new MemorySecretStore(options.sandbox ? { 'dojo-api-key': SANDBOX_KEY } : {});
   const sim = options.sandbox ? await startSimulator({ speed: options.speed ?? 40 }) : undefined;
   const boot = () =>
-    createServices(
-      nodeAdapters({
+    createServices({
+      ...nodeAdapters({
         host: 'test',
         dataDir: dir,
         secrets,
@@ -58,7 +61,8 @@ export async function startTill(options: TillOptions = {}): Promise<TillUnderTes
         buildConfig: loadBuildConfig({ tillBuild: options.tillBuild ?? {} }),
         ...(options.now ? { now: options.now } : {}),
       }),
-    );
+      ...(options.eposLimits ? { eposLimits: options.eposLimits } : {}),
+    });
   const till: TillUnderTest = {
     dir,
     secrets,

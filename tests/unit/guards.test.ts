@@ -3,7 +3,7 @@ import { beforeEach, describe, expect, it, vi } from 'vitest';
 
 const openExternal = vi.fn(async () => {});
 vi.mock('electron', () => ({ shell: { openExternal } }));
-const { hardenWebContents, safeOpenExternal, denyAllPermissions, installGuards } = await import('../../src/main/electron/guards');
+const { hardenWebContents, safeOpenExternal, applyPermissionPolicy, installGuards } = await import('../../src/main/electron/guards');
 
 class FakeWebContents extends EventEmitter {
   windowOpenHandler?: (details: { url: string }) => { action: string };
@@ -77,19 +77,41 @@ describe('safeOpenExternal', () => {
 });
 
 describe('permissions and app-wide guards', () => {
-  it('denies every permission request and check', () => {
-    let requestHandler: ((wc: unknown, permission: string, callback: (granted: boolean) => void) => void) | undefined;
-    let checkHandler: (() => boolean) | undefined;
-    denyAllPermissions({
-      setPermissionRequestHandler: (h: typeof requestHandler) => (requestHandler = h),
-      setPermissionCheckHandler: (h: typeof checkHandler) => (checkHandler = h),
-    } as never);
-    for (const permission of ['media', 'notifications', 'geolocation', 'hid', 'clipboard-read']) {
+  const policy = () => {
+    let requestHandler: ((wc: unknown, permission: string, callback: (granted: boolean) => void, details: unknown) => void) | undefined;
+    let checkHandler: ((wc: unknown, permission: string, origin: string, details: unknown) => boolean) | undefined;
+    applyPermissionPolicy(
+      {
+        setPermissionRequestHandler: (h: typeof requestHandler) => (requestHandler = h),
+        setPermissionCheckHandler: (h: typeof checkHandler) => (checkHandler = h),
+      } as never,
+      ['app://bundle'],
+    );
+    const request = (permission: string, details: unknown) => {
       const granted = vi.fn();
-      requestHandler!({}, permission, granted);
-      expect(granted).toHaveBeenCalledWith(false);
+      requestHandler!({}, permission, granted, details);
+      return granted.mock.calls[0]![0] as boolean;
+    };
+    return { request, check: (permission: string, origin: string, details: unknown) => checkHandler!({}, permission, origin, details) };
+  };
+  const fromApp = { requestingUrl: 'app://bundle/index.html', isMainFrame: true };
+
+  it('denies every permission request and check but the clipboard write', () => {
+    const { request, check } = policy();
+    for (const permission of ['media', 'notifications', 'geolocation', 'hid', 'clipboard-read', 'openExternal', 'display-capture']) {
+      expect(request(permission, fromApp)).toBe(false);
+      expect(check(permission, 'app://bundle', fromApp)).toBe(false);
     }
-    expect(checkHandler!()).toBe(false);
+  });
+
+  it('lets the till page write to the clipboard ("Copy token"), and nothing else may', () => {
+    const { request, check } = policy();
+    expect(request('clipboard-sanitized-write', fromApp)).toBe(true);
+    expect(check('clipboard-sanitized-write', 'app://bundle', fromApp)).toBe(true);
+    expect(request('clipboard-sanitized-write', { requestingUrl: 'https://evil.example/', isMainFrame: true })).toBe(false);
+    expect(request('clipboard-sanitized-write', { requestingUrl: 'app://bundle/index.html', isMainFrame: false })).toBe(false);
+    expect(check('clipboard-sanitized-write', 'https://evil.example', {})).toBe(false);
+    expect(request('clipboard-sanitized-write', {})).toBe(false);
   });
 
   it('hardens every web contents the app creates', () => {

@@ -60,3 +60,18 @@ describe('loading keytar', () => {
     expect(seen).toEqual(['com.tillcompanion.svc/dojo-api-key', 'com.tillcompanion.svc/epos-api-token']);
   });
 });
+
+describe('the services with a keychain module that does not load', () => {
+  it('refuse to start (the app reports it) instead of falling back to training mode', async () => {
+    const fs = await import('node:fs');
+    const os = await import('node:os');
+    const path = await import('node:path');
+    const { createServices } = await import('../../src/main/services');
+    const { nodeAdapters } = await import('../../src/main/node-adapters');
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'till-keytar-broken-'));
+    const secrets = new KeytarSecretStore('com.tillcompanion.test', () => loadKeytar(brokenInstall));
+    await expect(createServices(nodeAdapters({ host: 'test', dataDir: dir, secrets, env: {} }))).rejects.toBeInstanceOf(KeychainModuleError);
+    expect(fs.readdirSync(dir).filter((f) => f.startsWith('journal-training'))).toEqual([]);
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+});

@@ -11,7 +11,7 @@ import { appModules, installOnlyExclusions } from '../../scripts/packaging/app-f
 import { binaryKind, readBinaryKind } from '../../scripts/packaging/binary-arch';
 import { decidedFuses, fuseConfig, SHIPPED, TEST_BUILD } from '../../scripts/packaging/fuses.cjs';
 import { macSigning, publishProblems, windowsSigning } from '../../scripts/packaging/signing';
-import { baseConfig, loadVariant, LOGO_MIN_SIZE, mergedConfig, pngSize, publisherNames, ROOT, TARGETS, variantIds, VariantSchema } from '../../scripts/packaging/variant';
+import { baseConfig, loadVariant, LOGO_MIN_SIZE, mergedConfig, pngSize, publisherNames, ROOT, TARGETS, tillBuildFor, variantIds, VariantSchema } from '../../scripts/packaging/variant';
 
 const require = createRequire(import.meta.url);
 const afterPack = require('../../scripts/packaging/after-pack.cjs') as { fuseJob(context: unknown): { binary: string; config: unknown } };
@@ -45,6 +45,14 @@ describe('reseller variants', () => {
   ])('refuses %s', (_name, change) => {
     const base = JSON.parse(fs.readFileSync('resellers/default/variant.json', 'utf8'));
     expect(VariantSchema.safeParse({ ...base, ...change }).success).toBe(false);
+  });
+
+  it('carries the supervisor settings a reseller may choose (PIN length, matched-refund threshold) into the build, within the app\'s bounds', () => {
+    const base = JSON.parse(fs.readFileSync('resellers/default/variant.json', 'utf8'));
+    const variant = VariantSchema.parse({ ...base, minPinLength: 4, matchedRefundPinThreshold: { GBP: 2_500, EUR: 3_000 } });
+    expect(tillBuildFor(variant, 'nsis', 'com.tillcompanion.app')).toMatchObject({ minPinLength: 4, matchedRefundPinThreshold: { GBP: 2_500, EUR: 3_000 } });
+    expect(tillBuildFor(VariantSchema.parse(base), 'nsis', 'com.tillcompanion.app')).toMatchObject({ minPinLength: 6, matchedRefundPinThreshold: { GBP: 5_000, EUR: 5_000 } });
+    expect(() => tillBuildFor(VariantSchema.parse({ ...base, minPinLength: 3 }), 'nsis', 'com.tillcompanion.app')).toThrow();
   });
 
   it('takes the publisher as a full subject, or several while moving to a new certificate', () => {

@@ -74,4 +74,13 @@ describe('web harness', () => {
     expect(new TextDecoder().decode(value)).toContain('event: payment:update\ndata: {"paymentId":"p-1"}');
     controller.abort();
   });
+
+  it('a non-ASCII token of the right length is 401 (not 500); a malformed %-escape is 400', async () => {
+    const same = 'é'.repeat(token.length); // one latin1 byte each on the wire: same length, different bytes
+    expect((await ipc({ 'x-till-harness-token': same })).status).toBe(401);
+    expect((await fetch(`${harness.url}/?token=${encodeURIComponent(same)}`)).status).toBe(401);
+    const bad = await fetch(`${harness.url}/__harness/ipc/app%E0%A4%A`, { method: 'POST', headers: { 'x-till-harness-token': token }, body: '{}' });
+    expect(bad.status).toBe(400);
+    expect((await fetch(`${harness.url}/assets/%zz.js?token=${token}`)).status).toBe(400);
+  });
 });

@@ -36,10 +36,22 @@ export function hardenWebContents(contents: WebContents, options: GuardOptions):
   });
 }
 
-/** The app asks for no permission (camera, notifications, HID…): refuse every request and every check. */
-export function denyAllPermissions(session: Session): void {
-  session.setPermissionRequestHandler((_contents, _permission, callback) => callback(false));
-  session.setPermissionCheckHandler(() => false);
+/**
+ * The one permission the till uses: writing to the clipboard ("Copy token" in Settings → EPOS connection), and
+ * only for the app's own page in the main frame. Everything else (camera, notifications, HID, clipboard
+ * *reading*…) is refused, every request and every check.
+ */
+export function isPermissionGranted(permission: string, requestingUrl: string | undefined, isMainFrame: boolean | undefined, allowedOrigins: readonly string[]): boolean {
+  return permission === 'clipboard-sanitized-write' && isMainFrame !== false && !!requestingUrl && isAllowedOrigin(requestingUrl, allowedOrigins);
+}
+
+export function applyPermissionPolicy(session: Session, allowedOrigins: readonly string[]): void {
+  session.setPermissionRequestHandler((_contents, permission, callback, details) =>
+    callback(isPermissionGranted(permission, details?.requestingUrl, details?.isMainFrame, allowedOrigins)),
+  );
+  session.setPermissionCheckHandler((_contents, permission, requestingOrigin, details) =>
+    isPermissionGranted(permission, details?.requestingUrl ?? requestingOrigin, details?.isMainFrame, allowedOrigins),
+  );
 }
 
 export function installGuards(app: App, options: GuardOptions): void {

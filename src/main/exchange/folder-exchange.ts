@@ -8,6 +8,7 @@ import { AppError, toIpcError } from '../errors';
 import type { EposBackend } from '../integration/epos-api';
 import type { Logger } from '../logging/logger';
 import { checkRequestEnvironment } from './environment-rule';
+import { requireReplayEnvironment } from '../integration/environment-rule';
 import { ensureFolder, exists, moveInto, readLimited, writeAtomic, writeProgress } from './files';
 import {
   FileContentError,
@@ -335,6 +336,15 @@ export class FolderExchange {
 
     // The same id again (after a restart of either side, or an EPOS retry): the payment it started, never a second.
     const replay = backend.replayed(keyOf(id));
+    if (replay && replay.environment !== backend.environment()) {
+      // As over HTTP: a used id answers only in the environment it was used in (the till has switched since).
+      try {
+        requireReplayEnvironment(backend.environment(), replay);
+      } catch (error) {
+        const { code, message, fields } = toIpcError(error);
+        return this.reject(id, reqFile, format, code, message, fields);
+      }
+    }
     if (replay) {
       const entry = await this.remember(id, format, null, replay.id, null);
       if (!(await exists(this.file('responses', `${id}.ack`)))) await this.acknowledge(entry, { replayed: true });

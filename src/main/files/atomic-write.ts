@@ -29,6 +29,7 @@ export function writeFileAtomicSync(file: string, text: string, mode = 0o600): v
   const temp = `${file}.${process.pid}.tmp`;
   const fd = fs.openSync(temp, 'w', mode);
   try {
+    if (process.platform !== 'win32') fs.fchmodSync(fd, mode); // a leftover temp file would keep its old mode
     fs.writeSync(fd, text);
     fs.fsyncSync(fd);
   } finally {

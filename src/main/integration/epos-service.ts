@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { EposInfo, RefundRequestView } from '../../shared/epos';
+import type { EposInfo, EposStatus, RefundRequestView } from '../../shared/epos';
 import { localDay } from '../../shared/dates';
 import type { PaymentView } from '../../shared/payments';
 import { AppError } from '../errors';
@@ -7,6 +7,7 @@ import type { Logger } from '../logging/logger';
 import { SECRET_ACCOUNTS, type SecretStore } from '../secrets/secret-store';
 import type { Environment } from '../../shared/app-info';
 import type { EventBus } from '../events';
+import type { ReportService } from '../reports/report-service';
 import type { PaymentLookup, PaymentsPort } from '../payments/port';
 import { requireReplayEnvironment } from './environment-rule';
 import type { SettingsService } from '../settings/settings-service';
@@ -14,6 +15,7 @@ import type { AuditLog } from '../authority/audit';
 import type { SupervisorAuthority } from '../authority/guard';
 import type { RefundPolicy } from '../authority/refund-policy';
 import { startEposApi, type EposApi, type EposBackend } from './epos-api';
+import type { EposLimits } from './limits';
 import { RefundRequests } from './refund-requests';
 import { AUDIT_ACTIONS } from '../../shared/audit';
 import type { Currency } from '../../shared/money';
@@ -25,12 +27,27 @@ export interface EposServiceOptions {
   version: string;
   /** TILL_EPOS_PORT / TILL_EPOS_TOKEN (honoured in development, tests and the web harness). */
   overrides: { port?: number; token?: string };
+  /** How long to wait before trying a port that was in use again (default 15 s; TILL_EPOS_RETRY_MS in development). */
+  retryMs?: number;
+  limits?: Partial<EposLimits>;
 }
+
+/** How long live terminal detail for /v1/health is reused: health probes never become a way to hammer Dojo. */
+const HEALTH_CACHE_MS = 5_000;
+
+/** What the cashier is told when the EPOS link cannot start (shown on the till screen and in Settings). */
+export const EPOS_PROBLEMS = {
+  portInUse: (port: number) =>
+    `The EPOS link is off: another program is using port ${port}, so the EPOS cannot send card payments to this companion. Payments on this screen still work. Close that program or ask your reseller to choose another port; the companion keeps trying and connects by itself once the port is free.`,
+  failed: 'The EPOS link could not start, so the EPOS cannot send card payments to this companion. Payments on this screen still work. Restart the companion; if this stays, contact your reseller.',
+} as const;
 
 /** What the EPOS integration needs from the rest of the app (and nothing more). */
 export interface EposHost {
   /** The payment engine of the current environment. */
   payments(): PaymentsPort;
+  /** End-of-day reports of the current environment (X, closing the day, a Z by number). */
+  reports(): Pick<ReportService, 'x' | 'closeDay' | 'z'>;
   /** Look-ups across every environment's journal (an EPOS retry or search finds a payment wherever it is). */
   lookup: PaymentLookup;
   environment(): Environment;
@@ -52,9 +69,13 @@ export class EposService {
   private api: EposApi | undefined;
   private token = '';
   private tokenStorage: EposInfo['tokenStorage'] = 'memory';
+  private state: EposStatus['state'] = 'off';
   private error: string | null = null;
+  private retryTimer: NodeJS.Timeout | undefined;
+  private stopped = false;
   readonly requests: RefundRequests;
   private terminalCache: { at: number; value: Record<string, unknown> | null } | undefined;
+  private terminalLookUp: Promise<Record<string, unknown> | null> | undefined;
 
   constructor(
     private readonly services: EposHost,
@@ -64,22 +85,34 @@ export class EposService {
   }
 
   async start(): Promise<void> {
+    this.stopped = false;
     await this.loadToken();
-    const settings = this.services.settings.stored().epos;
-    if (!settings.enabled) return;
-    const port = this.options.overrides.port ?? settings.port;
+    if (!this.services.settings.stored().epos.enabled) return;
+    await this.listen();
+  }
+
+  /** One attempt to listen; a port in use is retried until it is free (a squatter that leaves loses the port). */
+  private async listen(): Promise<void> {
+    const port = this.port();
     try {
-      this.api = await startEposApi({ backend: this.backend(), token: () => this.token, port, logger: this.options.logger });
-      this.error = null;
+      this.api = await startEposApi({ backend: this.backend(), token: () => this.token, port, logger: this.options.logger, now: this.options.now, ...(this.options.limits ? { limits: this.options.limits } : {}) });
+      if (this.stopped) return void (await this.stop());
+      this.setStatus('listening', null);
       this.options.logger.info('EPOS API listening', { url: this.api.url });
     } catch (error) {
       const inUse = (error as NodeJS.ErrnoException).code === 'EADDRINUSE';
-      this.error = inUse ? `Port ${port} is in use by another program: the EPOS API is off. Choose another port or close that program.` : `The EPOS API could not start: ${String(error)}`;
-      this.options.logger.warn('EPOS API did not start', { port, reason: inUse ? 'port in use' : String(error) });
+      this.setStatus(inUse ? 'port_in_use' : 'failed', inUse ? EPOS_PROBLEMS.portInUse(port) : EPOS_PROBLEMS.failed);
+      this.options.logger.error(inUse ? 'EPOS API could not listen: the port is in use by another program' : 'EPOS API could not listen', { port, reason: inUse ? 'EADDRINUSE' : String(error) });
+      if (inUse && !this.stopped) {
+        this.retryTimer = setTimeout(() => void this.listen(), this.options.retryMs ?? 15_000);
+        this.retryTimer.unref?.();
+      }
     }
   }
 
   async stop(): Promise<void> {
+    this.stopped = true;
+    clearTimeout(this.retryTimer);
     await this.api?.close();
     this.api = undefined;
   }
@@ -88,9 +121,22 @@ export class EposService {
     return this.api?.url ?? null;
   }
 
+  private port(): number {
+    return this.api?.port ?? this.options.overrides.port ?? this.services.settings.stored().epos.port;
+  }
+
+  private setStatus(state: EposStatus['state'], error: string | null) {
+    this.state = state;
+    this.error = error;
+    this.services.events.emit('epos:status', this.status());
+  }
+
+  status(): EposStatus {
+    return { state: this.state, url: this.url, port: this.port(), error: this.error };
+  }
+
   info(): EposInfo {
-    const settings = this.services.settings.stored().epos;
-    return { enabled: settings.enabled, url: this.url, port: this.api?.port ?? this.options.overrides.port ?? settings.port, tokenSet: !!this.token, tokenStorage: this.tokenStorage, error: this.error };
+    return { ...this.status(), enabled: this.services.settings.stored().epos.enabled, tokenSet: !!this.token, tokenStorage: this.tokenStorage };
   }
 
   /** The token, for a supervisor to copy into the EPOS. */
@@ -234,11 +280,12 @@ export class EposService {
     return {
       environment: () => services.environment(),
       unavailable: () => services.unavailable(),
-      health: async () => {
+      health: async (detail) => {
         const environment = services.environment();
         const unavailable = services.unavailable();
-        if (unavailable) return { status: 'unavailable', code: 'KEY_UNAVAILABLE', detail: `${unavailable.reason} ${unavailable.instruction}`, version: this.options.version, trainingMode: false, environment, terminal: null };
-        return { status: 'ok', version: this.options.version, trainingMode: environment === 'training', environment, terminal: await this.terminalStatus() };
+        if (unavailable) return { status: 'unavailable', code: 'KEY_UNAVAILABLE', detail: `${unavailable.reason} ${unavailable.instruction}`, version: this.options.version, trainingMode: false, environment, ...(detail ? { terminal: null } : {}) };
+        const basic = { status: 'ok', version: this.options.version, trainingMode: environment === 'training', environment };
+        return detail ? { ...basic, terminal: await this.terminalStatus() } : basic;
       },
       terminals: () => engine().listTerminals(),
       startSale: (input, key, beforeStart) => {
@@ -293,13 +340,20 @@ export class EposService {
       byReference: (reference) => lookup.byReference(reference),
       cancel: (id) => engine().cancel(id),
       answerSignature: (id, accepted) => engine().answerSignature(id, accepted),
+      xReport: () => services.reports().x(),
+      closeDay: (tradingDay) => services.reports().closeDay({ tradingDay }, 'epos'),
+      zReport: (number) => services.reports().z(number),
     };
   }
 
+  /** The chosen terminal as Dojo last said: one look-up in flight at a time, then reused for a few seconds. */
   private async terminalStatus(): Promise<Record<string, unknown> | null> {
-    // Cached for a few seconds: /v1/health needs no token and must not become a way to hammer Dojo.
-    const now = this.options.now();
-    if (this.terminalCache && now - this.terminalCache.at < 5_000) return this.terminalCache.value;
+    if (this.terminalCache && this.options.now() - this.terminalCache.at < HEALTH_CACHE_MS) return this.terminalCache.value;
+    this.terminalLookUp ??= this.lookUpTerminal().finally(() => (this.terminalLookUp = undefined));
+    return this.terminalLookUp;
+  }
+
+  private async lookUpTerminal(): Promise<Record<string, unknown> | null> {
     const id = this.services.settings.stored().terminals[this.services.environment()];
     let value: Record<string, unknown> | null = null;
     if (id) {
@@ -310,7 +364,7 @@ export class EposService {
         value = { id, tid: null, status: 'Unreachable' };
       }
     }
-    this.terminalCache = { at: now, value };
+    this.terminalCache = { at: this.options.now(), value };
     return value;
   }
 }

@@ -1,10 +1,11 @@
 import { DatabaseSync, type StatementSync } from 'node:sqlite';
-import fs from 'node:fs';
 import path from 'node:path';
 import { FINAL_STATUSES, type HistoryQuery, type PaymentStatus, type TotalsRow } from '../../shared/payments';
 import { newRecord, parseRecord, serializeRecord, type PaymentRecord } from '../payments/record';
 import { journalWords as unreadable } from '../payments/messages';
 import { MIGRATIONS } from './migrations';
+import { csvCell } from '../../shared/csv';
+import { ensurePrivateDir, ensurePrivateFile, tightenIfPresent } from '../security/private-files';
 import { AUDIT_GENESIS, auditChainIntact, auditHash, type AuditRow, type AuditRowInput } from './audit-chain';
 import { MIDNIGHT, tradingDayBounds, tradingDayRange, type DayStart } from '../../shared/dates';
 
@@ -29,9 +30,14 @@ export class Journal {
   private readonly selectOne: StatementSync;
 
   private constructor(readonly file: string) {
-    if (file !== ':memory:') fs.mkdirSync(path.dirname(file), { recursive: true });
+    if (file !== ':memory:') {
+      // User-only before SQLite opens it: SQLite gives its -wal and -shm files the database file's mode.
+      ensurePrivateDir(path.dirname(file));
+      ensurePrivateFile(file);
+    }
     this.db = new DatabaseSync(file);
     this.db.exec('PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000;');
+    if (file !== ':memory:') for (const suffix of ['-wal', '-shm']) tightenIfPresent(`${file}${suffix}`); // left by an older version
     this.migrate();
     this.upsert = this.db.prepare(`
       INSERT INTO payments (id, type, status, step, amount, currency, reference, terminal_id, intent_id, session_id,
@@ -78,7 +84,13 @@ export class Journal {
     }
   }
 
-  private transaction<T>(work: () => T): T {
+  /** The database, for modules that keep their own tables in this journal (end-of-day reports). */
+  get database(): DatabaseSync {
+    return this.db;
+  }
+
+  /** Runs work in one write transaction: nothing else writes in between. */
+  transaction<T>(work: () => T): T {
     this.db.exec('BEGIN IMMEDIATE');
     try {
       const result = work();
@@ -136,6 +148,11 @@ export class Journal {
 
   withStatus(status: PaymentStatus): PaymentRecord[] {
     return this.records(this.db.prepare(`SELECT ${ROW} FROM payments WHERE status = ? ORDER BY created_at DESC`).all(status));
+  }
+
+  /** Payments that started in [start, end), oldest first (end-of-day reconciliation). */
+  startedBetween(start: number, end: number): PaymentRecord[] {
+    return this.records(this.db.prepare(`SELECT ${ROW} FROM payments WHERE created_at >= ? AND created_at < ? ORDER BY created_at, id`).all(start, end));
   }
 
   /** Approved matched refunds against a sale (what has been given back so far). */
@@ -294,12 +311,4 @@ function historyFilter(query: HistoryQuery, dayStart: DayStart): { where: string
   // payments), or a payment id exactly.
   if (query.search) add("(reference LIKE ? ESCAPE '\\' OR id = ?)", `${query.search.replace(/[\\%_]/g, (c) => `\\${c}`)}%`, query.search);
   return { where: clauses.length ? `WHERE ${clauses.join(' AND ')}` : '', params };
-}
-
-function csvCell(value: unknown): string {
-  if (value === null || value === undefined) return '';
-  let text = String(value);
-  // Spreadsheet formula injection: a cell starting with = + - @ is shown as text.
-  if (/^[=+\-@\t\r]/.test(text) && typeof value === 'string') text = `'${text}`;
-  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }

@@ -34,6 +34,8 @@ export const BuildConfigSchema = z.object({
     .default({ GBP: 5_000, EUR: 5_000 }),
   /** The in-app updater: on only with a feed URL, never for MSI (managed estates update from the reseller). */
   updates: z.object({ enabled: z.boolean(), url: z.url({ protocol: /^https$/ }).nullable() }).default({ enabled: false, url: null }),
+  /** A test build (`dist --test-build`, never shipped): Playwright's debugging switches are let through. */
+  testBuild: z.boolean().default(false),
 });
 export type BuildConfig = z.infer<typeof BuildConfigSchema>;
 

@@ -8,6 +8,7 @@ import { AppError } from '../errors';
 import { renameWithRetrySync, writeFileAtomicSync } from '../files/atomic-write';
 import type { LegacySecurity } from '../authority/security-store';
 import type { Logger } from '../logging/logger';
+import { ensurePrivateDir, tightenIfPresent } from '../security/private-files';
 
 /**
  * The settings file (never secrets: the API key and the EPOS token live in the OS keychain). The supervisor PIN
@@ -95,6 +96,9 @@ export class SettingsStore {
     } catch {
       return structuredClone(DEFAULT_SETTINGS);
     }
+    // A file an older version left readable by others is made user-only, with its folder.
+    ensurePrivateDir(path.dirname(this.file));
+    tightenIfPresent(this.file);
     let raw: Record<string, unknown>;
     try {
       raw = JSON.parse(text);
@@ -125,6 +129,7 @@ export class SettingsStore {
   }
 
   private write(settings: StoredSettings): void {
+    ensurePrivateDir(path.dirname(this.file));
     // Atomic, and the rename rides out antivirus briefly locking settings.json on Windows (EPERM/EBUSY).
     writeFileAtomicSync(this.file, `${JSON.stringify(settings, null, 2)}\n`);
   }

@@ -20,6 +20,8 @@ export function AboutExtras() {
     void till()
       .getUpdateStatus()
       .then((result) => result.ok && setStatus(result.data));
+    // The updater pushes its state as it changes (checking, downloading %, ready).
+    return till().onUpdateStatus(setStatus);
   }, []);
   const install = async () => {
     const result = await till().installUpdate();

@@ -1,4 +1,3 @@
-import type { PaymentStatus, PaymentType } from '../../shared/payments';
 
 /** What the terminal is showing, in plain words. Unknown values are shown as they came. */
 const PROMPTS: Record<string, string> = {
@@ -31,18 +30,6 @@ const SESSION: Record<string, string> = {
 };
 export const sessionWords = (status: string | null): string | null => (status ? (SESSION[status] ?? status) : null);
 
-export const STATUS_WORDS: Record<PaymentStatus, string> = {
-  starting: 'Starting',
-  in_progress: 'In progress',
-  signature_required: 'Signature check',
-  approved: 'Approved',
-  declined: 'Declined',
-  cancelled: 'Cancelled',
-  expired: 'Expired',
-  failed: 'Not charged',
-  needs_attention: 'Needs attention',
-};
-
-export const TYPE_WORDS: Record<PaymentType, string> = { Sale: 'Sale', MatchedRefund: 'Refund', UnlinkedRefund: 'Unlinked refund' };
+export { STATUS_WORDS, TYPE_WORDS } from '../../shared/words';
 
 export const TERMINAL_WORDS: Record<string, string> = { Available: 'Available', InUse: 'In use', Offline: 'Offline' };

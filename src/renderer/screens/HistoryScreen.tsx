@@ -7,6 +7,7 @@ import { useAppStore } from '../stores/app-store';
 import { useHistoryStore } from '../stores/history-store';
 import { currentTradingDay } from '../stores/settings-store';
 import { ErrorBox } from '../components/ErrorBox';
+import { download as saveFile } from '../lib/download';
 
 /** Paged history with filters, day totals, CSV export, a detail view with the event timeline, and Refund. */
 export function HistoryScreen() {
@@ -27,10 +28,7 @@ export function HistoryScreen() {
   const download = async () => {
     const file = await exportCsv();
     if (!file) return;
-    const url = URL.createObjectURL(new Blob([file.csv], { type: 'text/csv' }));
-    const link = Object.assign(document.createElement('a'), { href: url, download: file.filename });
-    link.click();
-    setTimeout(() => URL.revokeObjectURL(url), 1_000);
+    saveFile(file.filename, file.csv, 'text/csv');
   };
 
   return (

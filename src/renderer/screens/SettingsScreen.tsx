@@ -6,6 +6,7 @@ import { TerminalPicker } from '../components/TerminalPicker';
 import { EposSettings } from '../components/EposSettings';
 import { ExchangeSettings } from '../components/ExchangeSettings';
 import { AboutExtras } from '../components/AboutExtras';
+import { StartAtLogin } from '../components/StartAtLogin';
 import { AuditView } from '../components/AuditView';
 import { LimitsSection, PinSection } from '../components/SupervisorSettings';
 import { pinEntered, SupervisorPinInput } from '../components/SupervisorPinInput';
@@ -45,6 +46,7 @@ export function SettingsScreen() {
       <LimitsSection key={JSON.stringify(view.limits && { u: view.limits.unlinkedRefund, d: view.limits.daily })} view={view} />
       <EposSettings />
       <ExchangeSettings />
+      <StartAtLogin />
       <AuditView />
       <section className="panel" aria-labelledby="about-heading">
         <h2 id="about-heading">About</h2>

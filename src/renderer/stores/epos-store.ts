@@ -1,5 +1,5 @@
 import { create } from 'zustand';
-import type { EposInfo, RefundRequestView } from '../../shared/epos';
+import type { EposInfo, EposStatus, RefundRequestView } from '../../shared/epos';
 import type { IpcError } from '../../shared/errors';
 import { till } from '../bridge';
 import { withPin } from '../lib/pin';
@@ -16,6 +16,8 @@ interface EposState {
   /** A new token (the EPOS's old one stops working at once): the new token, or the error. */
   regenerate(supervisorPin: string): Promise<{ token: string } | { error: IpcError }>;
   setPending(pending: RefundRequestView[]): void;
+  /** The API's state pushed by main (`epos:status`): listening, or why the EPOS cannot reach the companion. */
+  setStatus(status: EposStatus): void;
   /** Confirms the request as shown (its amount and currency go with the PIN, so main refuses a swapped one). */
   confirm(request: RefundRequestView, supervisorPin: string): Promise<IpcError | undefined>;
   decline(requestId: string): Promise<void>;
@@ -39,6 +41,7 @@ export const useEposStore = create<EposState>((set) => ({
     return result.ok ? result.data : { error: result.error };
   },
   setPending: (pending) => set({ pending }),
+  setStatus: (status) => set((state) => (state.info ? { info: { ...state.info, ...status } } : {})),
   async confirm(request, supervisorPin) {
     const result = await till().confirmRefundRequest({ requestId: request.requestId, amount: request.amount, currency: request.currency as 'GBP' | 'EUR', ...withPin(supervisorPin) });
     if (!result.ok) return result.error;

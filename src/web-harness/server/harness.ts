@@ -1,13 +1,13 @@
 import http from 'node:http';
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import { timingSafeEqual } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { EVENT_CHANNELS } from '../../shared/channels';
 import type { EventBus } from '../../main/events';
 import type { Dispatch } from '../../main/ipc/dispatcher';
 import { contentSecurityPolicy } from '../../main/security/csp';
 import { mimeTypeFor, resolveBundlePath } from '../../main/security/bundle-path';
+import { sameSecret } from '../../main/integration/proof';
 
 export interface WebHarnessOptions {
   dispatch: Dispatch;
@@ -38,9 +38,8 @@ export async function startWebHarness(options: WebHarnessOptions): Promise<WebHa
   const host = options.host ?? '127.0.0.1';
   if (!LOOPBACK_HOSTS.has(host)) throw new Error(`The web harness only binds to loopback, not ${host}.`);
   const csp = contentSecurityPolicy('web-harness');
-  const tokenBytes = Buffer.from(options.token);
-  const sameToken = (candidate: string | undefined | null) =>
-    !!candidate && candidate.length === options.token.length && timingSafeEqual(Buffer.from(candidate), tokenBytes);
+  // Digests compared in constant time: any length or alphabet, never a throw (a non-ASCII token is just wrong).
+  const sameToken = (candidate: string | undefined | null) => !!candidate && sameSecret(candidate, options.token);
 
   const server = http.createServer((req, res) => {
     handle(req, res).catch(() => {
@@ -65,7 +64,8 @@ export async function startWebHarness(options: WebHarnessOptions): Promise<WebHa
     const hostHeader = req.headers.host ?? '';
     // DNS-rebinding guard: only requests addressed to the loopback name we listen on.
     if (!LOOPBACK_HOSTS.has(hostHeader.replace(/:\d+$/, '').replace(/^\[|\]$/g, ''))) return send(res, 421, 'text/plain', 'Wrong host');
-    const url = new URL(req.url ?? '/', `http://127.0.0.1:${address.port}`);
+    const url = requestUrl(req.url, address.port);
+    if (!url) return send(res, 400, 'text/plain', 'Bad request target');
     const cookieToken = parseCookies(req.headers.cookie)[COOKIE];
     const headerToken = req.headers['x-till-harness-token'];
 
@@ -80,7 +80,8 @@ export async function startWebHarness(options: WebHarnessOptions): Promise<WebHa
       } catch {
         envelope = Symbol('malformed');
       }
-      const channel = decodeURIComponent(url.pathname.slice('/__harness/ipc/'.length));
+      const channel = decodedOrNull(url.pathname.slice('/__harness/ipc/'.length));
+      if (channel === null) return send(res, 400, 'application/json', '{"error":"malformed path"}');
       const request = typeof envelope === 'object' && envelope !== null ? (envelope as { request?: unknown }).request : envelope;
       const result = await options.dispatch(channel, request);
       return send(res, 200, 'application/json', JSON.stringify(result));
@@ -141,6 +142,26 @@ export async function startWebHarness(options: WebHarnessOptions): Promise<WebHa
         server.close(() => resolve());
       }),
   };
+}
+
+/** The request target as a URL; null for anything but a plain path or one with a malformed %-escape. */
+function requestUrl(raw: string | undefined, port: number): URL | null {
+  const text = raw ?? '/';
+  if (!text.startsWith('/') || text.startsWith('//')) return null;
+  try {
+    const url = new URL(text, `http://127.0.0.1:${port}`);
+    return decodedOrNull(url.pathname) === null ? null : url;
+  } catch {
+    return null;
+  }
+}
+
+function decodedOrNull(text: string): string | null {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return null;
+  }
 }
 
 function parseCookies(header: string | undefined): Record<string, string> {
