@@ -5,9 +5,10 @@ import { loadDojoSpec, openapiDir } from '../support/openapi';
 
 const dir = openapiDir();
 const VERSIONS = ['2024-02-05', '2025-09-10', '2026-02-27'] as const;
-// Where ../shared is absent the suite skips with the reason; CI always has it, so there it fails instead.
+// Where ../shared is absent the suite skips with the reason; our CI always has it, so there it fails instead.
+// A checkout without ../shared (GitHub's runners) says so with TILL_DOJO_SPECS=optional and keeps CI's other rules.
 const missing = dir ? undefined : 'Dojo OpenAPI files not found (../shared/dojo/openapi or DOJO_OPENAPI_DIR).';
-if (missing && process.env['CI'] === 'true') throw new Error(`${missing} CI must have them.`);
+if (missing && process.env['CI'] === 'true' && process.env['TILL_DOJO_SPECS'] !== 'optional') throw new Error(`${missing} CI must have them.`);
 
 /** Drives every flow the app uses (and the error paths) against one simulator, recording each exchange. */
 async function scriptedRun(sim: Simulator, version: string) {
