@@ -61,7 +61,8 @@ export async function runSmoke(ctx: ShellContext): Promise<void> {
   const finish = async () => {
     window?.destroy();
     await services?.close().catch(() => {});
-    await secrets.delete(SECRET_ACCOUNTS.eposToken).catch(() => false);
+    // Everything the run wrote to its own keychain service (the EPOS token, the supervisor settings' seal) goes.
+    for (const account of Object.values(SECRET_ACCOUNTS)) await secrets.delete(account).catch(() => false);
     const report: SmokeReport = { smoke: problems.length ? 'failed' : 'ok', version: app.getVersion(), variantId: buildConfig.variantId, packaged: app.isPackaged, checks, problems };
     // The report goes out first, and is flushed before the exit (app.exit does not wait for a pending write).
     await new Promise<void>((resolve) => process.stdout.write(`${JSON.stringify(report)}\n`, () => resolve()));
