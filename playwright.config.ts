@@ -26,6 +26,10 @@ export default defineConfig({
   fullyParallel: false,
   workers: 1,
   retries: 0,
+  // A generous upper bound, not a performance goal: CI shares two cores with other work, and the longest tests
+  // (a flow plus accessibility scans) take half a minute there. Tests wait for states, never for the clock.
+  timeout: 120_000,
+  expect: { timeout: 15_000 },
   reporter: [['list'], ['json', { outputFile: 'test-results/e2e-results.json' }]],
   use: { baseURL: `http://127.0.0.1:${port}`, trace: 'retain-on-failure', screenshot: 'only-on-failure' },
   projects: [

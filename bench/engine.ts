@@ -40,7 +40,7 @@ function client(sim: Simulator, counter?: { n: number }) {
 function engineOn(sim: Simulator, dir: string, onUpdate: (view: PaymentView, at: number) => void, counter?: { n: number }) {
   const journal = Journal.open(path.join(dir, `journal-${Math.random().toString(36).slice(2)}.sqlite`));
   const dojo = client(sim, counter);
-  const engine = new PaymentEngine({ journal, client: () => dojo, environment: 'sandbox', logger: silentLogger, onUpdate: (view) => onUpdate(view, Date.now()) });
+  const engine = new PaymentEngine({ journal, client: () => dojo, environment: 'sandbox', tillId: 'till_00000000000bench', logger: silentLogger, onUpdate: (view) => onUpdate(view, Date.now()) });
   return { engine, journal };
 }
 

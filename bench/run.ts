@@ -7,6 +7,7 @@ const BENCHES: Record<string, string> = {
   engine: './engine',
   ui: './ui',
   exchange: './exchange',
+  eod: './eod',
 };
 
 async function main() {

@@ -12,6 +12,12 @@ import { describeVirtualTerminal } from '../simulator';
  */
 export function createHandlers(services: Services): Handlers {
   const payments = () => services.payments();
+  /** Receipts and report slips print the same way: the system dialog in the app, the browser's print elsewhere. */
+  const print = async () => {
+    if (!services.window) return { method: 'browser' as const };
+    await services.window.print();
+    return { method: 'system' as const };
+  };
   return {
     'app:info': () => services.appInfo(),
     'terminals:list': async () => {
@@ -67,9 +73,7 @@ export function createHandlers(services: Services): Handlers {
     'audit:list': (request) => services.audit.list(request),
     'receipt:print': async (request) => {
       payments().payment(request.paymentId); // an unknown payment is NOT_FOUND, not a blank page
-      if (!services.window) return { method: 'browser' as const };
-      await services.window.print();
-      return { method: 'system' as const };
+      return print();
     },
     'epos:info': () => services.epos.info(),
     'epos:regenerateToken': (request) => services.epos.regenerateToken(request.supervisorPin),
@@ -102,6 +106,14 @@ export function createHandlers(services: Services): Handlers {
       services.audit.record({ action: 'startup.at_login', outcome: enabled === request.enabled ? 'ok' : 'failed', actor: 'cashier', subject: 'startAtLogin', summary: `Start with the computer turned ${request.enabled ? 'on' : 'off'}`, detail: { enabled } });
       return { supported: true, enabled };
     },
+    'reports:x': (request) => services.reports().x(request?.tradingDay),
+    'reports:closeDay': (request) => services.reports().closeDay(request),
+    'reports:z': (request) => services.reports().z(request.number),
+    'reports:list': (request) => services.reports().list(request.limit, request.offset),
+    'reports:print': () => print(),
+    'reconcile:run': (request) => services.reconciler().run(request.from, request.to),
+    'reconcile:latest': (request) => ({ reconciliation: services.reconciler().latest(request.from, request.to) }),
+    'reconcile:act': (request) => services.reconciler().act(request),
     'window:setCompact': (request) => {
       services.window?.setCompact(request.compact);
       return { applied: !!services.window };

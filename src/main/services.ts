@@ -20,6 +20,10 @@ import { RefundPolicy } from './authority/refund-policy';
 import { SecurityStore } from './authority/security-store';
 import { AUDIT_ACTIONS } from '../shared/audit';
 import { tradingDay, tradingDayBounds } from '../shared/dates';
+import { loadTillId } from './settings/till-id';
+import { Reconciler } from './reports/reconciler';
+import { ReportService } from './reports/report-service';
+import { tradingDays, type TradingDays } from './reports/trading-day';
 
 /** Everything the services need from their host; Electron, the web harness and tests each supply their own. */
 export interface ServiceAdapters {
@@ -44,6 +48,8 @@ export interface ServiceAdapters {
   logFiles?: () => string[];
   /** Caps of the EPOS API other than the defaults (tests and benchmarks). */
   eposLimits?: Partial<EposLimits>;
+  /** Trading days for reports (tests give their own, so that no test depends on the hour it runs). */
+  tradingDays?: TradingDays;
 }
 
 export interface WindowControls {
@@ -66,6 +72,9 @@ export interface Services {
   appInfo(): Promise<AppInfo>;
   /** The payment engine of the current environment (training, sandbox or production). */
   payments(): PaymentEngine;
+  /** X and Z reports and reconciliation with Dojo, on the current environment's journal. */
+  reports(): ReportService;
+  reconciler(): Reconciler;
   environment(): Environment;
   settingsView(): Promise<SettingsView>;
   updateSettings(change: SettingsUpdate): Promise<SettingsView>;
@@ -113,7 +122,15 @@ export async function createServices(adapters: ServiceAdapters): Promise<Service
     matchedThreshold: buildConfig.matchedRefundPinThreshold,
   });
   const settings = new SettingsService(settingsStore, adapters.secrets, buildConfig, authority, refunds);
+  const tillId = loadTillId(adapters.dataDir, adapters.now);
+  const days = adapters.tradingDays ?? tradingDays(() => settings.tradingDayStart());
   const modes = await ModeManager.start({
+    tillId,
+    endOfDay: ({ environment, journal, engine, client }) => {
+      const common = { journal, days, now: adapters.now, tillId, authority: { guard: authority, audit }, logger };
+      const reconciler = new Reconciler({ ...common, engine, client });
+      return { reconciler, reports: new ReportService({ ...common, environment, reconciler }) };
+    },
     buildConfig,
     secrets: adapters.secrets,
     dataDir: adapters.dataDir,
@@ -130,6 +147,7 @@ export async function createServices(adapters: ServiceAdapters): Promise<Service
   const epos: EposService = new EposService(
     {
       payments: () => modes.payments(),
+      reports: () => modes.current.reports,
       lookup: modes,
       environment: () => modes.environment(),
       unavailable: () => modes.unavailable(),
@@ -198,6 +216,8 @@ export async function createServices(adapters: ServiceAdapters): Promise<Service
       };
     },
     payments: () => modes.payments(),
+    reports: () => modes.current.reports,
+    reconciler: () => modes.current.reconciler,
     environment: () => modes.environment(),
     settingsView: () => settings.view(modes.environment()),
     async updateSettings({ supervisorPin, ...change }) {

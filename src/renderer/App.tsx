@@ -13,6 +13,7 @@ import { HistoryScreen } from './screens/HistoryScreen';
 import { RefundScreen } from './screens/RefundScreen';
 import { SaleScreen } from './screens/SaleScreen';
 import { SettingsScreen } from './screens/SettingsScreen';
+import { ReportsScreen } from './screens/ReportsScreen';
 import { SCREENS, useAppStore, type Screen } from './stores/app-store';
 import { useAttentionStore } from './stores/attention-store';
 import { useEposStore } from './stores/epos-store';
@@ -29,6 +30,7 @@ const SCREEN_VIEWS: Record<Screen, () => React.JSX.Element> = {
   history: HistoryScreen,
   attention: AttentionScreen,
   settings: SettingsScreen,
+  reports: ReportsScreen,
 };
 
 export function App() {
@@ -88,7 +90,7 @@ export function App() {
 
   useEffect(() => {
     const onKey = (event: KeyboardEvent) => {
-      const index = ['F1', 'F2', 'F3', 'F4', 'F5'].indexOf(event.key);
+      const index = SCREENS.findIndex((s) => s.key === event.key);
       if (index < 0 || dialogOpen()) return;
       event.preventDefault();
       if (useAppStore.getState().compact) return;

@@ -26,6 +26,10 @@ export const AUDIT_ACTIONS = {
   securityLocked: 'security.locked',
   exchangeConfigure: 'exchange.configure',
   exchangeResolve: 'exchange.resolve',
+  closeDay: 'report.close_day',
+  reconcileRecordDojo: 'reconciliation.record_dojo',
+  reconcileRefund: 'reconciliation.refund',
+  reconcileExplain: 'reconciliation.explain',
 } as const;
 
 /** `area.what`, lower case: a stable name support and reports can filter on. */

@@ -40,6 +40,14 @@ export const METHOD_CHANNELS = {
   getExchangeStatus: 'exchange:status',
   configureExchange: 'exchange:configure',
   resolveExchangeAttention: 'exchange:resolveAttention',
+  getXReport: 'reports:x',
+  closeDay: 'reports:closeDay',
+  getZReport: 'reports:z',
+  listZReports: 'reports:list',
+  printReport: 'reports:print',
+  reconcile: 'reconcile:run',
+  getReconciliation: 'reconcile:latest',
+  actOnException: 'reconcile:act',
 } as const;
 
 /** Push events: the renderer subscribes with these names and gets back an unsubscribe function. */

@@ -19,6 +19,19 @@ import { ConfirmRefundRequestSchema, EposInfoSchema, EposStatusSchema, EposToken
 import { AuditListSchema, AuditQuerySchema } from './audit';
 import { UpdateStatusSchema } from './updates';
 import { ConfigureExchangeSchema, ExchangeStatusSchema, ResolveExchangeAttentionSchema } from './exchange';
+import {
+  CloseDayRequestSchema,
+  ExceptionActionSchema,
+  LatestReconciliationSchema,
+  PrintReportSchema,
+  ReconcileRequestSchema,
+  ReconciliationSchema,
+  ReportSchema,
+  XReportRequestSchema,
+  ZListRequestSchema,
+  ZNumberSchema,
+  ZSummarySchema,
+} from './reports';
 import type { Channel, EventChannel, EventName, MethodName, METHOD_CHANNELS, EVENT_CHANNELS } from './channels';
 import type { IpcResult } from './errors';
 
@@ -80,6 +93,17 @@ export const contract = {
   'exchange:configure': { request: ConfigureExchangeSchema, response: ExchangeStatusSchema },
   /** A person checked the EPOS for a payment it never committed (supervisor PIN and a note). */
   'exchange:resolveAttention': { request: ResolveExchangeAttentionSchema, response: ExchangeStatusSchema },
+  /** End of day: the X report changes nothing; closing the day makes the numbered, immutable Z. */
+  'reports:x': { request: XReportRequestSchema, response: ReportSchema },
+  'reports:closeDay': { request: CloseDayRequestSchema, response: z.object({ report: ReportSchema, created: z.boolean() }) },
+  'reports:z': { request: ZNumberSchema, response: ReportSchema },
+  'reports:list': { request: ZListRequestSchema, response: z.object({ items: z.array(ZSummarySchema), total: z.number().int() }) },
+  /** Prints the report slip the page is showing, through the receipts' print path. */
+  'reports:print': { request: PrintReportSchema, response: z.object({ method: z.enum(['system', 'browser']) }) },
+  'reconcile:run': { request: ReconcileRequestSchema, response: ReconciliationSchema },
+  'reconcile:latest': { request: LatestReconciliationSchema, response: z.object({ reconciliation: ReconciliationSchema.nullable() }) },
+  /** Record Dojo's truth or start a matched refund (supervisor PIN), or mark explained with a note. */
+  'reconcile:act': { request: ExceptionActionSchema, response: z.object({ reconciliation: ReconciliationSchema, payment: PaymentViewSchema.nullable() }) },
 } satisfies Record<Channel, { request: z.ZodType; response: z.ZodType }>;
 
 /** Push event channel -> payload schema. */

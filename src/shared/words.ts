@@ -1,6 +1,7 @@
 import type { PaymentStatus, PaymentType } from './payments';
 
-/** A payment's status in the words the cashier sees: the screens and the CSV export use these, and only these. */
+/** Status and type words people read: on screen, in the CSV export, on printed reports and in reconciliation
+ * explanations. One list, so a status is called the same everywhere. */
 export const STATUS_WORDS: Record<PaymentStatus, string> = {
   starting: 'Starting',
   in_progress: 'In progress',

@@ -5,6 +5,7 @@ import { Faults, FaultRuleSchema, LatencySchema, type FaultRule } from './faults
 import { ReadingsSchema, type ReadingsInput } from './readings';
 import { CaptureSchema, CreateIntentSchema, CreateSessionSchema, RefundSchema, SearchSchema, SignatureSchema, SUPPORTED_CURRENCIES, TERMINAL_STATUSES } from './schemas';
 import { SimError, SimState, type ErrorFamily } from './state';
+import { AmendIntentSchema, InjectIntentSchema, amendIntent, injectIntent } from './intents-admin';
 
 export const SUPPORTED_VERSIONS = ['2024-02-05', '2025-09-10', '2026-02-27'] as const;
 
@@ -270,6 +271,7 @@ export function createSimServer(options: SimServerOptions) {
 
   function adminRoute(method: string, path: string, body: Record<string, unknown>): Json | undefined {
     const terminalStatus = /^\/terminals\/([^/]+)\/status$/.exec(path);
+    const intent = /^\/intents\/([^/]+)$/.exec(path);
     if (method === 'POST' && path === '/reset') return controls.reset(), { ok: true };
     if (method === 'GET' && path === '/state') return state.snapshot();
     if (method === 'GET' && path === '/terminals') return state.listTerminals([]);
@@ -283,6 +285,9 @@ export function createSimServer(options: SimServerOptions) {
     if (method === 'GET' && path === '/readings') return state.readings;
     if (method === 'PUT' && path === '/readings') return state.setReadings(ReadingsSchema.partial().parse(body));
     if (method === 'PUT' && path === '/keys') return controls.acceptKeys(z.array(z.string()).nullable().parse(body['accept'] ?? null)), { ok: true };
+    if (method === 'POST' && path === '/intents') return state.intentJson(controls.injectIntent(InjectIntentSchema.parse(body)));
+    if (method === 'PATCH' && intent) return state.intentJson(controls.amendIntent(decodeURIComponent(intent[1]!), AmendIntentSchema.parse(body)));
+    if (method === 'PUT' && path === '/search-order') return { order: controls.setSearchOrder(z.enum(['oldest', 'newest']).parse(body['order'])) };
     if (method === 'GET' && path === '/requests') return recorded;
     if (method === 'GET' && path === '/stats') return Object.fromEntries(counts);
     return undefined;
@@ -315,6 +320,11 @@ export function createSimServer(options: SimServerOptions) {
     /** Plays another reading of Dojo's open behaviours (sessionHistory, intentLagMs, deleteWhileSessionRuns). */
     setReadings: (input: ReadingsInput) => state.setReadings(input),
     acceptKeys: (keys: string[] | null) => (acceptedKeys = keys),
+    /** A payment taken on the terminal outside the companion (or by another till), straight into Dojo's record. */
+    injectIntent: (input: Parameters<typeof injectIntent>[1]) => injectIntent(state, input),
+    /** Makes Dojo's record of an intent differ from the till's (status, gratuity, cashback, refunded amount). */
+    amendIntent: (id: string, change: Parameters<typeof amendIntent>[2]) => amendIntent(state, id, change),
+    setSearchOrder: (order: 'oldest' | 'newest') => (state.searchOrder = order),
     requests: () => recorded,
     counts: () => Object.fromEntries(counts),
     snapshot: () => state.snapshot(),

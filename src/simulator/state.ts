@@ -138,6 +138,7 @@ const SCENARIO_WORDS: Record<Scenario['name'], string> = {
   authorizedThenSignature: 'authorises, then asks you to check a signature',
   capturedThenSignature: 'approves, then asks you to check a signature',
   authorizedThenCaptured: 'authorises first, then completes the payment',
+  slowPin: 'chip & PIN, the customer takes a minute over the PIN',
 };
 
 /** What a default virtual terminal does, in a cashier's words (training mode shows it beside each terminal). */
@@ -178,6 +179,7 @@ export class SimState {
     this.refunds.clear();
     this.deferred = [];
     this.readings = { ...DEFAULT_READINGS };
+    this.searchOrder = 'oldest';
     for (const terminal of DEFAULT_TERMINALS) this.addTerminal(terminal);
   }
 
@@ -325,23 +327,40 @@ export class SimState {
     return { message: 'Reversal successful', reversalId: this.id('rvs') };
   }
 
+  /**
+   * Dojo documents paging (cursor `limit` 1–100, `before`/`after`) but not the order of the results: the
+   * simulator plays oldest-first (default) or newest-first (admin API), and the app must be right under both.
+   */
+  searchOrder: 'oldest' | 'newest' = 'oldest';
+
   search(body: SearchBody) {
     this.advance();
+    if (body.cursor?.after && body.cursor.before) throw new SimError(400, '`before` and `after` are mutually exclusive.', { errors: { Cursor: ['Use either before or after.'] } });
     const start = body.startDate ? Date.parse(body.startDate) : -Infinity;
     const end = body.endDate ? Date.parse(body.endDate) : Infinity;
     const statuses = body.statuses ?? [];
     const all = [...this.intents.values()]
       .filter((i) => i.createdAt >= start && i.createdAt <= end && (statuses.length === 0 || statuses.includes(i.status)))
       .sort((a, b) => a.createdAt - b.createdAt || a.seq - b.seq);
+    if (this.searchOrder === 'newest') all.reverse();
     const limit = body.cursor?.limit ?? 50;
     let from = 0;
+    let to = all.length;
     if (body.cursor?.after) {
       const index = all.findIndex((i) => i.id === body.cursor!.after);
       from = index >= 0 ? index + 1 : all.length;
+    } else if (body.cursor?.before) {
+      const index = all.findIndex((i) => i.id === body.cursor!.before);
+      to = index >= 0 ? index : 0;
+      from = Math.max(0, to - limit);
     }
-    const page = all.slice(from, from + limit);
-    const more = from + limit < all.length;
-    return { data: page, ...(more && page.length ? { after: page[page.length - 1]!.id } : {}) };
+    const page = all.slice(from, Math.min(to, from + limit));
+    const more = from + page.length < all.length;
+    return {
+      data: page,
+      ...(more && page.length ? { after: page[page.length - 1]!.id } : {}),
+      ...(from > 0 && page.length ? { before: page[0]!.id } : {}),
+    };
   }
 
   refundable(intent: SimIntent): number {

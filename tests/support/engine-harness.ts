@@ -13,6 +13,7 @@ import { startSimulator, type Simulator } from '../../src/simulator';
 export const SPEED = 40;
 /** Authorized before the signature check, Captured before it, Authorized then Captured (src/simulator/scenarios.ts). */
 export const ORDERING_TIDS = ['VCMTILLAIS0', 'VCMTILLCIS0', 'VCMTILLAIP0'];
+export const TEST_TILL_ID = 'till_0123456789abcdef';
 /** Poll intervals shrunk to match the accelerated simulator. */
 export const FAST_POLLING: Partial<PollingPolicy> = { scale: 1 / SPEED, graceMs: 120_000 };
 
@@ -59,6 +60,7 @@ export async function engineHarness(options: { sim?: Simulator; policy?: Partial
       journal,
       client: () => client,
       environment: 'sandbox',
+      tillId: TEST_TILL_ID,
       policy: { ...FAST_POLLING, ...options.policy },
       logger: silentLogger,
       onUpdate: (view) => updates.push(view),
@@ -85,7 +87,8 @@ export async function engineHarness(options: { sim?: Simulator; policy?: Partial
       ({ journal, engine } = build());
       await engine.recover();
     },
-    async waitFor(paymentId, predicate, timeoutMs = 10_000) {
+    // A generous bound for a state to be reached (the engine runs 40x; a loaded CI machine is slow, not stuck).
+    async waitFor(paymentId, predicate, timeoutMs = 60_000) {
       const deadline = Date.now() + timeoutMs;
       for (;;) {
         let view: PaymentView | undefined;

@@ -4,6 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { Journal } from '../../src/main/journal/journal';
+import { MIGRATIONS } from '../../src/main/journal/migrations';
 import { newRecord, RECORD_VERSION, type PaymentRecord } from '../../src/main/payments/record';
 
 let dir: string;
@@ -27,7 +28,7 @@ describe('journal', () => {
     const db = new DatabaseSync(path.join(dir, 'journal.sqlite'));
     expect((db.prepare('PRAGMA journal_mode').get() as { journal_mode: string }).journal_mode).toBe('wal');
     db.close();
-    expect(journal.schemaVersion).toBe(3);
+    expect(journal.schemaVersion).toBe(MIGRATIONS.length);
   });
 
   it('refuses a journal written by a newer app instead of damaging it', () => {

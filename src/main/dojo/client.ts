@@ -3,6 +3,7 @@ import type { DojoApiVersion } from '../settings/build-config';
 import { DojoError, errorFromResponse } from './errors';
 import {
   DojoIntentPageSchema,
+  DojoIntentPageShellSchema,
   DojoIntentSchema,
   DojoProblemSchema,
   DojoRefundSchema,
@@ -88,6 +89,23 @@ export class DojoClient {
   /** Search is a read (POST only because of its body): safe to retry. */
   searchIntents(body: { statuses?: string[]; startDate?: string; endDate?: string; cursor?: { limit?: number; after?: string } }) {
     return this.request('POST', '/payment-intents/search', body, DojoIntentPageSchema, false, true);
+  }
+  /**
+   * One search page whose next cursor is read before its intents are checked: a caller paging through a whole
+   * day asks for the next page, then checks this one (`intents()`, the same schema as searchIntents) while that
+   * request is on its way.
+   */
+  async searchIntentsPage(body: { startDate?: string; endDate?: string; cursor?: { limit?: number; after?: string } }): Promise<{ after: string | null; count: number; intents(): DojoIntent[] }> {
+    const page = await this.request('POST', '/payment-intents/search', body, DojoIntentPageShellSchema, false, true);
+    return {
+      after: page.after ?? null,
+      count: page.data.length,
+      intents: () => {
+        const parsed = DojoIntentSchema.array().safeParse(page.data);
+        if (!parsed.success) throw new DojoError('DOJO_BAD_RESPONSE', 'Dojo sent a page of payments the app could not understand.', { outcomeUnknown: false });
+        return parsed.data;
+      },
+    };
   }
   refundIntent(id: string, idempotencyKey: string, amount: number, refundReason?: string) {
     return this.write('POST', `/payment-intents/${encodeURIComponent(id)}/refunds`, { amount, ...(refundReason ? { refundReason } : {}) }, DojoRefundSchema, false, {

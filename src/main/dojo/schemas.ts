@@ -97,6 +97,11 @@ export const DojoIntentPageSchema = z.object({
   data: z.array(DojoIntentSchema).nullish().transform((v) => v ?? []),
   after: NullableString,
 });
+/** A search page before its intents are checked (they are, with DojoIntentSchema, by whoever reads them). */
+export const DojoIntentPageShellSchema = z.object({
+  data: z.array(z.unknown()).nullish().transform((v) => v ?? []),
+  after: NullableString,
+});
 
 export const DojoRefundSchema = z.object({ refundId: NullableString, paymentIntentId: NullableString });
 

@@ -1,6 +1,8 @@
 import fs from 'node:fs';
 import { parseArgs } from 'node:util';
 import { RUNNING_STATUSES } from '../../shared/payments';
+import { reportCsv } from '../../shared/report-slip';
+import { ReportSchema } from '../../shared/reports';
 import { KeytarSecretStore } from '../secrets/keytar-store';
 import { SECRET_ACCOUNTS } from '../secrets/secret-store';
 import { CHALLENGE_HEADER, newChallenge, PROOF_HEADER, verifyProof } from './proof';
@@ -11,7 +13,7 @@ import { ENVIRONMENT_HEADER, ENVIRONMENT_VARIABLE, EXIT_NOT_PRODUCTION, exitCode
  * companion through the loopback EPOS API, prints the outcome as JSON and exits with a code per outcome.
  */
 export const EXIT = { approved: 0, declined: 1, cancelled: 2, needsAttention: 3, error: 4, notProduction: EXIT_NOT_PRODUCTION } as const;
-export const CLI_COMMANDS = ['pay', 'refund', 'status'] as const;
+export const CLI_COMMANDS = ['pay', 'refund', 'status', 'report'] as const;
 
 export function cliCommand(args: readonly string[]): (typeof CLI_COMMANDS)[number] | undefined {
   const first = args.find((a) => !a.startsWith('-'));
@@ -35,14 +37,17 @@ const USAGE = `Usage:
   till-companion refund (--payment ID | --reference R123) --amount 5.00 [--key KEY] [--wait]
       (above the till's supervisor threshold, --wait also waits for the supervisor; declined there exits 1)
   till-companion status (--payment ID | --reference R123) [--wait]
+  till-companion report x|z [--number N] [--format json|csv] [--output FILE]
+      x: the X report now; z: close the trading day (the same Z again if it is closed); z --number N: reprint Z N.
 Options: --port N (default 7878), --timeout S (default 300), --output FILE (write the JSON there too),
          --token-stdin (read the EPOS token from the first line of standard input),
          --environment training|sandbox|production (or ${ENVIRONMENT_VARIABLE}): required for pay and refund when the
          companion is not in production; it must name the companion's environment.
 The token comes from --token-stdin, else TILL_EPOS_TOKEN, else the keychain (run as the companion's user).
-Exit codes: 0 approved (or started, without --wait), 1 declined, 2 cancelled or expired, 3 needs attention or
-outcome unknown, 4 error (nothing started), ${EXIT_NOT_PRODUCTION} any result from training or sandbox (no real money:
-read "status" in the JSON).`;
+Exit codes: 0 approved (or started, without --wait; a report written), 1 declined, 2 cancelled or expired,
+3 needs attention or outcome unknown (report z: the supervisor must close the day on the companion), 4 error
+(nothing started), ${EXIT_NOT_PRODUCTION} any result or report from training or sandbox (no real money: read "status"
+or "environment" in the JSON).`;
 
 /** --token puts the token in the process list, where every user of the computer can read it. */
 export const TOKEN_ARGUMENT_WARNING =
@@ -88,9 +93,11 @@ const RUNNING: readonly string[] = RUNNING_STATUSES;
 export async function runCli(args: readonly string[], deps: CliDeps): Promise<number> {
   const command = cliCommand(args);
   let values: Record<string, string | boolean | undefined>;
+  const rest = args.filter((a) => a !== command);
+  const report = command === 'report' ? rest.find((a) => !a.startsWith('-')) : undefined;
   try {
     values = parseArgs({
-      args: args.filter((a) => a !== command),
+      args: report ? rest.filter((a) => a !== report) : rest,
       options: {
         amount: { type: 'string' },
         currency: { type: 'string', default: 'GBP' },
@@ -105,6 +112,8 @@ export async function runCli(args: readonly string[], deps: CliDeps): Promise<nu
         timeout: { type: 'string', default: '300' },
         output: { type: 'string' },
         environment: { type: 'string' },
+        number: { type: 'string' },
+        format: { type: 'string', default: 'json' },
       },
       allowPositionals: false,
     }).values;
@@ -116,11 +125,11 @@ export async function runCli(args: readonly string[], deps: CliDeps): Promise<nu
     deps.err(`${USAGE}\n`);
     return EXIT.error;
   }
-  const emit = (body: unknown) => {
-    const text = JSON.stringify(body, null, 2);
-    deps.out(`${text}\n`);
-    if (typeof values['output'] === 'string') fs.writeFileSync(values['output'], `${text}\n`);
+  const write = (text: string) => {
+    deps.out(text);
+    if (typeof values['output'] === 'string') fs.writeFileSync(values['output'], text);
   };
+  const emit = (body: unknown) => write(`${JSON.stringify(body, null, 2)}\n`);
   const fail = (message: string, extra: Record<string, unknown> = {}) => {
     emit({ error: message, ...extra });
     return EXIT.error;
@@ -185,6 +194,7 @@ export async function runCli(args: readonly string[], deps: CliDeps): Promise<nu
   try {
     // Before the token leaves this process: whatever answers must prove it holds the same token.
     await exchange('GET', '/v1/health', { authorised: false });
+    if (command === 'report') return await runReport(report, values, call, write, fail);
 
     if (command === 'pay' || command === 'refund') {
       const amount = parseAmount(String(values['amount'] ?? ''));
@@ -244,9 +254,39 @@ export async function runCli(args: readonly string[], deps: CliDeps): Promise<nu
   }
 }
 
+type Call = (method: string, path: string, body?: unknown, key?: string) => Promise<Record<string, unknown>>;
+
+/** `report x|z`: the X report, closing the day (or the day's Z again), or a Z reprinted by number; JSON or CSV. */
+async function runReport(
+  which: string | undefined,
+  values: Record<string, string | boolean | undefined>,
+  call: Call,
+  write: (text: string) => void,
+  fail: (message: string, extra?: Record<string, unknown>) => number,
+): Promise<number> {
+  if (which !== 'x' && which !== 'z') return fail('report needs x or z: till-companion report x|z [--number N] [--format json|csv] [--output FILE]');
+  const format = values['format'];
+  if (format !== 'json' && format !== 'csv') return fail('--format is json or csv.');
+  const number = values['number'] === undefined ? undefined : Number(values['number']);
+  if (number !== undefined && (which !== 'z' || !Number.isInteger(number) || number < 1)) return fail('--number N (a Z number from 1) goes with report z.');
+  let body: Record<string, unknown>;
+  try {
+    body = which === 'x' ? await call('GET', '/v1/reports/x') : number ? await call('GET', `/v1/reports/z/${number}`) : await call('POST', '/v1/reports/z');
+  } catch (error) {
+    const problem = (error as { problem?: Record<string, unknown> }).problem;
+    if (problem?.['code'] !== 'SUPERVISOR_REQUIRED') throw error;
+    fail((error as Error).message, { problem });
+    return EXIT.needsAttention;
+  }
+  const parsed = ReportSchema.safeParse(body);
+  if (!parsed.success) return fail('The companion answered with something that is not a report.');
+  write(format === 'csv' ? reportCsv(parsed.data) : `${JSON.stringify(parsed.data, null, 2)}\n`);
+  return exitCodeInEnvironment(parsed.data.environment, EXIT.approved);
+}
+
 /** The command line as the app runs it: the token from the OS keychain of the user running it, stdio, env. */
-export async function runCliFromKeychain(args: readonly string[], appId: string): Promise<number> {
-  const store = new KeytarSecretStore(appId);
+export async function runCliFromKeychain(args: readonly string[], keychainService: string): Promise<number> {
+  const store = new KeytarSecretStore(keychainService);
   const code = await runCli(args, {
     fetch: globalThis.fetch,
     storedToken: () => store.get(SECRET_ACCOUNTS.eposToken),

@@ -3,11 +3,12 @@ import type { AddressInfo, Socket } from 'node:net';
 import { z } from 'zod';
 import type { Environment } from '../../shared/app-info';
 import type { PaymentView } from '../../shared/payments';
+import type { Report } from '../../shared/reports';
 import { AppError, fieldErrors, toIpcError } from '../errors';
 import type { Logger } from '../logging/logger';
 import { ENVIRONMENT_HEADER, environmentHeaders, namedEnvironment, requireEnvironment } from './environment-rule';
 import openapi from './epos-openapi.json';
-import { IdempotencyKeySchema, RefundRequestSchema, SaleRequestSchema, SignatureRequestSchema, UnlinkedRefundRequestSchema, WaitSchema } from './schemas';
+import { CloseDayBodySchema, IdempotencyKeySchema, RefundRequestSchema, SaleRequestSchema, SignatureRequestSchema, UnlinkedRefundRequestSchema, WaitSchema, ZNumberParamSchema } from './schemas';
 import type { RefundRequest } from './refund-requests';
 import { DEFAULT_EPOS_LIMITS, TokenBucket, WaitCounter, type EposLimits } from './limits';
 import { CHALLENGE_HEADER, CHALLENGE_PATTERN, PROOF_HEADER, proofFor, sameSecret } from './proof';
@@ -34,6 +35,9 @@ export interface EposBackend {
   byReference(reference: string): PaymentView[];
   cancel(paymentId: string): Promise<PaymentView>;
   answerSignature(paymentId: string, accepted: boolean): Promise<PaymentView>;
+  xReport(): Report;
+  closeDay(tradingDay: string | undefined): Promise<{ report: Report; created: boolean }>;
+  zReport(number: number): Report;
 }
 
 const LOOPBACK = new Set(['127.0.0.1', '::1', 'localhost']);
@@ -289,15 +293,15 @@ export async function startEposApi(options: {
       const input = await body(req, RefundRequestSchema);
       const answer = backend.refund(input, idempotencyKey(req), () => checkEnvironment(req));
       const replayHeaders: Record<string, string> = answer.replayed ? { 'idempotent-replayed': 'true' } : {};
-      if ('request' in answer) return send(exchange, answer.replayed ? 200 : 202, refundRequestJson(answer.request, backend.environment()), replayHeaders);
+      if ('request' in answer) return send(exchange, answer.replayed ? 200 : 202, refundRequestJson(answer.request), replayHeaders);
       return send(exchange, answer.replayed ? 200 : 202, accepted(answer.payment), replayHeaders);
     }
     if (method === 'POST' && path === '/v1/refunds/unlinked') {
       const input = await body(req, UnlinkedRefundRequestSchema);
       checkEnvironment(req);
-      return send(exchange, 202, refundRequestJson(await backend.requestUnlinkedRefund(input), backend.environment()));
+      return send(exchange, 202, refundRequestJson(await backend.requestUnlinkedRefund(input)));
     }
-    if (method === 'GET' && refundRequest) return send(exchange, 200, refundRequestJson(backend.refundRequest(decoded(refundRequest[1]!)), backend.environment()));
+    if (method === 'GET' && refundRequest) return send(exchange, 200, refundRequestJson(backend.refundRequest(decoded(refundRequest[1]!))));
     if (method === 'GET' && path === '/v1/payments') {
       const reference = url.searchParams.get('reference');
       if (!reference) throw new AppError('VALIDATION', 'Give ?reference= to look a payment up.', { reference: ['Required.'] });
@@ -330,6 +334,18 @@ export async function startEposApi(options: {
       const { accepted } = await body(req, SignatureRequestSchema);
       return send(exchange, 200, toApiPayment(await backend.answerSignature(decoded(payment[1]!), accepted)));
     }
+    if (method === 'GET' && path === '/v1/reports/x') return send(exchange, 200, backend.xReport());
+    if (method === 'POST' && path === '/v1/reports/z') {
+      const input = await body(req, CloseDayBodySchema);
+      const { report, created } = await backend.closeDay(input?.tradingDay);
+      return send(exchange, created ? 201 : 200, report, created ? {} : { 'idempotent-replayed': 'true' });
+    }
+    const zReport = /^\/v1\/reports\/z\/([^/]+)$/.exec(path);
+    if (method === 'GET' && zReport) {
+      const number = ZNumberParamSchema.safeParse(decoded(zReport[1]!));
+      if (!number.success) throw new AppError('VALIDATION', 'A Z number is a whole number from 1.', { number: ['A whole number from 1.'] });
+      return send(exchange, 200, backend.zReport(number.data));
+    }
     throw new AppError('NOT_FOUND', `No such endpoint: ${method} ${path.slice(0, 80)}`);
   }
 
@@ -353,9 +369,10 @@ export async function startEposApi(options: {
 /** A started (or replayed) payment: its id, status and the environment it runs in. */
 const accepted = (view: PaymentView) => ({ paymentId: view.id, status: view.status, environment: view.environment });
 
-function refundRequestJson(request: RefundRequest, environment: Environment) {
+/** A refund request, with the environment it was made in (the only one it can start in). */
+function refundRequestJson(request: RefundRequest) {
   return {
-    environment,
+    environment: request.environment,
     requestId: request.requestId,
     kind: request.kind,
     status: request.status,

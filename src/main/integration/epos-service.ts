@@ -8,15 +8,16 @@ import type { Logger } from '../logging/logger';
 import { SECRET_ACCOUNTS, type SecretStore } from '../secrets/secret-store';
 import type { Environment } from '../../shared/app-info';
 import type { EventBus } from '../events';
+import type { ReportService } from '../reports/report-service';
 import type { PaymentLookup, PaymentsPort } from '../payments/port';
-import { requireReplayEnvironment } from './environment-rule';
+import { describeEnvironment, requireReplayEnvironment } from './environment-rule';
 import type { SettingsService } from '../settings/settings-service';
 import type { AuditLog } from '../authority/audit';
 import type { SupervisorAuthority } from '../authority/guard';
 import type { RefundPolicy } from '../authority/refund-policy';
 import { startEposApi, type EposApi, type EposBackend } from './epos-api';
 import type { EposLimits } from './limits';
-import { RefundRequests } from './refund-requests';
+import { RefundRequests, type RefundRequest } from './refund-requests';
 import { AUDIT_ACTIONS } from '../../shared/audit';
 import type { Currency } from '../../shared/money';
 
@@ -46,6 +47,8 @@ export const EPOS_PROBLEMS = {
 export interface EposHost {
   /** The payment engine of the current environment. */
   payments(): PaymentsPort;
+  /** End-of-day reports of the current environment (X, closing the day, a Z by number). */
+  reports(): Pick<ReportService, 'x' | 'closeDay' | 'z'>;
   /** Look-ups across every environment's journal (an EPOS retry or search finds a payment wherever it is). */
   lookup: PaymentLookup;
   environment(): Environment;
@@ -182,9 +185,12 @@ export class EposService {
       this.services.audit.record({ action: AUDIT_ACTIONS.refundRequestConfirm, outcome: 'refused', actor: 'cashier', subject: request.requestId, summary: 'Refund request: refused (the request confirmed is not the one shown)', detail: { amount: request.amount, currency: request.currency, shownAmount: input.amount, shownCurrency: input.currency } });
       throw new AppError('CONFLICT', 'The refund request changed while it was on screen. Check the amount and confirm again.');
     }
+    this.requireRequestEnvironment(request);
     const start = (): PaymentView => {
-      // Checked again now the PIN is in: a second confirmation of the same request must not start a second refund.
+      // Checked again now the PIN is in: a second confirmation of the same request must not start a second refund,
+      // and a till that switched environment meanwhile must not start it in the new one.
       if (request.status !== 'awaiting_confirmation') throw new AppError('CONFLICT', 'That refund request was already answered.');
+      this.requireRequestEnvironment(request);
       const terminalId = input.terminalId ?? request.terminalId ?? this.chosenTerminal();
       const payment =
         request.kind === 'matched'
@@ -199,6 +205,18 @@ export class EposService {
     return request.kind === 'matched'
       ? this.services.authority.withSupervisor(input.supervisorPin, AUDIT_ACTIONS.refundRequestConfirm, { summary: `EPOS matched refund request approved`, subject: request.requestId, requestedBy: 'epos', detail: { amount: request.amount, currency: request.currency, saleId: request.saleId ?? null } }, start)
       : this.services.refunds.unlinked(input.supervisorPin, common, start);
+  }
+
+  /**
+   * A request is bound to the environment the till was in when the EPOS asked: a request made against training or
+   * sandbox never becomes a refund elsewhere after a key change (nor the other way round). Refused and audited.
+   */
+  private requireRequestEnvironment(request: RefundRequest): void {
+    const till = this.services.environment();
+    if (request.environment === till) return;
+    const message = `This refund request came from the EPOS while the till was in ${describeEnvironment(request.environment)}; the till is now in ${describeEnvironment(till)}. It was not started. Decline it and let the EPOS ask again.`;
+    this.services.audit.record({ action: AUDIT_ACTIONS.refundRequestConfirm, outcome: 'refused', actor: 'cashier', subject: request.requestId, summary: `Refund request: refused (made in ${request.environment}, the till is now in ${till})`, detail: { amount: request.amount, currency: request.currency, environment: request.environment, tillEnvironment: till } });
+    throw new AppError('ENVIRONMENT_MISMATCH', message);
   }
 
   declineRequest(requestId: string): void {
@@ -327,7 +345,7 @@ export class EposService {
           // Above the threshold a supervisor approves it on the till, like an unlinked refund. What is left to
           // refund is checked now (a clear 400 at once) and again when it starts.
           engine().checkRefundable(sale.id, input.amount);
-          const request = this.requests.add({ kind: 'matched', amount: input.amount, currency, reference: sale.reference, terminalId, saleId: sale.id, idempotencyKey });
+          const request = this.requests.add({ kind: 'matched', amount: input.amount, currency, reference: sale.reference, terminalId, saleId: sale.id, idempotencyKey, environment: services.environment() });
           this.publishRequests();
           services.window?.bringToFront();
           return { request, replayed: false };
@@ -344,7 +362,7 @@ export class EposService {
         if (asked?.status === 'awaiting_confirmation') return asked;
         // Over a limit or today's cap: refused at once, not put in front of the supervisor.
         await services.refunds.checkUnlinked(input.amount, input.currency, 'epos');
-        const request = this.requests.add({ kind: 'unlinked', amount: input.amount, currency: input.currency, reference: input.reference, terminalId: input.terminalId, idempotencyKey });
+        const request = this.requests.add({ kind: 'unlinked', amount: input.amount, currency: input.currency, reference: input.reference, terminalId: input.terminalId, idempotencyKey, environment: services.environment() });
         this.publishRequests();
         services.window?.bringToFront();
         return request;
@@ -356,6 +374,9 @@ export class EposService {
       byReference: (reference) => lookup.byReference(reference),
       cancel: (id) => engine().cancel(id),
       answerSignature: (id, accepted) => engine().answerSignature(id, accepted),
+      xReport: () => services.reports().x(),
+      closeDay: (tradingDay) => services.reports().closeDay({ tradingDay }, 'epos'),
+      zReport: (number) => services.reports().z(number),
     };
   }
 

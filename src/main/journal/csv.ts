@@ -1,3 +1,4 @@
+import { csvCell } from '../../shared/csv';
 import { tradingDay, type DayStart } from '../../shared/dates';
 import { majorUnits } from '../../shared/money';
 import { signOf, STATUS_WORDS, TYPE_WORDS } from '../../shared/words';
@@ -53,12 +54,4 @@ export function localIsoWithOffset(ms: number): string {
   const offset = -d.getTimezoneOffset();
   const sign = offset >= 0 ? '+' : '-';
   return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}T${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}${sign}${pad(Math.floor(Math.abs(offset) / 60))}:${pad(Math.abs(offset) % 60)}`;
-}
-
-/** RFC 4180 quoting; a text cell a spreadsheet would run as a formula (= + - @) is kept as text. */
-export function csvCell(value: unknown): string {
-  if (value === null || value === undefined) return '';
-  let text = String(value);
-  if (typeof value === 'string' && /^[=+\-@\t\r]/.test(text) && !/^-\d+(\.\d+)?$/.test(text)) text = `'${text}`;
-  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }

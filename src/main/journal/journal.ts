@@ -85,7 +85,13 @@ export class Journal {
     }
   }
 
-  private transaction<T>(work: () => T): T {
+  /** The database, for modules that keep their own tables in this journal (end-of-day reports). */
+  get database(): DatabaseSync {
+    return this.db;
+  }
+
+  /** Runs work in one write transaction: nothing else writes in between. */
+  transaction<T>(work: () => T): T {
     this.db.exec('BEGIN IMMEDIATE');
     try {
       const result = work();
@@ -147,6 +153,11 @@ export class Journal {
 
   withStatus(status: PaymentStatus): PaymentRecord[] {
     return this.records(this.db.prepare(`SELECT ${ROW} FROM payments WHERE status = ? ORDER BY created_at DESC`).all(status));
+  }
+
+  /** Payments that started in [start, end), oldest first (end-of-day reconciliation). */
+  startedBetween(start: number, end: number): PaymentRecord[] {
+    return this.records(this.db.prepare(`SELECT ${ROW} FROM payments WHERE created_at >= ? AND created_at < ? ORDER BY created_at, id`).all(start, end));
   }
 
   /** Approved matched refunds against a sale (what has been given back so far). */

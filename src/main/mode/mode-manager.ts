@@ -9,6 +9,8 @@ import type { EventBus } from '../events';
 import { Journal } from '../journal/journal';
 import type { Logger } from '../logging/logger';
 import { PaymentEngine } from '../payments/engine';
+import type { Reconciler } from '../reports/reconciler';
+import type { ReportService } from '../reports/report-service';
 import type { PaymentRecord } from '../payments/record';
 import { toView } from '../payments/view';
 import { keyWords, outcome } from '../payments/messages';
@@ -32,6 +34,9 @@ export interface Mode {
   unavailable?: { reason: string; instruction: string };
   journal: Journal;
   engine: PaymentEngine;
+  /** End-of-day reports and reconciliation on this environment's journal. */
+  reports: ReportService;
+  reconciler: Reconciler;
   simulator?: Simulator;
 }
 
@@ -50,6 +55,10 @@ export interface ModeOptions {
   tradingDayStart: () => string;
   /** While the key cannot be used, how often to try again (ms). */
   retryUnavailableMs?: number;
+  /** This installation's id, written into every intent's metadata (settings/till-id.ts). */
+  tillId: string;
+  /** Builds the end-of-day services for an environment's journal and engine. */
+  endOfDay: (parts: { environment: Environment; journal: Journal; engine: PaymentEngine; client: () => DojoClient }) => { reports: ReportService; reconciler: Reconciler };
 }
 
 /**
@@ -218,11 +227,11 @@ export class ModeManager {
     throw new AppError('NOT_CONFIGURED', 'Production keys need the Dojo-issued software-house-id and reseller-id in this build. Ask your reseller for a production build.');
   }
 
-  private engineFor(environment: Environment, client: DojoClient, scale = 1): { journal: Journal; engine: PaymentEngine } {
-    const { dataDir, now, logger, events } = this.options;
+  private engineFor(environment: Environment, client: DojoClient, scale = 1): Pick<Mode, 'journal' | 'engine' | 'reports' | 'reconciler'> {
+    const { dataDir, now, logger, events, tillId } = this.options;
     const journal = Journal.open(path.join(dataDir, `journal-${environment}.sqlite`));
-    const engine = new PaymentEngine({ journal, client: () => client, environment, now, policy: { scale }, logger, tradingDayStart: this.options.tradingDayStart, onUpdate: (view) => events.emit('payment:update', view) });
-    return { journal, engine };
+    const engine = new PaymentEngine({ journal, client: () => client, environment, tillId, now, policy: { scale }, logger, tradingDayStart: this.options.tradingDayStart, onUpdate: (view) => events.emit('payment:update', view) });
+    return { journal, engine, ...this.options.endOfDay({ environment, journal, engine, client: () => client }) };
   }
 
   private async trainingMode(reason: string): Promise<Mode> {
@@ -271,13 +280,15 @@ export class ModeManager {
 
   /** The live journal, readable; every payment action refused with KEY_UNAVAILABLE. */
   private unavailableMode(environment: LiveEnvironment, problem: { reason: string; instruction: string }): Mode {
-    const { dataDir, now, logger, events } = this.options;
+    const { dataDir, now, logger, events, tillId } = this.options;
     const journal = Journal.open(path.join(dataDir, `journal-${environment}.sqlite`));
-    const engine = new UnavailableEngine(
-      { journal, environment, now, logger, tradingDayStart: this.options.tradingDayStart, onUpdate: (view) => events.emit('payment:update', view) },
-      () => new AppError('KEY_UNAVAILABLE', `${problem.reason} ${problem.instruction}`),
-    );
-    return { environment, unavailable: problem, journal, engine };
+    const refusal = () => new AppError('KEY_UNAVAILABLE', `${problem.reason} ${problem.instruction}`);
+    const engine = new UnavailableEngine({ journal, environment, tillId, now, logger, tradingDayStart: this.options.tradingDayStart, onUpdate: (view) => events.emit('payment:update', view) }, refusal);
+    // Reports still read the journal; reconciling needs Dojo, so it says why it cannot.
+    const client = (): DojoClient => {
+      throw refusal();
+    };
+    return { environment, unavailable: problem, journal, engine, ...this.options.endOfDay({ environment, journal, engine, client }) };
   }
 
   private async begin(next: Mode): Promise<Mode> {

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { HistoryQuery, PaymentEventView, PaymentView, TerminalView, TotalsRow } from '../../shared/payments';
 import type { DojoClient } from '../dojo/client';
 import { AppError } from '../errors';
-import type { Journal } from '../journal/journal';
+import type { Journal, JournalEvent } from '../journal/journal';
 import type { Logger } from '../logging/logger';
 import { DEFAULT_POLLING, type PollingPolicy } from './polling';
 import { holdsTerminal, isFinal, newRecord, refundableOf, type PaymentRecord } from './record';
@@ -15,6 +15,8 @@ export interface EngineOptions {
   journal: Journal;
   client: () => DojoClient;
   environment: string;
+  /** This installation's id (see settings/till-id.ts): written into every intent's metadata with our payment id. */
+  tillId: string;
   now?: () => number;
   policy?: Partial<PollingPolicy>;
   logger: Logger;
@@ -46,6 +48,7 @@ export class PaymentEngine {
     this.runner = new PaymentRunner({
       journal: options.journal,
       client: options.client,
+      tillId: options.tillId,
       now: this.now,
       policy: { ...DEFAULT_POLLING, ...options.policy },
       logger: options.logger,
@@ -166,6 +169,19 @@ export class PaymentEngine {
     if (record.status !== 'needs_attention') throw new AppError('CONFLICT', refusal.notNeedingAttention);
     await this.runner.send(paymentId, { kind: 'resolved', outcome, note });
     return this.view(paymentId);
+  }
+
+  /**
+   * Changes a payment that is not running (Dojo's record applied from an end-of-day reconciliation): journalled
+   * with its event and pushed like any other change. A running payment is the engine's alone.
+   */
+  amend(paymentId: string, change: (record: PaymentRecord) => PaymentRecord, event: JournalEvent): PaymentView {
+    const record = this.require(paymentId);
+    if (this.runner.active().some((r) => r.id === paymentId)) throw new AppError('PAYMENT_IN_PROGRESS', 'This payment is still running: let it finish first.');
+    const next = { ...change(record), updatedAt: this.now() };
+    this.journal.save(next, event);
+    this.push(next);
+    return toView(next);
   }
 
   /** The payment as the cashier sees it (without its timeline: cheap enough for every long-poll). */

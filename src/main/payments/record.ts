@@ -70,6 +70,8 @@ export const PaymentRecordSchema = z.object({
   recoveryAttempts: z.number().int(),
   attention: z.object({ reason: z.string(), instruction: z.string() }).nullable(),
   resolution: z.object({ outcome: z.enum(['approved', 'not_charged']), note: z.string(), at: z.string() }).nullable(),
+  /** Dojo's record applied by a supervisor from an end-of-day reconciliation exception (then Dojo, not a person, decided). */
+  reconciled: z.object({ at: z.string(), note: z.string(), exceptionId: z.string(), dojoStatus: z.string() }).nullable().default(null),
   refundedAmount: z.number().int(),
   // Version 3 (issue 12): what the engine needs to tell "final" from "final-looking" and to say what is happening.
   /** When an approval that may still be followed by a signature check was first seen (the settle window). */
@@ -186,6 +188,7 @@ export function newRecord(input: {
     restartedBeforeSession: false,
     attention: null,
     resolution: null,
+    reconciled: null,
     refundedAmount: 0,
     approvedSeenAt: null,
     signatureStepSeen: false,

@@ -11,6 +11,7 @@ import type { PaymentRecord } from './record';
 export interface RunnerOptions {
   journal: Journal;
   client: () => DojoClient;
+  tillId: string;
   now: () => number;
   policy: PollingPolicy;
   logger: Logger;
@@ -109,7 +110,7 @@ export class PaymentRunner {
             amount: { value: record.amount, currencyCode: record.currency },
             reference: record.reference,
             description: 'Till Companion sale',
-            metadata: { tillPaymentId: record.id },
+            metadata: { tillPaymentId: record.id, tillId: this.options.tillId },
           }),
         }));
       case 'findIntent':

@@ -10,6 +10,7 @@ import { STATUS_WORDS, TYPE_WORDS } from '../lib/words';
 import { useAppStore } from '../stores/app-store';
 import { useHistoryStore } from '../stores/history-store';
 import { currentTradingDay } from '../stores/settings-store';
+import { download as saveFile } from '../lib/download';
 
 /** What a payment moved, signed: refunds show as negative. */
 const shownAmount = (p: PaymentView) => formatMoney(signOf(p.type) * (p.result?.totalAmount ?? p.amount), p.currency);
@@ -41,10 +42,7 @@ export function HistoryScreen() {
   const download = async () => {
     const file = await exportCsv();
     if (!file) return;
-    const url = URL.createObjectURL(new Blob([file.csv], { type: 'text/csv' }));
-    const link = Object.assign(document.createElement('a'), { href: url, download: file.filename });
-    link.click();
-    setTimeout(() => URL.revokeObjectURL(url), 1_000);
+    saveFile(file.filename, file.csv, 'text/csv');
   };
 
   return (

@@ -4,13 +4,14 @@ import type { IpcError } from '../../shared/errors';
 import { till } from '../bridge';
 import { useSettingsStore } from './settings-store';
 
-export type Screen = 'sale' | 'refund' | 'history' | 'attention' | 'settings';
+export type Screen = 'sale' | 'refund' | 'history' | 'attention' | 'settings' | 'reports';
 export const SCREENS: { id: Screen; label: string; key: string }[] = [
   { id: 'sale', label: 'Sale', key: 'F1' },
   { id: 'refund', label: 'Refund', key: 'F2' },
   { id: 'history', label: 'History', key: 'F3' },
   { id: 'attention', label: 'Attention', key: 'F4' },
   { id: 'settings', label: 'Settings', key: 'F5' },
+  { id: 'reports', label: 'Reports', key: 'F6' },
 ];
 
 interface AppState {

@@ -1,7 +1,14 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { chooseTerminal, expect, expectAccessible, panel, setSupervisorPin, shoot, SUPERVISOR_PIN, test } from './fixtures';
+import { chooseTerminal, expect, expectAccessible, ipc, panel, setSupervisorPin, shoot, SUPERVISOR_PIN, test } from './fixtures';
+
+// Whatever happens in the test, later tests find the exchange off and nothing waiting for a person.
+test.afterEach(async () => {
+  const status = await ipc('exchange:status');
+  for (const item of status.data?.attention ?? []) await ipc('exchange:resolveAttention', { requestId: item.requestId, note: 'test clean-up', supervisorPin: SUPERVISOR_PIN });
+  if (status.data?.source === 'settings') await ipc('exchange:configure', { folder: null, supervisorPin: SUPERVISOR_PIN });
+});
 
 /** What an EPOS that can only write files does: a temporary name, then the rename. */
 function sendRequest(folder: string, id: string, lines: string[]) {
@@ -36,7 +43,8 @@ test('the EPOS file exchange: folder chosen with the PIN, a file sale on the til
   // The EPOS never commits: the till asks a person to check the EPOS (nothing is refunded).
   const strip = till.getByRole('button', { name: /the EPOS did not confirm/ });
   await expect(strip).toBeVisible({ timeout: 20_000 });
-  await strip.click();
+  await till.keyboard.press('F4');
+  await expect(till.getByRole('heading', { name: 'Needs attention' })).toBeVisible();
   const item = till.getByRole('article', { name: /EPOS request E2E1/ });
   await expect(item).toContainText('The EPOS did not confirm it recorded this payment.');
   await shoot(till, '31-exchange-attention');

@@ -21,6 +21,7 @@ test('a new supervisor PIN is typed twice, and an easy one is refused by the til
 });
 
 test('the EPOS token needs the PIN to be shown, and replacing it warns that the EPOS stops working', async ({ till }) => {
+  test.slow(); // several PIN checks (each a deliberately slow hash) and an accessibility scan of the whole Settings page
   await setSupervisorPin(till);
   const section = till.getByRole('region', { name: 'EPOS connection' });
   await expect(section.getByTestId('epos-token')).toHaveText('••••••••••••');
@@ -69,6 +70,7 @@ test('the PIN typed for one EPOS refund request is cleared when another request 
 });
 
 test('the audit of supervisor actions is in Settings, refusals included', async ({ till }) => {
+  test.slow(); // an accessibility scan of Settings with the audit table
   await setSupervisorPin(till);
   expect((await ipc('settings:verifySupervisorPin', { pin: '975310' })).data).toEqual({ valid: false });
   await till.keyboard.press('F5');
