@@ -16,6 +16,8 @@ const SHIM = path.resolve('console-shim/till-companion.exe');
 const has = (command: string) => spawnSync('sh', ['-c', `command -v ${command}`]).status === 0;
 const MINGW = 'x86_64-w64-mingw32-gcc-win32';
 const WINE = ['/usr/lib/wine/wine64', '/usr/bin/wine64', '/usr/bin/wine'].find((file) => fs.existsSync(file));
+// CI installs both (.ci/run, .github/workflows/ci.yml): there a missing tool is a failure, not a skip.
+if (process.env['CI'] === 'true' && (!WINE || !has(MINGW))) throw new Error(`CI must have wine64 and ${MINGW} for the console launcher's proof.`);
 const temp = fs.mkdtempSync(path.join(os.tmpdir(), 'till-shim-'));
 afterAll(() => fs.rmSync(temp, { recursive: true, force: true }));
 

@@ -163,7 +163,7 @@ describe('EPOS command line', () => {
     const bad = await cli(['pay', '--amount', '1.00', '--reference', 'SBX-4', '--port', sandboxPort, '--environment', 'live']);
     expect([bad.code, bad.json.error]).toEqual([4, expect.stringMatching(/training, sandbox or production/)]);
     await cli(['status', '--payment', started.json.paymentId, '--wait', '--port', sandboxPort]);
-  });
+  }, 90_000); // seven CLI processes, each a fresh Node start: slow on a shared 2-core machine
 });
 
 describe('a program squatting on the EPOS port', () => {

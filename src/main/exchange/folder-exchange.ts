@@ -465,8 +465,9 @@ export class FolderExchange {
         return this.writeResult(entry, {
           id: entry.id,
           status: 'cancelled',
-          environment: this.options.backend.environment(),
-          training: this.options.backend.environment() === 'training',
+          // The environment the request was made in (the till may have switched since).
+          environment: request.environment,
+          training: request.environment === 'training',
           type: entry.request?.type === 'refund' ? 'refund' : 'unlinked_refund',
           amount: entry.request?.amount,
           currency: entry.request && 'currency' in entry.request ? entry.request.currency : undefined,

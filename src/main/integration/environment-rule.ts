@@ -34,6 +34,9 @@ const DESCRIBE: Record<Environment, string> = {
   production: 'production mode (real money)',
 };
 
+/** The environment in words for a cashier or an EPOS ("training mode (the built-in simulator: no money moves)"). */
+export const describeEnvironment = (environment: Environment): string => DESCRIBE[environment];
+
 /** How a door names the environment: the HTTP header (and the CLI option), or a field in an exchange file. */
 export interface EnvironmentField {
   /** The field's name, for field errors. */

@@ -293,15 +293,15 @@ export async function startEposApi(options: {
       const input = await body(req, RefundRequestSchema);
       const answer = backend.refund(input, idempotencyKey(req), () => checkEnvironment(req));
       const replayHeaders: Record<string, string> = answer.replayed ? { 'idempotent-replayed': 'true' } : {};
-      if ('request' in answer) return send(exchange, answer.replayed ? 200 : 202, refundRequestJson(answer.request, backend.environment()), replayHeaders);
+      if ('request' in answer) return send(exchange, answer.replayed ? 200 : 202, refundRequestJson(answer.request), replayHeaders);
       return send(exchange, answer.replayed ? 200 : 202, accepted(answer.payment), replayHeaders);
     }
     if (method === 'POST' && path === '/v1/refunds/unlinked') {
       const input = await body(req, UnlinkedRefundRequestSchema);
       checkEnvironment(req);
-      return send(exchange, 202, refundRequestJson(await backend.requestUnlinkedRefund(input), backend.environment()));
+      return send(exchange, 202, refundRequestJson(await backend.requestUnlinkedRefund(input)));
     }
-    if (method === 'GET' && refundRequest) return send(exchange, 200, refundRequestJson(backend.refundRequest(decoded(refundRequest[1]!)), backend.environment()));
+    if (method === 'GET' && refundRequest) return send(exchange, 200, refundRequestJson(backend.refundRequest(decoded(refundRequest[1]!))));
     if (method === 'GET' && path === '/v1/payments') {
       const reference = url.searchParams.get('reference');
       if (!reference) throw new AppError('VALIDATION', 'Give ?reference= to look a payment up.', { reference: ['Required.'] });
@@ -369,9 +369,10 @@ export async function startEposApi(options: {
 /** A started (or replayed) payment: its id, status and the environment it runs in. */
 const accepted = (view: PaymentView) => ({ paymentId: view.id, status: view.status, environment: view.environment });
 
-function refundRequestJson(request: RefundRequest, environment: Environment) {
+/** A refund request, with the environment it was made in (the only one it can start in). */
+function refundRequestJson(request: RefundRequest) {
   return {
-    environment,
+    environment: request.environment,
     requestId: request.requestId,
     kind: request.kind,
     status: request.status,

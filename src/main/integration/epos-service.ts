@@ -9,14 +9,14 @@ import type { Environment } from '../../shared/app-info';
 import type { EventBus } from '../events';
 import type { ReportService } from '../reports/report-service';
 import type { PaymentLookup, PaymentsPort } from '../payments/port';
-import { requireReplayEnvironment } from './environment-rule';
+import { describeEnvironment, requireReplayEnvironment } from './environment-rule';
 import type { SettingsService } from '../settings/settings-service';
 import type { AuditLog } from '../authority/audit';
 import type { SupervisorAuthority } from '../authority/guard';
 import type { RefundPolicy } from '../authority/refund-policy';
 import { startEposApi, type EposApi, type EposBackend } from './epos-api';
 import type { EposLimits } from './limits';
-import { RefundRequests } from './refund-requests';
+import { RefundRequests, type RefundRequest } from './refund-requests';
 import { AUDIT_ACTIONS } from '../../shared/audit';
 import type { Currency } from '../../shared/money';
 
@@ -182,9 +182,12 @@ export class EposService {
       this.services.audit.record({ action: AUDIT_ACTIONS.refundRequestConfirm, outcome: 'refused', actor: 'cashier', subject: request.requestId, summary: 'Refund request: refused (the request confirmed is not the one shown)', detail: { amount: request.amount, currency: request.currency, shownAmount: input.amount, shownCurrency: input.currency } });
       throw new AppError('CONFLICT', 'The refund request changed while it was on screen. Check the amount and confirm again.');
     }
+    this.requireRequestEnvironment(request);
     const start = (): PaymentView => {
-      // Checked again now the PIN is in: a second confirmation of the same request must not start a second refund.
+      // Checked again now the PIN is in: a second confirmation of the same request must not start a second refund,
+      // and a till that switched environment meanwhile must not start it in the new one.
       if (request.status !== 'awaiting_confirmation') throw new AppError('CONFLICT', 'That refund request was already answered.');
+      this.requireRequestEnvironment(request);
       const terminalId = input.terminalId ?? request.terminalId ?? this.chosenTerminal();
       const payment =
         request.kind === 'matched'
@@ -199,6 +202,18 @@ export class EposService {
     return request.kind === 'matched'
       ? this.services.authority.withSupervisor(input.supervisorPin, AUDIT_ACTIONS.refundRequestConfirm, { summary: `EPOS matched refund request approved`, subject: request.requestId, requestedBy: 'epos', detail: { amount: request.amount, currency: request.currency, saleId: request.saleId ?? null } }, start)
       : this.services.refunds.unlinked(input.supervisorPin, common, start);
+  }
+
+  /**
+   * A request is bound to the environment the till was in when the EPOS asked: a request made against training or
+   * sandbox never becomes a refund elsewhere after a key change (nor the other way round). Refused and audited.
+   */
+  private requireRequestEnvironment(request: RefundRequest): void {
+    const till = this.services.environment();
+    if (request.environment === till) return;
+    const message = `This refund request came from the EPOS while the till was in ${describeEnvironment(request.environment)}; the till is now in ${describeEnvironment(till)}. It was not started. Decline it and let the EPOS ask again.`;
+    this.services.audit.record({ action: AUDIT_ACTIONS.refundRequestConfirm, outcome: 'refused', actor: 'cashier', subject: request.requestId, summary: `Refund request: refused (made in ${request.environment}, the till is now in ${till})`, detail: { amount: request.amount, currency: request.currency, environment: request.environment, tillEnvironment: till } });
+    throw new AppError('ENVIRONMENT_MISMATCH', message);
   }
 
   declineRequest(requestId: string): void {
@@ -312,7 +327,7 @@ export class EposService {
           // Above the threshold a supervisor approves it on the till, like an unlinked refund. What is left to
           // refund is checked now (a clear 400 at once) and again when it starts.
           engine().checkRefundable(sale.id, input.amount);
-          const request = this.requests.add({ kind: 'matched', amount: input.amount, currency, reference: sale.reference, terminalId, saleId: sale.id, idempotencyKey });
+          const request = this.requests.add({ kind: 'matched', amount: input.amount, currency, reference: sale.reference, terminalId, saleId: sale.id, idempotencyKey, environment: services.environment() });
           this.publishRequests();
           services.window?.bringToFront();
           return { request, replayed: false };
@@ -328,7 +343,7 @@ export class EposService {
         if (asked?.status === 'awaiting_confirmation') return asked;
         // Over a limit or today's cap: refused at once, not put in front of the supervisor.
         await services.refunds.checkUnlinked(input.amount, input.currency, 'epos');
-        const request = this.requests.add({ kind: 'unlinked', amount: input.amount, currency: input.currency, reference: input.reference, terminalId: input.terminalId, idempotencyKey });
+        const request = this.requests.add({ kind: 'unlinked', amount: input.amount, currency: input.currency, reference: input.reference, terminalId: input.terminalId, idempotencyKey, environment: services.environment() });
         this.publishRequests();
         services.window?.bringToFront();
         return request;

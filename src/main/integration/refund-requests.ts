@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import type { Environment } from '../../shared/app-info';
 import type { Currency } from '../../shared/money';
 import { AppError } from '../errors';
 
@@ -13,6 +14,8 @@ export interface RefundRequest {
   saleId?: string;
   /** The EPOS's Idempotency-Key: the same key finds the same request (and then its payment). */
   idempotencyKey?: string;
+  /** The till's environment when the EPOS asked: the refund may start there only (never after a switch). */
+  environment: Environment;
   status: 'awaiting_confirmation' | 'started' | 'declined';
   paymentId: string | null;
   createdAt: number;
@@ -34,7 +37,7 @@ export class RefundRequests {
 
   constructor(private readonly now: () => number) {}
 
-  add(input: Pick<RefundRequest, 'kind' | 'amount' | 'currency' | 'reference' | 'terminalId' | 'saleId' | 'idempotencyKey'>): RefundRequest {
+  add(input: Pick<RefundRequest, 'kind' | 'amount' | 'currency' | 'reference' | 'terminalId' | 'saleId' | 'idempotencyKey' | 'environment'>): RefundRequest {
     if (this.pending().length >= MAX_PENDING_REQUESTS) {
       throw new AppError('TOO_MANY_REQUESTS', `${MAX_PENDING_REQUESTS} refund requests are already waiting for the supervisor at the till. Try again once they are answered.`);
     }

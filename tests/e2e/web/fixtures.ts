@@ -11,6 +11,19 @@ export async function sim(method: string, route: string, body?: unknown): Promis
   return response.json();
 }
 
+/**
+ * A terminal whose customer takes a minute over the PIN (…SLP0): prompts that last, so a test that looks for
+ * them never races the 10x clock. Added on first use (not a default terminal); the page reloads to list it.
+ */
+export async function slowPinTerminal(page: Page): Promise<string> {
+  const tid = 'VCMTILLSLP0';
+  const terminals: { properties: { tid: string } }[] = await sim('GET', '/terminals');
+  if (!terminals.some((t) => t.properties.tid === tid)) await sim('POST', '/terminals', { tid });
+  await page.reload();
+  await expect(page.getByTestId('app-info')).toBeVisible();
+  return tid;
+}
+
 export async function terminalId(tid: string): Promise<string> {
   const terminals: { id: string; properties: { tid: string } }[] = await sim('GET', '/terminals');
   return terminals.find((t) => t.properties.tid === tid)!.id;

@@ -1,0 +1,84 @@
+// A security review playing a dishonest person at the till (issues 14, 16, 20): each test is an attack that
+// worked before its fix, driven through the same bridge the renderer uses (the IPC dispatcher), the EPOS API
+// over real HTTP, or real files.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { AuditEntryView } from '../../src/shared/audit';
+import type { PaymentView } from '../../src/shared/payments';
+import { MemorySecretStore } from '../../src/main/secrets/secret-store';
+import { FileEpos, kv, waitUntil } from '../support/exchange-files';
+import { SANDBOX_KEY, startTill, type TillOptions, type TillUnderTest } from '../support/till-services';
+
+const PIN = '246813';
+const tills: TillUnderTest[] = [];
+const folders: string[] = [];
+afterEach(async () => {
+  for (const till of tills.splice(0)) await till.close();
+  for (const folder of folders.splice(0)) fs.rmSync(folder, { recursive: true, force: true });
+});
+
+async function till(options: TillOptions = {}) {
+  const t = await startTill(options);
+  tills.push(t);
+  await t.ok('settings:setSupervisorPin', { next: PIN, confirm: PIN });
+  await t.ok('settings:update', { terminalId: await t.terminal('VCMTILLSIP0') });
+  return t;
+}
+
+const audit = async (t: TillUnderTest) => (await t.ok<{ entries: AuditEntryView[] }>('audit:list', {})).entries;
+const tempFolder = (name: string) => {
+  const folder = fs.mkdtempSync(path.join(os.tmpdir(), `till-fraud-${name}-`));
+  folders.push(folder);
+  return folder;
+};
+
+describe('a refund request is bound to the environment it came from', () => {
+  it('an EPOS request made in training and confirmed after the switch to sandbox is refused, nothing started', async () => {
+    // A training till whose sandbox simulator is ready for the key the supervisor will enter.
+    const t = await till({ sandbox: true, secrets: new MemorySecretStore() });
+    expect(t.services.environment()).toBe('training');
+    const unlinked = await t.epos('POST', '/v1/refunds/unlinked', { amount: 900, currency: 'GBP', reference: 'TRAINING-ONLY' });
+    expect(unlinked).toMatchObject({ status: 202, body: { environment: 'training' } });
+    const sale = await t.ok<PaymentView>('payment:startSale', { amount: 9000, currency: 'GBP', terminalId: await t.terminal('VCMTILLSIP0'), reference: 'T-SALE' });
+    await t.finish(sale.id);
+    // Above the matched-refund threshold (£50.00): a request too.
+    const matched = await t.epos('POST', '/v1/refunds', { paymentId: sale.id, amount: 6000 });
+    expect(matched).toMatchObject({ status: 202, body: { kind: 'matched', environment: 'training' } });
+
+    await t.ok('settings:setApiKey', { apiKey: SANDBOX_KEY, supervisorPin: PIN });
+    expect(t.services.environment()).toBe('sandbox');
+    await t.ok('settings:update', { terminalId: await t.terminal('VCMTILLSIP0') });
+
+    const confirm = await t.dispatch('epos:confirmRefundRequest', { requestId: unlinked.body.requestId, amount: 900, currency: 'GBP', supervisorPin: PIN });
+    expect(confirm).toMatchObject({ ok: false, error: { code: 'ENVIRONMENT_MISMATCH', message: expect.stringMatching(/training mode.*sandbox mode.*not started/s) } });
+    expect(await t.dispatch('epos:confirmRefundRequest', { requestId: matched.body.requestId, amount: 6000, currency: 'GBP', supervisorPin: PIN })).toMatchObject({ ok: false, error: { code: 'ENVIRONMENT_MISMATCH' } });
+    expect(t.services.payments().history({ limit: 10, offset: 0 }).total).toBe(0);
+    expect(t.sim!.admin.snapshot().intents).toHaveLength(0);
+    // The EPOS still sees the request as it was, in the environment it was made in.
+    expect((await t.epos('GET', `/v1/refund-requests/${unlinked.body.requestId}`)).body).toMatchObject({ status: 'awaiting_confirmation', environment: 'training', paymentId: null });
+    expect((await audit(t)).find((e) => e.action === 'refund_request.confirm' && e.subject === unlinked.body.requestId)).toMatchObject({
+      outcome: 'refused',
+      detail: { environment: 'training', tillEnvironment: 'sandbox' },
+    });
+    // The cashier can still turn it down.
+    expect(await t.dispatch('epos:declineRefundRequest', { requestId: unlinked.body.requestId })).toMatchObject({ ok: true });
+  });
+
+  it('a request through the folder exchange, confirmed after a switch, is refused too; declined, the EPOS gets its answer', async () => {
+    const folder = tempFolder('switch');
+    const t = await till({ sandbox: true, secrets: new MemorySecretStore() });
+    await t.ok('exchange:configure', { folder, supervisorPin: PIN });
+    const epos = new FileEpos(folder);
+    epos.send('U1', kv({ type: 'unlinked_refund', amount: 700, currency: 'GBP', environment: 'training' }));
+    const pending = await waitUntil('the request on the till', () => t.services.epos.pendingRequests()[0]);
+
+    await t.ok('settings:setApiKey', { apiKey: SANDBOX_KEY, supervisorPin: PIN });
+    await t.ok('settings:update', { terminalId: await t.terminal('VCMTILLSIP0') });
+    expect(await t.dispatch('epos:confirmRefundRequest', { requestId: pending.requestId, amount: 700, currency: 'GBP', supervisorPin: PIN })).toMatchObject({ ok: false, error: { code: 'ENVIRONMENT_MISMATCH' } });
+    expect(t.sim!.admin.snapshot().intents).toHaveLength(0);
+    await t.ok('epos:declineRefundRequest', { requestId: pending.requestId });
+    expect(await epos.waitFor('responses', 'U1.res')).toMatchObject({ status: 'cancelled', environment: 'training' });
+  });
+});
