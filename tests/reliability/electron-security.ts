@@ -31,8 +31,8 @@ function scan(): Finding[] {
   const csv = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'till-eneg-')), 'findings.csv');
   const excluded = Object.keys(allowlist.excludedChecks).map((c) => c.replace(/_/g, '').toLowerCase()).join(',');
   for (let attempt = 0; attempt < 2; attempt++) {
-    // The scanner's translation download fails offline and may crash it after the report is written.
-    spawnSync(process.execPath, [path.resolve('node_modules/@doyensec/electronegativity/dist/index.js'), '-i', 'src', '-r', '-o', csv, '-v', 'false', '-e', '45.3.4', '-x', excluded], { encoding: 'utf8', timeout: 240_000 });
+    // The scanner's translation download cannot work offline: the preload makes it fail at once (see the file).
+    spawnSync(process.execPath, ['--require', path.resolve('tests/reliability/electronegativity-offline.cjs'), path.resolve('node_modules/@doyensec/electronegativity/dist/index.js'), '-i', 'src', '-r', '-o', csv, '-v', 'false', '-e', '45.3.4', '-x', excluded], { encoding: 'utf8', timeout: 240_000 });
     if (fs.existsSync(csv) && fs.readFileSync(csv, 'utf8').startsWith('issue,')) return parseCsv(fs.readFileSync(csv, 'utf8'));
   }
   throw new Error('electronegativity did not write its report');
