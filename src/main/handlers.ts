@@ -39,8 +39,15 @@ export function createHandlers(services: Services): Handlers {
       services.authority.withSupervisor(
         supervisorPin,
         AUDIT_ACTIONS.paymentResolve,
-        { summary: `Payment resolved by hand as ${request.outcome === 'approved' ? 'approved' : 'not charged'}`, subject: request.paymentId, detail: { outcome: request.outcome, note: request.note } },
-        () => payments().resolve(request.paymentId, request.outcome, request.note),
+        { summary: `Payment resolved by hand as ${request.outcome === 'approved' ? 'approved' : 'not charged'}`, subject: request.paymentId, detail: { outcome: request.outcome, note: request.note, by: request.by ?? null } },
+        () => payments().resolve(request.paymentId, request.outcome, request.note, request.by ?? null),
+      ),
+    'payment:acknowledgeContradiction': ({ supervisorPin, ...request }) =>
+      services.authority.withSupervisor(
+        supervisorPin,
+        AUDIT_ACTIONS.paymentContradictionAcknowledge,
+        { summary: "Dojo's record contradicting a verdict acknowledged", subject: request.paymentId, detail: { note: request.note, by: request.by ?? null } },
+        () => payments().acknowledgeContradiction(request.paymentId, request.note, request.by ?? null),
       ),
     'payment:get': (request) => payments().get(request.paymentId),
     'payment:listActive': () => ({ payments: payments().activeAndAttention() }),

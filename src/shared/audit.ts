@@ -21,6 +21,7 @@ export const AUDIT_ACTIONS = {
   refundRequestConfirm: 'refund_request.confirm',
   refundRequestDecline: 'refund_request.decline',
   paymentResolve: 'payment.resolve',
+  paymentContradictionAcknowledge: 'payment.contradiction_acknowledge',
   securityInitialised: 'security.initialised',
   securityRefused: 'security.refused',
   securityLocked: 'security.locked',

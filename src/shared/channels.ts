@@ -11,6 +11,7 @@ export const METHOD_CHANNELS = {
   cancelPayment: 'payment:cancel',
   answerSignature: 'payment:answerSignature',
   resolvePayment: 'payment:resolve',
+  acknowledgeContradiction: 'payment:acknowledgeContradiction',
   getPayment: 'payment:get',
   listActivePayments: 'payment:listActive',
   listHistory: 'history:list',

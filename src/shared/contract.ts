@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { AppInfoSchema } from './app-info';
 import {
+  AcknowledgeContradictionSchema,
   AnswerSignatureSchema,
   HistoryQuerySchema,
   PaymentEventViewSchema,
@@ -51,6 +52,8 @@ export const contract = {
   'payment:cancel': { request: PaymentIdSchema, response: PaymentViewSchema },
   'payment:answerSignature': { request: AnswerSignatureSchema, response: PaymentViewSchema },
   'payment:resolve': { request: ResolvePaymentSchema, response: PaymentViewSchema },
+  /** Supervisor: Dojo's record contradicted a verdict, and a person has seen it (the status already follows Dojo). */
+  'payment:acknowledgeContradiction': { request: AcknowledgeContradictionSchema, response: PaymentViewSchema },
   'payment:get': { request: PaymentIdSchema, response: z.object({ payment: PaymentViewSchema, events: z.array(PaymentEventViewSchema) }) },
   'payment:listActive': { request: NoInput, response: z.object({ payments: z.array(PaymentViewSchema) }) },
   'history:list': { request: HistoryQuerySchema, response: z.object({ items: z.array(PaymentViewSchema), total: z.number().int() }) },
@@ -63,7 +66,7 @@ export const contract = {
   'settings:clearApiKey': { request: ClearApiKeySchema, response: SettingsViewSchema },
   'settings:verifySupervisorPin': { request: VerifyPinSchema, response: z.object({ valid: z.boolean() }) },
   /** Prints the receipt the page is showing: the system print dialog in the app; 'browser' = use window.print(). */
-  'receipt:print': { request: z.object({ paymentId: z.string().min(1).max(100), copy: z.enum(['customer', 'merchant']) }).strict(), response: z.object({ method: z.enum(['system', 'browser']) }) },
+  'receipt:print': { request: z.object({ paymentId: z.string().min(1).max(100), copy: z.enum(['customer', 'merchant', 'slip']) }).strict(), response: z.object({ method: z.enum(['system', 'browser']) }) },
   /** Compact mode beside the EPOS: a small always-on-top window in the app (the page just changes layout elsewhere). */
   'window:setCompact': { request: z.object({ compact: z.boolean() }).strict(), response: z.object({ applied: z.boolean() }) },
   /** Start with the computer (a till reboots at night; the EPOS must find the companion). Installed app only. */

@@ -63,8 +63,27 @@ export const PaymentViewSchema = z.object({
     })
     .nullable(),
   receipts: z.object({ customer: z.array(ReceiptLineSchema).nullable(), merchant: z.array(ReceiptLineSchema).nullable() }),
-  attention: z.object({ reason: z.string(), instruction: z.string() }).nullable(),
-  resolution: z.object({ outcome: z.enum(['approved', 'not_charged']), note: z.string(), at: z.string() }).nullable(),
+  /** Why a person is needed, what to do, and the words of the two verdict buttons (refunds speak of refunds). */
+  attention: z.object({ reason: z.string(), instruction: z.string(), choices: z.object({ approved: z.string(), not_charged: z.string() }) }).nullable(),
+  /**
+   * A person's verdict: what, why (note), when (at), who (by, as typed; the supervisor PIN was checked), and
+   * what Dojo's record said of it since: pending (still asking), confirmed, contradicted, or cannot_tell.
+   */
+  resolution: z
+    .object({
+      outcome: z.enum(['approved', 'not_charged']),
+      note: z.string(),
+      at: z.string(),
+      by: z.string().nullable(),
+      dojo: z.enum(['pending', 'confirmed', 'contradicted', 'cannot_tell']),
+    })
+    .nullable(),
+  /** Dojo's record contradicted a person's verdict: the status follows Dojo now; a supervisor must acknowledge it. */
+  contradiction: z.object({ verdict: z.enum(['approved', 'not_charged']), dojoSays: PaymentStatusSchema, at: z.string(), message: z.string(), acknowledged: z.boolean() }).nullable(),
+  /** While the till keeps asking Dojo about a payment it has not settled: whether Dojo can tell, last and next ask. */
+  dojoCheck: z.object({ canTell: z.boolean(), lastCheckedAt: z.string().nullable(), nextCheckAt: z.string().nullable() }).nullable(),
+  /** A "do not take this payment again" slip (receipt-printer lines) while the outcome is unknown. */
+  slip: z.array(ReceiptLineSchema).nullable(),
   originalPaymentId: z.string().nullable(),
   /** Sales: approved matched refunds so far, and what is left to refund. */
   refundedAmount: z.number().int(),
@@ -125,7 +144,17 @@ export const ResolvePaymentSchema = z.object({
   paymentId: z.string().min(1).max(100),
   outcome: z.enum(['approved', 'not_charged']),
   note: z.string().trim().min(3, 'Say briefly what the terminal showed.').max(500),
+  /** Who records it (a name or initials): kept with the verdict, in the audit and the CSV. */
+  by: z.string().trim().min(1).max(40).regex(/^[^\p{Cc}]*$/u, 'No control characters.').optional(),
   /** A person's verdict on money: the supervisor's (checked in main). */
+  supervisorPin: GuardPinSchema,
+}).strict();
+
+/** A supervisor has seen that Dojo's record contradicted a verdict (the payment's status already follows Dojo). */
+export const AcknowledgeContradictionSchema = z.object({
+  paymentId: z.string().min(1).max(100),
+  note: z.string().trim().min(3, 'Say briefly what was done about it.').max(500),
+  by: z.string().trim().min(1).max(40).regex(/^[^\p{Cc}]*$/u, 'No control characters.').optional(),
   supervisorPin: GuardPinSchema,
 }).strict();
 
@@ -144,7 +173,11 @@ export type HistoryQuery = z.infer<typeof HistoryQuerySchema>;
 
 export const TotalsQuerySchema = z.object({ from: IsoDay, to: IsoDay }).strict();
 
-/** Approved payments of one type and currency: `amount` = goods, `total` = goods + gratuity + cashback (minor units). */
+/**
+ * Approved payments of one type and currency: `amount` = goods, `total` = goods + gratuity + cashback (minor
+ * units), as Dojo's record shows them; apart, those approved only on a person's word (a verdict Dojo has not
+ * confirmed): handCount, handTotal.
+ */
 export const TotalsRowSchema = z.object({
   type: PaymentTypeSchema,
   currency: z.string(),
@@ -153,5 +186,7 @@ export const TotalsRowSchema = z.object({
   total: z.number().int(),
   tips: z.number().int(),
   cashback: z.number().int(),
+  handCount: z.number().int(),
+  handTotal: z.number().int(),
 });
 export type TotalsRow = z.infer<typeof TotalsRowSchema>;

@@ -206,7 +206,7 @@ describe('faults', () => {
     await h.waitFor(id, (v) => v.sessionStatus === 'Initiated');
     h.sim.admin.injectFault({ kind: 'status', status: 503, count: 10_000, method: 'GET' });
     const view = await h.waitFor(id, (v) => v.status === 'needs_attention');
-    expect(view.attention!.instruction).toMatch(/Look at the terminal/);
+    expect(view.attention!.instruction).toMatch(/keeps asking Dojo/);
     h.sim.admin.clearFaults();
     const resolved = await h.engine.resolve(id, 'not_charged', 'Terminal showed nothing');
     expect(resolved).toMatchObject({ status: 'failed', resolution: { outcome: 'not_charged', note: 'Terminal showed nothing' } });

@@ -24,7 +24,7 @@ async function saleJudgedNotCharged(tid: string, amount: number) {
   const at = Date.now();
   return h.engine.amend(
     sold.id,
-    (r) => ({ ...r, status: 'failed', resolution: { outcome: 'not_charged', note: 'The terminal showed nothing.', at: new Date(at).toISOString() } }),
+    (r) => ({ ...r, status: 'failed', resolution: { outcome: 'not_charged', note: 'The terminal showed nothing.', at: new Date(at).toISOString(), by: null, dojo: 'cannot_tell' } }),
     { at, kind: 'resolved', message: 'Resolved by the cashier as not charged: The terminal showed nothing.' },
   );
 }

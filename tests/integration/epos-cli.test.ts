@@ -43,13 +43,13 @@ beforeAll(async () => {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'till-cli-'));
   const buildConfig = BuildConfigSchema.parse({ softwareHouseId: 'SH-TEST', resellerId: 'RS-TEST' });
   services = await createServices(
-    nodeAdapters({ host: 'test', dataDir: dir, buildConfig, secrets: new MemorySecretStore({ 'dojo-api-key': 'sk_prod_cli_tests_key' }), env: { DOJO_API_BASE_URL: sim.url, TILL_EPOS_PORT: '0', TILL_EPOS_TOKEN: TOKEN } }),
+    nodeAdapters({ host: 'test', dataDir: dir, buildConfig, secrets: new MemorySecretStore({ 'dojo-api-key': 'sk_prod_cli_tests_key' }), env: { DOJO_API_BASE_URL: sim.url, TILL_DOJO_SPEED: '40', TILL_EPOS_PORT: '0', TILL_EPOS_TOKEN: TOKEN } }),
   );
   port = services.epos.info().port;
   await services.updateSettings({ terminalId: sim.admin.terminalByTid('VCMTILLSIP0')!.id });
   sandboxSim = await startSimulator({ speed: 40 });
   sandbox = await createServices(
-    nodeAdapters({ host: 'test', dataDir: path.join(dir, 'sandbox'), secrets: new MemorySecretStore({ 'dojo-api-key': 'sk_sandbox_cli_tests_key' }), env: { DOJO_API_BASE_URL: sandboxSim.url, TILL_EPOS_PORT: '0', TILL_EPOS_TOKEN: TOKEN } }),
+    nodeAdapters({ host: 'test', dataDir: path.join(dir, 'sandbox'), secrets: new MemorySecretStore({ 'dojo-api-key': 'sk_sandbox_cli_tests_key' }), env: { DOJO_API_BASE_URL: sandboxSim.url, TILL_DOJO_SPEED: '40', TILL_EPOS_PORT: '0', TILL_EPOS_TOKEN: TOKEN } }),
   );
   await sandbox.updateSettings({ terminalId: sandboxSim.admin.terminalByTid('VCMTILLSIP0')!.id });
 });

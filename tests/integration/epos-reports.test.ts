@@ -52,7 +52,7 @@ beforeAll(async () => {
   sim = await startSimulator({ speed: 40 });
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'till-epos-reports-'));
   services = await createServices({
-    ...nodeAdapters({ host: 'test', dataDir: dir, secrets: new MemorySecretStore({ 'dojo-api-key': 'sk_sandbox_epos_reports_key' }), env: { DOJO_API_BASE_URL: sim.url, TILL_EPOS_PORT: '0', TILL_EPOS_TOKEN: TOKEN } }),
+    ...nodeAdapters({ host: 'test', dataDir: dir, secrets: new MemorySecretStore({ 'dojo-api-key': 'sk_sandbox_epos_reports_key' }), env: { DOJO_API_BASE_URL: sim.url, TILL_DOJO_SPEED: '40', TILL_EPOS_PORT: '0', TILL_EPOS_TOKEN: TOKEN } }),
     tradingDays: days,
   });
   base = services.epos.info().url!;

@@ -57,7 +57,7 @@ export async function startTill(options: TillOptions = {}): Promise<TillUnderTes
         host: 'test',
         dataDir: dir,
         secrets,
-        env: { TILL_TRAINING_SIM_SPEED: '40', ...(sim ? { DOJO_API_BASE_URL: sim.url } : {}) },
+        env: { TILL_TRAINING_SIM_SPEED: '40', ...(sim ? { DOJO_API_BASE_URL: sim.url, TILL_DOJO_SPEED: String(options.speed ?? 40) } : {}) },
         buildConfig: loadBuildConfig({ tillBuild: options.tillBuild ?? {} }),
         ...(options.now ? { now: options.now } : {}),
       }),

@@ -91,18 +91,18 @@ describe('journal', () => {
     journal.save(payment('r1', { status: 'approved', type: 'MatchedRefund', amount: 300, totalAmount: 300 }));
     journal.save(payment('old', { status: 'approved', createdAt: day('2026-11-24') }));
     expect(journal.totals('2026-11-25', '2026-11-25')).toEqual([
-      { type: 'MatchedRefund', currency: 'GBP', count: 1, amount: 300, total: 300, tips: 0, cashback: 0 },
-      { type: 'Sale', currency: 'EUR', count: 1, amount: 500, total: 500, tips: 0, cashback: 0 },
-      { type: 'Sale', currency: 'GBP', count: 1, amount: 1000, total: 3150, tips: 150, cashback: 2000 },
+      { type: 'MatchedRefund', currency: 'GBP', count: 1, amount: 300, total: 300, tips: 0, cashback: 0, handCount: 0, handTotal: 0 },
+      { type: 'Sale', currency: 'EUR', count: 1, amount: 500, total: 500, tips: 0, cashback: 0, handCount: 0, handTotal: 0 },
+      { type: 'Sale', currency: 'GBP', count: 1, amount: 1000, total: 3150, tips: 150, cashback: 2000, handCount: 0, handTotal: 0 },
     ]);
   });
 
   it('groups days by the trading day: with a 04:00 start, 00:30 belongs to the day before (history, totals, CSV)', () => {
     journal.save(payment('late', { status: 'approved', totalAmount: 2000, amount: 2000, createdAt: day('2026-11-26', 0) + 30 * 60_000 }));
     journal.save(payment('next', { status: 'approved', totalAmount: 700, amount: 700, createdAt: day('2026-11-26', 4) + 60_000 }));
-    expect(journal.totals('2026-11-25', '2026-11-25', '04:00')).toEqual([{ type: 'Sale', currency: 'GBP', count: 1, amount: 2000, total: 2000, tips: 0, cashback: 0 }]);
-    expect(journal.totals('2026-11-26', '2026-11-26', '04:00')).toEqual([{ type: 'Sale', currency: 'GBP', count: 1, amount: 700, total: 700, tips: 0, cashback: 0 }]);
-    expect(journal.totals('2026-11-26', '2026-11-26')).toEqual([{ type: 'Sale', currency: 'GBP', count: 2, amount: 2700, total: 2700, tips: 0, cashback: 0 }]);
+    expect(journal.totals('2026-11-25', '2026-11-25', '04:00')).toEqual([{ type: 'Sale', currency: 'GBP', count: 1, amount: 2000, total: 2000, tips: 0, cashback: 0, handCount: 0, handTotal: 0 }]);
+    expect(journal.totals('2026-11-26', '2026-11-26', '04:00')).toEqual([{ type: 'Sale', currency: 'GBP', count: 1, amount: 700, total: 700, tips: 0, cashback: 0, handCount: 0, handTotal: 0 }]);
+    expect(journal.totals('2026-11-26', '2026-11-26')).toEqual([{ type: 'Sale', currency: 'GBP', count: 2, amount: 2700, total: 2700, tips: 0, cashback: 0, handCount: 0, handTotal: 0 }]);
     expect(journal.history({ limit: 50, offset: 0, from: '2026-11-25', to: '2026-11-25' }, '04:00').items.map((r) => r.id)).toEqual(['late']);
     expect(journal.exportCsv({ limit: 50, offset: 0, from: '2026-11-26', to: '2026-11-26' }, '04:00')).toContain('next');
     expect(journal.exportCsv({ limit: 50, offset: 0, from: '2026-11-26', to: '2026-11-26' }, '04:00')).not.toContain('late');

@@ -2,6 +2,7 @@ import { csvCell } from '../../shared/csv';
 import { tradingDay, type DayStart } from '../../shared/dates';
 import { majorUnits } from '../../shared/money';
 import { signOf, STATUS_WORDS, TYPE_WORDS } from '../../shared/words';
+import { resolutionWords } from '../payments/messages';
 import type { PaymentRecord } from '../payments/record';
 
 /**
@@ -39,6 +40,7 @@ export const CSV_COLUMNS: CsvColumn[] = [
   { header: 'Refund of', value: (r) => r.originalPaymentId },
   { header: 'Dojo payment intent', value: (r) => r.intentId },
   { header: 'Dojo terminal session', value: (r) => r.sessionId },
+  { header: 'Resolution', value: (r) => resolutionWords(r) },
 ];
 
 export function toCsv(records: PaymentRecord[], dayStart: DayStart, columns: readonly CsvColumn[] = CSV_COLUMNS): string {

@@ -160,6 +160,23 @@ export class Journal {
     return this.records(this.db.prepare(`SELECT ${ROW} FROM payments WHERE created_at >= ? AND created_at < ? ORDER BY created_at, id`).all(start, end));
   }
 
+  /**
+   * Payments waiting for Dojo's record: needing attention, or with a person's verdict not yet checked against
+   * Dojo (verdicts of the last `verdictDays` days; older ones are no longer asked about).
+   */
+  awaitingDojo(since: number): PaymentRecord[] {
+    const attention = this.withStatus('needs_attention');
+    const verdicts = this.records(this.db.prepare(`SELECT ${ROW} FROM payments WHERE created_at >= ? AND status IN ${FINAL_SQL} AND json_valid(data) AND json_extract(data, '$.resolution.dojo') = 'pending' ORDER BY created_at`).all(since));
+    return [...attention, ...verdicts];
+  }
+
+  /** Payments whose verdict Dojo's record contradicted and no supervisor has acknowledged yet. */
+  contradictions(): PaymentRecord[] {
+    return this.records(
+      this.db.prepare(`SELECT ${ROW} FROM payments WHERE json_valid(data) AND json_type(data, '$.contradiction') = 'object' AND coalesce(json_type(data, '$.contradiction.acknowledged'), 'null') = 'null' ORDER BY created_at DESC`).all(),
+    );
+  }
+
   /** Approved matched refunds against a sale (what has been given back so far). */
   refundsOf(paymentId: string): PaymentRecord[] {
     return this.records(this.db.prepare(`SELECT ${ROW} FROM payments WHERE original_payment_id = ? ORDER BY created_at`).all(paymentId));
@@ -187,12 +204,17 @@ export class Journal {
     const range = tradingDayRange(from, to, dayStart);
     const rows = this.db
       .prepare(
-        `SELECT type, currency, count(*) AS count, sum(amount) AS amount, sum(coalesce(total_amount, amount)) AS total,
-           sum(coalesce(json_extract(data, '$.tipsAmount'), 0)) AS tips, sum(coalesce(json_extract(data, '$.cashbackAmount'), 0)) AS cashback
+        // Approved as Dojo's record shows (count, amount, total, tips, cashback) apart from approved only on a
+        // person's word (by_hand: a verdict Dojo has not confirmed, see migration 4).
+        `SELECT type, currency,
+           sum(by_hand = 0) AS count, coalesce(sum(CASE WHEN by_hand = 0 THEN amount END), 0) AS amount, coalesce(sum(CASE WHEN by_hand = 0 THEN coalesce(total_amount, amount) END), 0) AS total,
+           coalesce(sum(CASE WHEN by_hand = 0 THEN coalesce(json_extract(data, '$.tipsAmount'), 0) END), 0) AS tips,
+           coalesce(sum(CASE WHEN by_hand = 0 THEN coalesce(json_extract(data, '$.cashbackAmount'), 0) END), 0) AS cashback,
+           sum(by_hand = 1) AS handCount, coalesce(sum(CASE WHEN by_hand = 1 THEN coalesce(total_amount, amount) END), 0) AS handTotal
          FROM payments WHERE status = 'approved' AND created_at >= ? AND created_at < ? GROUP BY type, currency ORDER BY type, currency`,
       )
       .all(range.start, range.end) as TotalsRow[];
-    return rows.map((r) => ({ type: r.type, currency: r.currency, count: r.count, amount: r.amount, total: r.total, tips: r.tips, cashback: r.cashback }));
+    return rows.map((r) => ({ type: r.type, currency: r.currency, count: r.count, amount: r.amount, total: r.total, tips: r.tips, cashback: r.cashback, handCount: r.handCount, handTotal: r.handTotal }));
   }
 
   /** Every payment matching the query as CSV, oldest first (see csv.ts for the columns). */

@@ -271,7 +271,10 @@ export class ModeManager {
     try {
       const { environment, client } = this.liveClient(key);
       if (!live || choice.environment !== environment) writeModeChoice(dataDir, 'live', environment, now());
-      return { environment, ...this.engineFor(environment, client) };
+      // DOJO_API_BASE_URL may point at an accelerated simulator (development and tests): its speed scales Dojo's windows.
+      const { devOverrides, env } = this.options;
+      const speed = devOverrides && env['TILL_DOJO_SPEED'] ? Number(env['TILL_DOJO_SPEED']) : 1;
+      return { environment, ...this.engineFor(environment, client, speed > 0 ? 1 / speed : 1) };
     } catch (error) {
       // A key is there, so the shop chose live Dojo: say why it cannot be used instead of training.
       return this.unavailableMode(lastEnvironment, keyWords.keyUnusable(error instanceof AppError ? error.message : 'it was not recognised.'));

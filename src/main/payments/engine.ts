@@ -26,6 +26,9 @@ export interface EngineOptions {
   onUpdate?: (view: PaymentView) => void;
 }
 
+/** "Dojo answers again" re-checks everything waiting for it at most this often (Dojo time). */
+const RECHECK_ALL_MIN_GAP_MS = 2_000;
+
 /** Sortable, unguessable payment ids: time first (history order), then randomness. */
 export const newPaymentId = (now: number) => `pay_${now.toString(36)}${randomBytes(6).toString('hex')}`;
 
@@ -38,6 +41,10 @@ export class PaymentEngine {
   private readonly now: () => number;
   private readonly journal: Journal;
   private readonly lastViews = new Map<string, string>();
+  private readonly policy: PollingPolicy;
+  /** Some payment found Dojo unreachable; the next answer from Dojo triggers the re-checks. */
+  private contactLost = false;
+  private lastRecheckAll = 0;
   /** Long-polls (EPOS API `?wait=`) waiting for a payment's next visible change. */
   private readonly waiters = new Map<string, Set<(view: PaymentView) => void>>();
   private terminalTids = new Map<string, string | null>();
@@ -45,12 +52,13 @@ export class PaymentEngine {
   constructor(private readonly options: EngineOptions) {
     this.now = options.now ?? Date.now;
     this.journal = options.journal;
+    this.policy = { ...DEFAULT_POLLING, ...options.policy };
     this.runner = new PaymentRunner({
       journal: options.journal,
       client: options.client,
       tillId: options.tillId,
       now: this.now,
-      policy: { ...DEFAULT_POLLING, ...options.policy },
+      policy: this.policy,
       logger: options.logger,
       onChange: (record, previous) => this.changed(record, previous),
     });
@@ -60,7 +68,18 @@ export class PaymentEngine {
   async recover(): Promise<number> {
     const unfinished = this.journal.unfinished().filter((r) => r.status !== 'needs_attention');
     await Promise.all(unfinished.map((record) => this.runner.resume(record)));
+    // Dojo first: what needs attention, and verdicts not yet checked, are asked about again at once.
+    this.recheckAwaiting();
     return unfinished.length;
+  }
+
+  /** Asks Dojo again about every payment it has not settled (start-up, and as soon as Dojo answers again). */
+  recheckAwaiting(): number {
+    this.lastRecheckAll = this.now();
+    const since = this.now() - this.policy.verifyVerdictMs * this.policy.scale;
+    const awaiting = this.journal.awaitingDojo(since);
+    for (const record of awaiting) void this.runner.send(record.id, { kind: 'recheck' });
+    return awaiting.length;
   }
 
   /**
@@ -164,11 +183,20 @@ export class PaymentEngine {
     return this.view(paymentId);
   }
 
-  async resolve(paymentId: string, outcome: 'approved' | 'not_charged', note: string): Promise<PaymentView> {
+  /** A person's verdict (the supervisor PIN is checked by the caller, in main): who, why; checked against Dojo later. */
+  async resolve(paymentId: string, outcome: 'approved' | 'not_charged', note: string, by: string | null = null): Promise<PaymentView> {
     const record = this.require(paymentId);
     if (record.status !== 'needs_attention') throw new AppError('CONFLICT', refusal.notNeedingAttention);
-    await this.runner.send(paymentId, { kind: 'resolved', outcome, note });
+    await this.runner.send(paymentId, { kind: 'resolved', outcome, note, by });
     return this.view(paymentId);
+  }
+
+  /** A supervisor has seen that Dojo's record contradicted a verdict (the status already follows Dojo). */
+  acknowledgeContradiction(paymentId: string, note: string, by: string | null = null): PaymentView {
+    const record = this.require(paymentId);
+    if (!record.contradiction || record.contradiction.acknowledged) throw new AppError('CONFLICT', refusal.noContradiction);
+    const at = this.now();
+    return this.amend(paymentId, (r) => ({ ...r, contradiction: { ...r.contradiction!, acknowledged: { at, by, note } } }), { at, kind: 'contradiction_acknowledged', message: timeline.contradictionAcknowledged(note, by) });
   }
 
   /**
@@ -228,7 +256,8 @@ export class PaymentEngine {
   activeAndAttention(): PaymentView[] {
     const running = this.runner.active();
     const attention = this.journal.withStatus('needs_attention');
-    return [...running, ...attention].sort((a, b) => b.createdAt - a.createdAt).map(toView);
+    const contradicted = this.journal.contradictions();
+    return [...running, ...attention, ...contradicted].sort((a, b) => b.createdAt - a.createdAt).map(toView);
   }
 
   history(query: HistoryQuery): { items: PaymentView[]; total: number } {
@@ -278,16 +307,30 @@ export class PaymentEngine {
   }
 
   private changed(record: PaymentRecord, previous: PaymentRecord | undefined): void {
-    // A matched refund that went through reduces what is left to refund on its sale.
-    if (record.type === 'MatchedRefund' && record.status === 'approved' && previous?.status !== 'approved' && record.originalPaymentId) {
+    // A matched refund that went through reduces what is left to refund on its sale (and one Dojo's record later
+    // shows did not go through gives it back).
+    const approvedNow = record.status === 'approved';
+    const approvedBefore = previous?.status === 'approved';
+    if (record.type === 'MatchedRefund' && approvedNow !== approvedBefore && previous && record.originalPaymentId) {
       const sale = this.runner.current(record.originalPaymentId);
       if (sale) {
-        const updated = { ...sale, refundedAmount: sale.refundedAmount + record.amount, updatedAt: this.now() };
-        this.journal.save(updated, { at: this.now(), kind: 'refunded', message: timeline.refunded(record.amount, record.currency), detail: { refundId: record.id } });
+        const change = approvedNow ? record.amount : -record.amount;
+        const updated = { ...sale, refundedAmount: sale.refundedAmount + change, updatedAt: this.now() };
+        this.journal.save(updated, { at: this.now(), kind: 'refunded', message: approvedNow ? timeline.refunded(record.amount, record.currency) : timeline.refundUndone(record.amount, record.currency), detail: { refundId: record.id } });
         this.push(updated);
       }
     }
+    // Dojo answers again after it could not be reached: ask at once about everything it has not settled.
+    if (record.contactLost) this.contactLost = true;
+    else if (this.contactLost && record.lastAnswerAt !== null && record.lastAnswerAt !== previous?.lastAnswerAt) this.dojoAnswered();
     this.push(record);
+  }
+
+  /** Some payment just heard from Dojo after a silence: the others waiting for Dojo are asked again now. */
+  private dojoAnswered(): void {
+    this.contactLost = false;
+    if (this.now() - this.lastRecheckAll < RECHECK_ALL_MIN_GAP_MS * this.policy.scale) return;
+    this.recheckAwaiting();
   }
 
   private push(record: PaymentRecord): void {

@@ -12,6 +12,7 @@ import {
 import type { ReceiptLine } from '../../shared/payments';
 import type { DojoIntent, DojoReceipt, DojoSession } from '../dojo/schemas';
 import type { JournalEvent } from '../journal/journal';
+import { dojoCanTell, dojoVerdict, readDojoRecord, type DojoSays } from './dojo-record';
 import { nextPollDelay, type PollingPolicy } from './polling';
 import { attention as attentionWords, cancel as cancelWords, outcome, timeline } from './messages';
 import type { PaymentRecord } from './record';
@@ -29,7 +30,11 @@ export type Effect =
   | { kind: 'confirm'; delayMs: number }
   | { kind: 'cancelSession' }
   | { kind: 'answerSignature'; accepted: boolean }
-  | { kind: 'cancelIntent'; delayMs: number };
+  | { kind: 'cancelIntent'; delayMs: number }
+  /** Read Dojo's record of a payment it has not settled (its session and intent), for a background re-check. */
+  | { kind: 'checkDojo'; delayMs: number }
+  /** Read the terminal's status (an unlinked refund whose answer was lost: wait until the terminal has finished). */
+  | { kind: 'checkTerminal'; delayMs: number };
 
 export type Call = Effect['kind'];
 
@@ -58,7 +63,11 @@ export type EngineEvent =
   | { kind: 'cancelAnswered'; session: DojoSession }
   | { kind: 'signatureRequested'; accepted: boolean }
   | { kind: 'signatureAnswered'; session: DojoSession }
-  | { kind: 'resolved'; outcome: 'approved' | 'not_charged'; note: string }
+  | { kind: 'resolved'; outcome: 'approved' | 'not_charged'; note: string; by: string | null }
+  /** Time to ask Dojo again about a payment it has not settled (start-up, backoff, Dojo reachable again). */
+  | { kind: 'recheck' }
+  | { kind: 'dojoRecord'; session: DojoSession | null; intent: DojoIntent | null }
+  | { kind: 'terminalChecked'; status: string }
   | { kind: 'failed'; call: Call; error: CallFailure; resumed?: boolean };
 
 export interface Transition {
@@ -74,6 +83,10 @@ const CARD_RESULT = new Set([...SESSION_APPROVED, ...SESSION_NOT_CHARGED.filter(
 const SIGNATURE_STEP = /^SignatureVerification/;
 
 export const MAX_RECOVERY_ATTEMPTS = 6;
+/** Dojo's window for a terminal to take a session (createdAt + 10 s in its examples), and a margin. */
+const TERMINAL_WAKE_MS = 12_000;
+/** How often to look at a busy terminal while an unlinked refund's outcome is unknown (Dojo time). */
+const TERMINAL_CHECK_MS = 3_000;
 const MAX_SESSION_WINDOW_MS = 60 * 60_000;
 export const CARD_PRESENTED_NOTE = cancelWords.cardPresented;
 
@@ -131,10 +144,29 @@ class Move {
     this.note('finished', message, { status });
   }
 
-  attention({ reason, instruction }: { reason: string; instruction: string }): void {
-    this.record.status = 'needs_attention';
-    this.record.attention = { reason, instruction };
+  /** A person is needed: why, and what to do. While Dojo can still tell, the till keeps asking it (re-checks). */
+  attention(reason: string): void {
+    const record = this.record;
+    const instruction = attentionWords.instruction(record.type, dojoCanTell(record));
+    record.status = 'needs_attention';
+    record.attention = { reason, instruction };
+    record.lookingForSession = false;
+    record.recheck = { attempts: 0, lastAt: null, nextAt: null };
     this.note('needs_attention', reason, { instruction });
+    this.scheduleRecheck();
+  }
+
+  /** The next background re-check with Dojo (when Dojo can tell at all): soon at first, then less often. */
+  scheduleRecheck(): void {
+    const record = this.record;
+    if (!dojoCanTell(record)) {
+      record.recheck = { ...record.recheck, nextAt: null };
+      return;
+    }
+    const { recheckBaseMs, recheckMaxMs } = this.policy;
+    const delayMs = Math.round(Math.min(recheckMaxMs, recheckBaseMs * 2 ** record.recheck.attempts) * this.policy.scale);
+    record.recheck = { ...record.recheck, nextAt: this.now + delayMs };
+    this.effect({ kind: 'checkDojo', delayMs });
   }
 
   requestSession(): void {
@@ -171,6 +203,15 @@ class Move {
     if (this.record.recoveryAttempts < MAX_RECOVERY_ATTEMPTS) this.effect({ kind: 'cancelIntent', delayMs: this.backoff() });
     else this.endAfterCancel();
     return true;
+  }
+
+  /**
+   * An unlinked refund whose create answer was lost cannot be looked up on Dojo: watch the terminal until it has
+   * finished (it is not busy any more, past the time it takes to wake), so the cashier is asked only then.
+   */
+  waitForTerminal(): void {
+    this.record.lookingForSession = true;
+    this.effect({ kind: 'checkTerminal', delayMs: this.till(TERMINAL_WAKE_MS) });
   }
 
   /** Looks for the session a lost create answer may have made, again after a wait that grows. */
@@ -301,7 +342,7 @@ function verifiedWithoutSignature(record: PaymentRecord): boolean {
 }
 
 /** Events that carry an answer from Dojo. */
-const ANSWERS = new Set<EngineEvent['kind']>(['intentCreated', 'intentFound', 'sessionCreated', 'sessionFound', 'sessionPolled', 'confirmed', 'intentCancelled', 'cancelAnswered', 'signatureAnswered']);
+const ANSWERS = new Set<EngineEvent['kind']>(['intentCreated', 'intentFound', 'sessionCreated', 'sessionFound', 'sessionPolled', 'confirmed', 'intentCancelled', 'cancelAnswered', 'signatureAnswered', 'dojoRecord', 'terminalChecked']);
 
 /**
  * The payment flow as a table read by step first: "in step X, event Y does Z". An event a step does not list
@@ -316,19 +357,111 @@ export function transition(current: PaymentRecord, event: EngineEvent, now: numb
   }
   if (event.kind === 'resolved') resolvedByCashier(move, event);
   else if (event.kind === 'failed') {
+    const wasLost = record.contactLost;
     // An HTTP answer from Dojo (a refusal) is still contact; no answer at all is not.
     if (NO_ANSWER.has(event.error.code)) record.contactLost = true;
     else {
       record.lastAnswerAt = now;
       record.contactLost = false;
     }
-    move.noteFailure(event.call, event.error);
-    STEPS[record.step](move, event);
-  } else STEPS[record.step](move, event);
+    // A background re-check that finds Dojo still silent is not news: the timeline notes only the first.
+    if (event.call !== 'checkDojo' || !wasLost) move.noteFailure(event.call, event.error);
+    if (event.call === 'checkDojo') rechecking(move, event);
+    else STEPS[record.step](move, event);
+  } else if (event.kind === 'recheck' || event.kind === 'dojoRecord') rechecking(move, event);
+  else STEPS[record.step](move, event);
   return { record: move.record, effects: move.effects, log: move.log };
 }
 
-type StepHandler = (move: Move, event: Exclude<EngineEvent, { kind: 'resolved' }>) => void;
+type StepEvent = Exclude<EngineEvent, { kind: 'resolved' | 'recheck' | 'dojoRecord' }>;
+type StepHandler = (move: Move, event: StepEvent) => void;
+
+/** The payment waits for Dojo's record (needs attention), or a person's verdict waits to be checked against it. */
+const awaitingDojo = (record: PaymentRecord) => record.status === 'needs_attention' || record.resolution?.dojo === 'pending';
+
+/**
+ * Background re-checks: "Dojo first, people last". A payment Dojo has not settled is asked about again (with
+ * backoff, at start-up and as soon as Dojo answers again) until Dojo's record says how it ended; it then settles
+ * by itself ("resolved from Dojo's record"). A person's verdict is checked the same way: Dojo agreeing confirms
+ * it; Dojo contradicting it puts the status right and flags the payment at once.
+ */
+function rechecking(move: Move, event: Extract<EngineEvent, { kind: 'recheck' | 'dojoRecord' | 'failed' }>): void {
+  const { record, now } = move;
+  if (!awaitingDojo(record) || !dojoCanTell(record)) return;
+  if (event.kind === 'recheck') {
+    move.effect({ kind: 'checkDojo', delayMs: 0 });
+    return;
+  }
+  record.recheck = { attempts: record.recheck.attempts + 1, lastAt: now, nextAt: null };
+  if (event.kind === 'failed') return move.scheduleRecheck();
+  const windowPassed = now >= (record.sessionRequestedAt ?? record.createdAt) + move.till(move.policy.sessionLifetimeMs);
+  const says = readDojoRecord(record, event.session, event.intent, windowPassed);
+  if (record.status === 'needs_attention') return settleFromDojo(move, says);
+  verifyVerdict(move, says);
+}
+
+/** Needs attention, and Dojo has answered: follow the payment again, settle it from Dojo's record, or ask again later. */
+function settleFromDojo(move: Move, says: DojoSays): void {
+  const { record } = move;
+  switch (says.kind) {
+    case 'running':
+      record.attention = null;
+      move.note('recovery', timeline.dojoAnsweredFollowing);
+      return move.follow(says.session);
+    case 'approved':
+    case 'notCharged':
+      record.attention = null;
+      move.note('resolved_by_dojo', timeline.resolvedFromDojo);
+      return finishAs(move, says);
+    case 'neverStarted':
+      move.note('resolved_by_dojo', timeline.resolvedFromDojo);
+      return move.cancelIntentThen('failed', outcome.terminalNeverAsked(record.type));
+    case 'unknown':
+      return move.scheduleRecheck();
+  }
+}
+
+/** Ends the payment as Dojo's record says. */
+function finishAs(move: Move, says: Extract<DojoSays, { kind: 'approved' | 'notCharged' }>): void {
+  const { record, now, policy } = move;
+  if (says.session) applySession(record, says.session, now, policy.scale);
+  if (says.kind === 'approved') return move.finishApprovedFrom(says.intent);
+  const message = says.status === 'failed' ? outcome.terminalNeverAsked(record.type) : notChargedMessage(record, says.status);
+  move.finish(says.status, message);
+}
+
+function notChargedMessage(record: PaymentRecord, status: 'declined' | 'cancelled' | 'expired'): string {
+  if (status === 'declined') return record.sessionStatus === 'SignatureVerificationRejected' ? outcome.signatureRejected : outcome.declined(record.type);
+  return status === 'cancelled' ? outcome.cancelled(record.type) : outcome.expired(record.type);
+}
+
+/**
+ * A person's verdict, checked against Dojo's record once Dojo can tell: agreeing confirms it (then Dojo, not a
+ * person, decided it); contradicting it puts the status right from Dojo's record and flags the payment.
+ */
+function verifyVerdict(move: Move, says: DojoSays): void {
+  const { record, now } = move;
+  const resolution = record.resolution!;
+  const dojo = dojoVerdict(says);
+  if (dojo === null) {
+    if (now - Date.parse(resolution.at) > move.till(move.policy.verifyVerdictMs)) {
+      record.resolution = { ...resolution, dojo: 'cannot_tell' };
+      return move.note('verdict_unchecked', timeline.verdictUnchecked);
+    }
+    return move.scheduleRecheck();
+  }
+  const dojoStatus = says.kind === 'approved' ? 'approved' : says.kind === 'notCharged' ? says.status : 'failed';
+  record.reconciled = { at: new Date(now).toISOString(), note: timeline.reconciledByRecheck, exceptionId: 'recheck', dojoStatus };
+  if (dojo === resolution.outcome) {
+    record.resolution = { ...resolution, dojo: 'confirmed' };
+    return move.note('verdict_confirmed', timeline.verdictConfirmed);
+  }
+  record.resolution = { ...resolution, dojo: 'contradicted' };
+  record.contradiction = { verdict: resolution.outcome, dojoSays: dojoStatus, at: now, acknowledged: null };
+  move.note('verdict_contradicted', timeline.verdictContradicted(resolution.outcome, dojoStatus));
+  if (says.kind === 'approved' || says.kind === 'notCharged') return finishAs(move, says);
+  move.finish('failed', outcome.terminalNeverAsked(record.type));
+}
 
 /** intent_requested: POST /payment-intents may have been sent (sales only). */
 const intentRequested: StepHandler = (move, event) => {
@@ -386,7 +519,11 @@ const sessionRequested: StepHandler = (move, event) => {
       return move.requestSession();
     case 'resume':
       move.note('recovery', timeline.resuming, { step: record.step });
-      return move.lookForSession(0);
+      return record.type === 'UnlinkedRefund' ? move.waitForTerminal() : move.lookForSession(0);
+    case 'terminalChecked':
+      // The terminal is still busy (perhaps with this refund) while a session could still be running: wait more.
+      if (event.status === 'InUse' && move.sessionWindowOpen) return move.effect({ kind: 'checkTerminal', delayMs: move.till(TERMINAL_CHECK_MS) });
+      return move.attention(attentionWords.unlinkedRefundUnknown);
     case 'sessionCreated':
       move.note('dojo_response', timeline.sessionCreated, { sessionId: event.session.id });
       return move.follow(event.session);
@@ -411,10 +548,15 @@ const sessionRequested: StepHandler = (move, event) => {
     case 'failed': {
       const { call, error } = event;
       if (call === 'createSession') {
-        if (error.outcomeUnknown) return move.lookForSession(0);
+        // An unlinked refund cannot be looked up: wait until the terminal has finished before asking a person.
+        if (error.outcomeUnknown) return record.type === 'UnlinkedRefund' ? move.waitForTerminal() : move.lookForSession(0);
         // Dojo refused the session, so no card was charged; a sale's unused intent is cancelled first.
         if (record.type === 'Sale' && record.intentId) return move.cancelIntentThen('failed', outcome.refusedByDojo(record.type, error.message));
         return move.finish('failed', outcome.refusedByDojo(record.type, error.message));
+      }
+      if (call === 'checkTerminal') {
+        if (move.sessionWindowOpen) return move.effect({ kind: 'checkTerminal', delayMs: move.till(TERMINAL_CHECK_MS) });
+        return move.attention(attentionWords.unlinkedRefundUnknown);
       }
       if (call === 'findSession') {
         record.recoveryAttempts += 1;
@@ -569,13 +711,17 @@ const STEPS: Record<PaymentRecord['step'], StepHandler> = {
 /** A person's verdict on a payment Dojo could not settle (any step; only while it needs attention). */
 function resolvedByCashier(move: Move, event: Extract<EngineEvent, { kind: 'resolved' }>): void {
   const { record } = move;
-  record.resolution = { outcome: event.outcome, note: event.note, at: new Date(move.now).toISOString() };
-  move.note('resolved', timeline.resolved(event.outcome === 'approved', event.note));
+  const canTell = dojoCanTell(record);
+  record.resolution = { outcome: event.outcome, note: event.note, at: new Date(move.now).toISOString(), by: event.by, dojo: canTell ? 'pending' : 'cannot_tell' };
+  record.attention = null;
+  move.note('resolved', timeline.resolved(event.outcome === 'approved', event.note, event.by), { by: event.by });
   if (event.outcome === 'approved') {
     record.totalAmount ??= record.amount;
-    return move.finish('approved', outcome.resolvedApproved);
-  }
-  move.finish('failed', outcome.resolvedNotCharged);
+    move.finish('approved', outcome.resolvedApproved);
+  } else move.finish('failed', outcome.resolvedNotCharged);
+  // The verdict is checked against Dojo's record whenever Dojo can tell.
+  record.recheck = { attempts: 0, lastAt: null, nextAt: null };
+  if (canTell) move.scheduleRecheck();
 }
 
 /** Copies what the till needs from a session snapshot; notes when the status or prompt changed. */

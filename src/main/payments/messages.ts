@@ -1,5 +1,5 @@
 import { formatMoney } from '../../shared/money';
-import type { PaymentType } from '../../shared/payments';
+import type { PaymentType, ReceiptLine } from '../../shared/payments';
 
 /**
  * Every word the payment engine says to a cashier or an EPOS: outcomes, instructions, the running line, the
@@ -35,47 +35,35 @@ export const outcome = {
 } as const;
 
 /** Why a payment needs a person, and what to check. */
+/**
+ * Why a payment needs a person (the reason), and what to do (the instruction). The instruction never tells a
+ * cashier that "nothing on the terminal" means nothing was charged while Dojo can still be asked: for those the
+ * till keeps asking Dojo by itself, and a person's verdict is checked against Dojo's record when it answers.
+ */
 export const attention = {
-  stillRunningAfterExpiry: (status: string | null) => ({
-    reason: `The terminal session is still "${status ?? 'unknown'}" well after it should have expired.`,
-    instruction: 'Look at the terminal: if it shows the payment approved, record it as approved; if it shows nothing or declined, record it as not charged.',
-  }),
-  approvedButIntentDisagrees: (intentStatus: string) => ({
-    reason: `The terminal reported the payment approved but Dojo's payment shows "${intentStatus}".`,
-    instruction: 'Check the terminal and the Dojo portal for this payment, then record what happened.',
-  }),
-  unlinkedRefundUnknown: {
-    reason: 'The terminal may have started the refund, but Dojo did not confirm it and an unlinked refund cannot be looked up.',
-    instruction: 'Look at the terminal: if it shows the transaction approved, record it as approved; if it shows nothing or cancelled, record it as not charged.',
+  stillRunningAfterExpiry: (status: string | null) => `The terminal session is still "${status ?? 'unknown'}" well after it should have expired.`,
+  approvedButIntentDisagrees: (intentStatus: string) => `The terminal reported the payment approved but Dojo's payment record shows "${intentStatus}".`,
+  unlinkedRefundUnknown: 'The terminal may have made the refund, but its answer was lost and an unlinked refund cannot be looked up on Dojo. The terminal has finished now.',
+  sessionUnknown: 'Dojo could not be asked whether the terminal started this payment.',
+  dojoSilent: 'Dojo has not answered about this payment for too long; the terminal may have finished it.',
+  captureNotShown: "The terminal approved the payment, but Dojo's payment record did not show it in time, so the amount taken (with any gratuity or cashback) is not confirmed.",
+  rejectedButCharged: "The signature was rejected, but Dojo's payment record still shows the money taken.",
+  authorisedNotCaptured: 'Dojo shows the payment authorised but not completed, long after the terminal finished.',
+  refundUnaccounted: "Dojo shows money refunded on this sale that the till cannot match, and this refund's terminal session cannot be found.",
+  sessionUnconfirmed: 'Dojo did not confirm whether the terminal started this payment.',
+
+  /** What to do: depends on whether Dojo can still be asked (the till does so by itself) or not. */
+  instruction(type: PaymentType, dojoCanTell: boolean): string {
+    const again = isSale(type) ? 'Do not take the payment again' : 'Do not refund again';
+    if (dojoCanTell) {
+      return `${again} yet. The till keeps asking Dojo and settles this by itself when Dojo answers. Record it by hand only with proof (a receipt the terminal printed, or the Dojo portal): Dojo's record is checked against what you record.`;
+    }
+    return `${again} yet. Dojo cannot tell this one, so look at the terminal's last transaction or receipt: record it only if it clearly shows this ${noun(type)} approved, or declined or cancelled. If the terminal shows nothing, check the Dojo portal before recording anything.`;
   },
-  sessionUnknown: {
-    reason: 'Dojo could not be asked whether the terminal started this payment.',
-    instruction: 'Look at the terminal: if it shows the transaction approved, record it as approved; if it shows nothing or cancelled, record it as not charged.',
-  },
-  dojoSilent: {
-    reason: 'Dojo has not answered about this payment for too long; the terminal may have finished it.',
-    instruction: 'Look at the terminal: if it shows the payment approved, record it as approved; if it shows declined, cancelled or nothing, record it as not charged.',
-  },
-  captureNotShown: {
-    reason: "The terminal approved the payment, but Dojo's payment record did not show it in time, so the amount taken (with any gratuity or cashback) is not confirmed.",
-    instruction: 'Do not take the payment again. Check it in the Dojo portal, then record what happened.',
-  },
-  rejectedButCharged: {
-    reason: "The signature was rejected, but Dojo's payment record still shows the money taken.",
-    instruction: 'Do not take the payment again until this is clear. Check it in the Dojo portal, then record what happened.',
-  },
-  authorisedNotCaptured: {
-    reason: 'Dojo shows the payment authorised but not completed, long after the terminal finished.',
-    instruction: 'Do not take the payment again. Check it in the Dojo portal, then record what happened.',
-  },
-  refundUnaccounted: {
-    reason: "Dojo shows money refunded on this sale that the till cannot match, and this refund's terminal session cannot be found.",
-    instruction: "Check the sale's refunds in the Dojo portal, then record whether this refund was made.",
-  },
-  sessionUnconfirmed: {
-    reason: 'Dojo did not confirm whether the terminal started this payment.',
-    instruction: 'Look at the terminal: if it shows the payment approved, record it as approved; otherwise record it as not charged.',
-  },
+
+  /** The words on the two verdict buttons: refunds speak of refunds. */
+  choices: (type: PaymentType) =>
+    isSale(type) ? { approved: 'It was charged', not_charged: 'It was not charged' } : { approved: 'It was refunded', not_charged: 'It was not refunded' },
 } as const;
 
 /** The one line shown while a payment runs. */
@@ -123,10 +111,21 @@ export const timeline = {
   signatureAccepted: 'The cashier accepted the signature.',
   signatureRejected: 'The cashier rejected the signature.',
   signatureRecorded: (status: string) => `Dojo recorded the signature answer (terminal: ${status}).`,
-  resolved: (approved: boolean, note: string) => `Resolved by the cashier as ${approved ? 'approved' : 'not charged'}: ${note}`,
+  resolved: (approved: boolean, note: string, by: string | null) => `Recorded by hand${by ? ` by ${by}` : ''} (supervisor PIN) as ${approved ? 'approved' : 'not charged'}: ${note}`,
+  resolvedFromDojo: "Resolved from Dojo's record.",
+  dojoAnsweredFollowing: 'Dojo answered again: following the payment.',
+  verdictConfirmed: "Dojo's record agrees with the verdict recorded by hand.",
+  verdictUnchecked: "Dojo could not tell in a week whether the verdict recorded by hand was right: the till has stopped asking.",
+  verdictContradicted: (verdict: 'approved' | 'not_charged', dojo: string) =>
+    `Dojo's record contradicts the verdict recorded by hand (${verdict === 'approved' ? 'approved' : 'not charged'}): Dojo shows ${STATUS_WORDS[dojo] ?? dojo}. The payment now follows Dojo's record.`,
+  reconciledByRecheck: "Dojo's record, read by the till's own re-check of a verdict recorded by hand.",
   refunded: (amount: number, currency: string) => `${formatMoney(amount, currency)} refunded.`,
+  refundUndone: (amount: number, currency: string) => `${formatMoney(amount, currency)} refund not made after all (Dojo's record): it can be refunded again.`,
+  contradictionAcknowledged: (note: string, by: string | null) => `A supervisor${by ? ` (${by})` : ''} acknowledged that Dojo's record contradicted the verdict: ${note}`,
   dojoError: (call: string, message: string) => `${CALL_WORDS[call] ?? 'Talking to Dojo'}: ${message}`,
 } as const;
+
+const STATUS_WORDS: Record<string, string> = { approved: 'approved', declined: 'declined', cancelled: 'cancelled', expired: 'expired', failed: 'not charged' };
 
 /** What each Dojo call is, for the timeline (never the call's name in code). */
 const CALL_WORDS: Record<string, string> = {
@@ -139,6 +138,8 @@ const CALL_WORDS: Record<string, string> = {
   cancelSession: 'Cancelling on the terminal',
   answerSignature: 'Sending the signature answer',
   cancelIntent: 'Cancelling the unused payment on Dojo',
+  checkDojo: "Asking Dojo again how the payment ended",
+  checkTerminal: 'Looking at the terminal',
 };
 
 /** Refusals when a cashier or the EPOS asks for something the engine will not do. */
@@ -154,6 +155,7 @@ export const refusal = {
   notRunning: 'This payment is not running, so there is nothing to cancel.',
   notAwaitingSignature: 'This payment is not waiting for a signature check.',
   notNeedingAttention: 'Only a payment that needs attention can be resolved by hand.',
+  noContradiction: "This payment has no contradiction between a verdict and Dojo's record waiting to be acknowledged.",
   unknownPayment: 'No payment with that id.',
   terminalBusy: (reference: string) => `This terminal is already taking a payment (${reference}). Wait for it to finish or cancel it first.`,
 } as const;
@@ -163,7 +165,7 @@ export const journalWords = {
   endedMessage: "This payment's journal entry could not be read in full; its status and amounts come from the journal's index.",
   attention: {
     reason: "This payment's journal entry could not be read, so the till cannot tell how it ended.",
-    instruction: 'Check this payment in the Dojo portal (by its reference and time), then record what happened.',
+    instruction: 'Do not take the payment again yet. Check it in the Dojo portal (by its reference and time), then record what happened.',
   },
 } as const;
 
@@ -184,3 +186,55 @@ export const keyWords = {
   trainingNoKey: 'No Dojo API key is set: payments go to the built-in simulator.',
   trainingKeychain: (why: string) => why,
 } as const;
+
+const dateTime = new Intl.DateTimeFormat('en-GB', { day: '2-digit', month: 'short', year: 'numeric', hour: '2-digit', minute: '2-digit', second: '2-digit' });
+
+/**
+ * The "do not retry" slip for a payment whose outcome is not known yet, in Dojo's receipt-line shape so it prints
+ * like a receipt (lines short enough for a 58 mm roll: 32 characters).
+ */
+export function doNotRetrySlip(payment: { type: PaymentType; amount: number; currency: string; reference: string; createdAt: number; terminalTid: string | null; terminalId: string; id: string }): ReceiptLine[] {
+  const text = (value: string, style: { bold?: boolean; align?: string; size?: string } = {}): ReceiptLine => ({
+    lineType: 'Text',
+    text: { value, size: style.size ?? 'SizeBody', align: style.align ?? 'AlignLeft', bold: style.bold ?? false },
+  });
+  const rule: ReceiptLine = { lineType: 'SingleLineSeperator', text: null };
+  const sale = isSale(payment.type);
+  return [
+    text(sale ? 'DO NOT TAKE THIS' : 'DO NOT MAKE THIS', { bold: true, align: 'AlignCenter', size: 'SizeHeader2' }),
+    text(sale ? 'PAYMENT AGAIN' : 'REFUND AGAIN', { bold: true, align: 'AlignCenter', size: 'SizeHeader2' }),
+    text('until it has been checked', { bold: true, align: 'AlignCenter' }),
+    rule,
+    text(`${sale ? 'Sale' : payment.type === 'MatchedRefund' ? 'Refund' : 'Unlinked refund'} ${formatMoney(payment.amount, payment.currency)}`, { bold: true }),
+    text(`Reference: ${payment.reference}`),
+    text(`Time: ${dateTime.format(payment.createdAt)}`),
+    text(`Terminal: ${payment.terminalTid ?? payment.terminalId}`),
+    text(`Payment: ${payment.id}`),
+    rule,
+    text(`The outcome is not known yet. The till keeps checking with Dojo.`),
+    text('Keep this slip with the till until a supervisor has checked it.'),
+  ];
+}
+
+/** What the screen and the EPOS are told when Dojo's record contradicts a person's verdict. */
+export function contradictionWords(type: PaymentType, verdict: 'approved' | 'not_charged', dojoSays: string): string {
+  const moved = isSale(type) ? 'charged' : 'refunded';
+  if (verdict === 'not_charged') {
+    return `Recorded by hand as not ${moved}, but Dojo's record shows it was ${moved}. The payment now shows Dojo's record. Do not take it again; if the customer paid twice, refund one of them.`;
+  }
+  return `Recorded by hand as ${moved}, but Dojo's record shows it was not (${STATUS_WORDS[dojoSays] ?? dojoSays}). The payment now shows Dojo's record: the money was not ${moved}.`;
+}
+
+const DOJO_ON_VERDICT = { pending: 'Dojo not asked yet', confirmed: 'Dojo agrees', contradicted: 'Dojo contradicts it', cannot_tell: 'Dojo cannot tell' } as const;
+
+/**
+ * The CSV's resolution column: how the outcome was settled. "Dojo" (Dojo's record, including a verdict Dojo
+ * later confirmed or put right), "by hand" with who, when, why and what Dojo said of it, or empty while open.
+ */
+export function resolutionWords(record: { status: string; resolution: { outcome: 'approved' | 'not_charged'; note: string; at: string; by: string | null; dojo: keyof typeof DOJO_ON_VERDICT } | null }): string {
+  const r = record.resolution;
+  if (!r) return record.status === 'needs_attention' || record.status === 'starting' || record.status === 'in_progress' || record.status === 'signature_required' ? '' : 'Dojo';
+  const verdict = r.outcome === 'approved' ? 'approved' : 'not charged';
+  const when = dateTime.format(Date.parse(r.at));
+  return `by hand: ${verdict} (${r.by ? `${r.by}, ` : ''}supervisor PIN, ${when}): ${r.note} [${DOJO_ON_VERDICT[r.dojo]}]`;
+}

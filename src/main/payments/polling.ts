@@ -27,6 +27,11 @@ export interface PollingPolicy {
    * margin): after a lost create answer, a session that has not appeared by then was never created.
    */
   sessionLifetimeMs: number;
+  /** Background re-checks of a payment Dojo has not settled: the first after this long, doubling up to the most. */
+  recheckBaseMs: number;
+  recheckMaxMs: number;
+  /** How long a person's verdict is checked against Dojo's record before the till stops asking. */
+  verifyVerdictMs: number;
   /** Dojo time to till time: 1 in real life; 1/speed with an accelerated simulator (intervals and windows shrink). */
   scale: number;
 }
@@ -43,6 +48,9 @@ export const DEFAULT_POLLING: PollingPolicy = {
   settleMs: 5_000,
   confirmWindowMs: 60_000,
   sessionLifetimeMs: 200_000,
+  recheckBaseMs: 5_000,
+  recheckMaxMs: 300_000,
+  verifyVerdictMs: 7 * 24 * 3_600_000,
   scale: 1,
 };
 

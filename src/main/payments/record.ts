@@ -19,7 +19,7 @@ export type Step = (typeof STEPS)[number];
  * every read: fields added later get their defaults here, so a record written by an older version reads as
  * the current shape (version 1 had no `v`).
  */
-export const RECORD_VERSION = 3;
+export const RECORD_VERSION = 4;
 
 const ReceiptsSchema = z.object({ customer: z.array(ReceiptLineSchema).nullable(), merchant: z.array(ReceiptLineSchema).nullable() });
 const nullableInt = z.number().int().nullable();
@@ -69,7 +69,19 @@ export const PaymentRecordSchema = z.object({
   /** Recovery attempts (finding a lost intent or session, confirming), for backoff and giving up. */
   recoveryAttempts: z.number().int(),
   attention: z.object({ reason: z.string(), instruction: z.string() }).nullable(),
-  resolution: z.object({ outcome: z.enum(['approved', 'not_charged']), note: z.string(), at: z.string() }).nullable(),
+  /**
+   * A person's verdict on a payment Dojo had not settled: what (outcome), why (note), when (at), who (by, as
+   * typed; the supervisor PIN was checked in main) and what Dojo's record said of it since (dojo).
+   */
+  resolution: z
+    .object({
+      outcome: z.enum(['approved', 'not_charged']),
+      note: z.string(),
+      at: z.string(),
+      by: z.string().nullable().default(null),
+      dojo: z.enum(['pending', 'confirmed', 'contradicted', 'cannot_tell']).default('cannot_tell'),
+    })
+    .nullable(),
   /** Dojo's record applied by a supervisor from an end-of-day reconciliation exception (then Dojo, not a person, decided). */
   reconciled: z.object({ at: z.string(), note: z.string(), exceptionId: z.string(), dojoStatus: z.string() }).nullable().default(null),
   refundedAmount: z.number().int(),
@@ -91,6 +103,19 @@ export const PaymentRecordSchema = z.object({
   /** How the payment ends once Dojo has answered the cancel of its unused intent. */
   pendingOutcome: z.object({ status: PaymentStatusSchema, message: z.string() }).nullable().default(null),
   contactLost: z.boolean().default(false),
+  // Version 4 (issue 13): Dojo first, people last.
+  /** Background re-checks with Dojo of a payment it has not settled (needs attention, or a verdict not yet confirmed). */
+  recheck: z.object({ attempts: z.number().int(), lastAt: z.number().nullable(), nextAt: z.number().nullable() }).default({ attempts: 0, lastAt: null, nextAt: null }),
+  /** Dojo's record contradicted a person's verdict: the status now follows Dojo, and a supervisor must see it. */
+  contradiction: z
+    .object({
+      verdict: z.enum(['approved', 'not_charged']),
+      dojoSays: PaymentStatusSchema,
+      at: z.number(),
+      acknowledged: z.object({ at: z.number(), by: z.string().nullable(), note: z.string() }).nullable(),
+    })
+    .nullable()
+    .default(null),
   createdAt: z.number(),
   updatedAt: z.number(),
   finishedAt: z.number().nullable(),
@@ -199,6 +224,8 @@ export function newRecord(input: {
     lastAnswerAt: null,
     pendingOutcome: null,
     contactLost: false,
+    recheck: { attempts: 0, lastAt: null, nextAt: null },
+    contradiction: null,
     createdAt: input.now,
     updatedAt: input.now,
     finishedAt: null,

@@ -69,6 +69,8 @@ export class PaymentRunner {
     this.closed = true;
     for (const set of this.timers.values()) for (const timer of set) clearTimeout(timer);
     this.timers.clear();
+    for (const timer of this.rechecks.values()) clearTimeout(timer);
+    this.rechecks.clear();
   }
 
   private handle(id: string, event: EngineEvent): void {
@@ -92,6 +94,18 @@ export class PaymentRunner {
       if (!this.closed) work();
     }, delayMs);
     set.add(timer);
+  }
+
+  /** The one pending re-check of a payment: a new one replaces it (backoff, start-up and "Dojo is back" never pile up). */
+  private readonly rechecks = new Map<string, NodeJS.Timeout>();
+
+  private recheckLater(id: string, delayMs: number, work: () => void): void {
+    clearTimeout(this.rechecks.get(id));
+    const timer = setTimeout(() => {
+      this.rechecks.delete(id);
+      if (!this.closed) work();
+    }, Math.max(0, delayMs));
+    this.rechecks.set(id, timer);
   }
 
   private perform(record: PaymentRecord, effect: Effect): void {
@@ -138,6 +152,19 @@ export class PaymentRunner {
         return void run('cancelSession', async () => ({ kind: 'cancelAnswered', session: await client().cancelSession(record.sessionId!) }));
       case 'answerSignature':
         return void run('answerSignature', async () => ({ kind: 'signatureAnswered', session: await client().answerSignature(record.sessionId!, effect.accepted) }));
+      case 'checkDojo':
+        return this.recheckLater(id, effect.delayMs, () => {
+          const latest = this.current(id);
+          if (!latest) return;
+          void run('checkDojo', async () => {
+            // Dojo's record as it is now: the intent (if any) and our session, found through the intent if need be.
+            const intent = latest.intentId ? await client().getIntent(latest.intentId, true) : null;
+            const sessionId = latest.sessionId ?? (intent ? findOurSession(intent, latest) : null);
+            return { kind: 'dojoRecord', session: sessionId ? await client().getSession(sessionId) : null, intent };
+          });
+        });
+      case 'checkTerminal':
+        return this.later(id, effect.delayMs, () => void run('checkTerminal', async () => ({ kind: 'terminalChecked', status: (await client().getTerminal(record.terminalId)).status })));
       case 'cancelIntent':
         return this.later(id, effect.delayMs, () =>
           void run('cancelIntent', async () => {

@@ -1,6 +1,7 @@
 import type { PaymentView } from '../../shared/payments';
 import { CARD_PRESENTED_NOTE } from './machine';
-import { running } from './messages';
+import { dojoCanTell } from './dojo-record';
+import { attention as attentionWords, contradictionWords, doNotRetrySlip, running } from './messages';
 import { isFinal, refundableOf, type PaymentRecord } from './record';
 
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
@@ -47,12 +48,27 @@ export function toView(record: PaymentRecord): PaymentView {
           }
         : null,
     receipts: { customer: record.receipts?.customer ?? null, merchant: record.receipts?.merchant ?? null },
-    attention: record.status === 'needs_attention' ? record.attention : null,
+    attention: record.status === 'needs_attention' && record.attention ? { ...record.attention, choices: attentionWords.choices(record.type) } : null,
     resolution: record.resolution,
+    contradiction: record.contradiction
+      ? { verdict: record.contradiction.verdict, dojoSays: record.contradiction.dojoSays, at: new Date(record.contradiction.at).toISOString(), message: contradictionWords(record.type, record.contradiction.verdict, record.contradiction.dojoSays), acknowledged: !!record.contradiction.acknowledged }
+      : null,
+    dojoCheck:
+      record.status === 'needs_attention' || record.resolution?.dojo === 'pending'
+        ? { canTell: dojoCanTell(record), lastCheckedAt: iso(record.recheck.lastAt), nextCheckAt: iso(record.recheck.nextAt) }
+        : null,
+    slip: outcomeUnknown(record) ? doNotRetrySlip(record) : null,
     originalPaymentId: record.originalPaymentId,
     refundedAmount: record.refundedAmount,
     refundableAmount: refundableOf(record),
   };
+}
+
+/** The till does not know yet whether money moved: a person must not start it again. */
+function outcomeUnknown(record: PaymentRecord): boolean {
+  if (record.status === 'needs_attention') return true;
+  const running = record.status === 'starting' || record.status === 'in_progress' || record.status === 'signature_required';
+  return running && (record.contactLost || record.lookingForSession);
 }
 
 function messageOf(record: PaymentRecord): string {
