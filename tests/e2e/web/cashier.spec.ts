@@ -84,7 +84,7 @@ test('item 2: a payment in progress shows on every screen; the signature check i
   await expect(bar).toContainText('Present card');
   await till.keyboard.press('F5');
   await expect(bar).toContainText('Sale £12.34');
-  await shoot(till, '34-running-bar-settings');
+  await shoot(till, '70-running-bar-settings');
   await bar.getByRole('button', { name: 'Show payment' }).click();
   await expect(panel(till)).toContainText('Sale £12.34');
   await cancelByKeyboard(till);
@@ -103,7 +103,7 @@ test('item 2: a payment in progress shows on every screen; the signature check i
   await till.keyboard.press('F3');
   await expect(dialog).toBeVisible();
   await expect(dialog.getByRole('button', { name: 'Accept signature' })).toBeEnabled();
-  await shoot(till, '35-signature-in-front');
+  await shoot(till, '71-signature-in-front');
   // Nobody answers: Dojo accepts by itself after 80 s, and the result says so.
   await expect(panel(till)).toHaveAttribute('data-status', 'approved', { timeout: 45_000 });
   await expect(till.getByTestId('payment-outcome')).toContainText('Dojo accepted the signature automatically');
@@ -164,12 +164,12 @@ test('item 5: compact mode shows what the cashier must act on, takes digits and 
   // Digits and Enter, as the README says.
   await till.keyboard.type('1000');
   await expect(till.getByTestId('compact-amount')).toHaveValue('£10.00');
-  await shoot(till, '40-compact-entry');
+  await shoot(till, '74-compact-entry');
   await till.keyboard.press('Enter');
   await expect(panel(till)).toHaveAttribute('data-status', 'approved');
   await expect(compact.getByTestId('cashback-callout')).toHaveText('Give the customer £20.00 cash.');
   await expect(compact.getByTestId('result-total')).toHaveText('£30.00');
-  await shoot(till, '41-compact-cashback');
+  await shoot(till, '75-compact-cashback');
   await expectAccessible(till);
   await compact.getByRole('button', { name: 'New sale' }).click();
 
@@ -193,7 +193,7 @@ test('item 5: compact mode shows what the cashier must act on, takes digits and 
   await expect(compact.getByTestId('attention-instruction')).toContainText('Look at the terminal');
   await compact.getByRole('button', { name: 'Done' }).click();
   await expect(compact.getByRole('button', { name: /1 payment needs checking/ })).toBeVisible();
-  await shoot(till, '43-compact-attention');
+  await shoot(till, '76-compact-attention');
 
   // The choice is remembered: a restart opens compact again, until the cashier turns it off.
   await till.reload();
@@ -299,7 +299,7 @@ test('item 8: busy and offline terminals cannot be chosen; statuses refresh by t
   await till.getByTestId('amount-display').press('Enter');
   await expect(panel(till)).toHaveCount(0);
   await expect(till.getByTestId('amount-display')).toHaveValue('£1.00');
-  await shoot(till, '36-terminal-offline');
+  await shoot(till, '72-terminal-offline');
   await sim('PUT', `/terminals/${await terminalId('VCMTILLSCP0')}/status`, { status: 'Available' });
   await expect(scp).toContainText('Available', { timeout: 30_000 });
   await expect(till.getByRole('button', { name: 'Pay £1.00' })).toBeEnabled();
@@ -415,7 +415,7 @@ test('item 11: History a manager can trust — dates, detail in view, search, li
   await till.getByRole('row', { name: /ITEM11-CASH/ }).getByRole('button', { name: 'ITEM11-CASH' }).click();
   await expect(till.getByRole('heading', { name: 'Sale ITEM11-CASH' })).toBeInViewport();
   await expect(till.getByRole('heading', { name: 'Sale ITEM11-CASH' })).toBeFocused();
-  await shoot(till, '37-history-detail-1024');
+  await shoot(till, '73-history-detail-1024');
 
   // A payment started while History is open appears by itself.
   const sip = await terminalId('VCMTILLSIP0');

@@ -82,7 +82,7 @@ test('reports: reconciliation finds an exception and a payment taken outside; th
   await exception.getByRole('button', { name: "Record Dojo's record" }).click();
   await expect(exception).toContainText("Dojo's record applied");
   await till.keyboard.press('F3');
-  await till.getByLabel('Reference').fill('EOD-DECLINED');
+  await till.getByLabel('Search').fill('EOD-DECLINED');
   await expect(till.getByRole('row', { name: /EOD-DECLINED/ })).toContainText('Approved');
 });
 
