@@ -1,6 +1,7 @@
 import path from 'node:path';
 import type { AppInfo, Environment } from '../shared/app-info';
 import type { SettingsUpdate, SettingsView } from '../shared/settings';
+import { AppError } from './errors';
 import { EventBus } from './events';
 import type { Logger } from './logging/logger';
 import type { PaymentEngine } from './payments/engine';
@@ -188,6 +189,15 @@ export async function createServices(adapters: ServiceAdapters): Promise<Service
       ...(devOverrides && env['TILL_EXCHANGE_POLL'] ? { polling: env['TILL_EXCHANGE_POLL'] === '1' } : {}),
     },
     guard: authority,
+    audit,
+    sealed: {
+      read: async () => {
+        const state = await security.read();
+        if (state.kind === 'locked') throw new AppError('SECURITY_LOCKED', state.reason);
+        return state.block.exchange;
+      },
+      write: async (settings) => void (await security.write((block) => ({ ...block, exchange: settings }))),
+    },
     onChange: (status) => events.emit('exchange:update', status),
   });
 

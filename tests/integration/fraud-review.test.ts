@@ -82,3 +82,35 @@ describe('a refund request is bound to the environment it came from', () => {
     expect(await epos.waitFor('responses', 'U1.res')).toMatchObject({ status: 'cancelled', environment: 'training' });
   });
 });
+
+describe('the exchange folder is a sealed supervisor setting', () => {
+  it('an edited or planted exchange.json does not move the exchange to another folder, nor raise its limits', async () => {
+    const shop = tempFolder('shop');
+    const thief = tempFolder('thief');
+    const t = await till();
+    // A till that never had the exchange: a planted file does not turn it on.
+    const planted = { version: 1, folder: thief, commitTimeoutMinutes: 1_440, maxPending: 500, networkShare: false };
+    fs.writeFileSync(path.join(t.dir, 'exchange.json'), JSON.stringify(planted));
+    await t.restart();
+    expect(await t.ok('exchange:status')).toMatchObject({ folder: null, running: false });
+    expect(fs.existsSync(path.join(thief, 'requests'))).toBe(false);
+
+    // The supervisor chooses the shop's folder; the cashier rewrites the file to point elsewhere and restarts.
+    await t.ok('exchange:configure', { folder: shop, commitTimeoutMinutes: 10, supervisorPin: PIN });
+    fs.writeFileSync(path.join(t.dir, 'exchange.json'), JSON.stringify(planted));
+    await t.restart();
+    expect(await t.ok('exchange:status')).toMatchObject({ folder: shop, running: true, commitTimeoutMinutes: 10, maxPending: 20 });
+    expect(fs.existsSync(path.join(thief, 'requests'))).toBe(false);
+  });
+
+  it('an exchange.json from an earlier version is adopted once at the upgrade (audited), then never read again', async () => {
+    const shop = tempFolder('upgrade');
+    const dir = tempFolder('upgrade-data');
+    fs.writeFileSync(path.join(dir, 'exchange.json'), JSON.stringify({ version: 1, folder: shop, commitTimeoutMinutes: 30, maxPending: 20, networkShare: false }));
+    const t = await startTill({ dir });
+    tills.push(t);
+    expect(await t.ok('exchange:status')).toMatchObject({ folder: shop, running: true, commitTimeoutMinutes: 30 });
+    expect(fs.existsSync(path.join(dir, 'exchange.json'))).toBe(false);
+    expect((await audit(t)).find((e) => e.action === 'exchange.configure')).toMatchObject({ actor: 'system', outcome: 'ok', detail: { folder: shop } });
+  });
+});

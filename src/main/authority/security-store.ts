@@ -7,6 +7,7 @@ import { AppError } from '../errors';
 import type { Logger } from '../logging/logger';
 import { SECRET_ACCOUNTS, type SecretStore } from '../secrets/secret-store';
 import { writeFileAtomicSync } from '../files/atomic-write';
+import { ExchangeSettingsSchema } from '../exchange/settings';
 import { PinHashSchema } from './pin';
 
 /** The most unlinked refunds a till may allow in a day (a cap above this is not a cap). */
@@ -36,6 +37,8 @@ export const SecurityBlockSchema = z
     /** Wrong PINs in a row, lock-outs since the last right PIN, and the end of the current lock-out (epoch ms). */
     lockout: z.object({ failures: z.number().int().min(0).max(1000), lockouts: z.number().int().min(0).max(1000), lockedUntil: z.number().int().min(0) }).strict(),
     limits: RefundLimitsSchema,
+    /** The folder exchange's folder and limits (absent until the exchange first started with this store). */
+    exchange: ExchangeSettingsSchema.optional(),
   })
   .strict();
 export type SecurityBlock = z.infer<typeof SecurityBlockSchema>;
