@@ -19,6 +19,7 @@ import { AuditLog } from './authority/audit';
 import { SupervisorAuthority } from './authority/guard';
 import { RefundPolicy } from './authority/refund-policy';
 import { SecurityStore } from './authority/security-store';
+import { enforceSealedTradingDay, sealTradingDay } from './authority/sealed-trading-day';
 import { AUDIT_ACTIONS } from '../shared/audit';
 import { tradingDay, tradingDayBounds } from '../shared/dates';
 import { loadTillId } from './settings/till-id';
@@ -236,7 +237,10 @@ export async function createServices(adapters: ServiceAdapters): Promise<Service
         // The trading day decides what "today" is for totals, reports and the daily refund caps: a cashier moving
         // it could restart the caps, so it is the supervisor's.
         const context = { summary: `Trading day start changed from ${from} to ${change.tradingDayStart}`, subject: 'tradingDayStart', detail: { from, to: change.tradingDayStart } };
-        await authority.withSupervisor(supervisorPin, AUDIT_ACTIONS.tradingDayChange, context, () => settings.update(modes.environment(), change));
+        await authority.withSupervisor(supervisorPin, AUDIT_ACTIONS.tradingDayChange, context, async () => {
+          await sealTradingDay(security, change.tradingDayStart!);
+          settings.update(modes.environment(), change);
+        });
       } else settings.update(modes.environment(), change);
       return settings.view(modes.environment());
     },
@@ -278,6 +282,8 @@ export async function createServices(adapters: ServiceAdapters): Promise<Service
   };
   // Reads (and, on a first start, creates) the sealed supervisor settings now, so a lock shows in the log and audit at once.
   await authority.status();
+  // settings.json's trading day start agrees with the supervisor's sealed one (a hand edit could restart the caps).
+  await enforceSealedTradingDay({ security, settings: settingsStore, audit, logger });
   await epos.start();
   await exchange.start();
   return services;

@@ -114,3 +114,33 @@ describe('the exchange folder is a sealed supervisor setting', () => {
     expect((await audit(t)).find((e) => e.action === 'exchange.configure')).toMatchObject({ actor: 'system', outcome: 'ok', detail: { folder: shop } });
   });
 });
+
+describe('the daily caps cannot be restarted by editing a file', () => {
+  it('a trading day start written into settings.json by hand is put back at the next start (audited): the cap holds', async () => {
+    // The till's clock at 10:30 yesterday (behind the real one: no payment ever looks overdue).
+    const morning = new Date();
+    morning.setDate(morning.getDate() - 1);
+    morning.setHours(10, 30, 0, 0);
+    let offset = morning.getTime() - Date.now();
+    const t = await till({ now: () => Date.now() + offset });
+    await t.ok('settings:updateLimits', { supervisorPin: PIN, daily: { count: 1 } });
+    const first = await t.ok<PaymentView>('payment:startUnlinkedRefund', { amount: 1_000, currency: 'GBP', terminalId: await t.terminal('VCMTILLSIP0'), supervisorPin: PIN });
+    expect((await t.finish(first.id)).status).toBe('approved');
+    offset += 10 * 60_000; // 10:40
+
+    // Settings refuse the change without the PIN; the file is edited instead (a day starting at 10:35 would leave
+    // the 10:30 refund on "yesterday") and the app restarted.
+    const file = path.join(t.dir, 'settings.json');
+    fs.writeFileSync(file, JSON.stringify({ ...JSON.parse(fs.readFileSync(file, 'utf8')), tradingDayStart: '10:35' }));
+    await t.restart();
+    expect((await t.ok('settings:get')).tradingDayStart).toBe('00:00');
+    expect(await t.dispatch('payment:startUnlinkedRefund', { amount: 1_000, currency: 'GBP', terminalId: await t.terminal('VCMTILLSIP0'), supervisorPin: PIN })).toMatchObject({ ok: false, error: { code: 'LIMIT_EXCEEDED' } });
+    expect(JSON.parse(fs.readFileSync(file, 'utf8')).tradingDayStart).toBe('00:00');
+    expect((await audit(t)).find((e) => e.action === 'security.refused' && e.subject === 'settings.json')).toMatchObject({ actor: 'system', summary: expect.stringMatching(/10:35.*00:00/) });
+
+    // The supervisor's own change (with the PIN) is kept across a restart.
+    await t.ok('settings:update', { tradingDayStart: '10:35', supervisorPin: PIN });
+    await t.restart();
+    expect((await t.ok('settings:get')).tradingDayStart).toBe('10:35');
+  });
+});
