@@ -17,7 +17,7 @@ import { createSupportBundle } from './support/bundle';
 import { ExchangeService } from './exchange/exchange-service';
 import { AuditLog } from './authority/audit';
 import { SupervisorAuthority } from './authority/guard';
-import { RefundPolicy } from './authority/refund-policy';
+import { givenBack, RefundPolicy } from './authority/refund-policy';
 import { SecurityStore } from './authority/security-store';
 import { enforceSealedTradingDay, sealTradingDay } from './authority/sealed-trading-day';
 import { AUDIT_ACTIONS } from '../shared/audit';
@@ -122,6 +122,7 @@ export async function createServices(adapters: ServiceAdapters): Promise<Service
     usage: (since) => modes.current.journal.unlinkedRefundsSince(since),
     dayStart: () => tradingDayBounds(tradingDay(adapters.now(), dayStart()), dayStart()).start,
     matchedThreshold: buildConfig.matchedRefundPinThreshold,
+    givenBack: (saleId) => givenBack(modes.payments(), saleId),
   });
   const settings = new SettingsService(settingsStore, adapters.secrets, buildConfig, authority, refunds);
   const tillId = loadTillId(adapters.dataDir, adapters.now);

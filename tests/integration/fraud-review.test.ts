@@ -144,3 +144,25 @@ describe('the daily caps cannot be restarted by editing a file', () => {
     expect((await t.ok('settings:get')).tradingDayStart).toBe('10:35');
   });
 });
+
+describe('the matched-refund threshold cannot be split', () => {
+  it('refunds of one sale count together: under the threshold each, over it together, they need the supervisor (till and EPOS)', async () => {
+    const t = await till({ tillBuild: { matchedRefundPinThreshold: { GBP: 1000, EUR: 1000 } } });
+    const sale = await t.ok<PaymentView>('payment:startSale', { amount: 5000, currency: 'GBP', terminalId: await t.terminal('VCMTILLSIP0'), reference: 'OWN-CARD' });
+    expect((await t.finish(sale.id)).status).toBe('approved');
+    const terminalId = await t.terminal('VCMTILLSCP0');
+    const first = await t.ok<PaymentView>('payment:startMatchedRefund', { paymentId: sale.id, amount: 600, terminalId });
+    expect((await t.finish(first.id)).status).toBe('approved');
+    // £6.00 given back: another £6.00 would make £12.00 back on this sale, over the £10.00 threshold.
+    expect(await t.dispatch('payment:startMatchedRefund', { paymentId: sale.id, amount: 600, terminalId })).toMatchObject({ ok: false, error: { code: 'SUPERVISOR_REQUIRED' } });
+    const viaEpos = await t.epos('POST', '/v1/refunds', { reference: 'OWN-CARD', amount: 600 });
+    expect(viaEpos).toMatchObject({ status: 202, body: { kind: 'matched', status: 'awaiting_confirmation', paymentId: null } });
+    // Up to the threshold in all, no PIN.
+    const small = await t.ok<PaymentView>('payment:startMatchedRefund', { paymentId: sale.id, amount: 400, terminalId });
+    expect((await t.finish(small.id)).status).toBe('approved');
+    // With the PIN, as any refund above the threshold.
+    const more = await t.ok<PaymentView>('payment:startMatchedRefund', { paymentId: sale.id, amount: 600, terminalId, supervisorPin: PIN });
+    expect((await t.finish(more.id)).status).toBe('approved');
+    expect(t.services.payments().payment(sale.id).refundedAmount).toBe(1600);
+  });
+});

@@ -1,9 +1,17 @@
 import { AUDIT_ACTIONS, type AuditActor } from '../../shared/audit';
 import { formatMoney as money, type Currency } from '../../shared/money';
 import { AppError } from '../errors';
+import { isFinal } from '../payments/record';
+import type { PaymentsPort } from '../payments/port';
 import type { AuditLog } from './audit';
 import type { SupervisorAuthority } from './guard';
 import type { RefundLimits } from './security-store';
+
+/** What a sale has given back or is giving back now (refunds approved, running or waiting for a person). */
+export function givenBack(engine: Pick<PaymentsPort, 'checkRefundable'>, saleId: string): number {
+  const { sale, refunds } = engine.checkRefundable(saleId, 0);
+  return sale.refundedAmount + refunds.filter((r) => !isFinal(r.status)).reduce((sum, r) => sum + r.amount, 0);
+}
 
 /** Unlinked refunds since a time that gave (or may still give) money, per currency. */
 export type RefundUsage = { count: number; byCurrency: Record<string, number> };
@@ -34,6 +42,8 @@ export class RefundPolicy {
       /** Start of the current trading day (epoch ms). */
       dayStart: () => number;
       matchedThreshold: Record<Currency, number>;
+      /** What a sale has given back or is giving back now (see givenBack). */
+      givenBack: (saleId: string) => number;
     },
   ) {}
 
@@ -65,13 +75,17 @@ export class RefundPolicy {
     });
   }
 
-  matchedNeedsPin(amount: number, currency: Currency): boolean {
-    return amount > this.options.matchedThreshold[currency];
+  /**
+   * Whether a matched refund needs the supervisor: when the sale's refunds, this one included, would come to more
+   * than the threshold (refunds of one sale count together, so a large refund cannot be split into small ones).
+   */
+  matchedNeedsPin(amount: number, currency: Currency, saleId: string): boolean {
+    return this.options.givenBack(saleId) + amount > this.options.matchedThreshold[currency];
   }
 
   /** A matched refund: above the threshold only with the supervisor PIN (audited); below it, as it is. */
   async matched<T>(pin: string | undefined, input: { amount: number; currency: Currency; saleId: string; subject?: string; requestedBy?: AuditActor; action?: string }, start: () => T): Promise<T> {
-    if (!this.matchedNeedsPin(input.amount, input.currency)) return start();
+    if (!this.matchedNeedsPin(input.amount, input.currency, input.saleId)) return start();
     const context = { summary: `Matched refund of ${money(input.amount, input.currency)} approved`, subject: input.subject ?? input.saleId, detail: { amount: input.amount, currency: input.currency, saleId: input.saleId }, ...(input.requestedBy ? { requestedBy: input.requestedBy } : {}) };
     return this.options.authority.withSupervisor(pin, input.action ?? AUDIT_ACTIONS.matchedRefund, context, start);
   }

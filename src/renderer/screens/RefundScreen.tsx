@@ -79,7 +79,8 @@ function MatchedRefund({ sale: preselected }: { sale?: PaymentView }) {
   }
   const tooMuch = amount > sale.refundableAmount;
   const limit = threshold?.[sale.currency as 'GBP' | 'EUR'] ?? 0;
-  const needsPin = amount > limit;
+  // Refunds of one sale count together against the threshold (main decides; this only shows the PIN field).
+  const needsPin = sale.refundedAmount + amount > limit;
   return (
     <div>
       <p>
@@ -93,7 +94,7 @@ function MatchedRefund({ sale: preselected }: { sale?: PaymentView }) {
       {!!sale.result?.cashbackAmount && <p className="muted">The {formatMoney(sale.result.cashbackAmount, sale.currency)} cashback was paid in cash and is not refunded to the card.</p>}
       {needsPin && (
         <>
-          <p className="muted">Refunds above {formatMoney(limit, sale.currency)} need the supervisor.</p>
+          <p className="muted">Refunds of this sale above {formatMoney(limit, sale.currency)} in all need the supervisor.</p>
           <SupervisorPinInput value={pin} onChange={setPin} />
         </>
       )}
