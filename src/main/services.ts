@@ -123,6 +123,15 @@ export async function createServices(adapters: ServiceAdapters): Promise<Service
     dayStart: () => tradingDayBounds(tradingDay(adapters.now(), dayStart()), dayStart()).start,
     matchedThreshold: buildConfig.matchedRefundPinThreshold,
     givenBack: (saleId) => givenBack(modes.payments(), saleId),
+    capDay: {
+      read: async () => {
+        const state = await security.read();
+        if (state.kind === 'locked') throw new AppError('SECURITY_LOCKED', state.reason);
+        return state.block.capDayStart;
+      },
+      write: async (capDayStart) => void (await security.write((block) => ({ ...block, capDayStart }))),
+    },
+    logger,
   });
   const settings = new SettingsService(settingsStore, adapters.secrets, buildConfig, authority, refunds);
   const tillId = loadTillId(adapters.dataDir, adapters.now);
@@ -241,6 +250,7 @@ export async function createServices(adapters: ServiceAdapters): Promise<Service
         await authority.withSupervisor(supervisorPin, AUDIT_ACTIONS.tradingDayChange, context, async () => {
           await sealTradingDay(security, change.tradingDayStart!);
           settings.update(modes.environment(), change);
+          refunds.dayStartChanged();
         });
       } else settings.update(modes.environment(), change);
       return settings.view(modes.environment());
@@ -285,6 +295,7 @@ export async function createServices(adapters: ServiceAdapters): Promise<Service
   await authority.status();
   // settings.json's trading day start agrees with the supervisor's sealed one (a hand edit could restart the caps).
   await enforceSealedTradingDay({ security, settings: settingsStore, audit, logger });
+  await refunds.refreshDay();
   await epos.start();
   await exchange.start();
   return services;

@@ -166,3 +166,41 @@ describe('the matched-refund threshold cannot be split', () => {
     expect(t.services.payments().payment(sale.id).refundedAmount).toBe(1600);
   });
 });
+
+describe('the daily caps cannot be restarted by changing the time zone', () => {
+  const zone = process.env['TZ'];
+  afterEach(() => {
+    if (zone === undefined) delete process.env['TZ'];
+    else process.env['TZ'] = zone;
+  });
+
+  it('a time zone that puts the till just after midnight (no administrator needed on Windows) does not start a new day', async () => {
+    process.env['TZ'] = 'Europe/London';
+    const morning = new Date();
+    morning.setDate(morning.getDate() - 1);
+    morning.setHours(10, 30, 0, 0);
+    let offset = morning.getTime() - Date.now();
+    const t = await till({ now: () => Date.now() + offset });
+    await t.ok('settings:updateLimits', { supervisorPin: PIN, daily: { count: 1 } });
+    const refund = () => t.dispatch('payment:startUnlinkedRefund', { amount: 1_000, currency: 'GBP', terminalId: tid, supervisorPin: PIN });
+    const tid = await t.terminal('VCMTILLSIP0');
+    const first = await refund();
+    expect((await t.finish((first as { data: PaymentView }).data.id)).status).toBe('approved');
+
+    // At 11:10 the cashier picks the zone where it is now ten past midnight (UTC−11 while London is at UTC+0) and
+    // restarts: by that zone's clock the trading day began ten minutes ago, after the first refund.
+    offset += 40 * 60_000;
+    const utcHour = new Date(Date.now() + offset).getUTCHours();
+    process.env['TZ'] = `Etc/GMT+${utcHour}`;
+    expect(new Date(Date.now() + offset).getHours()).toBe(0);
+    await t.restart();
+    expect(await refund()).toMatchObject({ ok: false, error: { code: 'LIMIT_EXCEEDED' } });
+    expect((await t.ok('settings:get')).limits.usedToday.count).toBe(1);
+
+    // The real next day is a new day, whatever the zone.
+    offset += 24 * 60 * 60_000;
+    const next = await refund();
+    expect(next).toMatchObject({ ok: true });
+  });
+});
+

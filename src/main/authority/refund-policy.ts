@@ -3,6 +3,7 @@ import { formatMoney as money, type Currency } from '../../shared/money';
 import { AppError } from '../errors';
 import { isFinal } from '../payments/record';
 import type { PaymentsPort } from '../payments/port';
+import type { Logger } from '../logging/logger';
 import type { AuditLog } from './audit';
 import type { SupervisorAuthority } from './guard';
 import type { RefundLimits } from './security-store';
@@ -27,6 +28,15 @@ export function unlinkedRefundProblem(limits: RefundLimits, used: RefundUsage, a
   return null;
 }
 
+/** A trading day lasts at least this long in real time (23 h on the day the clocks go forward). */
+export const SHORTEST_TRADING_DAY_MS = 23 * 60 * 60_000;
+
+/** Where the start of the day the caps count from is kept (sealed: authority/security-store.ts `capDayStart`). */
+export interface CapDayStore {
+  read(): Promise<number | undefined>;
+  write(start: number | undefined): Promise<void>;
+}
+
 /**
  * The refund rules enforced in main: unlinked refunds need the supervisor and stay within the per-currency
  * limit and the till's daily caps (count and amount, so a large refund cannot be split); matched refunds above
@@ -44,15 +54,53 @@ export class RefundPolicy {
       matchedThreshold: Record<Currency, number>;
       /** What a sale has given back or is giving back now (see givenBack). */
       givenBack: (saleId: string) => number;
+      capDay: CapDayStore;
+      logger: Logger;
     },
   ) {}
 
+  /** The start of the day the caps last counted from (read from the sealed settings by `refreshDay`). */
+  private capDay: number | undefined;
+
   usedToday(): RefundUsage {
-    return this.options.usage(this.options.dayStart());
+    return this.options.usage(this.dayStart());
+  }
+
+  /**
+   * Where today's caps count from: the trading day's start, unless that came less than a day after the start the
+   * caps last counted from — then the clock or the time zone moved (a cashier can change the zone without
+   * being an administrator on Windows), and the caps go on counting from that earlier start.
+   */
+  private dayStart(): number {
+    const start = this.options.dayStart();
+    const last = this.capDay;
+    return last !== undefined && start > last && start - last < SHORTEST_TRADING_DAY_MS ? last : start;
+  }
+
+  /** Reads the sealed start of the caps' day, and moves it on when a new day has really begun (at most daily). */
+  async refreshDay(): Promise<void> {
+    try {
+      const last = await this.options.capDay.read();
+      this.capDay = last;
+      const start = this.options.dayStart();
+      if (last === undefined || start - last >= SHORTEST_TRADING_DAY_MS) {
+        await this.options.capDay.write(start);
+        this.capDay = start;
+      }
+    } catch (error) {
+      // Locked or no keychain: no unlinked refund can be approved then anyway; the last start read still holds.
+      this.options.logger.warn('the start of the daily refund caps could not be read or saved', { error: String(error) });
+    }
+  }
+
+  /** The supervisor moved the trading day start (their decision, audited): the caps count from the new one. */
+  dayStartChanged(): void {
+    this.capDay = undefined;
   }
 
   /** Refuses (LIMIT_EXCEEDED, audited) an unlinked refund over a limit or cap: before asking anyone for a PIN. */
   async checkUnlinked(amount: number, currency: Currency, requestedBy: AuditActor = 'cashier'): Promise<void> {
+    await this.refreshDay();
     const problem = unlinkedRefundProblem(await this.options.authority.limits(), this.usedToday(), amount, currency);
     if (!problem) return;
     this.options.audit.record({ action: AUDIT_ACTIONS.unlinkedRefund, outcome: 'refused', actor: requestedBy, summary: `Unlinked refund of ${money(amount, currency)}: refused (${problem})`, detail: { amount, currency, reason: problem } });

@@ -29,7 +29,10 @@ export async function enforceSealedTradingDay(parts: { security: SecurityStore; 
   }
 }
 
-/** Records the supervisor's trading day start in the sealed settings (before settings.json, in the guarded change). */
+/**
+ * Records the supervisor's trading day start in the sealed settings (before settings.json, in the guarded change),
+ * and lets the daily caps count from the new start (see RefundPolicy.dayStartChanged).
+ */
 export async function sealTradingDay(security: SecurityStore, tradingDayStart: string): Promise<void> {
-  await security.write((block) => ({ ...block, tradingDayStart }));
+  await security.write(({ capDayStart: _restart, ...block }) => ({ ...block, tradingDayStart }));
 }

@@ -40,6 +40,8 @@ export const SecurityBlockSchema = z
     limits: RefundLimitsSchema,
     /** When the trading day starts, as the supervisor set it: the daily caps count from it (authority/sealed-trading-day.ts). */
     tradingDayStart: TradingDayStartSchema.optional(),
+    /** Start (epoch ms) of the trading day the daily caps last counted from (RefundPolicy: a day cannot restart early). */
+    capDayStart: z.number().int().min(0).optional(),
     /** The folder exchange's folder and limits (absent until the exchange first started with this store). */
     exchange: ExchangeSettingsSchema.optional(),
   })
