@@ -4,6 +4,7 @@ import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import { runName } from '../src/main/electron/paths';
 import { createHandlers } from '../src/main/handlers';
 import { createDispatcher } from '../src/main/ipc/dispatcher';
 import { nodeAdapters, stderrLogger } from '../src/main/node-adapters';
@@ -68,7 +69,8 @@ async function run(port: number, token: string, dataDir: string) {
   const logger = stderrLogger();
   const bridgeScriptPath = await buildBridgeScript(root, path.join(root, 'out/web-harness'));
   // The harness keeps the API key in memory unless --keychain asks for the OS keychain (as the app does).
-  const secrets = values.keychain ? new KeytarSecretStore(loadBuildConfig(packageJson).appId) : new MemorySecretStore();
+  // From source, like `npm start`: its own keychain service, never the installed app's.
+  const secrets = values.keychain ? new KeytarSecretStore(runName(loadBuildConfig(packageJson).appId, true)) : new MemorySecretStore();
   // Development only (never packaged): start on a live key given on stdin or in TILL_DEV_API_KEY, without typing
   // it into Settings. It goes where a key saved in Settings goes (memory, or the keychain with --keychain).
   const devKey = values['api-key-stdin'] ? (await readStdin()).trim() : process.env['TILL_DEV_API_KEY']?.trim();

@@ -3,6 +3,7 @@ import type { Currency } from '../shared/money';
 import { AppError } from './errors';
 import type { Handlers } from './ipc/dispatcher';
 import type { Services } from './services';
+import { describeVirtualTerminal } from '../simulator';
 
 /**
  * Channel -> service call. Validation and error mapping happen in the dispatcher, not here. Every
@@ -19,7 +20,12 @@ export function createHandlers(services: Services): Handlers {
   };
   return {
     'app:info': () => services.appInfo(),
-    'terminals:list': async () => ({ terminals: await payments().listTerminals() }),
+    'terminals:list': async () => {
+      const terminals = await payments().listTerminals();
+      // In training each virtual terminal says what it does, so a trainee can pick the case to practise.
+      if (services.environment() !== 'training') return { terminals };
+      return { terminals: terminals.map((t) => ({ ...t, note: t.tid ? describeVirtualTerminal(t.tid) : null })) };
+    },
     'payment:startSale': (request) => payments().startSale(request),
     'payment:startMatchedRefund': ({ supervisorPin, ...request }) => {
       const sale = payments().payment(request.paymentId);

@@ -32,6 +32,8 @@ export const PaymentViewSchema = z.object({
   environment: z.string(),
   createdAt: z.string(),
   updatedAt: z.string(),
+  /** Grows with every change of the payment: a view with a lower revision is older, whatever arrived last. */
+  revision: z.number().int(),
   intentId: z.string().nullable(),
   sessionId: z.string().nullable(),
   /** Dojo's session status as it came (open: an unknown value is shown as it is). */
@@ -73,7 +75,14 @@ export type PaymentView = z.infer<typeof PaymentViewSchema>;
 export const PaymentEventViewSchema = z.object({ at: z.string(), kind: z.string(), message: z.string() });
 export type PaymentEventView = z.infer<typeof PaymentEventViewSchema>;
 
-export const TerminalViewSchema = z.object({ id: z.string(), tid: z.string().nullable(), status: z.string(), updatedAt: z.string().nullable() });
+export const TerminalViewSchema = z.object({
+  id: z.string(),
+  tid: z.string().nullable(),
+  status: z.string(),
+  updatedAt: z.string().nullable(),
+  /** Training only: what this virtual terminal does ("always declines"). */
+  note: z.string().nullable().optional(),
+});
 export type TerminalView = z.infer<typeof TerminalViewSchema>;
 
 /** An EPOS reference: what the till calls the sale (order number); Dojo allows 1–60 characters. */
@@ -135,5 +144,14 @@ export type HistoryQuery = z.infer<typeof HistoryQuerySchema>;
 
 export const TotalsQuerySchema = z.object({ from: IsoDay, to: IsoDay }).strict();
 
-export const TotalsRowSchema = z.object({ type: PaymentTypeSchema, currency: z.string(), count: z.number().int(), amount: z.number().int(), total: z.number().int() });
+/** Approved payments of one type and currency: `amount` = goods, `total` = goods + gratuity + cashback (minor units). */
+export const TotalsRowSchema = z.object({
+  type: PaymentTypeSchema,
+  currency: z.string(),
+  count: z.number().int(),
+  amount: z.number().int(),
+  total: z.number().int(),
+  tips: z.number().int(),
+  cashback: z.number().int(),
+});
 export type TotalsRow = z.infer<typeof TotalsRowSchema>;

@@ -5,6 +5,13 @@ import { DAY_START_PATTERN } from './dates';
 /** When the trading day rolls over ("04:00" for a late-night venue): History, totals and reports follow it. */
 export const TradingDayStartSchema = z.string().regex(DAY_START_PATTERN, 'The trading day starts at a time from 00:00 to 11:59, like 04:00.');
 
+/** A friendly name for a terminal ("Bar", "Front till"); empty removes it. */
+export const TerminalNameSchema = z
+  .string()
+  .trim()
+  .max(40, 'A terminal name is at most 40 characters.')
+  .regex(/^[^\p{Cc}]*$/u, 'A terminal name must not contain control characters.');
+
 /**
  * A supervisor PIN as typed: digits only. How long a new PIN must be (6 by default) and which are too easy to
  * guess is decided in main (authority/pin.ts), from the build's settings.
@@ -50,6 +57,8 @@ export const SettingsViewSchema = z.object({
   matchedRefundPinThreshold: PerCurrencySchema,
   compactMode: z.boolean(),
   tradingDayStart: z.string(),
+  /** Terminal id -> the shop's name for it. */
+  terminalNames: z.record(z.string(), z.string()),
   build: z.object({
     productName: z.string(),
     variantId: z.string(),
@@ -69,6 +78,7 @@ export const SettingsUpdateSchema = z
     compactMode: z.boolean().optional(),
     /** Supervisor only (it moves every per-day figure: totals, reports and the daily refund caps). */
     tradingDayStart: TradingDayStartSchema.optional(),
+    terminalName: z.object({ terminalId: z.string().min(1).max(100), name: TerminalNameSchema }).strict().optional(),
     /** Needed with a new trading day start (checked in main). */
     supervisorPin: GuardPinSchema,
   })

@@ -1,6 +1,7 @@
 import type { PaymentStatus, PaymentType } from './payments';
 
-/** Status and type words people read: on screen, on printed reports and in reconciliation explanations. */
+/** Status and type words people read: on screen, in the CSV export, on printed reports and in reconciliation
+ * explanations. One list, so a status is called the same everywhere. */
 export const STATUS_WORDS: Record<PaymentStatus, string> = {
   starting: 'Starting',
   in_progress: 'In progress',
@@ -14,3 +15,6 @@ export const STATUS_WORDS: Record<PaymentStatus, string> = {
 };
 
 export const TYPE_WORDS: Record<PaymentType, string> = { Sale: 'Sale', MatchedRefund: 'Refund', UnlinkedRefund: 'Unlinked refund' };
+
+/** Refunds move money back to the card: they count negative in totals and files. */
+export const signOf = (type: PaymentType): 1 | -1 => (type === 'Sale' ? 1 : -1);

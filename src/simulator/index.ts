@@ -48,4 +48,4 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
 }
 
 export { SimState } from './state';
-export { DEFAULT_TERMINALS } from './state';
+export { DEFAULT_TERMINALS, describeVirtualTerminal } from './state';

@@ -6,6 +6,7 @@
  * Orderings Dojo's documentation allows but does not promise (docs/dojo-api.md §13), so the engine is tested
  * under each: …AIS0 `Authorized` before the signature check (A1), …CIS0 `Captured` before the signature check
  * (A2, as in Dojo's own PUT …/signature example), …AIP0 `Authorized` for a while, then `Captured` (A1).
+ * …SLP0 is a chip & PIN success where the customer takes a minute over the PIN: a state that lasts, for tests.
  */
 export type ScenarioName =
   | 'chipPin'
@@ -17,7 +18,8 @@ export type ScenarioName =
   | 'cancelledOnTerminal'
   | 'authorizedThenSignature'
   | 'capturedThenSignature'
-  | 'authorizedThenCaptured';
+  | 'authorizedThenCaptured'
+  | 'slowPin';
 
 export interface Scenario {
   name: ScenarioName;
@@ -41,6 +43,7 @@ const SCENARIOS: Record<string, Scenario> = {
   AIS0: { name: 'authorizedThenSignature', entryMode: 'ContactChip', verification: 'Signature', card: MASTERCARD },
   CIS0: { name: 'capturedThenSignature', entryMode: 'ContactChip', verification: 'Signature', card: MASTERCARD },
   AIP0: { name: 'authorizedThenCaptured', entryMode: 'ContactChip', verification: 'Pin', card: VISA },
+  SLP0: { name: 'slowPin', entryMode: 'ContactChip', verification: 'Pin', card: VISA },
 };
 
 /** The scenario of a TID: its last four characters; anything unknown behaves as a successful chip & PIN. */
@@ -117,6 +120,17 @@ export function scriptFor(scenario: Scenario, human: () => number = () => 0): Sc
       return [...start, ...cardRead, { after: TIMING.step, outcome: 'authorized' }, { after: TIMING.interim, outcome: 'signature' }];
     case 'capturedThenSignature':
       return [...start, ...cardRead, { after: TIMING.step, outcome: 'capturedPendingSignature' }, { after: TIMING.interim, outcome: 'signature' }];
+    case 'slowPin':
+      return [
+        ...start,
+        { after: presentCard, cardPresented: true },
+        { after: 0, notify: 'PleaseWait' },
+        { after: TIMING.step, notify: 'EnterPin' },
+        { after: 60_000, notify: 'PleaseWait' },
+        { after: TIMING.step, notify: 'Approved' },
+        { after: 500, notify: 'RemoveCard' },
+        { after: 1_000, outcome: 'captured' },
+      ];
     case 'authorizedThenCaptured':
       return [...start, ...cardRead, { after: TIMING.step, notify: 'Approved' }, { after: 500, outcome: 'authorized' }, { after: TIMING.interim, outcome: 'captured' }];
   }

@@ -127,6 +127,31 @@ export const DEFAULT_TERMINALS: { tid: string; status?: 'InUse' | 'Offline'; tip
   { tid: 'VCMOFFLSIP0', status: 'Offline' },
 ];
 
+const SCENARIO_WORDS: Record<Scenario['name'], string> = {
+  chipPin: 'chip & PIN, approves',
+  contactless: 'contactless, approves',
+  declined: 'always declines',
+  signature: 'asks you to check a signature',
+  expires: 'the card never comes (expires after 90 s)',
+  timesOut: 'never wakes up (the request expires after 10 s)',
+  cancelledOnTerminal: 'the customer cancels on the terminal',
+  authorizedThenSignature: 'authorises, then asks you to check a signature',
+  capturedThenSignature: 'approves, then asks you to check a signature',
+  authorizedThenCaptured: 'authorises first, then completes the payment',
+  slowPin: 'chip & PIN, the customer takes a minute over the PIN',
+};
+
+/** What a default virtual terminal does, in a cashier's words (training mode shows it beside each terminal). */
+export function describeVirtualTerminal(tid: string): string {
+  const seed = DEFAULT_TERMINALS.find((t) => t.tid === tid);
+  if (seed?.status === 'InUse') return 'always in use by another till';
+  if (seed?.status === 'Offline') return 'always offline';
+  const pounds = (minor: number) => `£${(minor / 100).toFixed(2)}`;
+  if (seed?.tipsAmount) return `approves, with ${pounds(seed.tipsAmount)} gratuity added on the terminal`;
+  if (seed?.cashbackAmount) return `approves, with ${pounds(seed.cashbackAmount)} cashback added on the terminal`;
+  return SCENARIO_WORDS[scenarioForTid(tid).name];
+}
+
 /** Dojo's state for one account: terminals, payment intents, terminal sessions and refunds. */
 export class SimState {
   terminals = new Map<string, SimTerminal>();
@@ -497,6 +522,9 @@ export class SimState {
     } else if (step.outcome === 'capturedPendingSignature') {
       this.interimApproval(session, 'Captured', at);
     } else if (step.outcome === 'signature') {
+      // The card was read and authorised before the check: its details come with the session (the signature
+      // slip shows them). Whether Dojo sends them at this point is not documented; the till copes without them.
+      this.recordPayment(session, true, at);
       this.setStatus(session, 'SignatureVerificationRequired', at, 'Awaiting signature verification');
       session.signatureDeadline = at + TIMING.signatureWindow;
       session.expireAt = session.signatureDeadline;
@@ -628,7 +656,7 @@ export class SimState {
       notificationEvents: session.notificationEvents,
       statusEvents: session.statusEvents,
       // paymentDetails "only once the status is finalized": here once there is a card result (final or interim).
-      ...(session.paymentDetails && (session.final || SESSION_APPROVED.includes(session.status) || session.status === SESSION_AUTHORIZED) ? { paymentDetails: session.paymentDetails } : {}),
+      ...(session.paymentDetails && (session.final || SESSION_APPROVED.includes(session.status) || session.status === SESSION_AUTHORIZED || session.status === 'SignatureVerificationRequired') ? { paymentDetails: session.paymentDetails } : {}),
       ...(session.final && session.customerReceipt ? { customerReceipt: session.customerReceipt, merchantReceipt: session.merchantReceipt } : {}),
     };
   }

@@ -86,7 +86,7 @@ describe('crash at every step, then recovery from the journal', () => {
     // Crash: the engine disappears mid-flight; whatever was not written is gone.
     harness.sim.admin.clearFaults();
     await harness.restart();
-    const final = await harness.waitFor(started.id, isEnded, 15_000);
+    const final = await harness.waitFor(started.id, isEnded);
     expect(final.status).toBe(c.expected);
     if (final.status === 'signature_required') throw new Error('unreachable');
 

@@ -55,7 +55,7 @@ describe('sales against the simulator over HTTP', () => {
         ['VCMTILLVIP0', 'expired'],
         ['VCMTILLTIP0', 'failed'],
         ['VCMTILLCIP0', 'cancelled'],
-      ].map(async ([tid, expected]) => ({ expected, view: await h.waitFor(sale(tid!).id, isEnded, 15_000) })),
+      ].map(async ([tid, expected]) => ({ expected, view: await h.waitFor(sale(tid!).id, isEnded) })),
     );
     for (const { expected, view } of outcomes) {
       expect(view.status).toBe(expected);
@@ -81,7 +81,7 @@ describe('sales against the simulator over HTTP', () => {
     expect(rejectedView.status).toBe('declined');
     expect(rejectedView.message).toMatch(/Signature rejected/);
     const unanswered = await ask();
-    const auto = await h.waitFor(unanswered, isEnded, 10_000);
+    const auto = await h.waitFor(unanswered, isEnded);
     expect(auto).toMatchObject({ status: 'approved', sessionStatus: 'SignatureVerificationAccepted' });
     await expect(h.engine.answerSignature(unanswered, true)).rejects.toMatchObject({ code: 'CONFLICT' });
     expect(auditAgainstSimulator(h)).toEqual([]);
@@ -205,7 +205,7 @@ describe('faults', () => {
     const id = sale('VCMTILLVIP0').id;
     await h.waitFor(id, (v) => v.sessionStatus === 'Initiated');
     h.sim.admin.injectFault({ kind: 'status', status: 503, count: 10_000, method: 'GET' });
-    const view = await h.waitFor(id, (v) => v.status === 'needs_attention', 15_000);
+    const view = await h.waitFor(id, (v) => v.status === 'needs_attention');
     expect(view.attention!.instruction).toMatch(/Look at the terminal/);
     h.sim.admin.clearFaults();
     const resolved = await h.engine.resolve(id, 'not_charged', 'Terminal showed nothing');

@@ -70,7 +70,7 @@ describe('item 3: one empty look-up is not evidence', () => {
     h.sim.admin.setReadings({ sessionHistory: 'whenFinal' });
     h.sim.admin.injectFault({ kind: 'drop', method: 'POST', path: '/terminal-sessions' });
     const refund = h.engine.startMatchedRefund({ paymentId: paid.id, amount: 400, terminalId: h.terminal('VCMTILLSIP0') });
-    const done = await h.waitFor(refund.id, isEnded, 15_000);
+    const done = await h.waitFor(refund.id, isEnded);
     expect(everSaid(refund.id, 'failed')).toBe(false);
     expect(done.status).toBe('approved');
     expect((await h.waitFor(paid.id, (v) => v.refundedAmount === 400)).refundableAmount).toBe(600);
@@ -81,7 +81,7 @@ describe('item 3: one empty look-up is not evidence', () => {
     h.sim.admin.setReadings({ sessionHistory: 'whenFinal', deleteWhileSessionRuns: 'accepted' });
     h.sim.admin.injectFault({ kind: 'drop', method: 'POST', path: '/terminal-sessions' });
     const id = sale('VCMTILLSIP0').id;
-    const done = await h.waitFor(id, isEnded, 15_000);
+    const done = await h.waitFor(id, isEnded);
     expect(everSaid(id, 'failed')).toBe(false);
     expect(done.status).toBe('approved');
     expect(auditAgainstSimulator(h)).toEqual([]);
@@ -90,7 +90,7 @@ describe('item 3: one empty look-up is not evidence', () => {
   it('no session ever appears: "nothing charged" only once the session window has passed, and the unused intent cancelled', async () => {
     h.sim.admin.injectFault({ kind: 'hang', method: 'POST', path: '/terminal-sessions' });
     const id = sale('VCMTILLSIP0').id;
-    const done = await h.waitFor(id, isEnded, 15_000);
+    const done = await h.waitFor(id, isEnded);
     expect(done.status).toBe('failed');
     const events = h.engine.get(id).events;
     const asked = Date.parse(events.find((e) => e.kind === 'dojo_request' && /Asking terminal/.test(e.message))!.at);
@@ -104,9 +104,9 @@ describe('item 3: one empty look-up is not evidence', () => {
 describe('item 4: the intent may show the capture after the session', () => {
   it('re-reads the intent with backoff until it shows the capture; gratuity and cashback end up in the record', async () => {
     h.sim.admin.setReadings({ intentLagMs: 8_000 });
-    const tipped = await h.waitFor(sale('VCMTIPSSIP0', 1000).id, isEnded, 15_000);
+    const tipped = await h.waitFor(sale('VCMTIPSSIP0', 1000).id, isEnded);
     expect(tipped).toMatchObject({ status: 'approved', result: { totalAmount: 1150, tipsAmount: 150 } });
-    const cashback = await h.waitFor(sale('VCMCASHSIP0', 1000).id, isEnded, 15_000);
+    const cashback = await h.waitFor(sale('VCMCASHSIP0', 1000).id, isEnded);
     expect(cashback).toMatchObject({ status: 'approved', result: { totalAmount: 3000, cashbackAmount: 2000 } });
     expect(auditAgainstSimulator(h)).toEqual([]);
   });
@@ -114,7 +114,7 @@ describe('item 4: the intent may show the capture after the session', () => {
   it('an intent that never shows the capture becomes needs attention with an instruction, never approved without amounts', async () => {
     h.sim.admin.injectFault({ kind: 'status', status: 503, count: 10_000, method: 'GET', path: '/payment-intents/{id}' });
     const id = sale('VCMTIPSSIP0', 1000).id;
-    const done = await h.waitFor(id, isEnded, 15_000);
+    const done = await h.waitFor(id, isEnded);
     expect(done.status).toBe('needs_attention');
     expect(done.attention!.instruction).toMatch(/\S/);
   });
@@ -136,11 +136,11 @@ describe('item 7: say what is happening', () => {
   });
 
   it('a terminal that never accepted the session is not reported as timed out waiting for the card', async () => {
-    const done = await h.waitFor(sale('VCMTILLTIP0').id, isEnded, 15_000);
+    const done = await h.waitFor(sale('VCMTILLTIP0').id, isEnded);
     expect(done.message).not.toMatch(/waiting for the card/);
     expect(done.message).toMatch(/terminal did not respond/);
     expect(done.message).toMatch(/Nothing was charged/);
-    const noCard = await h.waitFor(sale('VCMTILLVIP0').id, isEnded, 15_000);
+    const noCard = await h.waitFor(sale('VCMTILLVIP0').id, isEnded);
     expect(noCard.message).toMatch(/waiting for the card/);
   });
 });

@@ -9,7 +9,7 @@ const { useSettingsStore } = await import('../../src/renderer/stores/settings-st
 const { appendDigit, formatMoney, removeDigit } = await import('../../src/renderer/lib/format');
 const { promptWords } = await import('../../src/renderer/lib/words');
 
-const view = (over: Partial<PaymentView>): PaymentView => ({ id: 'p1', status: 'starting', updatedAt: '2026-11-25T10:00:00.000Z', ...over }) as PaymentView;
+const view = (over: Partial<PaymentView>): PaymentView => ({ id: 'p1', status: 'starting', createdAt: '2026-11-25T10:00:00.000Z', updatedAt: '2026-11-25T10:00:00.000Z', revision: 1, ...over }) as PaymentView;
 
 describe('payment store', () => {
   beforeEach(() => usePaymentStore.getState().dismiss());
@@ -18,17 +18,33 @@ describe('payment store', () => {
     let answer!: (value: unknown) => void;
     till['startSale'] = () => new Promise((resolve) => (answer = resolve));
     const starting = usePaymentStore.getState().startSale({ amount: 100, currency: 'GBP', terminalId: 't' });
-    usePaymentStore.getState().receive(view({ status: 'failed', updatedAt: '2026-11-25T10:00:00.050Z' }));
-    answer({ ok: true, data: view({ status: 'starting', updatedAt: '2026-11-25T10:00:00.010Z' }) });
+    usePaymentStore.getState().receive(view({ status: 'failed', revision: 3 }));
+    answer({ ok: true, data: view({ status: 'starting', revision: 1 }) });
     await starting;
+    expect(usePaymentStore.getState().current?.status).toBe('failed');
+    expect(usePaymentStore.getState().running).toEqual([]);
+  });
+
+  it('orders by revision, not by clock: two changes in the same millisecond keep the later one', () => {
+    usePaymentStore.getState().show(view({ id: 'same-ms', status: 'in_progress', revision: 4 }));
+    usePaymentStore.getState().receive(view({ id: 'same-ms', status: 'failed', revision: 5 }));
+    usePaymentStore.getState().receive(view({ id: 'same-ms', status: 'in_progress', revision: 4 }));
     expect(usePaymentStore.getState().current?.status).toBe('failed');
   });
 
-  it('ignores updates of other payments and older updates of its own', () => {
-    usePaymentStore.getState().show(view({ status: 'in_progress', updatedAt: '2026-11-25T10:00:01.000Z' }));
-    usePaymentStore.getState().receive(view({ id: 'other', status: 'approved', updatedAt: '2026-11-25T10:00:02.000Z' }));
-    usePaymentStore.getState().receive(view({ status: 'starting', updatedAt: '2026-11-25T10:00:00.000Z' }));
-    expect(usePaymentStore.getState().current?.status).toBe('in_progress');
+  it('a late answer shown on screen (an EPOS refund confirmed with the PIN) never puts an older state back', () => {
+    usePaymentStore.getState().receive(view({ id: 'refund', status: 'failed', revision: 3 }));
+    usePaymentStore.getState().show(view({ id: 'refund', status: 'starting', revision: 1 }));
+    expect(usePaymentStore.getState().current).toMatchObject({ id: 'refund', status: 'failed' });
+  });
+
+  it('ignores updates of other payments and older updates of its own; running ones are listed for the bar', () => {
+    usePaymentStore.getState().show(view({ id: 'manual', status: 'in_progress', revision: 3 }));
+    usePaymentStore.getState().receive(view({ id: 'other', status: 'approved', revision: 9 }));
+    usePaymentStore.getState().receive(view({ id: 'epos', status: 'in_progress', createdAt: '2026-11-25T10:00:05.000Z', revision: 2 }));
+    usePaymentStore.getState().receive(view({ id: 'manual', status: 'starting', revision: 1 }));
+    expect(usePaymentStore.getState().current).toMatchObject({ id: 'manual', status: 'in_progress' });
+    expect(usePaymentStore.getState().running.map((p) => p.id)).toEqual(['epos', 'manual']);
   });
 });
 

@@ -87,7 +87,8 @@ export async function engineHarness(options: { sim?: Simulator; policy?: Partial
       ({ journal, engine } = build());
       await engine.recover();
     },
-    async waitFor(paymentId, predicate, timeoutMs = 10_000) {
+    // A generous bound for a state to be reached (the engine runs 40x; a loaded CI machine is slow, not stuck).
+    async waitFor(paymentId, predicate, timeoutMs = 60_000) {
       const deadline = Date.now() + timeoutMs;
       for (;;) {
         let view: PaymentView | undefined;

@@ -36,12 +36,14 @@ export async function chooseTerminalOnPage(page: Page, tid: string): Promise<voi
 /** One sale as a cashier does it (digits, Enter, wait for approved, New sale); says what the screen showed if it stalls. */
 export async function saleOnPage(page: Page, digits: string): Promise<void> {
   await page.keyboard.type(digits);
+  // Pay is on once the terminal is known to be free again (the till refreshes it when the last sale ends).
+  await page.locator('button.pay:enabled').waitFor({ timeout: 20_000 });
   await page.keyboard.press('Enter');
   try {
     await page.locator('[data-testid=payment-panel][data-status=approved]').waitFor({ timeout: 20_000 });
   } catch (error) {
     const panel = await page.getByTestId('payment-panel').textContent().catch(() => null);
-    const amount = await page.getByTestId('amount-display').textContent().catch(() => null);
+    const amount = await page.getByTestId('amount-display').inputValue().catch(() => null);
     throw new Error(`sale of ${digits} did not finish: panel=${panel} amount=${amount} alert=${await page.getByRole('alert').allTextContents()}`, { cause: error });
   }
   await page.getByRole('button', { name: /New sale/ }).click();

@@ -86,6 +86,19 @@ describe('GitHub Actions workflows', () => {
     expect(uploads[1]!.if).toBe('always()');
   });
 
+  it("npm ci runs the install scripts the build needs, whatever npm's policy for unreviewed ones (allowScripts)", () => {
+    // npm 11 reviews dependencies' install scripts against package.json `allowScripts`; its own docs announce that
+    // unreviewed ones are (or will be) skipped. Skipped, keytar.node would never be built on a runner.
+    const pkg = JSON.parse(fs.readFileSync('package.json', 'utf8')) as { allowScripts?: Record<string, boolean> };
+    const lock = JSON.parse(fs.readFileSync('package-lock.json', 'utf8')) as { packages: Record<string, { hasInstallScript?: boolean }> };
+    const withScripts = Object.entries(lock.packages)
+      .filter(([, entry]) => entry.hasInstallScript)
+      .map(([where]) => where.slice(where.lastIndexOf('node_modules/') + 'node_modules/'.length));
+    const reviewed = Object.keys(pkg.allowScripts ?? {}).map((key) => key.replace(/(.)@.*$/, '$1'));
+    expect(withScripts.filter((name) => !reviewed.includes(name))).toEqual([]);
+    for (const needed of ['keytar', 'esbuild']) expect(pkg.allowScripts?.[needed], needed).toBe(true);
+  });
+
   it.each(files)('%s takes signing material only from secrets, never as a literal', (file) => {
     for (const step of allSteps(file)) {
       for (const [name, value] of Object.entries(step.env ?? {})) {

@@ -85,24 +85,24 @@ describe('journal', () => {
   });
 
   it('totals approved payments by type and currency for a day, tips included in the total', () => {
-    journal.save(payment('s1', { status: 'approved', totalAmount: 1150 }));
+    journal.save(payment('s1', { status: 'approved', totalAmount: 3150, tipsAmount: 150, cashbackAmount: 2000 }));
     journal.save(payment('s2', { status: 'approved', amount: 500, totalAmount: 500, currency: 'EUR' }));
     journal.save(payment('s3', { status: 'declined' }));
     journal.save(payment('r1', { status: 'approved', type: 'MatchedRefund', amount: 300, totalAmount: 300 }));
     journal.save(payment('old', { status: 'approved', createdAt: day('2026-11-24') }));
     expect(journal.totals('2026-11-25', '2026-11-25')).toEqual([
-      { type: 'MatchedRefund', currency: 'GBP', count: 1, amount: 300, total: 300 },
-      { type: 'Sale', currency: 'EUR', count: 1, amount: 500, total: 500 },
-      { type: 'Sale', currency: 'GBP', count: 1, amount: 1000, total: 1150 },
+      { type: 'MatchedRefund', currency: 'GBP', count: 1, amount: 300, total: 300, tips: 0, cashback: 0 },
+      { type: 'Sale', currency: 'EUR', count: 1, amount: 500, total: 500, tips: 0, cashback: 0 },
+      { type: 'Sale', currency: 'GBP', count: 1, amount: 1000, total: 3150, tips: 150, cashback: 2000 },
     ]);
   });
 
   it('groups days by the trading day: with a 04:00 start, 00:30 belongs to the day before (history, totals, CSV)', () => {
     journal.save(payment('late', { status: 'approved', totalAmount: 2000, amount: 2000, createdAt: day('2026-11-26', 0) + 30 * 60_000 }));
     journal.save(payment('next', { status: 'approved', totalAmount: 700, amount: 700, createdAt: day('2026-11-26', 4) + 60_000 }));
-    expect(journal.totals('2026-11-25', '2026-11-25', '04:00')).toEqual([{ type: 'Sale', currency: 'GBP', count: 1, amount: 2000, total: 2000 }]);
-    expect(journal.totals('2026-11-26', '2026-11-26', '04:00')).toEqual([{ type: 'Sale', currency: 'GBP', count: 1, amount: 700, total: 700 }]);
-    expect(journal.totals('2026-11-26', '2026-11-26')).toEqual([{ type: 'Sale', currency: 'GBP', count: 2, amount: 2700, total: 2700 }]);
+    expect(journal.totals('2026-11-25', '2026-11-25', '04:00')).toEqual([{ type: 'Sale', currency: 'GBP', count: 1, amount: 2000, total: 2000, tips: 0, cashback: 0 }]);
+    expect(journal.totals('2026-11-26', '2026-11-26', '04:00')).toEqual([{ type: 'Sale', currency: 'GBP', count: 1, amount: 700, total: 700, tips: 0, cashback: 0 }]);
+    expect(journal.totals('2026-11-26', '2026-11-26')).toEqual([{ type: 'Sale', currency: 'GBP', count: 2, amount: 2700, total: 2700, tips: 0, cashback: 0 }]);
     expect(journal.history({ limit: 50, offset: 0, from: '2026-11-25', to: '2026-11-25' }, '04:00').items.map((r) => r.id)).toEqual(['late']);
     expect(journal.exportCsv({ limit: 50, offset: 0, from: '2026-11-26', to: '2026-11-26' }, '04:00')).toContain('next');
     expect(journal.exportCsv({ limit: 50, offset: 0, from: '2026-11-26', to: '2026-11-26' }, '04:00')).not.toContain('late');
@@ -113,11 +113,35 @@ describe('journal', () => {
     journal.save(payment('y', { reference: 'Order, "big"' }));
     const csv = journal.exportCsv({ limit: 50, offset: 0 });
     const lines = csv.trim().split('\r\n');
-    expect(lines[0]).toMatch(/^id,created_at,type,status,amount_minor,currency/);
+    expect(lines[0]).toMatch(/^Local time,Trading day,Type,Status,Reference,Currency,/);
     expect(lines).toHaveLength(3);
     expect(csv).toContain(`"'=HYPERLINK(""evil"")"`);
     expect(csv).toContain('"Order, ""big"""');
     expect(csv).not.toMatch(/\d{12,}/);
+  });
+
+  it('exports CSV a manager can trust: major units with currency, local time with offset, refunds negative, screen words, goods/gratuity/cashback', () => {
+    journal.save(payment('sale', { reference: 'S1', status: 'approved', amount: 1000, totalAmount: 3150, tipsAmount: 150, cashbackAmount: 2000, last4: '1013', authCode: 'A1B2C3' }));
+    journal.save(payment('refund', { type: 'MatchedRefund', reference: 'S1', status: 'approved', amount: 300, totalAmount: 300, originalPaymentId: 'sale', createdAt: day('2026-11-25', 13) }));
+    journal.save(payment('busy', { reference: 'S2', status: 'failed', amount: 999, createdAt: day('2026-11-25', 14) }));
+    const [sale, refund, busy] = parseCsv(journal.exportCsv({ limit: 50, offset: 0 }));
+    expect(sale).toMatchObject({ Type: 'Sale', Status: 'Approved', Currency: 'GBP', 'Amount asked': '10.00', Goods: '10.00', Gratuity: '1.50', Cashback: '20.00', Total: '31.50', 'Card last 4': '1013', 'Auth code': 'A1B2C3', 'Trading day': '2026-11-25' });
+    expect(sale!['Local time']).toMatch(/^2026-11-25T12:00:00[+-]\d{2}:\d{2}$/);
+    expect(new Date(sale!['Local time']!).getTime()).toBe(day('2026-11-25'));
+    expect(refund).toMatchObject({ Type: 'Refund', Status: 'Approved', 'Amount asked': '-3.00', Total: '-3.00', 'Refund of': 'sale' });
+    expect(busy).toMatchObject({ Status: 'Not charged', 'Amount asked': '9.99', Goods: '', Total: '' });
+  });
+
+  it('finds payments by amount, card last four and auth code as well as reference', () => {
+    journal.save(payment('a', { reference: 'Table 4', status: 'approved', amount: 1250, totalAmount: 1400, last4: '1013', authCode: 'AB12CD' }));
+    journal.save(payment('b', { reference: '1013 Main St', amount: 999 }));
+    const ids = (search: string) => journal.history({ limit: 50, offset: 0, search }).items.map((r) => r.id).sort();
+    expect(ids('12.50')).toEqual(['a']);
+    expect(ids('£14.00')).toEqual(['a']);
+    expect(ids('9,99')).toEqual(['b']);
+    expect(ids('1013')).toEqual(['a', 'b']);
+    expect(ids('ab12cd')).toEqual(['a']);
+    expect(ids('table')).toEqual(['a']);
   });
 
   it('stores each record with its version and validates it on read; an old record reads with defaults', () => {
@@ -156,3 +180,32 @@ describe('journal', () => {
     expect(journal.events('run1').at(-1)!.detail!['unreadableRecord']).toContain('lots');
   });
 });
+
+/** A small RFC 4180 reader for the tests: header row -> one object per line. */
+function parseCsv(text: string): Record<string, string>[] {
+  const rows: string[][] = [];
+  let row: string[] = [];
+  let cell = '';
+  let quoted = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i]!;
+    if (quoted) {
+      if (c === '"' && text[i + 1] === '"') {
+        cell += '"';
+        i++;
+      } else if (c === '"') quoted = false;
+      else cell += c;
+    } else if (c === '"') quoted = true;
+    else if (c === ',') {
+      row.push(cell);
+      cell = '';
+    } else if (c === '\n') {
+      row.push(cell);
+      rows.push(row);
+      row = [];
+      cell = '';
+    } else if (c !== '\r') cell += c;
+  }
+  const [header, ...body] = rows;
+  return body.map((r) => Object.fromEntries(header!.map((h, i) => [h, r[i] ?? ''])));
+}

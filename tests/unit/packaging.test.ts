@@ -11,6 +11,7 @@ import { appModules, installOnlyExclusions } from '../../scripts/packaging/app-f
 import { binaryKind, readBinaryKind } from '../../scripts/packaging/binary-arch';
 import { decidedFuses, fuseConfig, SHIPPED, TEST_BUILD } from '../../scripts/packaging/fuses.cjs';
 import { macSigning, publishProblems, windowsSigning } from '../../scripts/packaging/signing';
+import { packagedApp, startProblems } from '../../scripts/packaging/smoke';
 import { baseConfig, loadVariant, LOGO_MIN_SIZE, mergedConfig, pngSize, publisherNames, ROOT, TARGETS, tillBuildFor, variantIds, VariantSchema } from '../../scripts/packaging/variant';
 
 const require = createRequire(import.meta.url);
@@ -288,5 +289,23 @@ describe('native binary architecture', () => {
     fs.writeFileSync(stray, 'text');
     expect(readBinaryKind(stray)).toBeUndefined();
     fs.rmSync(stray);
+  });
+});
+
+describe('the packaged smoke test starts the app where CI built it for', () => {
+  const elsewhere = packagedApp('/dist/x', 'Till Companion', process.platform === 'win32' ? 'darwin' : 'win32', 'x64');
+  const here = { ...elsewhere, platform: process.platform as 'win32', arch: process.arch as 'x64' };
+  const started: string[] = [];
+  const run = (app: { binary: string }) => (started.push(app.binary), []);
+
+  it('an app this machine can run is started', () => {
+    expect(startProblems(here, 'default', false, run)).toEqual([]);
+    expect(started).toEqual([here.binary]);
+  });
+
+  it('one it cannot run is skipped locally, but is a failure where the workflow requires the start (never a green run that started nothing)', () => {
+    expect(startProblems(elsewhere, 'default', false, run)).toEqual([]);
+    expect(startProblems(elsewhere, 'default', true, run)).toEqual([expect.stringContaining('not started')]);
+    expect(started).toEqual([here.binary]);
   });
 });

@@ -82,6 +82,8 @@ describe('settings file', () => {
 describe('API key and environment rules', () => {
   it('derives the environment from the key prefix and refuses anything else', () => {
     expect(environmentOfKey('sk_sandbox_abcdefgh12')).toBe('sandbox');
+    // Whatever characters Dojo puts after the prefix (dots, plus, slash, equals) are not ours to refuse.
+    expect(environmentOfKey('sk_sandbox_c8oLGaI.x+y/z=Qw')).toBe('sandbox');
     expect(environmentOfKey('  sk_prod_abcdefgh12  ')).toBe('production');
     for (const bad of ['pk_sandbox_abcdefgh', 'sk_test_abcdefgh12', 'sk_sandbox_short', 'sk_sandbox_has space here', 'Basic sk_sandbox_abcdefgh12', '']) {
       expect(() => environmentOfKey(bad)).toThrow(expect.objectContaining({ code: 'VALIDATION' }));

@@ -217,6 +217,24 @@ describe('where the till keeps its data (items 1, 9, 10)', () => {
     expect(fake.app.getPath('userData')).toBe(path.join(tmp, 'Local', `${APP_ID}-dev`));
   });
 
+  it("from source, its own keychain service too: a run from source on a machine with the app installed never reads the till's Dojo key nor rewrites its supervisor seal", async () => {
+    const services: string[] = [];
+    const tracking = deps({ secrets: (service: string) => (services.push(service), new KeytarSecretStore(service, () => memoryKeytar())) });
+    start({ packaged: false, platform: 'win32', env: { LOCALAPPDATA: path.join(tmp, 'Local') }, deps: tracking });
+    await fake.becomeReady();
+    await theWindow();
+    expect(services).toEqual([`${APP_ID}-dev`]);
+  });
+
+  it('packaged, the keychain service is the app id (the one the installer and the EPOS command line use)', async () => {
+    const services: string[] = [];
+    const till = windowsTill();
+    start({ packaged: true, env: till.env, deps: deps({ secrets: (service: string) => (services.push(service), new KeytarSecretStore(service, () => memoryKeytar())) }) });
+    await fake.becomeReady();
+    await theWindow();
+    expect(services).toEqual([APP_ID]);
+  });
+
   it('started with a file instead of the folder (app path out/main), it stops with a clear reason', () => {
     fake.app.appPath = path.join(root, 'out', 'main');
     launch({ argv: ['/usr/bin/electron', 'out/main/index.js'], platform: 'linux', env: {}, defaultApp: true, bundleDir: path.join(root, 'out', 'main'), errors }, deps());

@@ -25,6 +25,8 @@ export interface ShellContext {
   fatal: Fatal;
   platform: string;
   userData: string;
+  /** The keychain service holding the Dojo key, the EPOS token and the supervisor seal (paths.ts: runName). */
+  keychainService: string;
   /** out/main: the preload and the renderer are built beside it. */
   bundleDir: string;
   /** The Vite dev server (npm run dev), never in a packaged build. */
@@ -76,7 +78,7 @@ export function runApp(ctx: ShellContext, deps: AppDeps = defaultDeps): void {
   async function start(): Promise<void> {
     installMenu(platform, buildConfig.productName);
     // keytar first: a module that does not load is a broken install, reported before anything else starts.
-    const secrets = deps.secrets(buildConfig.appId);
+    const secrets = deps.secrets(ctx.keychainService);
     secrets.load();
 
     const allowedOrigins = allowedOriginsFor(ctx.devServerUrl);

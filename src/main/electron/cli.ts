@@ -6,9 +6,9 @@ import type { Fatal } from './lifecycle';
  * `till-companion pay …` from an EPOS: no window, no single-instance lock; it talks to the running companion
  * over its loopback API and exits with the outcome's code.
  */
-export function runCliMode(args: string[], appId: string, fatal: Fatal): void {
+export function runCliMode(args: string[], keychainService: string, fatal: Fatal): void {
   app.dock?.hide();
-  runCliFromKeychain(args, appId).then(
+  runCliFromKeychain(args, keychainService).then(
     (code) => app.exit(code),
     (error: unknown) => fatal(error, 'running'),
   );

@@ -10,7 +10,7 @@ import { runCliMode } from './cli';
 import { debuggingSwitches, launchMode } from './launch-args';
 import { createFatal, installProcessHandlers, StartupProblem, type ErrorSource } from './lifecycle';
 import { electronLogger } from './logging';
-import { networkShareReason, userDataDir } from './paths';
+import { networkShareReason, runName, userDataDir } from './paths';
 import { registerAppScheme } from './protocol';
 import { runSmoke } from './smoke';
 
@@ -56,9 +56,10 @@ export function launch(proc: ProcessInfo, deps?: AppDeps): void {
     return fatal(new StartupProblem('The app was started with a debugging option, which a till does not allow. Start it from its usual shortcut.', `refused debugging switches: ${switches.join(' ')}`), 'start');
   }
   if (proc.platform === 'win32') app.setAppUserModelId(buildConfig.appId);
-  if (mode.kind === 'cli') return runCliMode(mode.args, buildConfig.appId, fatal);
-
   const fromSource = !app.isPackaged;
+  const keychainService = runName(buildConfig.appId, fromSource);
+  if (mode.kind === 'cli') return runCliMode(mode.args, keychainService, fatal);
+
   let userData: string;
   try {
     userData =
@@ -85,6 +86,7 @@ export function launch(proc: ProcessInfo, deps?: AppDeps): void {
     fatal,
     platform: proc.platform,
     userData,
+    keychainService,
     bundleDir: proc.bundleDir,
     devServerUrl: fromSource ? proc.env['ELECTRON_RENDERER_URL'] : undefined,
     exposeSecrets: (fn: () => readonly string[]) => (secrets = fn),

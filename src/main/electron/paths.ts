@@ -2,6 +2,13 @@ import fs from 'node:fs';
 import path from 'node:path';
 
 /**
+ * The name a run goes by, for its user-data folder and its keychain service: the app id, or `<app id>-dev` from
+ * source, so a run from source on a machine with the app installed never touches the till's journal, lock, Dojo
+ * key or supervisor seal.
+ */
+export const runName = (appId: string, fromSource: boolean): string => (fromSource ? `${appId}-dev` : appId);
+
+/**
  * Where the app keeps its journals, settings and logs. Not Electron's default (`%APPDATA%\<name>`): on Windows
  * that is the *roaming* profile, which domain policies copy to a server at sign-out (or redirect to a share
  * outright) — no place for an SQLite journal. The local app-data folder stays on the till. The folder is named
@@ -9,7 +16,7 @@ import path from 'node:path';
  * (and, because Electron keys the single-instance lock by it, its own lock).
  */
 export function userDataDir(options: { platform: string; env: Readonly<Record<string, string | undefined>>; home: string; appId: string; fromSource: boolean }): string {
-  const name = options.fromSource ? `${options.appId}-dev` : options.appId;
+  const name = runName(options.appId, options.fromSource);
   const { env, home } = options;
   switch (options.platform) {
     case 'win32':

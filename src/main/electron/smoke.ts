@@ -61,10 +61,12 @@ export async function runSmoke(ctx: ShellContext): Promise<void> {
   const finish = async () => {
     window?.destroy();
     await services?.close().catch(() => {});
-    await secrets.delete(SECRET_ACCOUNTS.eposToken).catch(() => false);
-    fs.rmSync(ctx.userData, { recursive: true, force: true });
+    // Everything the run wrote to its own keychain service (the EPOS token, the supervisor settings' seal) goes.
+    for (const account of Object.values(SECRET_ACCOUNTS)) await secrets.delete(account).catch(() => false);
     const report: SmokeReport = { smoke: problems.length ? 'failed' : 'ok', version: app.getVersion(), variantId: buildConfig.variantId, packaged: app.isPackaged, checks, problems };
-    process.stdout.write(`${JSON.stringify(report)}\n`);
+    // The report goes out first, and is flushed before the exit (app.exit does not wait for a pending write).
+    await new Promise<void>((resolve) => process.stdout.write(`${JSON.stringify(report)}\n`, () => resolve()));
+    removeTemporaryFolder(ctx.userData);
     app.exit(problems.length ? 1 : 0);
   };
   setTimeout(() => {
@@ -139,6 +141,19 @@ export async function runSmoke(ctx: ShellContext): Promise<void> {
   });
 
   return finish();
+}
+
+/**
+ * Best effort: on Windows Chromium keeps its own files in the user-data folder open (without FILE_SHARE_DELETE)
+ * until the process exits, so removing the folder from inside the app fails there. It is a temporary folder;
+ * a cleanup that fails must not turn a finished run into a fatal one.
+ */
+function removeTemporaryFolder(dir: string): void {
+  try {
+    fs.rmSync(dir, { recursive: true, force: true });
+  } catch {
+    // left in the temporary folder
+  }
 }
 
 /** The EPOS API gets a free port, so the smoke test runs beside a real companion. */

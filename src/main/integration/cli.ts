@@ -285,8 +285,8 @@ async function runReport(
 }
 
 /** The command line as the app runs it: the token from the OS keychain of the user running it, stdio, env. */
-export async function runCliFromKeychain(args: readonly string[], appId: string): Promise<number> {
-  const store = new KeytarSecretStore(appId);
+export async function runCliFromKeychain(args: readonly string[], keychainService: string): Promise<number> {
+  const store = new KeytarSecretStore(keychainService);
   const code = await runCli(args, {
     fetch: globalThis.fetch,
     storedToken: () => store.get(SECRET_ACCOUNTS.eposToken),

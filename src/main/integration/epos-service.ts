@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import type { EposInfo, EposStatus, RefundRequestView } from '../../shared/epos';
 import { localDay } from '../../shared/dates';
-import type { PaymentView } from '../../shared/payments';
+import { RUNNING_STATUSES, type PaymentView } from '../../shared/payments';
+import { formatMoney } from '../../shared/money';
 import { AppError } from '../errors';
 import type { Logger } from '../logging/logger';
 import { SECRET_ACCOUNTS, type SecretStore } from '../secrets/secret-store';
@@ -75,6 +76,8 @@ export class EposService {
   private stopped = false;
   readonly requests: RefundRequests;
   private terminalCache: { at: number; value: Record<string, unknown> | null } | undefined;
+  /** Payments this API started (recent ones): every other running payment is the cashier's own. */
+  private readonly startedByEpos = new Set<string>();
   private terminalLookUp: Promise<Record<string, unknown> | null> | undefined;
 
   constructor(
@@ -262,8 +265,22 @@ export class EposService {
     }
   }
 
+  /**
+   * One payment on the cashier's screen at a time: while a payment the cashier started at the till is running
+   * (on any terminal), a new EPOS payment is refused with 409 instead of pushing it off the screen. The EPOS
+   * retries with the same Idempotency-Key once it has finished. Payments the EPOS started itself do not block it.
+   */
+  private refuseWhileCashierBusy(): void {
+    const mine = this.services.payments().activeAndAttention().find((p) => RUNNING_STATUSES.includes(p.status) && !this.startedByEpos.has(p.id));
+    if (mine) {
+      throw new AppError('PAYMENT_IN_PROGRESS', `The cashier is taking a payment on the companion (${formatMoney(mine.amount, mine.currency)}, reference ${mine.reference}). Try again when it has finished.`);
+    }
+  }
+
   /** Shows a payment the EPOS started on the till screen, like a manual one. */
   private announce(payment: PaymentView) {
+    this.startedByEpos.add(payment.id);
+    if (this.startedByEpos.size > 200) this.startedByEpos.delete(this.startedByEpos.values().next().value!);
     this.services.events.emit('payment:started', { payment, source: 'epos' });
     this.services.window?.bringToFront();
   }
@@ -307,6 +324,7 @@ export class EposService {
         const idempotencyKey = saleKey(key, this.options.now());
         const existing = replay(idempotencyKey);
         if (existing) return { payment: existing, replayed: true };
+        this.refuseWhileCashierBusy();
         beforeStart?.();
         const payment = engine().startSale({ ...input, terminalId: input.terminalId ?? this.chosenTerminal(), idempotencyKey });
         this.announce(payment);
@@ -332,6 +350,7 @@ export class EposService {
           services.window?.bringToFront();
           return { request, replayed: false };
         }
+        this.refuseWhileCashierBusy();
         const payment = engine().startMatchedRefund({ paymentId: sale.id, amount: input.amount, terminalId, ...(idempotencyKey ? { idempotencyKey } : {}) });
         this.announce(payment);
         return { payment, replayed: false };

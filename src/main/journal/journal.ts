@@ -4,10 +4,11 @@ import { FINAL_STATUSES, type HistoryQuery, type PaymentStatus, type TotalsRow }
 import { newRecord, parseRecord, serializeRecord, type PaymentRecord } from '../payments/record';
 import { journalWords as unreadable } from '../payments/messages';
 import { MIGRATIONS } from './migrations';
-import { csvCell } from '../../shared/csv';
 import { ensurePrivateDir, ensurePrivateFile, tightenIfPresent } from '../security/private-files';
 import { AUDIT_GENESIS, auditChainIntact, auditHash, type AuditRow, type AuditRowInput } from './audit-chain';
 import { MIDNIGHT, tradingDayBounds, tradingDayRange, type DayStart } from '../../shared/dates';
+import { parseMajorAmount } from '../../shared/money';
+import { toCsv } from './csv';
 
 export interface JournalEvent {
   at: number;
@@ -102,8 +103,12 @@ export class Journal {
     }
   }
 
-  /** Writes the payment's current state and, in the same transaction, what just happened. */
+  /**
+   * Writes the payment's current state and, in the same transaction, what just happened. Every write is a new
+   * revision of the payment (set on the record passed in, so the in-memory copy and its views carry it too).
+   */
   save(record: PaymentRecord, ...events: JournalEvent[]): void {
+    record.revision = (record.revision ?? 0) + 1;
     this.transaction(() => {
       this.upsert.run({
         id: record.id,
@@ -177,29 +182,23 @@ export class Journal {
     return { items: this.records(rows), total };
   }
 
-  /** Approved payments between two trading days (inclusive), by type and currency. */
+  /** Approved payments between two trading days (inclusive), by type and currency; `total` = goods + gratuity + cashback. */
   totals(from: string, to: string, dayStart: DayStart = MIDNIGHT): TotalsRow[] {
     const range = tradingDayRange(from, to, dayStart);
     const rows = this.db
       .prepare(
-        `SELECT type, currency, count(*) AS count, sum(amount) AS amount, sum(coalesce(total_amount, amount)) AS total
+        `SELECT type, currency, count(*) AS count, sum(amount) AS amount, sum(coalesce(total_amount, amount)) AS total,
+           sum(coalesce(json_extract(data, '$.tipsAmount'), 0)) AS tips, sum(coalesce(json_extract(data, '$.cashbackAmount'), 0)) AS cashback
          FROM payments WHERE status = 'approved' AND created_at >= ? AND created_at < ? GROUP BY type, currency ORDER BY type, currency`,
       )
-      .all(range.start, range.end) as { type: TotalsRow['type']; currency: string; count: number; amount: number; total: number }[];
-    return rows.map((r) => ({ type: r.type, currency: r.currency, count: r.count, amount: r.amount, total: r.total }));
+      .all(range.start, range.end) as TotalsRow[];
+    return rows.map((r) => ({ type: r.type, currency: r.currency, count: r.count, amount: r.amount, total: r.total, tips: r.tips, cashback: r.cashback }));
   }
 
-  /** Every payment matching the query as CSV (RFC 4180), amounts in minor units, times in ISO 8601. */
+  /** Every payment matching the query as CSV, oldest first (see csv.ts for the columns). */
   exportCsv(query: HistoryQuery, dayStart: DayStart = MIDNIGHT): string {
     const { where, params } = historyFilter(query, dayStart);
-    const rows = this.records(this.db.prepare(`SELECT ${ROW} FROM payments ${where} ORDER BY created_at, id`).all(...params));
-    const header = ['id', 'created_at', 'type', 'status', 'amount_minor', 'currency', 'total_minor', 'tips_minor', 'cashback_minor', 'reference', 'terminal_tid', 'card_scheme', 'card_last4', 'auth_code', 'intent_id', 'session_id', 'original_payment_id'];
-    const lines = rows.map((r) =>
-      [r.id, new Date(r.createdAt).toISOString(), r.type, r.status, r.amount, r.currency, r.totalAmount, r.tipsAmount, r.cashbackAmount, r.reference, r.terminalTid, r.cardScheme, r.last4, r.authCode, r.intentId, r.sessionId, r.originalPaymentId]
-        .map(csvCell)
-        .join(','),
-    );
-    return [header.join(','), ...lines].join('\r\n') + '\r\n';
+    return toCsv(this.records(this.db.prepare(`SELECT ${ROW} FROM payments ${where} ORDER BY created_at, id`).all(...params)), dayStart);
   }
 
   /** Appends one audit row, chained to the last one (in one transaction: no two rows claim the same predecessor). */
@@ -307,8 +306,33 @@ function historyFilter(query: HistoryQuery, dayStart: DayStart): { where: string
   if (query.to) add('created_at < ?', tradingDayBounds(query.to, dayStart).end);
   if (query.statuses?.length) add(`status IN (${query.statuses.map(() => '?').join(',')})`, ...query.statuses);
   if (query.types?.length) add(`type IN (${query.types.map(() => '?').join(',')})`, ...query.types);
-  // Reference search matches the start of the reference, case-insensitively (an index range, fast at 100k+
-  // payments), or a payment id exactly.
-  if (query.search) add("(reference LIKE ? ESCAPE '\\' OR id = ?)", `${query.search.replace(/[\\%_]/g, (c) => `\\${c}`)}%`, query.search);
+  if (query.search) add(...searchClause(query.search));
   return { where: clauses.length ? `WHERE ${clauses.join(' AND ')}` : '', params };
+}
+
+/**
+ * What a manager may type to find a payment: the start of its reference (case-insensitive, an index range, fast
+ * at 100k+ payments) or its payment id; and, when the text has their shape, an amount ("12.50", "£12.50": what
+ * was asked or charged), a card's last four digits ("1013") or an auth code (six letters and digits).
+ */
+function searchClause(search: string): [string, ...(string | number)[]] {
+  const text = search.trim();
+  const ors = ["reference LIKE ? ESCAPE '\\'", 'id = ?'];
+  const params: (string | number)[] = [`${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`, text];
+  if (/^[£€]\s*\d|^\d+[.,]\d{1,2}$/.test(text)) {
+    const money = parseMajorAmount(text);
+    if (money.ok) {
+      ors.push('amount = ?', 'total_amount = ?');
+      params.push(money.minor, money.minor);
+    }
+  }
+  if (/^\d{4}$/.test(text)) {
+    ors.push("json_extract(data, '$.last4') = ?");
+    params.push(text);
+  }
+  if (/^[A-Za-z0-9]{6}$/.test(text)) {
+    ors.push("upper(json_extract(data, '$.authCode')) = ?");
+    params.push(text.toUpperCase());
+  }
+  return [`(${ors.join(' OR ')})`, ...params];
 }

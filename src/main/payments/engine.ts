@@ -292,7 +292,7 @@ export class PaymentEngine {
 
   private push(record: PaymentRecord): void {
     const view = toView(record);
-    const { updatedAt: _ignored, ...visible } = view;
+    const { updatedAt: _updated, revision: _revision, ...visible } = view;
     const key = JSON.stringify(visible);
     if (this.lastViews.get(record.id) === key) return;
     this.lastViews.set(record.id, key);

@@ -284,7 +284,9 @@ class Move {
     } else {
       record.totalAmount ??= record.amount;
     }
-    this.finish('approved', outcome.approved(record.type));
+    // A signature check that went unanswered ended with Dojo's automatic acceptance: say so.
+    const automatic = record.signatureDeadline !== null && !record.signatureAnswered;
+    this.finish('approved', automatic ? outcome.approvedSignatureAutomatically : outcome.approved(record.type));
   }
 
   /** A Dojo call failed: written to the timeline before the step decides what it means. */
@@ -476,6 +478,7 @@ const following: StepHandler = (move, event) => {
       applySession(record, event.session, now, policy.scale);
       return move.note('dojo_response', timeline.cancelAccepted(event.session.status));
     case 'signatureRequested':
+      record.signatureAnswered = true;
       move.effect({ kind: 'answerSignature', accepted: event.accepted });
       return move.note('dojo_request', event.accepted ? timeline.signatureAccepted : timeline.signatureRejected);
     case 'signatureAnswered':

@@ -22,6 +22,8 @@ export const outcome = {
   expired: (type: PaymentType) => `The terminal timed out waiting for the card. ${nothingMoved(type)}`,
   terminalDidNotRespond: (type: PaymentType) => `The terminal did not respond to the request (it may be switched off or out of reach). ${nothingMoved(type)}`,
   authorisationReleased: 'Dojo released the authorisation without taking the money. Nothing was charged.',
+  /** Nobody answered the signature check in time and Dojo accepted it by itself: the cashier must know. */
+  approvedSignatureAutomatically: 'Approved: nobody answered the signature check in time, so Dojo accepted the signature automatically.',
   refusedByDojo: (type: PaymentType, reason: string) => `${reason} ${nothingMoved(type)}`,
   intentNeverCreated: 'The payment did not reach Dojo, so nothing was charged. Start the sale again.',
   restartedBeforeTerminal: 'The app stopped before the terminal was asked, so nothing was charged. Start the sale again.',

@@ -7,7 +7,7 @@ import type { PaymentEngine } from './engine';
  */
 export type PaymentsPort = Pick<
   PaymentEngine,
-  'listTerminals' | 'startSale' | 'startMatchedRefund' | 'checkRefundable' | 'startUnlinkedRefund' | 'findByIdempotencyKey' | 'payment' | 'byReference' | 'nextChange' | 'cancel' | 'answerSignature'
+  'listTerminals' | 'startSale' | 'startMatchedRefund' | 'checkRefundable' | 'startUnlinkedRefund' | 'findByIdempotencyKey' | 'payment' | 'byReference' | 'nextChange' | 'cancel' | 'answerSignature' | 'activeAndAttention'
 >;
 
 /** Finding a payment by what an EPOS knows of it (its key, its reference, its id), in any environment's journal. */

@@ -94,6 +94,10 @@ export const PaymentRecordSchema = z.object({
   createdAt: z.number(),
   updatedAt: z.number(),
   finishedAt: z.number().nullable(),
+  /** The cashier answered a signature check (else an approval after one was Dojo's automatic acceptance). */
+  signatureAnswered: z.boolean().default(false),
+  /** How many times the journal has written this payment: views are ordered by it (a late answer never wins). */
+  revision: z.number().int().min(0).default(0),
 });
 export type PaymentRecord = z.infer<typeof PaymentRecordSchema>;
 
@@ -198,5 +202,7 @@ export function newRecord(input: {
     createdAt: input.now,
     updatedAt: input.now,
     finishedAt: null,
+    signatureAnswered: false,
+    revision: 0,
   };
 }

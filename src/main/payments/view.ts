@@ -22,6 +22,7 @@ export function toView(record: PaymentRecord): PaymentView {
     environment: record.environment,
     createdAt: new Date(record.createdAt).toISOString(),
     updatedAt: new Date(record.updatedAt).toISOString(),
+    revision: record.revision ?? 0,
     intentId: record.intentId,
     sessionId: record.sessionId,
     sessionStatus: record.sessionStatus,

@@ -1,7 +1,11 @@
 import { AppError } from '../errors';
 
-/** Dojo secret keys: `sk_sandbox_…` or `sk_prod_…`; the prefix decides the environment. */
-const KEY_FORM = /^sk_(sandbox|prod)_[A-Za-z0-9_-]{8,200}$/;
+/**
+ * Dojo secret keys: `sk_sandbox_…` or `sk_prod_…`; the prefix decides the environment. Dojo does not document
+ * the characters after it, so any printable character but a space is accepted (Dojo itself judges the key when
+ * it is tested); only what cannot be a key is refused here.
+ */
+const KEY_FORM = /^sk_(sandbox|prod)_[\x21-\x7e]{8,250}$/;
 
 export type LiveEnvironment = 'sandbox' | 'production';
 

@@ -8,6 +8,16 @@ import { environmentOfKey, keyHint } from './api-key';
 import type { BuildConfig } from './build-config';
 import type { SettingsStore } from './settings-store';
 
+const MAX_TERMINAL_NAMES = 200;
+
+/** Sets (or, with an empty name, removes) a terminal's friendly name. */
+function named(names: Record<string, string>, change: { terminalId: string; name: string }): Record<string, string> {
+  const { [change.terminalId]: _old, ...others } = names;
+  if (!change.name) return others;
+  if (Object.keys(others).length >= MAX_TERMINAL_NAMES) throw new AppError('VALIDATION', 'Too many terminal names are saved; remove some first.');
+  return { ...others, [change.terminalId]: change.name };
+}
+
 function environmentOrNull(key: string): 'sandbox' | 'production' | null {
   try {
     return environmentOfKey(key);
@@ -17,7 +27,7 @@ function environmentOrNull(key: string): 'sandbox' | 'production' | null {
 }
 
 /**
- * Settings anyone at the till may change (terminal, currency, compact mode) and the view of all settings. The
+ * Settings anyone at the till may change (terminal and terminal names, currency, compact mode) and the view of all settings. The
  * supervisor PIN and the refund limits belong to the supervisor authority (authority/), which guards them.
  */
 export class SettingsService {
@@ -74,6 +84,7 @@ export class SettingsService {
       matchedRefundPinThreshold: this.buildConfig.matchedRefundPinThreshold,
       compactMode: settings.compactMode,
       tradingDayStart: settings.tradingDayStart,
+      terminalNames: settings.terminalNames,
       build: {
         productName: this.buildConfig.productName,
         variantId: this.buildConfig.variantId,
@@ -92,6 +103,7 @@ export class SettingsService {
       ...(change.currency ? { currency: change.currency } : {}),
       ...(change.compactMode !== undefined ? { compactMode: change.compactMode } : {}),
       ...(change.tradingDayStart ? { tradingDayStart: change.tradingDayStart } : {}),
+      ...(change.terminalName ? { terminalNames: named(settings.terminalNames, change.terminalName) } : {}),
     }));
   }
 }

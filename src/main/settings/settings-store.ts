@@ -3,7 +3,7 @@ import path from 'node:path';
 import { z } from 'zod';
 import { CurrencySchema } from '../../shared/money';
 import { MIDNIGHT } from '../../shared/dates';
-import { TradingDayStartSchema } from '../../shared/settings';
+import { TerminalNameSchema, TradingDayStartSchema } from '../../shared/settings';
 import { AppError } from '../errors';
 import { renameWithRetrySync, writeFileAtomicSync } from '../files/atomic-write';
 import type { LegacySecurity } from '../authority/security-store';
@@ -22,6 +22,8 @@ export const StoredSettingsSchema = z.object({
   compactMode: z.boolean(),
   /** When the trading day rolls over; files from before this setting get midnight (no version bump needed). */
   tradingDayStart: TradingDayStartSchema.default(MIDNIGHT),
+  /** The shop's names for its terminals (terminal id -> name); older files have none. */
+  terminalNames: z.record(z.string().max(100), TerminalNameSchema).default({}),
   /** The loopback API the EPOS uses (its bearer token lives in the keychain). */
   epos: z.object({ enabled: z.boolean(), port: z.number().int().min(1024).max(65535) }),
   /** Version 2's PIN hash and limit, kept until security.json has adopted them (checked there, not here). */
@@ -37,6 +39,7 @@ export const DEFAULT_SETTINGS: StoredSettings = {
   currency: 'GBP',
   compactMode: false,
   tradingDayStart: MIDNIGHT,
+  terminalNames: {},
   epos: { enabled: true, port: DEFAULT_EPOS_PORT },
 };
 

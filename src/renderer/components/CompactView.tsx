@@ -1,51 +1,60 @@
-import { useState } from 'react';
-import { appendDigit, formatMoney, removeDigit } from '../lib/format';
-import { promptWords, STATUS_WORDS } from '../lib/words';
+import { formatMoney } from '../lib/format';
 import { useAppStore } from '../stores/app-store';
-import { isRunning, usePaymentStore } from '../stores/payment-store';
-import { useSettingsStore } from '../stores/settings-store';
-import { Keypad } from './Keypad';
-import { SignatureDialog } from './SignatureDialog';
+import { useAttentionStore } from '../stores/attention-store';
+import { usePaymentStore } from '../stores/payment-store';
+import { useTerminalRefresh } from '../stores/terminals-store';
+import { useSaleForm } from '../stores/use-sale-form';
+import { AmountEntry } from './AmountEntry';
 import { ErrorBox } from './ErrorBox';
+import { PaymentPanel } from './PaymentPanel';
+import { RunningBar } from './RunningBar';
+import { TerminalNotReady } from './TerminalNotReady';
+import { useShallow } from 'zustand/react/shallow';
 
-/** The small always-on-top window beside the EPOS: amount, status and what the terminal says. */
+/**
+ * The small always-on-top window beside the EPOS. It shows everything the cashier must act on — the prompt, why
+ * Cancel is off, the total with gratuity, cashback to hand over, payments needing a check — and takes digits and
+ * Enter like the Sale screen.
+ */
 export function CompactView() {
-  const { current, startSale, cancel, dismiss, error, busy } = usePaymentStore();
-  const settings = useSettingsStore((s) => s.view);
-  const setCompact = useAppStore((s) => s.setCompact);
-  const [amount, setAmount] = useState(0);
-  const currency = settings?.currency ?? 'GBP';
+  const { current, dismiss, error } = usePaymentStore(useShallow((s) => ({ current: s.current, dismiss: s.dismiss, error: s.error })));
+  const { amount, currency, chosen, busy, canPay, pay, tryAgain } = useSaleForm();
+  const attention = useAttentionStore((s) => s.payments.length);
+  const { setCompact, show } = useAppStore();
+  useTerminalRefresh();
+  const fullView = async (screen?: 'attention') => {
+    await setCompact(false);
+    if (screen) show(screen);
+  };
 
   return (
     <div className="compact" data-testid="compact-view">
-      {current ? (
-        <div className={`compact-payment status-${current.status}`}>
-          <p className="compact-amount">{formatMoney(current.amount, current.currency)}</p>
-          <p className="compact-status">{STATUS_WORDS[current.status]}</p>
-          <p className="prompt">{isRunning(current) ? (promptWords(current.prompt) ?? current.message) : current.message}</p>
-          {isRunning(current) && current.status !== 'signature_required' && (
-            <button type="button" className="danger" disabled={!current.canCancel} onClick={() => void cancel()} title={current.cancelNote ?? undefined}>
-              Cancel
-            </button>
-          )}
-          {!isRunning(current) && (
-            <button type="button" className="primary" onClick={dismiss}>
-              Done
-            </button>
-          )}
-          {current.status === 'signature_required' && <SignatureDialog payment={current} />}
-        </div>
-      ) : (
-        <div className="compact-entry">
-          <output className="amount-display">{formatMoney(amount, currency)}</output>
-          <Keypad onDigit={(d) => setAmount((a) => appendDigit(a, d))} onBackspace={() => setAmount(removeDigit)} />
-          <button type="button" className="primary" disabled={busy || amount <= 0 || !settings?.terminalId} onClick={() => void startSale({ amount, currency, terminalId: settings!.terminalId! }).then((ok) => ok && setAmount(0))}>
-            Pay {formatMoney(amount, currency)}
-          </button>
-        </div>
+      <RunningBar />
+      {attention > 0 && (
+        <button type="button" className="attention-strip small" onClick={() => void fullView('attention')}>
+          {attention} payment{attention > 1 ? 's need' : ' needs'} checking — open Attention
+        </button>
       )}
-      <ErrorBox message={error?.message} />
-      <button type="button" className="secondary small" onClick={() => void setCompact(false)}>
+      {current ? (
+        <PaymentPanel payment={current} onDone={dismiss} onTryAgain={tryAgain} compact />
+      ) : (
+        <form
+          className="compact-entry"
+          aria-label="New sale"
+          onSubmit={(event) => {
+            event.preventDefault();
+            void pay();
+          }}
+        >
+          <AmountEntry id="compact-amount" label={`Sale on ${chosen.name ?? 'no terminal chosen'}`} state={amount} currency={currency} onSubmit={() => void pay()} disabled={busy} autoFocus testId="compact-amount" />
+          <TerminalNotReady />
+          <button type="submit" className="primary pay" disabled={!canPay}>
+            Pay {formatMoney(amount.amount, currency)}
+          </button>
+        </form>
+      )}
+      <ErrorBox message={current ? undefined : error?.message} />
+      <button type="button" className="secondary small" onClick={() => void fullView()}>
         Full view
       </button>
     </div>

@@ -2,14 +2,20 @@ import { useEffect, useState } from 'react';
 import { promptWords, STATUS_WORDS } from '../lib/words';
 import { usePaymentStore } from '../stores/payment-store';
 
-/** Screen readers hear each change of the payment on screen: its status and the terminal's prompt. */
+/** What a screen reader hears when the payment on screen changes: its status and the terminal's prompt, once each. */
+export function announcement(status: keyof typeof STATUS_WORDS, prompt: string | null, message: string): string {
+  const word = STATUS_WORDS[status];
+  const words = promptWords(prompt);
+  if (status === 'in_progress' && words) return `${word}. Terminal: ${words}.`;
+  // "Approved." after "Approved" would be said twice: the message alone when it starts with the status word.
+  return message.toLowerCase().startsWith(word.toLowerCase()) ? message : `${word}. ${message}`;
+}
+
 export function LiveAnnouncer() {
   const current = usePaymentStore((s) => s.current);
   const [text, setText] = useState('');
   useEffect(() => {
-    if (!current) return;
-    const prompt = promptWords(current.prompt);
-    setText(`${STATUS_WORDS[current.status]}. ${prompt && current.status === 'in_progress' ? `Terminal: ${prompt}.` : current.message}`);
+    if (current) setText(announcement(current.status, current.prompt, current.message));
   }, [current?.status, current?.prompt, current?.message]);
   return (
     <div className="sr-only" role="status" aria-live="polite" aria-atomic="true" data-testid="live-region">

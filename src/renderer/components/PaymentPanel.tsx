@@ -1,10 +1,14 @@
+import { useEffect, useRef, useState } from 'react';
 import type { PaymentView } from '../../shared/payments';
 import { formatMoney } from '../lib/format';
 import { promptWords, sessionWords, STATUS_WORDS, TYPE_WORDS } from '../lib/words';
 import { isRunning, usePaymentStore } from '../stores/payment-store';
+import { useSettingsStore } from '../stores/settings-store';
+import { terminalName } from '../stores/terminals-store';
+import { dialogOpen } from './Modal';
 import { PrintableReceipts } from './PrintableReceipts';
-import { SignatureDialog } from './SignatureDialog';
 import { ErrorBox } from './ErrorBox';
+import { useShallow } from 'zustand/react/shallow';
 
 const OUTCOME_CLASS: Partial<Record<PaymentView['status'], string>> = {
   approved: 'outcome-ok',
@@ -14,24 +18,66 @@ const OUTCOME_CLASS: Partial<Record<PaymentView['status'], string>> = {
   expired: 'outcome-neutral',
   needs_attention: 'outcome-warn',
 };
+/** Outcomes after which the same payment can simply be tried again (nothing was charged). */
+const RETRYABLE = new Set<PaymentView['status']>(['declined', 'failed', 'cancelled', 'expired']);
 
-/** A payment on its way (status, what the terminal says, cancel) and its result (amounts, card, receipts). */
-export function PaymentPanel({ payment, onDone }: { payment: PaymentView; onDone: () => void }) {
-  const { cancel, error } = usePaymentStore();
+/**
+ * A payment on its way (what the terminal says, cancel with the reason when it cannot) and its result (what was
+ * charged, cashback to hand over, card, receipts). The full screens and the compact view both use it.
+ */
+export function PaymentPanel({ payment, onDone, onTryAgain, compact = false }: { payment: PaymentView; onDone: () => void; onTryAgain?: () => void; compact?: boolean }) {
+  const { cancel, error } = usePaymentStore(useShallow((s) => ({ cancel: s.cancel, error: s.error })));
+  const names = useSettingsStore((s) => s.view?.terminalNames);
   const running = isRunning(payment);
   const prompt = promptWords(payment.prompt);
   const { result } = payment;
+  const heading = useRef<HTMLHeadingElement>(null);
+  const confirmButton = useRef<HTMLButtonElement>(null);
+  const [confirming, setConfirming] = useState(false);
+
+  // A new payment on screen: focus its heading, so keys meant for the amount entry fall on nothing here.
+  useEffect(() => {
+    if (running && !dialogOpen()) heading.current?.focus();
+  }, [payment.id]);
+  useEffect(() => {
+    if (!running || !payment.canCancel) setConfirming(false);
+  }, [running, payment.canCancel]);
+  useEffect(() => {
+    if (confirming) confirmButton.current?.focus();
+  }, [confirming]);
+
+  // Escape asks first (Enter confirms); it never cancels by itself. Inside a dialog it never gets here.
+  useEffect(() => {
+    if (!running) return undefined;
+    const onKey = (event: KeyboardEvent) => {
+      if (event.key !== 'Escape' || dialogOpen() || event.defaultPrevented) return;
+      event.preventDefault();
+      if (payment.canCancel) setConfirming((shown) => !shown);
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, [running, payment.canCancel]);
+
+  const doCancel = () => {
+    setConfirming(false);
+    void cancel(payment.id);
+  };
 
   return (
-    <section className={`payment-panel ${OUTCOME_CLASS[payment.status] ?? 'outcome-running'}`} aria-labelledby="payment-title" data-testid="payment-panel" data-status={payment.status}>
+    <section
+      className={`payment-panel ${OUTCOME_CLASS[payment.status] ?? 'outcome-running'} ${compact ? 'is-compact' : ''}`}
+      aria-labelledby="payment-title"
+      data-testid="payment-panel"
+      data-status={payment.status}
+    >
       <header className="payment-head">
-        <h2 id="payment-title">
+        <h2 id="payment-title" ref={heading} tabIndex={-1} data-screen-heading="">
           {TYPE_WORDS[payment.type]} {formatMoney(payment.amount, payment.currency)}
         </h2>
         <span className={`badge status-${payment.status}`}>{STATUS_WORDS[payment.status]}</span>
       </header>
       <p className="muted">
-        Terminal {payment.terminalTid ?? payment.terminalId} · Reference {payment.reference}
+        Terminal {terminalName({ id: payment.terminalId, tid: payment.terminalTid }, names)} · Reference {payment.reference}
       </p>
 
       {running && (
@@ -39,17 +85,36 @@ export function PaymentPanel({ payment, onDone }: { payment: PaymentView; onDone
           <p className="prompt" data-testid="terminal-prompt">
             {prompt ?? sessionWords(payment.sessionStatus) ?? 'Contacting Dojo…'}
           </p>
-          <p className="muted">
-            {payment.message}
-            {payment.sessionStatus && <> · Terminal: {sessionWords(payment.sessionStatus)}</>}
-          </p>
+          <p className="muted">{payment.message}</p>
           {payment.status !== 'signature_required' && (
             <div className="cancel-row">
-              <button type="button" className="danger" disabled={!payment.canCancel} aria-describedby={payment.cancelNote ? 'cancel-note' : undefined} onClick={() => void cancel()}>
-                Cancel payment <kbd>Esc</kbd>
-              </button>
+              {!confirming ? (
+                <button
+                  type="button"
+                  className="danger"
+                  disabled={!payment.canCancel}
+                  aria-keyshortcuts="Escape"
+                  aria-describedby={payment.cancelNote ? 'cancel-note' : undefined}
+                  onClick={doCancel}
+                  onKeyDown={(event) => event.key === 'Escape' && (event.preventDefault(), event.stopPropagation(), doCancel())}
+                >
+                  Cancel payment <kbd aria-hidden="true">Esc</kbd>
+                </button>
+              ) : (
+                <div className="confirm-box" role="group" aria-labelledby="cancel-question">
+                  <p id="cancel-question">Cancel this payment on the terminal?</p>
+                  <div className="row">
+                    <button ref={confirmButton} type="button" className="danger" onClick={doCancel}>
+                      Yes, cancel it
+                    </button>
+                    <button type="button" className="secondary" onClick={() => (setConfirming(false), heading.current?.focus())}>
+                      No, keep going
+                    </button>
+                  </div>
+                </div>
+              )}
               {payment.cancelNote && (
-                <p id="cancel-note" className="note">
+                <p id="cancel-note" className="note" data-testid="cancel-note">
                   {payment.cancelNote}
                 </p>
               )}
@@ -64,50 +129,77 @@ export function PaymentPanel({ payment, onDone }: { payment: PaymentView; onDone
             {payment.message}
           </p>
           {payment.attention && (
-            <div className="attention-box" role="note">
-              <strong>What to check:</strong> {payment.attention.instruction}
+            <div className="attention-box" role="note" data-testid="attention-instruction">
+              <strong>What to do</strong>
+              <p>{payment.attention.instruction}</p>
             </div>
           )}
-          {result && (
-            <dl className="facts">
-              <dt>Total</dt>
-              <dd data-testid="result-total">{formatMoney(result.totalAmount, payment.currency)}</dd>
-              {!!result.tipsAmount && (
-                <>
-                  <dt>Gratuity</dt>
-                  <dd>{formatMoney(result.tipsAmount, payment.currency)}</dd>
-                </>
-              )}
-              {!!result.cashbackAmount && (
-                <>
-                  <dt>Cashback</dt>
-                  <dd>{formatMoney(result.cashbackAmount, payment.currency)}</dd>
-                </>
-              )}
-              {result.cardScheme && (
-                <>
-                  <dt>Card</dt>
-                  <dd>
-                    {result.cardScheme} •••• {result.last4 ?? '????'}
-                  </dd>
-                </>
-              )}
-              {result.authCode && (
-                <>
-                  <dt>Auth code</dt>
-                  <dd>{result.authCode}</dd>
-                </>
-              )}
-            </dl>
-          )}
-          <PrintableReceipts payment={payment} />
-          <button type="button" className="primary" onClick={onDone} autoFocus>
-            {payment.type === 'Sale' ? 'New sale' : 'Done'} <kbd>Enter</kbd>
-          </button>
+          {result && payment.status === 'approved' && <ResultFacts payment={payment} />}
+          <div className="row">
+            <button type="button" className="primary" onClick={onDone} autoFocus aria-keyshortcuts="Enter">
+              {payment.type === 'Sale' ? 'New sale' : 'Done'}
+            </button>
+            {onTryAgain && RETRYABLE.has(payment.status) && (
+              <button type="button" className="secondary" onClick={onTryAgain}>
+                Try again
+              </button>
+            )}
+          </div>
+          {!compact && <PrintableReceipts payment={payment} />}
         </div>
       )}
       <ErrorBox message={error?.message} />
-      {payment.status === 'signature_required' && <SignatureDialog payment={payment} />}
     </section>
+  );
+}
+
+/** What was charged, split the way the money moves: goods, gratuity, cashback (to hand over, when it just happened), card. */
+export function ResultFacts({ payment, handOver = true }: { payment: PaymentView; handOver?: boolean }) {
+  const result = payment.result!;
+  const money = (minor: number | null) => formatMoney(minor, payment.currency);
+  return (
+    <>
+      {handOver && !!result.cashbackAmount && (
+        <p className="cashback-callout" data-testid="cashback-callout">
+          Give the customer {money(result.cashbackAmount)} cash.
+        </p>
+      )}
+      <dl className="facts">
+        <dt>{payment.type === 'Sale' ? 'Total charged' : 'Total refunded'}</dt>
+        <dd data-testid="result-total">{money(result.totalAmount)}</dd>
+        {(!!result.tipsAmount || !!result.cashbackAmount) && (
+          <>
+            <dt>Goods</dt>
+            <dd>{money(payment.amount)}</dd>
+          </>
+        )}
+        {!!result.tipsAmount && (
+          <>
+            <dt>Gratuity</dt>
+            <dd data-testid="result-gratuity">{money(result.tipsAmount)}</dd>
+          </>
+        )}
+        {!!result.cashbackAmount && (
+          <>
+            <dt>Cashback</dt>
+            <dd>{money(result.cashbackAmount)}</dd>
+          </>
+        )}
+        {result.cardScheme && (
+          <>
+            <dt>Card</dt>
+            <dd>
+              {result.cardScheme} •••• {result.last4 ?? '????'}
+            </dd>
+          </>
+        )}
+        {result.authCode && (
+          <>
+            <dt>Auth code</dt>
+            <dd>{result.authCode}</dd>
+          </>
+        )}
+      </dl>
+    </>
   );
 }

@@ -1,9 +1,19 @@
 import type { ReceiptLine } from '../../shared/payments';
 
-/** Dojo's receipt lines as printed: sizes, alignment, bold and separators (Dojo spells them "Seperator"). */
-export function Receipt({ lines, label }: { lines: ReceiptLine[]; label: string }) {
+/**
+ * Dojo's receipt lines as printed: sizes, alignment, bold and separators (Dojo spells them "Seperator").
+ * `marks` (TRAINING, COPY) head and close the receipt so no one mistakes it for an original or for real money.
+ */
+export function Receipt({ lines, label, marks = [] }: { lines: ReceiptLine[]; label: string; marks?: string[] }) {
+  const markLines = (where: string) =>
+    marks.map((mark) => (
+      <div key={`${where}-${mark}`} className="receipt-line receipt-mark align-center bold">
+        {mark}
+      </div>
+    ));
   return (
     <div className="receipt" role="document" aria-label={label}>
+      {markLines('head')}
       {lines.map((line, index) => {
         switch (line.lineType) {
           case 'NewLine':
@@ -28,6 +38,7 @@ export function Receipt({ lines, label }: { lines: ReceiptLine[]; label: string 
           }
         }
       })}
+      {markLines('tail')}
     </div>
   );
 }

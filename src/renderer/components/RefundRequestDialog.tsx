@@ -4,12 +4,14 @@ import { formatMoney, formatTime } from '../lib/format';
 import { useEposStore } from '../stores/epos-store';
 import { useTerminalsStore } from '../stores/terminals-store';
 import { ErrorBox } from './ErrorBox';
+import { Modal } from './Modal';
 import { pinEntered, SupervisorPinInput } from './SupervisorPinInput';
 
 /**
  * A refund the EPOS asked for: a supervisor confirms it here with the PIN, or declines it. The oldest waiting
  * request is shown; the EPOS cannot push it out (the queue refuses at its cap instead), and the PIN typed for
- * one request never carries over to another (the form is rebuilt for each request).
+ * one request never carries over to another (the form is rebuilt for each request). The dialog owns the
+ * keyboard: Enter in the PIN field confirms this refund and nothing behind it; Escape decides nothing.
  */
 export function RefundRequestDialog() {
   const pending = useEposStore((s) => s.pending);
@@ -23,16 +25,21 @@ function RequestForm({ request, waiting }: { request: RefundRequestView; waiting
   const terminals = useTerminalsStore((s) => s.terminals);
   const [pin, setPin] = useState('');
   const [error, setError] = useState<string | null>(null);
+  const [sending, setSending] = useState(false);
   const terminal = terminals.find((t) => t.id === request.terminalId);
-  const approve = async () => {
+  const approve = async (event: React.FormEvent) => {
+    event.preventDefault();
+    if (!pinEntered(pin) || sending) return;
+    setSending(true);
     const failure = await confirm(request, pin);
+    setSending(false);
     setError(failure ? failure.message : null);
     setPin('');
   };
   const amount = formatMoney(request.amount, request.currency);
   return (
-    <div className="modal-backdrop">
-      <div className="modal" role="alertdialog" aria-modal="true" aria-labelledby="epos-refund-title" aria-describedby="epos-refund-what">
+    <Modal labelledBy="epos-refund-title" describedBy="epos-refund-what" testId="epos-refund-dialog">
+      <form onSubmit={(event) => void approve(event)}>
         <h2 id="epos-refund-title">The EPOS asks for {request.kind === 'matched' ? 'a refund' : 'an unlinked refund'}</h2>
         <p id="epos-refund-what">
           Refund <strong data-testid="request-amount">{amount}</strong>{' '}
@@ -50,14 +57,14 @@ function RequestForm({ request, waiting }: { request: RefundRequestView; waiting
         <SupervisorPinInput value={pin} onChange={setPin} autoFocus />
         <ErrorBox message={error} />
         <div className="modal-actions">
-          <button type="button" className="primary" disabled={!pinEntered(pin)} onClick={() => void approve()}>
+          <button type="submit" className="primary" disabled={!pinEntered(pin) || sending}>
             Refund {amount}
           </button>
           <button type="button" className="secondary" onClick={() => void decline(request.requestId)}>
             Decline
           </button>
         </div>
-      </div>
-    </div>
+      </form>
+    </Modal>
   );
 }

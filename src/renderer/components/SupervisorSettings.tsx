@@ -1,5 +1,6 @@
 import { useState } from 'react';
 import type { SettingsView } from '../../shared/settings';
+import { parseMajorAmount } from '../../shared/money';
 import { formatDateTime, formatMoney } from '../lib/format';
 import { useSettingsStore } from '../stores/settings-store';
 import { ErrorBox } from './ErrorBox';
@@ -62,7 +63,8 @@ export function PinSection({ view }: { view: SettingsView }) {
 }
 
 const CURRENCIES = ['GBP', 'EUR'] as const;
-const toMinor = (text: string) => Math.round(Number(text) * 100);
+/** Amounts typed as people write them ("£20", "12,50", "1,234.56"): minor units, or why not (shared/money.ts). */
+const toMinor = (text: string) => parseMajorAmount(text);
 const toMajor = (minor: number) => (minor / 100).toFixed(2);
 
 /**
@@ -80,13 +82,24 @@ export function LimitsSection({ view }: { view: SettingsView }) {
   const [pin, setPin] = useState('');
   const [message, setMessage] = useState<Message>(null);
   if (!limits) return null;
-  const amounts = [...Object.values(form.unlinked), ...Object.values(form.daily)].map(toMinor);
-  const valid = amounts.every((m) => Number.isInteger(m) && m > 0) && /^\d+$/.test(form.count) && Number(form.count) > 0;
+  const fields = [
+    ...CURRENCIES.map((c) => [`Largest unlinked refund (${c})`, form.unlinked[c]] as const),
+    ...CURRENCIES.map((c) => [`Unlinked refunds a day (${c})`, form.daily[c]] as const),
+  ];
+  const problems = fields.flatMap(([label, text]) => {
+    const parsed = toMinor(text);
+    return parsed.ok ? (parsed.minor > 0 ? [] : [`${label}: enter an amount above zero.`]) : [`${label}: ${parsed.message}`];
+  });
+  const valid = problems.length === 0 && /^\d+$/.test(form.count) && Number(form.count) > 0;
+  const minor = (text: string) => {
+    const parsed = toMinor(text);
+    return parsed.ok ? parsed.minor : 0;
+  };
   const save = async () => {
     const error = await updateLimits({
       supervisorPin: pin,
-      unlinkedRefund: { GBP: toMinor(form.unlinked.GBP), EUR: toMinor(form.unlinked.EUR) },
-      daily: { count: Number(form.count), amount: { GBP: toMinor(form.daily.GBP), EUR: toMinor(form.daily.EUR) } },
+      unlinkedRefund: { GBP: minor(form.unlinked.GBP), EUR: minor(form.unlinked.EUR) },
+      daily: { count: Number(form.count), amount: { GBP: minor(form.daily.GBP), EUR: minor(form.daily.EUR) } },
     });
     setPin('');
     setMessage(error ? { ok: false, text: error.message } : { ok: true, text: 'Refund limits saved.' });
@@ -117,7 +130,12 @@ export function LimitsSection({ view }: { view: SettingsView }) {
       <button type="button" className="secondary" disabled={!valid || !pinEntered(pin)} onClick={() => void save()}>
         Save limits
       </button>
-      {!valid && <p className="note">Enter amounts above zero and a number of refunds.</p>}
+      {problems.map((problem) => (
+        <p key={problem} className="note" data-testid="limit-problem">
+          {problem}
+        </p>
+      ))}
+      {problems.length === 0 && !valid && <p className="note">Enter a number of refunds a day.</p>}
       <Result message={message} />
     </section>
   );

@@ -1,4 +1,3 @@
-
 /** What the terminal is showing, in plain words. Unknown values are shown as they came. */
 const PROMPTS: Record<string, string> = {
   PresentCard: 'Present card',

@@ -4,6 +4,7 @@ import { formatDateTime, formatMoney } from '../lib/format';
 import { TYPE_WORDS } from '../lib/words';
 import { useAttentionStore } from '../stores/attention-store';
 import { ErrorBox } from '../components/ErrorBox';
+import { ScreenHeading } from '../components/ScreenHeading';
 import { ExchangeAttentionItem } from '../components/ExchangeAttentionItem';
 import { useExchangeStore } from '../stores/exchange-store';
 import { pinEntered, SupervisorPinInput } from '../components/SupervisorPinInput';
@@ -17,7 +18,7 @@ export function AttentionScreen() {
   }, [load]);
   return (
     <section className="panel" aria-labelledby="attention-heading">
-      <h2 id="attention-heading">Needs attention</h2>
+      <ScreenHeading id="attention-heading">Needs attention</ScreenHeading>
       <ErrorBox message={error?.message} />
       {payments.length === 0 && exchange.length === 0 ? <p className="empty">Nothing needs checking. Every payment has a known outcome.</p> : payments.map((p) => <AttentionItem key={p.id} payment={p} />)}
       {exchange.map((item) => (
@@ -47,9 +48,10 @@ function AttentionItem({ payment }: { payment: PaymentView }) {
         {formatDateTime(payment.createdAt)} · terminal {payment.terminalTid ?? payment.terminalId}
       </p>
       <p>{payment.attention?.reason}</p>
-      <p className="attention-box">
-        <strong>Check the terminal:</strong> {payment.attention?.instruction}
-      </p>
+      <div className="attention-box">
+        <strong>What to do</strong>
+        <p data-testid="attention-instruction">{payment.attention?.instruction}</p>
+      </div>
       <label className="field">
         <span>What the terminal showed</span>
         <input value={note} maxLength={500} onChange={(e) => setNote(e.target.value)} placeholder="e.g. Receipt printed APPROVED, auth code 1234" />

@@ -1,21 +1,29 @@
-import { useEffect } from 'react';
-import { PAYMENT_STATUSES, PAYMENT_TYPES } from '../../shared/payments';
+import { useEffect, useRef } from 'react';
+import { PAYMENT_STATUSES, PAYMENT_TYPES, type PaymentView, type TotalsRow } from '../../shared/payments';
+import { signOf } from '../../shared/words';
+import { ErrorBox } from '../components/ErrorBox';
+import { ResultFacts } from '../components/PaymentPanel';
 import { PrintableReceipts } from '../components/PrintableReceipts';
+import { ScreenHeading } from '../components/ScreenHeading';
 import { formatDateTime, formatMoney, formatTime } from '../lib/format';
 import { STATUS_WORDS, TYPE_WORDS } from '../lib/words';
 import { useAppStore } from '../stores/app-store';
 import { useHistoryStore } from '../stores/history-store';
 import { currentTradingDay } from '../stores/settings-store';
-import { ErrorBox } from '../components/ErrorBox';
 import { download as saveFile } from '../lib/download';
+
+/** What a payment moved, signed: refunds show as negative. */
+const shownAmount = (p: PaymentView) => formatMoney(signOf(p.type) * (p.result?.totalAmount ?? p.amount), p.currency);
 
 /** Paged history with filters, day totals, CSV export, a detail view with the event timeline, and Refund. */
 export function HistoryScreen() {
-  const { filters, followToday, items, total, totals, page, pageSize, detail, error, loading, load, setFilters, showToday, setPage, open, closeDetail, exportCsv } = useHistoryStore();
-  const show = useAppStore((s) => s.show);
+  const { filters, followToday, filterProblem, items, total, totals, page, pageSize, detail, error, loading, load, setActive, setFilters, showToday, setPage, open, closeDetail, exportCsv } = useHistoryStore();
+  const refund = useAppStore((s) => s.refund);
+  const detailRef = useRef<HTMLElement>(null);
   useEffect(() => {
-    void load();
-  }, [load]);
+    setActive(true);
+    return () => setActive(false);
+  }, [setActive]);
   // Open past the trading day's rollover: "today" moves on by itself.
   useEffect(() => {
     if (!followToday) return undefined;
@@ -24,6 +32,12 @@ export function HistoryScreen() {
     }, 30_000);
     return () => clearInterval(timer);
   }, [followToday, load]);
+  // A row opened: its detail comes into view (below the table on narrow screens) and takes focus.
+  useEffect(() => {
+    if (!detail) return;
+    detailRef.current?.scrollIntoView({ block: 'start' });
+    detailRef.current?.querySelector<HTMLElement>('h2')?.focus({ preventScroll: true });
+  }, [detail?.payment.id]);
 
   const download = async () => {
     const file = await exportCsv();
@@ -35,12 +49,12 @@ export function HistoryScreen() {
     <div className="history-screen">
       <section className="panel" aria-labelledby="history-heading">
         <div className="section-head">
-          <h2 id="history-heading">History</h2>
+          <ScreenHeading id="history-heading">History</ScreenHeading>
           <button type="button" className="secondary small" onClick={() => void download()}>
             Export CSV
           </button>
         </div>
-        <div className="filters" role="search">
+        <div className="filters" role="search" aria-label="Filter payments">
           <label className="field inline">
             <span>From</span>
             <input type="date" value={filters.from} onChange={(e) => setFilters({ from: e.target.value })} />
@@ -50,7 +64,7 @@ export function HistoryScreen() {
             <input type="date" value={filters.to} onChange={(e) => setFilters({ to: e.target.value })} />
           </label>
           {!followToday && (
-            <button type="button" className="secondary small" onClick={showToday}>
+            <button type="button" className="secondary small filter-button" onClick={showToday}>
               Today
             </button>
           )}
@@ -77,44 +91,45 @@ export function HistoryScreen() {
             </select>
           </label>
           <label className="field inline grow">
-            <span>Reference</span>
-            <input type="search" value={filters.search} placeholder="Starts with…" onChange={(e) => setFilters({ search: e.target.value })} />
+            <span>Search</span>
+            <input type="search" value={filters.search} placeholder="Reference, 12.50, card 1013, auth code" onChange={(e) => setFilters({ search: e.target.value })} />
           </label>
         </div>
+        {filterProblem && (
+          <p role="alert" className="note" data-testid="filter-problem">
+            {filterProblem}
+          </p>
+        )}
         <ErrorBox message={error?.message} />
-        <div className="totals" aria-label="Approved totals for the chosen days">
-          {totals.length === 0 ? (
-            <span className="muted">No approved payments in these days.</span>
-          ) : (
-            totals.map((row) => (
-              <span key={`${row.type}-${row.currency}`} className="total-chip">
-                {TYPE_WORDS[row.type]}: {row.count} · {formatMoney(row.total, row.currency)}
-              </span>
-            ))
-          )}
-        </div>
+        <Totals rows={totals} />
         <table className="history-table" aria-busy={loading}>
           <caption className="sr-only">Payments, newest first</caption>
           <thead>
             <tr>
-              <th scope="col">Time</th>
+              <th scope="col">Date and time</th>
               <th scope="col">Type</th>
               <th scope="col">Reference</th>
-              <th scope="col">Amount</th>
+              <th scope="col" className="num">
+                Amount
+              </th>
+              <th scope="col">Card</th>
               <th scope="col">Status</th>
             </tr>
           </thead>
           <tbody>
             {items.map((p) => (
               <tr key={p.id} className={detail?.payment.id === p.id ? 'selected' : ''}>
-                <td>{formatTime(p.createdAt)}</td>
+                <td>
+                  <time dateTime={p.createdAt}>{formatDateTime(p.createdAt)}</time>
+                </td>
                 <td>{TYPE_WORDS[p.type]}</td>
                 <td>
-                  <button type="button" className="link" onClick={() => void open(p.id)}>
+                  <button type="button" className="link" onClick={() => void open(p.id)} aria-current={detail?.payment.id === p.id ? 'true' : undefined}>
                     {p.reference}
                   </button>
                 </td>
-                <td className="num">{formatMoney(p.result?.totalAmount ?? p.amount, p.currency)}</td>
+                <td className="num">{shownAmount(p)}</td>
+                <td>{p.result?.last4 ? `•••• ${p.result.last4}` : ''}</td>
                 <td>
                   <span className={`badge status-${p.status}`}>{STATUS_WORDS[p.status]}</span>
                 </td>
@@ -122,7 +137,7 @@ export function HistoryScreen() {
             ))}
           </tbody>
         </table>
-        {items.length === 0 && !loading && <p className="empty">No payments match.</p>}
+        {items.length === 0 && !loading && !filterProblem && <p className="empty">No payments match.</p>}
         <div className="pager">
           <button type="button" className="secondary small" disabled={page === 0} onClick={() => setPage(page - 1)}>
             Newer
@@ -137,9 +152,9 @@ export function HistoryScreen() {
       </section>
 
       {detail && (
-        <section className="panel detail" aria-labelledby="detail-heading">
+        <section ref={detailRef} className="panel detail" aria-labelledby="detail-heading" data-testid="history-detail">
           <div className="section-head">
-            <h2 id="detail-heading">
+            <h2 id="detail-heading" tabIndex={-1}>
               {TYPE_WORDS[detail.payment.type]} {detail.payment.reference}
             </h2>
             <button type="button" className="secondary small" onClick={closeDetail}>
@@ -147,14 +162,15 @@ export function HistoryScreen() {
             </button>
           </div>
           <p>
-            {STATUS_WORDS[detail.payment.status]} · {formatMoney(detail.payment.result?.totalAmount ?? detail.payment.amount, detail.payment.currency)} · {formatDateTime(detail.payment.createdAt)}
+            {STATUS_WORDS[detail.payment.status]} · {shownAmount(detail.payment)} · {formatDateTime(detail.payment.createdAt)}
           </p>
-          <p className="muted">{detail.payment.message}</p>
+          {detail.payment.message.replace(/\.$/, '') !== STATUS_WORDS[detail.payment.status] && <p className="muted">{detail.payment.message}</p>}
+          {detail.payment.status === 'approved' && detail.payment.result && <ResultFacts payment={detail.payment} handOver={false} />}
           {detail.payment.type === 'Sale' && detail.payment.status === 'approved' && (
             <p>
               Refunded so far: {formatMoney(detail.payment.refundedAmount, detail.payment.currency)}.{' '}
               {detail.payment.refundableAmount > 0 && (
-                <button type="button" className="primary small" onClick={() => show('refund')}>
+                <button type="button" className="primary small" onClick={() => refund({ saleId: detail.payment.id })}>
                   Refund
                 </button>
               )}
@@ -169,8 +185,31 @@ export function HistoryScreen() {
             ))}
           </ol>
           <h3>Receipts</h3>
-          <PrintableReceipts payment={detail.payment} />
+          <PrintableReceipts payment={detail.payment} reprint />
         </section>
+      )}
+    </div>
+  );
+}
+
+/** Approved totals of the chosen days: sales split into goods, gratuity and cashback; refunds negative. */
+function Totals({ rows }: { rows: TotalsRow[] }) {
+  return (
+    <div className="totals" role="group" aria-label="Approved totals for the chosen days" data-testid="history-totals">
+      {rows.length === 0 ? (
+        <span className="muted">No approved payments in these days.</span>
+      ) : (
+        rows.map((row) => (
+          <span key={`${row.type}-${row.currency}`} className="total-chip">
+            {TYPE_WORDS[row.type]}: {row.count} · {formatMoney(signOf(row.type) * row.total, row.currency)}
+            {row.type === 'Sale' && (row.tips > 0 || row.cashback > 0) && (
+              <span className="total-split">
+                {' '}
+                (goods {formatMoney(row.amount, row.currency)}, gratuity {formatMoney(row.tips, row.currency)}, cashback {formatMoney(row.cashback, row.currency)})
+              </span>
+            )}
+          </span>
+        ))
       )}
     </div>
   );

@@ -30,7 +30,7 @@ export function ReportsScreen() {
     <div className="reports-screen">
       <section className="panel" aria-labelledby="reports-heading">
         <div className="section-head">
-          <h2 id="reports-heading">{report ? (report.kind === 'Z' ? `Z report ${report.number}` : 'X report') : 'Reports'}</h2>
+          <h2 id="reports-heading" tabIndex={-1} data-screen-heading="">{report ? (report.kind === 'Z' ? `Z report ${report.number}` : 'X report') : 'Reports'}</h2>
           <div className="row tight">
             <button type="button" className="secondary small" aria-pressed={showing === 'x'} onClick={() => void loadX()}>
               X report now

@@ -1,74 +1,50 @@
-import { useEffect, useState } from 'react';
-import { Keypad } from '../components/Keypad';
+import { AmountEntry } from '../components/AmountEntry';
+import { ErrorBox } from '../components/ErrorBox';
 import { PaymentPanel } from '../components/PaymentPanel';
 import { TerminalPicker } from '../components/TerminalPicker';
-import { appendDigit, formatMoney, removeDigit } from '../lib/format';
+import { formatMoney } from '../lib/format';
 import { usePaymentStore } from '../stores/payment-store';
-import { useSettingsStore } from '../stores/settings-store';
-import { ErrorBox } from '../components/ErrorBox';
+import { useSaleForm } from '../stores/use-sale-form';
+import { ScreenHeading } from '../components/ScreenHeading';
+import { TerminalNotReady } from '../components/TerminalNotReady';
+import { useShallow } from 'zustand/react/shallow';
 
-/** Amount (keypad or keyboard: typing 1250 shows £12.50), optional EPOS reference, Pay. */
+/**
+ * Amount (keypad or keyboard: typing 1250 shows £12.50), optional EPOS reference, Pay. A sale starts only from
+ * the Pay button or Enter in this form — never from a key pressed elsewhere.
+ */
 export function SaleScreen() {
-  const { current, startSale, busy, error, dismiss } = usePaymentStore();
-  const settings = useSettingsStore((s) => s.view);
-  const [amount, setAmount] = useState(0);
-  const [reference, setReference] = useState('');
-  const currency = settings?.currency ?? 'GBP';
-  const terminalId = settings?.terminalId ?? null;
-  const canPay = amount > 0 && !!terminalId && !busy;
+  const { current, error, dismiss } = usePaymentStore(useShallow((s) => ({ current: s.current, error: s.error, dismiss: s.dismiss })));
+  const { amount, reference, setReference, currency, busy, canPay, pay, tryAgain } = useSaleForm();
 
-  const pay = async () => {
-    if (!canPay) return;
-    const ok = await startSale({ amount, currency, terminalId: terminalId!, ...(reference.trim() ? { reference: reference.trim() } : {}) });
-    if (ok) {
-      setAmount(0);
-      setReference('');
-    }
-  };
-
-  useEffect(() => {
-    if (current) return undefined;
-    const onKey = (event: KeyboardEvent) => {
-      // Enter pays from anywhere on the screen (also after typing the reference); digits go to the amount
-      // unless the cashier is typing in a field.
-      if (event.key === 'Enter' && canPay) {
-        event.preventDefault();
-        void pay();
-        return;
-      }
-      if (event.target instanceof HTMLInputElement || event.target instanceof HTMLSelectElement) return;
-      if (/^\d$/.test(event.key)) setAmount((a) => appendDigit(a, event.key));
-      else if (event.key === 'Backspace') setAmount(removeDigit);
-      else if (event.key === 'Escape') setAmount(0);
-      else return;
-      event.preventDefault();
-    };
-    window.addEventListener('keydown', onKey);
-    return () => window.removeEventListener('keydown', onKey);
-  });
-
-  if (current) return <PaymentPanel payment={current} onDone={dismiss} />;
+  if (current) return <PaymentPanel payment={current} onDone={dismiss} onTryAgain={tryAgain} />;
 
   return (
     <div className="sale-screen">
+      <ScreenHeading>Sale</ScreenHeading>
       <TerminalPicker />
-      <section className="amount-entry" aria-labelledby="amount-heading">
-        <h2 id="amount-heading">Amount</h2>
-        <output className="amount-display" aria-live="polite" data-testid="amount-display">
-          {formatMoney(amount, currency)}
-        </output>
-        <p className="muted minor">{amount} minor units · {currency}</p>
-        <Keypad onDigit={(d) => setAmount((a) => appendDigit(a, d))} onBackspace={() => setAmount(removeDigit)} disabled={busy} />
+      <form
+        className="amount-entry"
+        aria-labelledby="amount-heading"
+        onSubmit={(event) => {
+          event.preventDefault();
+          void pay();
+        }}
+      >
+        <h2 id="amount-heading" className="sr-only">
+          Amount
+        </h2>
+        <AmountEntry id="sale-amount" label="Amount" state={amount} currency={currency} onSubmit={() => void pay()} disabled={busy} autoFocus testId="amount-display" />
         <label className="field">
           <span>EPOS reference (optional)</span>
           <input value={reference} maxLength={60} onChange={(e) => setReference(e.target.value)} placeholder="e.g. Table 12 / Order 4711" />
         </label>
-        {!terminalId && <p className="note">Choose a terminal first.</p>}
+        <TerminalNotReady />
         <ErrorBox message={error?.message} />
-        <button type="button" className="primary pay" disabled={!canPay} onClick={() => void pay()}>
-          Pay {formatMoney(amount, currency)} <kbd>Enter</kbd>
+        <button type="submit" className="primary pay" disabled={!canPay} aria-keyshortcuts="Enter">
+          Pay {formatMoney(amount.amount, currency)} <kbd aria-hidden="true">Enter</kbd>
         </button>
-      </section>
+      </form>
     </div>
   );
 }

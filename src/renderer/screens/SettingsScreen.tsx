@@ -11,8 +11,10 @@ import { AuditView } from '../components/AuditView';
 import { LimitsSection, PinSection } from '../components/SupervisorSettings';
 import { pinEntered, SupervisorPinInput } from '../components/SupervisorPinInput';
 import { withPin } from '../lib/pin';
+import { ScreenHeading } from '../components/ScreenHeading';
+import { terminalName } from '../stores/terminals-store';
 
-/** API key (write-only), terminal, currency, supervisor PIN, refund limits, EPOS, audit, compact mode, about. */
+/** API key (write-only), terminal and names, currency, trading day, compact mode, supervisor PIN, refund limits, EPOS, audit, about. */
 export function SettingsScreen() {
   const { view, load, update } = useSettingsStore();
   const { info, load: loadInfo, compact, setCompact } = useAppStore();
@@ -24,8 +26,10 @@ export function SettingsScreen() {
 
   return (
     <div className="settings-screen">
+      <ScreenHeading>Settings</ScreenHeading>
       <ApiKeySection onChanged={() => void Promise.all([loadInfo(), useTerminalsStore.getState().load()])} />
       <TerminalPicker />
+      <TerminalNames />
       <section className="panel" aria-labelledby="payments-settings">
         <h2 id="payments-settings">Payments</h2>
         <label className="field inline">
@@ -37,7 +41,7 @@ export function SettingsScreen() {
         </label>
         <TradingDayField value={view.tradingDayStart} />
         <label className="toggle">
-          <input type="checkbox" checked={compact} onChange={(e) => void setCompact(e.target.checked).then(() => update({ compactMode: e.target.checked }))} />
+          <input type="checkbox" checked={compact} onChange={(e) => void setCompact(e.target.checked)} />
           <span>Compact mode beside the EPOS (small window, always on top)</span>
         </label>
       </section>
@@ -90,10 +94,11 @@ function ApiKeySection({ onChanged }: { onChanged: () => void }) {
   const save = async () => {
     setState({ kind: 'testing' });
     const error = await setApiKey(key, pin);
-    setKey('');
     setPin('');
+    // A refused key stays in the field so a typo can be fixed; a saved one leaves it (the key is write-only).
     if (error) setState({ kind: 'error', message: error.message });
     else {
+      setKey('');
       setState({ kind: 'saved', message: 'Key tested with Dojo and saved in the system keychain.' });
       onChanged();
     }
@@ -167,36 +172,61 @@ function ApiKeySection({ onChanged }: { onChanged: () => void }) {
   );
 }
 
+/** Every quarter hour a trading day may start at (00:00–11:45), plus the saved value if it is between them. */
+const DAY_STARTS = Array.from({ length: 48 }, (_, i) => `${String(Math.floor(i / 4)).padStart(2, '0')}:${String((i % 4) * 15).padStart(2, '0')}`);
+
 /**
  * When the trading day rolls over: History's "today", day totals, reports and the daily refund caps follow it, so
- * changing it is a supervisor action (an explicit Save with the PIN, never on blur).
+ * changing it is a supervisor action (an explicit Save with the PIN, never on blur). Chosen from quarter hours
+ * in 24-hour time, so no browser shows it as AM/PM.
  */
 function TradingDayField({ value }: { value: string }) {
   const update = useSettingsStore((s) => s.update);
   const [time, setTime] = useState(value);
   const [pin, setPin] = useState('');
   const [error, setError] = useState<string | null>(null);
+  const [saved, setSaved] = useState<string | null>(null);
   const save = async () => {
     const failure = await update({ tradingDayStart: time, ...withPin(pin) });
     setPin('');
     setError(failure ? (failure.fields?.['tradingDayStart']?.[0] ?? failure.message) : null);
+    setSaved(failure ? null : time);
   };
+  const options = DAY_STARTS.includes(value) ? DAY_STARTS : [...DAY_STARTS, value].sort();
   return (
     <div role="group" aria-labelledby="trading-day-label">
       <label className="field inline">
         <span id="trading-day-label">Trading day starts at</span>
-        <input type="time" step={60} value={time} aria-describedby="trading-day-help" onChange={(e) => setTime(e.target.value)} />
+        <select value={time} aria-describedby="trading-day-help" onChange={(e) => setTime(e.target.value)}>
+          {options.map((t) => (
+            <option key={t} value={t}>
+              {t}
+              {t === '00:00' ? ' (midnight)' : ''}
+            </option>
+          ))}
+        </select>
         <span id="trading-day-help" className="muted">
           00:00 for calendar days; a late-night venue sets e.g. 04:00, so sales until 03:59 count on the day before.
         </span>
       </label>
       {time !== value && (
-        <>
+        <form
+          className="row"
+          onSubmit={(event) => {
+            event.preventDefault();
+            if (pinEntered(pin)) void save();
+          }}
+        >
           <SupervisorPinInput value={pin} onChange={setPin} inline />
-          <button type="button" className="secondary small" disabled={!pinEntered(pin)} onClick={() => void save()}>
+          <button type="submit" className="secondary small" disabled={!pinEntered(pin)}>
             Save trading day
           </button>
-        </>
+        </form>
+      )}
+      {saved && !error && time === value && (
+        <p role="status" className="muted" data-testid="trading-day-saved">
+          Saved: the trading day starts at {saved}.
+        </p>
       )}
       {error && (
         <span role="alert" className="error-inline">
@@ -206,3 +236,42 @@ function TradingDayField({ value }: { value: string }) {
     </div>
   );
 }
+
+/** The shop's own names for its terminals ("Bar", "Front till"): shown wherever a terminal is. */
+function TerminalNames() {
+  const terminals = useTerminalsStore((s) => s.terminals);
+  const names = useSettingsStore((s) => s.view?.terminalNames);
+  if (terminals.length === 0) return null;
+  return (
+    <section className="panel" aria-labelledby="terminal-names-heading">
+      <h2 id="terminal-names-heading">Terminal names</h2>
+      <p className="muted">Optional: a name the staff know each terminal by.</p>
+      {terminals.map((t) => (
+        <TerminalNameField key={t.id} terminalId={t.id} tid={t.tid ?? t.id} name={names?.[t.id] ?? ''} />
+      ))}
+    </section>
+  );
+}
+
+function TerminalNameField({ terminalId, tid, name }: { terminalId: string; tid: string; name: string }) {
+  const update = useSettingsStore((s) => s.update);
+  const [text, setText] = useState(name);
+  const [error, setError] = useState<string | null>(null);
+  const save = async () => {
+    if (text.trim() === name) return;
+    const failure = await update({ terminalName: { terminalId, name: text.trim() } });
+    setError(failure ? (failure.fields?.['terminalName.name']?.[0] ?? failure.message) : null);
+  };
+  return (
+    <label className="field inline">
+      <span>{terminalName({ id: terminalId, tid }, {})}</span>
+      <input value={text} maxLength={40} onChange={(e) => setText(e.target.value)} onBlur={() => void save()} onKeyDown={(e) => e.key === 'Enter' && void save()} />
+      {error && (
+        <span role="alert" className="error-inline">
+          {error}
+        </span>
+      )}
+    </label>
+  );
+}
+

@@ -4,17 +4,28 @@ import { RUNNING_STATUSES, type PaymentView } from '../../shared/payments';
 import { till } from '../bridge';
 import { withPin } from '../lib/pin';
 
+/** What the cashier asked for last, so "Try again" can repeat it as a new attempt (a new payment, a new intent). */
+export type Attempt =
+  | { kind: 'sale'; input: { amount: number; currency: 'GBP' | 'EUR'; reference?: string; terminalId: string } }
+  | { kind: 'matchedRefund'; input: { paymentId: string; amount: number; terminalId: string } };
+/** Above the build's threshold a matched refund carries the supervisor PIN (checked in main, never kept for Try again). */
+type MatchedRefundInput = Extract<Attempt, { kind: 'matchedRefund' }>['input'] & { supervisorPin?: string };
+
 interface PaymentState {
-  /** The payment on the sale/refund screen (running or just finished). */
+  /** The payment on the sale/refund screen or the compact view (running or just finished). */
   current?: PaymentView;
+  /** Every payment on its way at this till, newest first: the bar on every screen shows those not on screen. */
+  running: PaymentView[];
   error?: IpcError;
   busy: boolean;
-  startSale(input: { amount: number; currency: 'GBP' | 'EUR'; reference?: string; terminalId: string }): Promise<boolean>;
-  /** Above the build's threshold the supervisor PIN goes with it (checked in main). */
-  startMatchedRefund(input: { paymentId: string; amount: number; terminalId: string; supervisorPin?: string }): Promise<boolean>;
+  /** The cashier's last start and the payment it made, kept until the next one (Try again). */
+  lastAttempt?: Attempt & { paymentId?: string };
+  startSale(input: Extract<Attempt, { kind: 'sale' }>['input']): Promise<boolean>;
+  startMatchedRefund(input: MatchedRefundInput): Promise<boolean>;
   startUnlinkedRefund(input: { amount: number; currency: 'GBP' | 'EUR'; reference?: string; terminalId: string; supervisorPin: string }): Promise<boolean>;
-  cancel(): Promise<void>;
-  answerSignature(accepted: boolean): Promise<void>;
+  cancel(paymentId?: string): Promise<IpcError | undefined>;
+  answerSignature(paymentId: string, accepted: boolean): Promise<IpcError | undefined>;
+  /** Puts a payment on screen (the EPOS started it, the cashier opened it from the bar, a refund request). */
   show(payment: PaymentView): void;
   dismiss(): void;
   receive(update: PaymentView): void;
@@ -24,42 +35,60 @@ interface PaymentState {
 export const isRunning = (payment?: PaymentView) => !!payment && RUNNING_STATUSES.includes(payment.status);
 
 export const usePaymentStore = create<PaymentState>((set, get) => {
-  // Pushed updates can overtake the answer to "start" (a busy terminal fails within milliseconds): keep the
-  // latest view of recent payments so the answer never puts an older state back on screen.
+  // Answers and pushed updates travel separately (a fast failure is pushed before the answer to "start" arrives):
+  // the newest revision of each recent payment wins, whichever came last.
   const latest = new Map<string, PaymentView>();
-  const newest = (view: PaymentView) => {
+  const remember = (view: PaymentView): PaymentView => {
     const seen = latest.get(view.id);
-    return seen && seen.updatedAt >= view.updatedAt ? seen : view;
+    if (seen && seen.revision >= view.revision) return seen;
+    latest.delete(view.id);
+    latest.set(view.id, view);
+    if (latest.size > 50) latest.delete(latest.keys().next().value!);
+    return view;
   };
-  async function start(call: Promise<IpcResult<PaymentView>>): Promise<boolean> {
-    set({ busy: true, error: undefined });
+  const runningWith = (view: PaymentView): PaymentView[] => {
+    const others = get().running.filter((p) => p.id !== view.id);
+    return isRunning(view) ? [view, ...others].sort((a, b) => b.createdAt.localeCompare(a.createdAt)) : others;
+  };
+  const put = (view: PaymentView, onScreen: boolean) => {
+    const newest = remember(view);
+    const current = get().current;
+    set({ running: runningWith(newest), ...(onScreen || current?.id === newest.id ? { current: newest } : {}) });
+  };
+
+  async function start(call: Promise<IpcResult<PaymentView>>, attempt?: Attempt): Promise<boolean> {
+    set({ busy: true, error: undefined, ...(attempt ? { lastAttempt: attempt } : {}) });
     const result = await call;
-    set(result.ok ? { current: newest(result.data), busy: false } : { error: result.error, busy: false });
+    if (result.ok) {
+      if (attempt) set({ lastAttempt: { ...attempt, paymentId: result.data.id } });
+      put(result.data, true);
+    }
+    set(result.ok ? { busy: false } : { error: result.error, busy: false });
     return result.ok;
   }
-  async function act(call: (id: string) => Promise<IpcResult<PaymentView>>) {
-    const current = get().current;
-    if (!current) return;
-    const result = await call(current.id);
+  async function act(paymentId: string | undefined, call: (id: string) => Promise<IpcResult<PaymentView>>): Promise<IpcError | undefined> {
+    const id = paymentId ?? get().current?.id;
+    if (!id) return undefined;
+    const result = await call(id);
     if (result.ok) get().receive(result.data);
     else set({ error: result.error });
+    return result.ok ? undefined : result.error;
   }
   return {
+    running: [],
     busy: false,
-    startSale: (input) => start(till().startSale(input)),
-    startMatchedRefund: ({ supervisorPin, ...input }) => start(till().startMatchedRefund({ ...input, ...withPin(supervisorPin) })),
+    startSale: (input) => start(till().startSale(input), { kind: 'sale', input }),
+    startMatchedRefund: ({ supervisorPin, ...input }) => start(till().startMatchedRefund({ ...input, ...withPin(supervisorPin) }), { kind: 'matchedRefund', input }),
     startUnlinkedRefund: ({ supervisorPin, ...input }) => start(till().startUnlinkedRefund({ ...input, ...withPin(supervisorPin) })),
-    cancel: () => act((paymentId) => till().cancelPayment({ paymentId })),
-    answerSignature: (accepted) => act((paymentId) => till().answerSignature({ paymentId, accepted })),
-    show: (payment) => set({ current: payment, error: undefined }),
+    cancel: (paymentId) => act(paymentId, (id) => till().cancelPayment({ paymentId: id })),
+    answerSignature: (paymentId, accepted) => act(paymentId, (id) => till().answerSignature({ paymentId: id, accepted })),
+    show: (payment) => {
+      set({ error: undefined });
+      put(payment, true);
+    },
     dismiss: () => set({ current: undefined, error: undefined }),
     clearError: () => set({ error: undefined }),
-    /** A pushed update (or an answer): newer views replace older ones for the payment on screen. */
-    receive(update) {
-      latest.set(update.id, newest(update));
-      if (latest.size > 50) latest.delete(latest.keys().next().value!);
-      const current = get().current;
-      if (current?.id === update.id && update.updatedAt >= current.updatedAt) set({ current: update });
-    },
+    /** A pushed update (or an answer): the newest revision replaces older ones, on screen and in the bar. */
+    receive: (update) => put(update, false),
   };
 });

@@ -5,6 +5,7 @@ import path from 'node:path';
 import { TILL_API_KEYS } from '../../../src/shared/channels';
 import { contentSecurityPolicy } from '../../../src/main/security/csp';
 import { electronAppArgs, findElectronBinary } from '../../../scripts/lib/electron-binary';
+import { startSecretService } from '../../support/secret-service';
 
 // The real desktop app, started the way `npm start` starts it (the project folder), with a throwaway user-data
 // folder. Runs where Electron's binary exists (CI); reports itself skipped, with the reason, where it does not.
@@ -18,6 +19,7 @@ test.describe('Electron app', () => {
   let app: ElectronApplication;
   let page: Page;
   let userData: string;
+  let keyring: Awaited<ReturnType<typeof startSecretService>> | undefined;
 
   test.beforeAll(async () => {
     expect(fs.existsSync(path.join(root, 'out', 'main', 'index.js')), 'the app is built (npm run build)').toBe(true);
@@ -25,12 +27,20 @@ test.describe('Electron app', () => {
     const env = { ...process.env, TILL_USER_DATA_DIR: userData, TILL_EPOS_PORT: '0', TILL_TRAINING_SIM_SPEED: '10' } as Record<string, string>;
     delete env['ELECTRON_RUN_AS_NODE'];
     delete env['ELECTRON_RENDERER_URL'];
+    // Linux: a private, unlocked Secret Service (the runner's own keyring, if D-Bus can activate one, is locked and
+    // would hold the app's first keychain write on a prompt nobody answers under Xvfb).
+    if (process.platform === 'linux') {
+      keyring = await startSecretService();
+      if ('address' in keyring) env['DBUS_SESSION_BUS_ADDRESS'] = keyring.address;
+    }
     app = await electron.launch({ executablePath: 'path' in binary ? binary.path : undefined, args: electronAppArgs(root), cwd: root, env });
     page = await app.firstWindow();
   });
   test.afterAll(async () => {
     await app?.close();
-    fs.rmSync(userData, { recursive: true, force: true });
+    if (keyring && 'stop' in keyring) keyring.stop();
+    // Windows: Chromium's helper processes may hold files in the folder for a moment after the app has exited.
+    fs.rmSync(userData, { recursive: true, force: true, maxRetries: 10, retryDelay: 200 });
   });
 
   test('started with the project folder: the app knows its name, version, path and its own user-data folder', async () => {

@@ -11,16 +11,29 @@ export async function sim(method: string, route: string, body?: unknown): Promis
   return response.json();
 }
 
+/**
+ * A terminal whose customer takes a minute over the PIN (…SLP0): prompts that last, so a test that looks for
+ * them never races the 10x clock. Added on first use (not a default terminal); the page reloads to list it.
+ */
+export async function slowPinTerminal(page: Page): Promise<string> {
+  const tid = 'VCMTILLSLP0';
+  const terminals: { properties: { tid: string } }[] = await sim('GET', '/terminals');
+  if (!terminals.some((t) => t.properties.tid === tid)) await sim('POST', '/terminals', { tid });
+  await page.reload();
+  await expect(page.getByTestId('app-info')).toBeVisible();
+  return tid;
+}
+
 export async function terminalId(tid: string): Promise<string> {
   const terminals: { id: string; properties: { tid: string } }[] = await sim('GET', '/terminals');
   return terminals.find((t) => t.properties.tid === tid)!.id;
 }
 
 /** Screenshots of each screen, kept as test artifacts (test-results/screens). */
-export async function shoot(page: Page, name: string) {
+export async function shoot(page: Page, name: string, options: { fullPage?: boolean } = {}) {
   const dir = path.resolve('test-results/screens');
   fs.mkdirSync(dir, { recursive: true });
-  await page.screenshot({ path: path.join(dir, `${name}.png`), fullPage: true });
+  await page.screenshot({ path: path.join(dir, `${name}.png`), fullPage: options.fullPage ?? true });
 }
 
 /** No serious or critical accessibility violation on what is shown. */
@@ -35,10 +48,12 @@ export const test = base.extend<{ till: Page }>({
     const errors: string[] = [];
     page.on('console', (message) => message.type() === 'error' && errors.push(message.text()));
     page.on('pageerror', (error) => errors.push(error.message));
-    // The browser's print dialog would block a headless run: record the call instead.
+    // The browser's print dialog would block a headless run: record the call (and what would be printed) instead.
     await page.addInitScript(() => {
       window.print = () => {
-        (window as unknown as { printed: number }).printed = ((window as unknown as { printed?: number }).printed ?? 0) + 1;
+        const w = window as unknown as { printed: number; printedText: string[] };
+        w.printed = (w.printed ?? 0) + 1;
+        (w.printedText ??= []).push(document.querySelector('.print-area')?.textContent ?? '');
       };
     });
     await sim('DELETE', '/faults');
@@ -46,6 +61,34 @@ export const test = base.extend<{ till: Page }>({
     // Every test starts in the full view, whatever an earlier one left (compact mode is a saved setting).
     await ipc('settings:update', { compactMode: false });
     await page.goto(`/?token=${process.env['TILL_E2E_TOKEN']}`);
+    // Every test starts from the full window, calendar days, no refund request waiting and no payment running,
+    // whatever an earlier (failed) test left behind.
+    const tidyUp = () =>
+      page.evaluate(async (pin) => {
+        const till = (window as any).till;
+        const pending = (await till.listRefundRequests()).data.pending;
+        for (const request of pending) await till.declineRefundRequest({ requestId: request.requestId });
+        const running = (await till.listActivePayments()).data.payments.filter((p: { status: string }) => ['starting', 'in_progress', 'signature_required'].includes(p.status));
+        for (const p of running) {
+          if (p.canCancel) await till.cancelPayment({ paymentId: p.id });
+          if (p.status === 'signature_required') await till.answerSignature({ paymentId: p.id, accepted: false });
+        }
+        const { data } = await till.getSettings();
+        const dayStart = data.tradingDayStart !== undefined && data.tradingDayStart !== '00:00';
+        const settings = data.compactMode || dayStart;
+        if (settings) await till.updateSettings({ compactMode: false, ...(dayStart ? { tradingDayStart: '00:00', supervisorPin: pin } : {}) });
+        return { running: running.length, changed: settings || pending.length > 0 || running.length > 0 };
+      }, SUPERVISOR_PIN);
+    let changed = false;
+    await expect
+      .poll(async () => {
+        const state = await tidyUp();
+        changed ||= state.changed;
+        return state.running;
+      }, { timeout: 60_000 })
+      .toBe(0);
+    await roomForUnlinkedRefunds();
+    if (changed) await page.reload();
     await expect(page.getByTestId('app-info')).toBeVisible();
     await use(page);
     expect(errors, 'console errors during the test').toEqual([]);
@@ -70,6 +113,37 @@ export async function paySale(page: Page, tid: string, digits: string, reference
 }
 
 export const panel = (page: Page) => page.getByTestId('payment-panel');
+
+export interface PanelState {
+  status: string | null;
+  prompt: string | null;
+  cancelDisabled: boolean | null;
+  note: string | null;
+}
+
+/**
+ * Records every state the payment panel shows: at the simulator's speed a terminal passes through some of them
+ * (the card presented, Cancel explained) in a blink, so a test checks what was shown, not what is shown now.
+ */
+export async function recordPanelStates(page: Page): Promise<() => Promise<PanelState[]>> {
+  await page.evaluate(() => {
+    const seen: string[] = [];
+    (window as unknown as { panelStates: string[] }).panelStates = seen;
+    new MutationObserver(() => {
+      const shown = document.querySelector('[data-testid="payment-panel"]');
+      if (!shown) return;
+      const cancel = shown.querySelector<HTMLButtonElement>('.cancel-row button.danger');
+      const state = JSON.stringify({
+        status: shown.getAttribute('data-status'),
+        prompt: shown.querySelector('[data-testid="terminal-prompt"]')?.textContent ?? null,
+        cancelDisabled: cancel ? cancel.disabled : null,
+        note: shown.querySelector('[data-testid="cancel-note"]')?.textContent ?? null,
+      });
+      if (seen.at(-1) !== state) seen.push(state);
+    }).observe(document.body, { subtree: true, childList: true, characterData: true, attributes: true });
+  });
+  return async () => (await page.evaluate(() => (window as unknown as { panelStates: string[] }).panelStates)).map((s) => JSON.parse(s) as PanelState);
+}
 
 /** The supervisor PIN the e2e run uses (6 digits, not trivial). */
 export const SUPERVISOR_PIN = '246813';
@@ -114,4 +188,22 @@ export async function epos(method: string, route: string, body?: unknown, key?: 
     ...(body ? { body: JSON.stringify(body) } : {}),
   });
   return { status: response.status, body: (await response.json()) as any };
+}
+
+/**
+ * The whole run shares one till, so its daily cap on unlinked refunds fills up as tests go: before each test the
+ * cap is raised when fewer than five refunds are left today (never lowered), whatever order the files run in.
+ */
+async function roomForUnlinkedRefunds(): Promise<void> {
+  const { data } = await ipc('settings:get');
+  const limits = data?.limits;
+  if (!data?.supervisorPinSet || !limits) return;
+  const left = limits.daily.count - limits.usedToday.count;
+  const amountLeft = Math.min(limits.daily.amount.GBP - limits.usedToday.amount.GBP, limits.daily.amount.EUR - limits.usedToday.amount.EUR);
+  if (left >= 5 && amountLeft >= 10_000) return;
+  const raised = await ipc('settings:updateLimits', {
+    supervisorPin: SUPERVISOR_PIN,
+    daily: { count: Math.min(200, limits.usedToday.count + 20), amount: { GBP: limits.usedToday.amount.GBP + 50_000, EUR: limits.usedToday.amount.EUR + 50_000 } },
+  });
+  if (!raised.ok) throw new Error(`the daily refund cap could not be raised: ${JSON.stringify(raised.error)}`);
 }

@@ -1,0 +1,79 @@
+import { useEffect, useRef, type ReactNode, type RefObject } from 'react';
+import { createPortal } from 'react-dom';
+
+const FOCUSABLE = 'button:not([disabled]), input:not([disabled]), select:not([disabled]), textarea:not([disabled]), a[href], [tabindex]:not([tabindex="-1"])';
+
+let open = 0;
+
+/** True while a dialog owns the keyboard: window-wide shortcuts (F-keys, digits, Escape) stand aside. */
+export const dialogOpen = (): boolean => document.querySelector('[data-modal-open]') !== null;
+
+/**
+ * A dialog that owns the keyboard until it closes: the page behind is inert (no focus, no clicks), Tab stays
+ * inside, and no key pressed inside reaches the window's shortcuts — Enter and Escape act on the dialog only.
+ * Focus starts on `initialFocus` (or the dialog itself, so a stray Enter does nothing) and goes back after.
+ */
+export function Modal({
+  labelledBy,
+  describedBy,
+  initialFocus,
+  onEscape,
+  testId,
+  children,
+}: {
+  labelledBy: string;
+  describedBy?: string;
+  initialFocus?: RefObject<HTMLElement | null>;
+  /** What Escape does here (nothing when absent: a decision about money is never made by Escape). */
+  onEscape?: () => void;
+  testId?: string;
+  children: ReactNode;
+}) {
+  const dialog = useRef<HTMLDivElement>(null);
+  useEffect(() => {
+    const previous = document.activeElement instanceof HTMLElement ? document.activeElement : null;
+    const root = document.getElementById('root');
+    open += 1;
+    root?.setAttribute('inert', '');
+    // A field inside that took focus itself (autoFocus) keeps it; otherwise the chosen element, or the dialog.
+    if (!dialog.current?.contains(document.activeElement)) (initialFocus?.current ?? dialog.current)?.focus();
+    return () => {
+      open -= 1;
+      if (open === 0) root?.removeAttribute('inert');
+      if (previous?.isConnected) previous.focus();
+    };
+    // Focus is placed once, when the dialog opens.
+  }, []);
+
+  const onKeyDown = (event: React.KeyboardEvent) => {
+    event.stopPropagation();
+    if (event.key === 'Escape') {
+      event.preventDefault();
+      onEscape?.();
+    } else if (event.key === 'Tab') {
+      const items = [...(dialog.current?.querySelectorAll<HTMLElement>(FOCUSABLE) ?? [])];
+      if (items.length === 0) return event.preventDefault();
+      const first = items[0]!;
+      const last = items[items.length - 1]!;
+      const active = document.activeElement;
+      if (event.shiftKey && (active === first || active === dialog.current)) {
+        event.preventDefault();
+        last.focus();
+      } else if (!event.shiftKey && active === last) {
+        event.preventDefault();
+        first.focus();
+      }
+    } else if (/^F\d+$/.test(event.key)) {
+      event.preventDefault(); // no screen changes behind a decision
+    }
+  };
+
+  return createPortal(
+    <div className="modal-backdrop" data-modal-open="">
+      <div ref={dialog} className="modal" role="alertdialog" aria-modal="true" aria-labelledby={labelledBy} aria-describedby={describedBy} tabIndex={-1} onKeyDown={onKeyDown} data-testid={testId}>
+        {children}
+      </div>
+    </div>,
+    document.body,
+  );
+}

@@ -1,0 +1,45 @@
+import { formatMoney } from '../lib/format';
+import { promptWords, sessionWords, TYPE_WORDS } from '../lib/words';
+import { useAppStore } from '../stores/app-store';
+import { usePaymentStore } from '../stores/payment-store';
+import { useSettingsStore } from '../stores/settings-store';
+import { terminalName } from '../stores/terminals-store';
+import { useShallow } from 'zustand/react/shallow';
+
+/**
+ * Every payment on its way that is not on screen right now, on every screen: a cashier who went to History or
+ * Settings mid-payment still sees it (and a signature check waiting) and gets back to it in one press.
+ */
+export function RunningBar() {
+  const { running, currentId, showPayment } = usePaymentStore(useShallow((s) => ({ running: s.running, currentId: s.current?.id, showPayment: s.show })));
+  const { screen, compact, show } = useAppStore();
+  const names = useSettingsStore((s) => s.view?.terminalNames);
+  const onScreen = compact || screen === 'sale' || screen === 'refund' ? currentId : undefined;
+  const others = running.filter((p) => p.id !== onScreen);
+  if (others.length === 0) return null;
+  return (
+    <section className="running-bar" aria-label="Payments in progress" data-testid="running-bar">
+      {others.map((p) => (
+        <div key={p.id} className={`running-item status-${p.status}`}>
+          <span>
+            <strong>
+              {TYPE_WORDS[p.type]} {formatMoney(p.amount, p.currency)}
+            </strong>{' '}
+            on {terminalName({ id: p.terminalId, tid: p.terminalTid }, names)} ·{' '}
+            {p.status === 'signature_required' ? 'waiting for your signature check' : (promptWords(p.prompt) ?? sessionWords(p.sessionStatus) ?? 'contacting Dojo…')}
+          </span>
+          <button
+            type="button"
+            className="secondary small"
+            onClick={() => {
+              showPayment(p);
+              if (!compact) show(p.type === 'Sale' ? 'sale' : 'refund');
+            }}
+          >
+            Show payment
+          </button>
+        </div>
+      ))}
+    </section>
+  );
+}

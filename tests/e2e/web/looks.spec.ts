@@ -1,0 +1,96 @@
+// What the cashier sees, at the two till screen sizes and the compact window beside the EPOS: screenshots of
+// each state (test-results/screens/50-…), looked at by a person; axe on each.
+import { chooseTerminal, epos, expect, expectAccessible, panel, paySale, shoot, terminalId, test } from './fixtures';
+
+for (const [width, height] of [
+  [1280, 800],
+  [1024, 768],
+] as const) {
+  test(`the till screens at ${width}×${height}`, async ({ till }) => {
+    test.setTimeout(180_000); // ten screenshots and seven axe scans
+    const size = `${width}x${height}`;
+    await till.setViewportSize({ width, height });
+    await chooseTerminal(till, 'VCMTILLVIP0');
+    await till.keyboard.type('1250');
+    await till.getByLabel('EPOS reference (optional)').fill('Table 12');
+    await shoot(till, `50-${size}-sale-entry`, { fullPage: false });
+    await expectAccessible(till);
+    await till.getByLabel('EPOS reference (optional)').press('Enter');
+    await expect(till.getByTestId('terminal-prompt')).toHaveText('Present card');
+    await shoot(till, `51-${size}-sale-running`, { fullPage: false });
+    await till.keyboard.press('F3');
+    await expect(till.getByRole('region', { name: 'Payments in progress' })).toBeVisible();
+    await shoot(till, `52-${size}-history-with-running-bar`, { fullPage: false });
+    await till.getByRole('button', { name: 'Show payment' }).click();
+    await till.keyboard.press('Escape');
+    await expect(till.getByRole('button', { name: 'Yes, cancel it' })).toBeFocused();
+    await shoot(till, `53-${size}-cancel-confirm`, { fullPage: false });
+    await till.keyboard.press('Enter');
+    await expect(panel(till)).toHaveAttribute('data-status', 'cancelled');
+    await shoot(till, `54-${size}-cancelled`, { fullPage: false });
+    await till.getByRole('button', { name: 'New sale' }).click();
+
+    await paySale(till, 'VCMCASHSIP0', '1000', `LOOK-${width}`);
+    await expect(panel(till)).toHaveAttribute('data-status', 'approved');
+    await shoot(till, `55-${size}-approved-cashback`, { fullPage: false });
+    await expectAccessible(till);
+    await till.getByRole('button', { name: 'New sale' }).click();
+
+    await till.keyboard.press('F3');
+    await till.getByRole('button', { name: `LOOK-${width}` }).click();
+    await expect(till.getByRole('heading', { name: `Sale LOOK-${width}` })).toBeInViewport();
+    await shoot(till, `56-${size}-history-detail`, { fullPage: false });
+    await expectAccessible(till);
+    await till.getByTestId('history-detail').getByRole('button', { name: 'Refund', exact: true }).click();
+    await expect(till.getByTestId('refund-amount')).toHaveValue('£10.00'); // the £20.00 cashback was cash
+    await shoot(till, `57-${size}-refund`, { fullPage: false });
+    await expectAccessible(till);
+    await till.keyboard.press('F5');
+    await shoot(till, `58-${size}-settings`, { fullPage: false });
+    await expectAccessible(till);
+
+    await paySale(till, 'VCMTILLSIS0', '1500');
+    await expect(till.getByRole('alertdialog', { name: 'Check the signature' })).toBeVisible();
+    await shoot(till, `59-${size}-signature`, { fullPage: false });
+    await expectAccessible(till);
+    await till.getByRole('button', { name: 'Accept signature' }).click();
+    await expect(panel(till)).toHaveAttribute('data-status', 'approved');
+  });
+}
+
+test('the compact window beside the EPOS at 420×600', async ({ till }) => {
+  test.setTimeout(120_000);
+  await chooseTerminal(till, 'VCMTILLSIP0');
+  await till.keyboard.press('F5');
+  await till.getByLabel(/Compact mode/).click();
+  await till.setViewportSize({ width: 420, height: 600 });
+  await expect(till.getByTestId('compact-view')).toBeVisible();
+  await till.keyboard.type('999');
+  await shoot(till, '60-420x600-compact-entry', { fullPage: false });
+  await expectAccessible(till);
+  await till.keyboard.press('Enter');
+  await expect(panel(till)).toHaveAttribute('data-status', 'approved');
+  await shoot(till, '62-420x600-compact-approved', { fullPage: false });
+  await till.getByRole('button', { name: 'New sale' }).click();
+  await epos('POST', '/v1/sales', { amount: 450, currency: 'GBP', reference: 'LOOK-WAIT', terminalId: await terminalId('VCMTILLVIP0') }, `look-wait-${Date.now()}`);
+  await expect(till.getByTestId('terminal-prompt')).toHaveText('Present card');
+  await shoot(till, '61-420x600-compact-running', { fullPage: false });
+  await till.getByRole('button', { name: /Cancel payment/ }).click();
+  await expect(panel(till)).toHaveAttribute('data-status', 'cancelled');
+  await till.getByRole('button', { name: 'New sale' }).click();
+  await epos('POST', '/v1/sales', { amount: 1000, currency: 'GBP', reference: 'LOOK-COMPACT', terminalId: await terminalId('VCMCASHSIP0') }, `look-${Date.now()}`);
+  await expect(panel(till)).toHaveAttribute('data-status', 'approved');
+  await shoot(till, '63-420x600-compact-cashback', { fullPage: false });
+  await expectAccessible(till);
+  await till.getByRole('button', { name: 'New sale' }).click();
+  await paySaleCompactSignature(till);
+});
+
+async function paySaleCompactSignature(till: import('@playwright/test').Page) {
+  await epos('POST', '/v1/sales', { amount: 1500, currency: 'GBP', reference: 'LOOK-SIGN', terminalId: await terminalId('VCMTILLSIS0') }, `look-sign-${Date.now()}`);
+  await expect(till.getByRole('alertdialog', { name: 'Check the signature' })).toBeVisible();
+  await shoot(till, '64-420x600-compact-signature', { fullPage: false });
+  await expectAccessible(till);
+  await till.getByRole('button', { name: 'Accept signature' }).click();
+  await expect(panel(till)).toHaveAttribute('data-status', 'approved');
+}
