@@ -1,6 +1,7 @@
 import path from 'node:path';
 import type { AppInfo, Environment } from '../shared/app-info';
 import type { SettingsUpdate, SettingsView } from '../shared/settings';
+import { AppError } from './errors';
 import { EventBus } from './events';
 import type { Logger } from './logging/logger';
 import type { PaymentEngine } from './payments/engine';
@@ -16,8 +17,9 @@ import { createSupportBundle } from './support/bundle';
 import { ExchangeService } from './exchange/exchange-service';
 import { AuditLog } from './authority/audit';
 import { SupervisorAuthority } from './authority/guard';
-import { RefundPolicy } from './authority/refund-policy';
+import { givenBack, RefundPolicy } from './authority/refund-policy';
 import { SecurityStore } from './authority/security-store';
+import { enforceSealedTradingDay, sealTradingDay } from './authority/sealed-trading-day';
 import { AUDIT_ACTIONS } from '../shared/audit';
 import { tradingDay, tradingDayBounds } from '../shared/dates';
 import { loadTillId } from './settings/till-id';
@@ -120,6 +122,16 @@ export async function createServices(adapters: ServiceAdapters): Promise<Service
     usage: (since) => modes.current.journal.unlinkedRefundsSince(since),
     dayStart: () => tradingDayBounds(tradingDay(adapters.now(), dayStart()), dayStart()).start,
     matchedThreshold: buildConfig.matchedRefundPinThreshold,
+    givenBack: (saleId) => givenBack(modes.payments(), saleId),
+    capDay: {
+      read: async () => {
+        const state = await security.read();
+        if (state.kind === 'locked') throw new AppError('SECURITY_LOCKED', state.reason);
+        return state.block.capDayStart;
+      },
+      write: async (capDayStart) => void (await security.write((block) => ({ ...block, capDayStart }))),
+    },
+    logger,
   });
   const settings = new SettingsService(settingsStore, adapters.secrets, buildConfig, authority, refunds);
   const tillId = loadTillId(adapters.dataDir, adapters.now);
@@ -188,6 +200,15 @@ export async function createServices(adapters: ServiceAdapters): Promise<Service
       ...(devOverrides && env['TILL_EXCHANGE_POLL'] ? { polling: env['TILL_EXCHANGE_POLL'] === '1' } : {}),
     },
     guard: authority,
+    audit,
+    sealed: {
+      read: async () => {
+        const state = await security.read();
+        if (state.kind === 'locked') throw new AppError('SECURITY_LOCKED', state.reason);
+        return state.block.exchange;
+      },
+      write: async (settings) => void (await security.write((block) => ({ ...block, exchange: settings }))),
+    },
     onChange: (status) => events.emit('exchange:update', status),
   });
 
@@ -226,7 +247,11 @@ export async function createServices(adapters: ServiceAdapters): Promise<Service
         // The trading day decides what "today" is for totals, reports and the daily refund caps: a cashier moving
         // it could restart the caps, so it is the supervisor's.
         const context = { summary: `Trading day start changed from ${from} to ${change.tradingDayStart}`, subject: 'tradingDayStart', detail: { from, to: change.tradingDayStart } };
-        await authority.withSupervisor(supervisorPin, AUDIT_ACTIONS.tradingDayChange, context, () => settings.update(modes.environment(), change));
+        await authority.withSupervisor(supervisorPin, AUDIT_ACTIONS.tradingDayChange, context, async () => {
+          await sealTradingDay(security, change.tradingDayStart!);
+          settings.update(modes.environment(), change);
+          refunds.dayStartChanged();
+        });
       } else settings.update(modes.environment(), change);
       return settings.view(modes.environment());
     },
@@ -268,6 +293,9 @@ export async function createServices(adapters: ServiceAdapters): Promise<Service
   };
   // Reads (and, on a first start, creates) the sealed supervisor settings now, so a lock shows in the log and audit at once.
   await authority.status();
+  // settings.json's trading day start agrees with the supervisor's sealed one (a hand edit could restart the caps).
+  await enforceSealedTradingDay({ security, settings: settingsStore, audit, logger });
+  await refunds.refreshDay();
   await epos.start();
   await exchange.start();
   return services;

@@ -55,7 +55,10 @@ describe('folder exchange settings', () => {
     const configured = await dispatch('exchange:configure', { folder, commitTimeoutMinutes: 15, networkShare: true, supervisorPin: PIN });
     expect(configured).toMatchObject({ ok: true, data: { source: 'settings', folder, running: true, commitTimeoutMinutes: 15, networkShare: true } });
     expect(fs.readdirSync(folder).sort()).toEqual(['archive', 'rejected', 'requests', 'responses']);
-    if (process.platform !== 'win32') expect(fs.statSync(path.join(dir, 'exchange.json')).mode & 0o777).toBe(0o600);
+    // Kept in the sealed supervisor settings (0600), not in a file of its own a cashier could edit.
+    expect(fs.existsSync(path.join(dir, 'exchange.json'))).toBe(false);
+    expect(JSON.parse(fs.readFileSync(path.join(dir, 'security.json'), 'utf8')).block.exchange).toMatchObject({ folder, commitTimeoutMinutes: 15, networkShare: true });
+    if (process.platform !== 'win32') expect(fs.statSync(path.join(dir, 'security.json')).mode & 0o777).toBe(0o600);
 
     // It works through the polling watcher (network-share mode) too.
     const epos = new FileEpos(folder);

@@ -82,3 +82,125 @@ describe('a refund request is bound to the environment it came from', () => {
     expect(await epos.waitFor('responses', 'U1.res')).toMatchObject({ status: 'cancelled', environment: 'training' });
   });
 });
+
+describe('the exchange folder is a sealed supervisor setting', () => {
+  it('an edited or planted exchange.json does not move the exchange to another folder, nor raise its limits', async () => {
+    const shop = tempFolder('shop');
+    const thief = tempFolder('thief');
+    const t = await till();
+    // A till that never had the exchange: a planted file does not turn it on.
+    const planted = { version: 1, folder: thief, commitTimeoutMinutes: 1_440, maxPending: 500, networkShare: false };
+    fs.writeFileSync(path.join(t.dir, 'exchange.json'), JSON.stringify(planted));
+    await t.restart();
+    expect(await t.ok('exchange:status')).toMatchObject({ folder: null, running: false });
+    expect(fs.existsSync(path.join(thief, 'requests'))).toBe(false);
+
+    // The supervisor chooses the shop's folder; the cashier rewrites the file to point elsewhere and restarts.
+    await t.ok('exchange:configure', { folder: shop, commitTimeoutMinutes: 10, supervisorPin: PIN });
+    fs.writeFileSync(path.join(t.dir, 'exchange.json'), JSON.stringify(planted));
+    await t.restart();
+    expect(await t.ok('exchange:status')).toMatchObject({ folder: shop, running: true, commitTimeoutMinutes: 10, maxPending: 20 });
+    expect(fs.existsSync(path.join(thief, 'requests'))).toBe(false);
+  });
+
+  it('an exchange.json from an earlier version is adopted once at the upgrade (audited), then never read again', async () => {
+    const shop = tempFolder('upgrade');
+    const dir = tempFolder('upgrade-data');
+    fs.writeFileSync(path.join(dir, 'exchange.json'), JSON.stringify({ version: 1, folder: shop, commitTimeoutMinutes: 30, maxPending: 20, networkShare: false }));
+    const t = await startTill({ dir });
+    tills.push(t);
+    expect(await t.ok('exchange:status')).toMatchObject({ folder: shop, running: true, commitTimeoutMinutes: 30 });
+    expect(fs.existsSync(path.join(dir, 'exchange.json'))).toBe(false);
+    expect((await audit(t)).find((e) => e.action === 'exchange.configure')).toMatchObject({ actor: 'system', outcome: 'ok', detail: { folder: shop } });
+  });
+});
+
+describe('the daily caps cannot be restarted by editing a file', () => {
+  it('a trading day start written into settings.json by hand is put back at the next start (audited): the cap holds', async () => {
+    // The till's clock at 10:30 yesterday (behind the real one: no payment ever looks overdue).
+    const morning = new Date();
+    morning.setDate(morning.getDate() - 1);
+    morning.setHours(10, 30, 0, 0);
+    let offset = morning.getTime() - Date.now();
+    const t = await till({ now: () => Date.now() + offset });
+    await t.ok('settings:updateLimits', { supervisorPin: PIN, daily: { count: 1 } });
+    const first = await t.ok<PaymentView>('payment:startUnlinkedRefund', { amount: 1_000, currency: 'GBP', terminalId: await t.terminal('VCMTILLSIP0'), supervisorPin: PIN });
+    expect((await t.finish(first.id)).status).toBe('approved');
+    offset += 10 * 60_000; // 10:40
+
+    // Settings refuse the change without the PIN; the file is edited instead (a day starting at 10:35 would leave
+    // the 10:30 refund on "yesterday") and the app restarted.
+    const file = path.join(t.dir, 'settings.json');
+    fs.writeFileSync(file, JSON.stringify({ ...JSON.parse(fs.readFileSync(file, 'utf8')), tradingDayStart: '10:35' }));
+    await t.restart();
+    expect((await t.ok('settings:get')).tradingDayStart).toBe('00:00');
+    expect(await t.dispatch('payment:startUnlinkedRefund', { amount: 1_000, currency: 'GBP', terminalId: await t.terminal('VCMTILLSIP0'), supervisorPin: PIN })).toMatchObject({ ok: false, error: { code: 'LIMIT_EXCEEDED' } });
+    expect(JSON.parse(fs.readFileSync(file, 'utf8')).tradingDayStart).toBe('00:00');
+    expect((await audit(t)).find((e) => e.action === 'security.refused' && e.subject === 'settings.json')).toMatchObject({ actor: 'system', summary: expect.stringMatching(/10:35.*00:00/) });
+
+    // The supervisor's own change (with the PIN) is kept across a restart.
+    await t.ok('settings:update', { tradingDayStart: '10:35', supervisorPin: PIN });
+    await t.restart();
+    expect((await t.ok('settings:get')).tradingDayStart).toBe('10:35');
+  });
+});
+
+describe('the matched-refund threshold cannot be split', () => {
+  it('refunds of one sale count together: under the threshold each, over it together, they need the supervisor (till and EPOS)', async () => {
+    const t = await till({ tillBuild: { matchedRefundPinThreshold: { GBP: 1000, EUR: 1000 } } });
+    const sale = await t.ok<PaymentView>('payment:startSale', { amount: 5000, currency: 'GBP', terminalId: await t.terminal('VCMTILLSIP0'), reference: 'OWN-CARD' });
+    expect((await t.finish(sale.id)).status).toBe('approved');
+    const terminalId = await t.terminal('VCMTILLSCP0');
+    const first = await t.ok<PaymentView>('payment:startMatchedRefund', { paymentId: sale.id, amount: 600, terminalId });
+    expect((await t.finish(first.id)).status).toBe('approved');
+    // £6.00 given back: another £6.00 would make £12.00 back on this sale, over the £10.00 threshold.
+    expect(await t.dispatch('payment:startMatchedRefund', { paymentId: sale.id, amount: 600, terminalId })).toMatchObject({ ok: false, error: { code: 'SUPERVISOR_REQUIRED' } });
+    const viaEpos = await t.epos('POST', '/v1/refunds', { reference: 'OWN-CARD', amount: 600 });
+    expect(viaEpos).toMatchObject({ status: 202, body: { kind: 'matched', status: 'awaiting_confirmation', paymentId: null } });
+    // Up to the threshold in all, no PIN.
+    const small = await t.ok<PaymentView>('payment:startMatchedRefund', { paymentId: sale.id, amount: 400, terminalId });
+    expect((await t.finish(small.id)).status).toBe('approved');
+    // With the PIN, as any refund above the threshold.
+    const more = await t.ok<PaymentView>('payment:startMatchedRefund', { paymentId: sale.id, amount: 600, terminalId, supervisorPin: PIN });
+    expect((await t.finish(more.id)).status).toBe('approved');
+    expect(t.services.payments().payment(sale.id).refundedAmount).toBe(1600);
+  });
+});
+
+describe('the daily caps cannot be restarted by changing the time zone', () => {
+  const zone = process.env['TZ'];
+  afterEach(() => {
+    if (zone === undefined) delete process.env['TZ'];
+    else process.env['TZ'] = zone;
+  });
+
+  it('a time zone that puts the till just after midnight (no administrator needed on Windows) does not start a new day', async () => {
+    process.env['TZ'] = 'Europe/London';
+    const morning = new Date();
+    morning.setDate(morning.getDate() - 1);
+    morning.setHours(10, 30, 0, 0);
+    let offset = morning.getTime() - Date.now();
+    const t = await till({ now: () => Date.now() + offset });
+    await t.ok('settings:updateLimits', { supervisorPin: PIN, daily: { count: 1 } });
+    const refund = () => t.dispatch('payment:startUnlinkedRefund', { amount: 1_000, currency: 'GBP', terminalId: tid, supervisorPin: PIN });
+    const tid = await t.terminal('VCMTILLSIP0');
+    const first = await refund();
+    expect((await t.finish((first as { data: PaymentView }).data.id)).status).toBe('approved');
+
+    // At 11:10 the cashier picks the zone where it is now ten past midnight (UTC−11 while London is at UTC+0) and
+    // restarts: by that zone's clock the trading day began ten minutes ago, after the first refund.
+    offset += 40 * 60_000;
+    const utcHour = new Date(Date.now() + offset).getUTCHours();
+    process.env['TZ'] = `Etc/GMT+${utcHour}`;
+    expect(new Date(Date.now() + offset).getHours()).toBe(0);
+    await t.restart();
+    expect(await refund()).toMatchObject({ ok: false, error: { code: 'LIMIT_EXCEEDED' } });
+    expect((await t.ok('settings:get')).limits.usedToday.count).toBe(1);
+
+    // The real next day is a new day, whatever the zone.
+    offset += 24 * 60 * 60_000;
+    const next = await refund();
+    expect(next).toMatchObject({ ok: true });
+  });
+});
+

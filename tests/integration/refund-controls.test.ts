@@ -82,19 +82,22 @@ describe('4. a refund never exceeds what the customer paid by card', () => {
     expect(audit.find((e) => e.action === 'refund.matched' && e.outcome === 'ok')).toMatchObject({ actor: 'supervisor', subject: sale.id, detail: { amount: 1500 } });
 
     // From the EPOS: at or below the threshold it starts at once; above it waits for the supervisor on the till.
-    const below = await t.epos('POST', '/v1/refunds', { reference: 'BIG-SALE', amount: 500 });
+    // (On another sale: this one has given back more than the threshold already, so any refund of it needs the PIN.)
+    const second = await approvedSale(t, 'VCMTILLSIP0', 5000, 'BIG-SALE-2');
+    const below = await t.epos('POST', '/v1/refunds', { reference: 'BIG-SALE-2', amount: 500 });
     expect(below).toMatchObject({ status: 202, body: { paymentId: expect.any(String) } });
     await t.finish(below.body.paymentId);
-    const asked = await t.epos('POST', '/v1/refunds', { reference: 'BIG-SALE', amount: 1200 }, );
+    const asked = await t.epos('POST', '/v1/refunds', { reference: 'BIG-SALE-2', amount: 1200 });
     expect(asked).toMatchObject({ status: 202, body: { requestId: expect.stringMatching(/^rr_/), kind: 'matched', status: 'awaiting_confirmation', amount: 1200 } });
-    expect(t.services.epos.pendingRequests()).toMatchObject([{ kind: 'matched', saleId: sale.id, amount: 1200 }]);
+    expect(t.services.epos.pendingRequests()).toMatchObject([{ kind: 'matched', saleId: second.id, amount: 1200 }]);
     const request = { requestId: asked.body.requestId, amount: 1200, currency: 'GBP' };
     expect(await t.dispatch('epos:confirmRefundRequest', request)).toMatchObject({ ok: false, error: { code: 'SUPERVISOR_REQUIRED' } });
     const started = await t.ok<PaymentView>('epos:confirmRefundRequest', { ...request, supervisorPin: PIN });
-    expect(started).toMatchObject({ type: 'MatchedRefund', amount: 1200, originalPaymentId: sale.id });
+    expect(started).toMatchObject({ type: 'MatchedRefund', amount: 1200, originalPaymentId: second.id });
     expect((await t.epos('GET', `/v1/refund-requests/${asked.body.requestId}`)).body).toMatchObject({ status: 'started', paymentId: started.id });
     await t.finish(started.id);
-    expect(t.services.payments().payment(sale.id).refundedAmount).toBe(1000 + 1500 + 500 + 1200);
+    expect(t.services.payments().payment(sale.id).refundedAmount).toBe(1000 + 1500);
+    expect(t.services.payments().payment(second.id).refundedAmount).toBe(500 + 1200);
   });
 });
 

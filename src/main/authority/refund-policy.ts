@@ -1,9 +1,18 @@
 import { AUDIT_ACTIONS, type AuditActor } from '../../shared/audit';
 import { formatMoney as money, type Currency } from '../../shared/money';
 import { AppError } from '../errors';
+import { isFinal } from '../payments/record';
+import type { PaymentsPort } from '../payments/port';
+import type { Logger } from '../logging/logger';
 import type { AuditLog } from './audit';
 import type { SupervisorAuthority } from './guard';
 import type { RefundLimits } from './security-store';
+
+/** What a sale has given back or is giving back now (refunds approved, running or waiting for a person). */
+export function givenBack(engine: Pick<PaymentsPort, 'checkRefundable'>, saleId: string): number {
+  const { sale, refunds } = engine.checkRefundable(saleId, 0);
+  return sale.refundedAmount + refunds.filter((r) => !isFinal(r.status)).reduce((sum, r) => sum + r.amount, 0);
+}
 
 /** Unlinked refunds since a time that gave (or may still give) money, per currency. */
 export type RefundUsage = { count: number; byCurrency: Record<string, number> };
@@ -17,6 +26,15 @@ export function unlinkedRefundProblem(limits: RefundLimits, used: RefundUsage, a
   const cap = limits.daily.amount[currency];
   if (usedAmount + amount > cap) return `Unlinked refunds today would come to ${money(usedAmount + amount, currency)}: the daily limit at this till is ${money(cap, currency)} (${money(Math.max(0, cap - usedAmount), currency)} left).`;
   return null;
+}
+
+/** A trading day lasts at least this long in real time (23 h on the day the clocks go forward). */
+export const SHORTEST_TRADING_DAY_MS = 23 * 60 * 60_000;
+
+/** Where the start of the day the caps count from is kept (sealed: authority/security-store.ts `capDayStart`). */
+export interface CapDayStore {
+  read(): Promise<number | undefined>;
+  write(start: number | undefined): Promise<void>;
 }
 
 /**
@@ -34,15 +52,55 @@ export class RefundPolicy {
       /** Start of the current trading day (epoch ms). */
       dayStart: () => number;
       matchedThreshold: Record<Currency, number>;
+      /** What a sale has given back or is giving back now (see givenBack). */
+      givenBack: (saleId: string) => number;
+      capDay: CapDayStore;
+      logger: Logger;
     },
   ) {}
 
+  /** The start of the day the caps last counted from (read from the sealed settings by `refreshDay`). */
+  private capDay: number | undefined;
+
   usedToday(): RefundUsage {
-    return this.options.usage(this.options.dayStart());
+    return this.options.usage(this.dayStart());
+  }
+
+  /**
+   * Where today's caps count from: the trading day's start, unless that came less than a day after the start the
+   * caps last counted from — then the clock or the time zone moved (a cashier can change the zone without
+   * being an administrator on Windows), and the caps go on counting from that earlier start.
+   */
+  private dayStart(): number {
+    const start = this.options.dayStart();
+    const last = this.capDay;
+    return last !== undefined && start > last && start - last < SHORTEST_TRADING_DAY_MS ? last : start;
+  }
+
+  /** Reads the sealed start of the caps' day, and moves it on when a new day has really begun (at most daily). */
+  async refreshDay(): Promise<void> {
+    try {
+      const last = await this.options.capDay.read();
+      this.capDay = last;
+      const start = this.options.dayStart();
+      if (last === undefined || start - last >= SHORTEST_TRADING_DAY_MS) {
+        await this.options.capDay.write(start);
+        this.capDay = start;
+      }
+    } catch (error) {
+      // Locked or no keychain: no unlinked refund can be approved then anyway; the last start read still holds.
+      this.options.logger.warn('the start of the daily refund caps could not be read or saved', { error: String(error) });
+    }
+  }
+
+  /** The supervisor moved the trading day start (their decision, audited): the caps count from the new one. */
+  dayStartChanged(): void {
+    this.capDay = undefined;
   }
 
   /** Refuses (LIMIT_EXCEEDED, audited) an unlinked refund over a limit or cap: before asking anyone for a PIN. */
   async checkUnlinked(amount: number, currency: Currency, requestedBy: AuditActor = 'cashier'): Promise<void> {
+    await this.refreshDay();
     const problem = unlinkedRefundProblem(await this.options.authority.limits(), this.usedToday(), amount, currency);
     if (!problem) return;
     this.options.audit.record({ action: AUDIT_ACTIONS.unlinkedRefund, outcome: 'refused', actor: requestedBy, summary: `Unlinked refund of ${money(amount, currency)}: refused (${problem})`, detail: { amount, currency, reason: problem } });
@@ -65,13 +123,17 @@ export class RefundPolicy {
     });
   }
 
-  matchedNeedsPin(amount: number, currency: Currency): boolean {
-    return amount > this.options.matchedThreshold[currency];
+  /**
+   * Whether a matched refund needs the supervisor: when the sale's refunds, this one included, would come to more
+   * than the threshold (refunds of one sale count together, so a large refund cannot be split into small ones).
+   */
+  matchedNeedsPin(amount: number, currency: Currency, saleId: string): boolean {
+    return this.options.givenBack(saleId) + amount > this.options.matchedThreshold[currency];
   }
 
   /** A matched refund: above the threshold only with the supervisor PIN (audited); below it, as it is. */
   async matched<T>(pin: string | undefined, input: { amount: number; currency: Currency; saleId: string; subject?: string; requestedBy?: AuditActor; action?: string }, start: () => T): Promise<T> {
-    if (!this.matchedNeedsPin(input.amount, input.currency)) return start();
+    if (!this.matchedNeedsPin(input.amount, input.currency, input.saleId)) return start();
     const context = { summary: `Matched refund of ${money(input.amount, input.currency)} approved`, subject: input.subject ?? input.saleId, detail: { amount: input.amount, currency: input.currency, saleId: input.saleId }, ...(input.requestedBy ? { requestedBy: input.requestedBy } : {}) };
     return this.options.authority.withSupervisor(pin, input.action ?? AUDIT_ACTIONS.matchedRefund, context, start);
   }

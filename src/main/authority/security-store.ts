@@ -3,10 +3,12 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 import { MAX_AMOUNT_MINOR } from '../../shared/money';
+import { TradingDayStartSchema } from '../../shared/settings';
 import { AppError } from '../errors';
 import type { Logger } from '../logging/logger';
 import { SECRET_ACCOUNTS, type SecretStore } from '../secrets/secret-store';
 import { writeFileAtomicSync } from '../files/atomic-write';
+import { ExchangeSettingsSchema } from '../exchange/settings';
 import { PinHashSchema } from './pin';
 
 /** The most unlinked refunds a till may allow in a day (a cap above this is not a cap). */
@@ -36,6 +38,12 @@ export const SecurityBlockSchema = z
     /** Wrong PINs in a row, lock-outs since the last right PIN, and the end of the current lock-out (epoch ms). */
     lockout: z.object({ failures: z.number().int().min(0).max(1000), lockouts: z.number().int().min(0).max(1000), lockedUntil: z.number().int().min(0) }).strict(),
     limits: RefundLimitsSchema,
+    /** When the trading day starts, as the supervisor set it: the daily caps count from it (authority/sealed-trading-day.ts). */
+    tradingDayStart: TradingDayStartSchema.optional(),
+    /** Start (epoch ms) of the trading day the daily caps last counted from (RefundPolicy: a day cannot restart early). */
+    capDayStart: z.number().int().min(0).optional(),
+    /** The folder exchange's folder and limits (absent until the exchange first started with this store). */
+    exchange: ExchangeSettingsSchema.optional(),
   })
   .strict();
 export type SecurityBlock = z.infer<typeof SecurityBlockSchema>;

@@ -1,24 +1,20 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { z } from 'zod';
-import { ExchangeFolderSchema, type ConfigureExchange, type ExchangeStatus } from '../../shared/exchange';
+import type { ConfigureExchange, ExchangeStatus } from '../../shared/exchange';
 import { AppError } from '../errors';
 import type { Logger } from '../logging/logger';
+import type { AuditLog } from '../authority/audit';
 import type { SupervisorAuthority } from '../authority/guard';
 import { AUDIT_ACTIONS } from '../../shared/audit';
-import { writeAtomic } from './files';
 import { FolderExchange, type ExchangeBackend } from './folder-exchange';
+import { EXCHANGE_DEFAULTS as DEFAULTS, ExchangeSettingsSchema, type ExchangeSettings } from './settings';
 
-/** The exchange's own settings file (exchange.json beside settings.json): the folder and its limits. */
-const ExchangeSettingsSchema = z.object({
-  version: z.literal(1),
-  folder: ExchangeFolderSchema.nullable(),
-  commitTimeoutMinutes: z.number().int().min(1).max(1_440),
-  maxPending: z.number().int().min(1).max(500),
-  networkShare: z.boolean(),
-});
-type ExchangeSettings = z.infer<typeof ExchangeSettingsSchema>;
-const DEFAULTS: ExchangeSettings = { version: 1, folder: null, commitTimeoutMinutes: 10, maxPending: 20, networkShare: false };
+/** Where the exchange's settings are kept: the sealed supervisor settings (services.ts wires the security store). */
+export interface SealedExchangeSettings {
+  /** The sealed choice, or undefined when none was saved yet; throws (SECURITY_LOCKED) when it cannot be verified. */
+  read(): Promise<ExchangeSettings | undefined>;
+  write(settings: ExchangeSettings): Promise<void>;
+}
 
 export interface ExchangeServiceOptions {
   dataDir: string;
@@ -29,6 +25,9 @@ export interface ExchangeServiceOptions {
   overrides: { folder?: string; commitTimeoutMs?: number; maxPending?: number; polling?: boolean; scanIntervalMs?: number };
   /** The main-side supervisor guard: checks the PIN, runs the action, and writes the audit line either way. */
   guard: Pick<SupervisorAuthority, 'withSupervisor'>;
+  /** The settings, sealed with the supervisor's (an edited file cannot point the exchange at another folder). */
+  sealed: SealedExchangeSettings;
+  audit: Pick<AuditLog, 'record'>;
   onChange: (status: ExchangeStatus) => void;
 }
 
@@ -37,14 +36,15 @@ export class ExchangeService {
   private exchange: FolderExchange | undefined;
   private settings: ExchangeSettings = DEFAULTS;
   private error: string | null = null;
-  private readonly file: string;
+  /** The settings file of earlier versions, adopted once into the sealed settings, then never read again. */
+  private readonly oldFile: string;
 
   constructor(private readonly options: ExchangeServiceOptions) {
-    this.file = path.join(options.dataDir, 'exchange.json');
+    this.oldFile = path.join(options.dataDir, 'exchange.json');
   }
 
   async start(): Promise<void> {
-    this.settings = this.load();
+    this.settings = await this.load();
     const folder = this.folder();
     if (folder) await this.open(folder).catch((error: unknown) => this.failed(folder, error));
   }
@@ -179,10 +179,36 @@ export class ExchangeService {
     this.options.onChange(this.status());
   }
 
-  private load(): ExchangeSettings {
+  /** The sealed settings; on the first start with the sealed store, an earlier version's exchange.json is adopted once. */
+  private async load(): Promise<ExchangeSettings> {
+    let sealed: ExchangeSettings | undefined;
+    try {
+      sealed = await this.options.sealed.read();
+    } catch (error) {
+      this.error = `The folder exchange is off: ${error instanceof AppError ? error.message : 'the supervisor settings could not be read.'}`;
+      return DEFAULTS;
+    }
+    if (sealed) return sealed;
+    const adopted = this.readOldFile();
+    try {
+      await this.options.sealed.write(adopted);
+    } catch (error) {
+      // Not sealed, so not trusted: off until the sealed settings can be written (the next start tries again).
+      this.error = `The folder exchange is off: its settings could not be saved with the supervisor settings (${error instanceof AppError ? error.message : String(error)}).`;
+      return DEFAULTS;
+    }
+    if (fs.existsSync(this.oldFile)) {
+      fs.renameSync(this.oldFile, `${this.oldFile}.adopted-${this.options.now()}`);
+      this.options.audit.record({ action: AUDIT_ACTIONS.exchangeConfigure, outcome: 'ok', actor: 'system', subject: 'exchange', summary: 'EPOS file exchange settings moved into the sealed supervisor settings (exchange.json is no longer read)', detail: { folder: adopted.folder } });
+    }
+    return adopted;
+  }
+
+  /** exchange.json as an earlier version wrote it, or the defaults. */
+  private readOldFile(): ExchangeSettings {
     let text: string;
     try {
-      text = fs.readFileSync(this.file, 'utf8');
+      text = fs.readFileSync(this.oldFile, 'utf8');
     } catch {
       return DEFAULTS;
     }
@@ -190,8 +216,8 @@ export class ExchangeService {
       return ExchangeSettingsSchema.parse(JSON.parse(text));
     } catch {
       // Kept aside for support; the exchange stays off until a supervisor chooses the folder again.
-      const aside = `${this.file}.invalid-${this.options.now()}`;
-      fs.renameSync(this.file, aside);
+      const aside = `${this.oldFile}.invalid-${this.options.now()}`;
+      fs.renameSync(this.oldFile, aside);
       this.error = 'The exchange settings file was damaged and has been kept aside: the exchange is off until the folder is chosen again in Settings.';
       this.options.logger.warn('exchange settings unreadable; kept aside', { aside: path.basename(aside) });
       return DEFAULTS;
@@ -199,8 +225,7 @@ export class ExchangeService {
   }
 
   private async save(settings: ExchangeSettings): Promise<void> {
-    fs.mkdirSync(this.options.dataDir, { recursive: true });
-    await writeAtomic(this.file, `${JSON.stringify(settings, null, 2)}\n`);
+    await this.options.sealed.write(settings);
   }
 }
 

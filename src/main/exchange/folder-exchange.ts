@@ -586,11 +586,14 @@ export class FolderExchange {
 
   // ---- refusals ------------------------------------------------------------------------------------------------
 
-  /** Writes responses/<id>.err (and a copy beside the request in rejected/), then moves the request there. */
+  /**
+   * Moves the request to rejected/, then writes responses/<id>.err (and a copy beside the request): when the EPOS
+   * sees the .err, its request is already out of requests/ and the id can be sent again.
+   */
   private async reject(id: string, file: string, format: FileFormat, code: string, message: string, fields?: Record<string, string[]>): Promise<undefined> {
     const content = serialise({ id, code, message, field: fields, rejected_at: new Date(this.options.now()).toISOString() }, format);
-    await writeAtomic(this.file('responses', `${id}.err`), content);
     const moved = await moveInto(file, this.dirs.rejected);
+    await writeAtomic(this.file('responses', `${id}.err`), content);
     if (moved) await writeAtomic(`${moved}.err`, content);
     this.names.delete(id);
     this.counts.rejected++;

@@ -341,7 +341,7 @@ export class EposService {
         if (!sale) throw new AppError('NOT_FOUND', `No approved sale with reference "${input.reference}".`);
         const currency = sale.currency as Currency;
         const terminalId = input.terminalId ?? this.chosenTerminal();
-        if (services.refunds.matchedNeedsPin(input.amount, currency)) {
+        if (services.refunds.matchedNeedsPin(input.amount, currency, sale.id)) {
           // Above the threshold a supervisor approves it on the till, like an unlinked refund. What is left to
           // refund is checked now (a clear 400 at once) and again when it starts.
           engine().checkRefundable(sale.id, input.amount);

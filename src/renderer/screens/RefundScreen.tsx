@@ -139,7 +139,8 @@ function MatchedRefund() {
   const tooMuch = amount.amount > sale.refundableAmount;
   // Above the build's threshold the supervisor approves the refund with the PIN (checked in main).
   const limit = threshold?.[sale.currency as 'GBP' | 'EUR'] ?? 0;
-  const needsPin = amount.amount > limit;
+  // Refunds of one sale count together against the threshold (main decides; this only shows the PIN field).
+  const needsPin = sale.refundedAmount + amount.amount > limit;
   const canRefund = !busy && !tooMuch && amount.amount > 0 && chosen.ready && (!needsPin || pinEntered(pin));
   const refund = () => {
     if (!canRefund) return;
@@ -162,7 +163,7 @@ function MatchedRefund() {
             }
           }}
         >
-          <p className="muted">Refunds above {formatMoney(limit, sale.currency)} need the supervisor.</p>
+          <p className="muted">Refunds of this sale above {formatMoney(limit, sale.currency)} in all need the supervisor.</p>
           <SupervisorPinInput value={pin} onChange={setPin} />
         </div>
       )}
