@@ -26,7 +26,11 @@ export function RunningBar() {
               {TYPE_WORDS[p.type]} {formatMoney(p.amount, p.currency)}
             </strong>{' '}
             on {terminalName({ id: p.terminalId, tid: p.terminalTid }, names)} ·{' '}
-            {p.status === 'signature_required' ? 'waiting for your signature check' : (promptWords(p.prompt) ?? sessionWords(p.sessionStatus) ?? 'contacting Dojo…')}
+            {!p.dojoReachable
+              ? 'Dojo cannot be reached — still trying'
+              : p.status === 'signature_required'
+                ? 'waiting for your signature check'
+                : (promptWords(p.prompt) ?? sessionWords(p.sessionStatus) ?? 'contacting Dojo…')}
           </span>
           <button
             type="button"
