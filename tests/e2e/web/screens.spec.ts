@@ -102,7 +102,7 @@ test('needs attention: shown prominently with what to check, resolved with a rec
   await expect(till.getByRole('button', { name: /need(s)? checking on the terminal/ })).toBeVisible();
   await till.keyboard.press('F4');
   const item = till.getByRole('article').first();
-  await expect(item.getByTestId('attention-instruction')).toContainText('Look at the terminal');
+  await expect(item.getByTestId('attention-instruction')).toContainText(/look at the terminal/i);
   await expect(item).not.toContainText('Check the terminal: Look at the terminal');
   await shoot(till, '14-needs-attention');
   await expectAccessible(till);
