@@ -1,4 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { startSimulator } from '../../src/simulator';
 import { auditAgainstSimulator, engineHarness, isEnded, type EngineHarness } from '../support/engine-harness';
 
 let h: EngineHarness;
@@ -27,8 +28,21 @@ describe('sales against the simulator over HTTP', () => {
   });
 
   it('pushes the terminal prompts as they change, and only when something changed', async () => {
+    // Dojo's clock moves only when the test says, half a second at a time, each step seen by at least two polls:
+    // every prompt is there to be seen however loaded the machine is (at 40x a prompt lasts a few ms).
+    await h.close();
+    const sim = await startSimulator({ clock: 'manual' });
+    h = await engineHarness({ sim });
+    const harness = h;
     const started = sale('VCMTILLSIP0');
+    const pollCount = () => harness.sim.admin.counts()['GET /terminal-sessions/{id}'] ?? 0;
+    for (let step = 0; step < 60 && !isEnded(harness.engine.payment(started.id)); step++) {
+      const before = pollCount();
+      harness.sim.admin.advance(500);
+      await harness.waitFor(started.id, (v) => pollCount() >= before + 2 || isEnded(v));
+    }
     await h.waitFor(started.id, isEnded);
+    await sim.close();
     const mine = h.updates.filter((u) => u.id === started.id);
     const prompts = [...new Set(mine.map((u) => u.prompt).filter(Boolean))];
     expect(prompts).toEqual(expect.arrayContaining(['PresentCard', 'EnterPin', 'RemoveCard']));
@@ -105,7 +119,8 @@ describe('sales against the simulator over HTTP', () => {
   });
 
   it('cancel after the card was presented: explained, and the payment goes on to its end', async () => {
-    const id = sale('VCMTILLSIP0').id;
+    // A customer who takes a minute over the PIN: the card is in play long enough to be seen on a loaded machine.
+    const id = sale('VCMTILLSLP0').id;
     const inPlay = await h.waitFor(id, (v) => v.prompt === 'EnterPin' || v.prompt === 'PleaseWait');
     expect(inPlay.canCancel).toBe(false);
     expect(inPlay.cancelNote).toMatch(/card has been presented/);

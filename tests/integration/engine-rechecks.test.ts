@@ -21,11 +21,13 @@ const needsAttention = (v: PaymentView) => v.status === 'needs_attention';
 const settled = (v: PaymentView) => FINAL_STATUSES.includes(v.status);
 const kinds = (harness: EngineHarness, id: string) => harness.engine.get(id).events.map((e) => e.kind);
 
-/** A sale whose outcome Dojo could not tell while the customer paid: it needs attention by the end of this. */
+/**
+ * A sale whose outcome Dojo could not tell while the customer paid: Dojo stops answering reads as soon as it has
+ * started (the terminal session is created; every poll fails), and it needs attention by the end of this.
+ */
 async function saleDuringOutage(harness: EngineHarness, tid: string) {
-  const id = sale(harness, tid).id;
-  await harness.waitFor(id, (v) => v.sessionStatus === 'Initiated');
   outage(harness);
+  const id = sale(harness, tid).id;
   const view = await harness.waitFor(id, (v) => needsAttention(v) || isEnded(v));
   expect(view.status).toBe('needs_attention');
   return id;

@@ -98,4 +98,24 @@ describe('payment state machine (pure)', () => {
     expect(nextPollDelay({ ...r, sessionStatus: 'Initiated', pollFailures: 4 }, 0, DEFAULT_POLLING)).toBe(4_000);
     expect(nextPollDelay({ ...r, sessionStatus: 'Initiated', pollFailures: 40 }, 0, DEFAULT_POLLING)).toBe(8_000);
   });
+
+  // Issue 13: the engine-crash flake ("intent created on Dojo, answer lost -> failed" seen failed while its unused
+  // intent was still Created). Decided: the payment ends only once Dojo has answered the cancel.
+  it('after a restart, a sale whose intent exists ends failed only once Dojo has answered the cancel of that intent', () => {
+    const sale = newRecord({ id: 'p', type: 'Sale', amount: 1, currency: 'GBP', reference: 'r', terminalId: 't', terminalTid: null, environment: 'sandbox', now: 0 });
+    const resumed = transition(sale, { kind: 'resume' }, 1, DEFAULT_POLLING);
+    expect(resumed.effects).toEqual([{ kind: 'findIntent' }]);
+    const found = transition(resumed.record, { kind: 'intentFound', intent: { id: 'pi_9', status: 'Created', terminalSessionHistory: [] } as never }, 2, DEFAULT_POLLING);
+    expect(found.effects).toEqual([{ kind: 'cancelIntent', delayMs: 0 }]);
+    expect(found.record.status).toBe('starting');
+    expect(toView(found.record)).toMatchObject({ canCancel: false, message: 'Cancelling…' });
+    const cancelled = transition(found.record, { kind: 'intentCancelled' }, 3, DEFAULT_POLLING);
+    expect(cancelled.record).toMatchObject({ status: 'failed', step: 'done', outcomeMessage: expect.stringMatching(/nothing was charged/) });
+    // A cancel that keeps failing is retried with backoff; the payment still ends (no session ever used the intent).
+    let record = found.record;
+    for (let i = 0; i < 10 && record.status === 'starting'; i++) {
+      record = transition(record, { kind: 'failed', call: 'cancelIntent', error: { code: 'NETWORK', message: 'x', outcomeUnknown: true } }, 10 + i, DEFAULT_POLLING).record;
+    }
+    expect(record.status).toBe('failed');
+  });
 });

@@ -6,6 +6,7 @@ import { isRunning, usePaymentStore } from '../stores/payment-store';
 import { useSettingsStore } from '../stores/settings-store';
 import { terminalName } from '../stores/terminals-store';
 import { dialogOpen } from './Modal';
+import { DoNotRetrySlip } from './DoNotRetrySlip';
 import { PrintableReceipts } from './PrintableReceipts';
 import { ErrorBox } from './ErrorBox';
 import { useShallow } from 'zustand/react/shallow';
@@ -83,9 +84,11 @@ export function PaymentPanel({ payment, onDone, onTryAgain, compact = false }: {
       {running && (
         <div className="progress">
           <p className="prompt" data-testid="terminal-prompt">
-            {prompt ?? sessionWords(payment.sessionStatus) ?? 'Contacting Dojo…'}
+            {/* While Dojo cannot be reached the last prompt is stale: say what is happening instead (main's words below). */}
+            {!payment.dojoReachable ? 'Dojo cannot be reached — still trying' : (prompt ?? sessionWords(payment.sessionStatus) ?? 'Contacting Dojo…')}
           </p>
           <p className="muted">{payment.message}</p>
+          <DoNotRetrySlip payment={payment} />
           {payment.status !== 'signature_required' && (
             <div className="cancel-row">
               {!confirming ? (
@@ -134,6 +137,7 @@ export function PaymentPanel({ payment, onDone, onTryAgain, compact = false }: {
               <p>{payment.attention.instruction}</p>
             </div>
           )}
+          <DoNotRetrySlip payment={payment} />
           {result && payment.status === 'approved' && <ResultFacts payment={payment} />}
           <div className="row">
             <button type="button" className="primary" onClick={onDone} autoFocus aria-keyshortcuts="Enter">

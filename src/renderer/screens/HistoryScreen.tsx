@@ -166,6 +166,7 @@ export function HistoryScreen() {
           </p>
           {detail.payment.message.replace(/\.$/, '') !== STATUS_WORDS[detail.payment.status] && <p className="muted">{detail.payment.message}</p>}
           {detail.payment.status === 'approved' && detail.payment.result && <ResultFacts payment={detail.payment} handOver={false} />}
+          {detail.payment.resolution && <Verdict payment={detail.payment} />}
           {detail.payment.type === 'Sale' && detail.payment.status === 'approved' && (
             <p>
               Refunded so far: {formatMoney(detail.payment.refundedAmount, detail.payment.currency)}.{' '}
@@ -192,6 +193,20 @@ export function HistoryScreen() {
   );
 }
 
+const DOJO_ON_VERDICT = { pending: 'Dojo has not answered yet', confirmed: "Dojo's record agrees", contradicted: "Dojo's record contradicts it", cannot_tell: 'Dojo cannot tell' } as const;
+
+/** A verdict recorded by hand: what, who, when, why, and what Dojo's record says of it. */
+function Verdict({ payment }: { payment: PaymentView }) {
+  const r = payment.resolution!;
+  return (
+    <p className={payment.contradiction ? 'note contradiction' : 'note'} data-testid="verdict">
+      Recorded by hand as {r.outcome === 'approved' ? 'approved' : 'not charged'}
+      {r.by ? ` by ${r.by}` : ''} (supervisor PIN) at {formatDateTime(r.at)}: {r.note} — {DOJO_ON_VERDICT[r.dojo]}.
+      {payment.contradiction && <> {payment.contradiction.message}</>}
+    </p>
+  );
+}
+
 /** Approved totals of the chosen days: sales split into goods, gratuity and cashback; refunds negative. */
 function Totals({ rows }: { rows: TotalsRow[] }) {
   return (
@@ -206,6 +221,13 @@ function Totals({ rows }: { rows: TotalsRow[] }) {
               <span className="total-split">
                 {' '}
                 (goods {formatMoney(row.amount, row.currency)}, gratuity {formatMoney(row.tips, row.currency)}, cashback {formatMoney(row.cashback, row.currency)})
+              </span>
+            )}
+            {/* Approved only on a person's word (Dojo has not confirmed it): counted apart, never inside the figure above. */}
+            {row.handCount > 0 && (
+              <span className="total-hand" data-testid="total-by-hand">
+                {' '}
+                + recorded by hand: {row.handCount} · {formatMoney(signOf(row.type) * row.handTotal, row.currency)}
               </span>
             )}
           </span>

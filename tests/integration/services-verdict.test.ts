@@ -1,0 +1,56 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { startTill, type TillUnderTest } from '../support/till-services';
+
+/**
+ * Issue 13 through the same dispatcher the renderer's bridge uses, and the EPOS API: what a cashier and an EPOS
+ * see while Dojo cannot be reached, and a person's verdict: guarded by the supervisor PIN (checked in main),
+ * recorded with who, when and why, audited, checked against Dojo's record, and flagged when Dojo contradicts it.
+ */
+const PIN = '246813';
+let t: TillUnderTest | undefined;
+afterEach(async () => {
+  await t?.close();
+  t = undefined;
+});
+
+describe('needs attention, through the bridge and the EPOS API', () => {
+  it('says Dojo cannot be reached; resolving needs the PIN and records who/when/why; a verdict Dojo contradicts is flagged on the screen and to the EPOS', async () => {
+    t = await startTill({ sandbox: true });
+    const till = t;
+    await till.services.authority.setPin({ next: PIN, confirm: PIN });
+    const terminalId = await till.terminal('VCMTILLSIP0');
+    // Dojo stops answering reads as the payment starts: the session is created, every poll fails.
+    till.sim!.admin.injectFault({ kind: 'status', status: 503, count: 100_000, method: 'GET' });
+    const sale = await till.ok('payment:startSale', { amount: 2500, currency: 'GBP', reference: 'VERDICT-1', terminalId });
+
+    // The EPOS sees the state, not a stale prompt: Dojo cannot be reached, still trying, no Cancel.
+    await till.finish(sale.id, (v) => !v.dojoReachable);
+    const lost = (await till.epos('GET', `/v1/payments/${sale.id}`)).body;
+    expect(lost).toMatchObject({ dojoReachable: false, canCancel: false, message: expect.stringMatching(/lost contact with Dojo and is still trying/) });
+    expect(lost.lastDojoAnswerAt).toEqual(expect.any(String));
+    expect(lost.slip.map((l: any) => l.text?.value).join(' ')).toMatch(/DO NOT TAKE THIS PAYMENT AGAIN/);
+
+    await till.finish(sale.id, (v) => v.status === 'needs_attention');
+    const verdict = { paymentId: sale.id, outcome: 'not_charged', note: 'The terminal showed nothing', by: 'Sam' };
+    expect(await till.dispatch('payment:resolve', verdict)).toMatchObject({ ok: false, error: { code: 'SUPERVISOR_REQUIRED' } });
+    expect(await till.dispatch('payment:resolve', { ...verdict, supervisorPin: '975310' })).toMatchObject({ ok: false, error: { code: 'VALIDATION' } });
+    const recorded = await till.ok('payment:resolve', { ...verdict, supervisorPin: PIN });
+    expect(recorded).toMatchObject({ status: 'failed', resolution: { outcome: 'not_charged', note: 'The terminal showed nothing', by: 'Sam', dojo: 'pending' } });
+    const audit = await till.ok('audit:list', { limit: 50 });
+    expect(audit.entries.find((e: any) => e.action === 'payment.resolve' && e.outcome === 'ok')).toMatchObject({ subject: sale.id, detail: expect.objectContaining({ by: 'Sam', note: 'The terminal showed nothing' }) });
+
+    // Dojo answers: the customer did pay. The verdict is contradicted at once, on the screen and to the EPOS.
+    till.sim!.admin.clearFaults();
+    const flagged = await till.finish(sale.id, (v) => v.contradiction !== null);
+    expect(flagged).toMatchObject({ status: 'approved', resolution: { dojo: 'contradicted' }, contradiction: { verdict: 'not_charged', dojoSays: 'approved', acknowledged: false } });
+    expect((await till.epos('GET', `/v1/payments/${sale.id}`)).body).toMatchObject({ status: 'approved', contradiction: { acknowledged: false, message: expect.stringMatching(/Dojo's record shows it was charged/) } });
+    expect((await till.ok('payment:listActive')).payments.map((p: any) => p.id)).toContain(sale.id);
+
+    const acknowledge = { paymentId: sale.id, note: 'Customer paid once; nothing more to do', by: 'Alex' };
+    expect(await till.dispatch('payment:acknowledgeContradiction', acknowledge)).toMatchObject({ ok: false, error: { code: 'SUPERVISOR_REQUIRED' } });
+    expect(await till.ok('payment:acknowledgeContradiction', { ...acknowledge, supervisorPin: PIN })).toMatchObject({ contradiction: { acknowledged: true } });
+    expect((await till.ok('payment:listActive')).payments.map((p: any) => p.id)).not.toContain(sale.id);
+    const detail = await till.ok('payment:get', { paymentId: sale.id });
+    expect(detail.events.map((e: any) => e.kind)).toEqual(expect.arrayContaining(['resolved', 'verdict_contradicted', 'contradiction_acknowledged']));
+  });
+});
