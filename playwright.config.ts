@@ -4,14 +4,17 @@ import os from 'node:os';
 import path from 'node:path';
 import { CHROMIUM_ARGS, chromiumExecutable } from './tests/support/browser';
 import { electronRequirement } from './scripts/lib/electron-binary';
+import { freePortBlock } from './scripts/lib/free-port-block';
 
 // Where the workflows require Electron (TILL_REQUIRE_ELECTRON=1), a missing binary fails the run instead of
 // letting the Electron project skip itself.
 const electron = electronRequirement();
 if ('fail' in electron) throw new Error(electron.fail);
 
-// One harness for the whole run, on a fixed loopback port with a per-run token and a fresh data folder.
-const port = Number(process.env['TILL_E2E_PORT'] ?? 5191);
+// One harness for the whole run, on loopback ports free at the start (or TILL_E2E_PORT and the two after it), with a
+// per-run token and a fresh data folder. Set in process.env, so Playwright's workers read the same values.
+process.env['TILL_E2E_PORT'] ??= String(freePortBlock(3));
+const port = Number(process.env['TILL_E2E_PORT']);
 const simPort = port + 1;
 process.env['TILL_E2E_SIM_URL'] ??= `http://127.0.0.1:${simPort}`;
 process.env['TILL_E2E_EPOS_URL'] ??= `http://127.0.0.1:${port + 2}`;

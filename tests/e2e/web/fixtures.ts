@@ -161,7 +161,7 @@ export async function setSupervisorPin(page: Page) {
 
 /** A call through the harness's IPC route (the same dispatcher the page's bridge uses), as another window could. */
 export async function ipc(channel: string, request?: unknown): Promise<any> {
-  const base = `http://127.0.0.1:${process.env['TILL_E2E_PORT'] ?? 5191}`;
+  const base = `http://127.0.0.1:${process.env['TILL_E2E_PORT']}`; // set by playwright.config.ts
   const response = await fetch(`${base}/__harness/ipc/${channel}`, {
     method: 'POST',
     headers: { 'x-till-harness-token': process.env['TILL_E2E_TOKEN']!, 'content-type': 'application/json' },
