@@ -18,6 +18,8 @@ export const ERROR_CODES = [
   'LIMIT_EXCEEDED',
   /** Too many requests waiting (e.g. EPOS refund requests): try again later. */
   'TOO_MANY_REQUESTS',
+  /** An EPOS Idempotency-Key sent again with a different body: another request, never a replay (nothing started). */
+  'IDEMPOTENCY_KEY_REUSED',
   'PAYMENT_IN_PROGRESS',
   'CANNOT_CANCEL',
   'DOJO_AUTH',

@@ -404,7 +404,7 @@ export class FolderExchange {
       const answer = operations.refund({ amount: request.amount, ...target, ...terminal }, key);
       return 'payment' in answer ? this.rememberSync(id, format, request, answer.payment.id, null) : this.rememberSync(id, format, request, answer.request.paymentId, answer.request.requestId);
     }
-    const pending = await operations.requestUnlinkedRefund({ amount: request.amount, currency: request.currency, ...(request.reference ? { reference: request.reference } : {}), ...terminal }, key);
+    const { request: pending } = await operations.requestUnlinkedRefund({ amount: request.amount, currency: request.currency, ...(request.reference ? { reference: request.reference } : {}), ...terminal }, key);
     return this.rememberSync(id, format, request, pending.paymentId, pending.requestId);
   }
 
