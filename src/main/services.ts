@@ -191,6 +191,7 @@ export async function createServices(adapters: ServiceAdapters): Promise<Service
       replayed: (key) => epos.replayed(key),
       onPaymentUpdate: (listener) => events.on('payment:update', listener),
       onRefundRequests: (listener) => events.on('epos:refundRequests', () => listener()),
+      proofKey: () => epos.proofKey(),
     },
     overrides: {
       ...(devOverrides && env['TILL_EXCHANGE_DIR'] ? { folder: path.resolve(env['TILL_EXCHANGE_DIR']) } : {}),

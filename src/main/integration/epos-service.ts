@@ -156,6 +156,11 @@ export class EposService {
     });
   }
 
+  /** The key of the folder exchange's proof lines: the EPOS token, which the EPOS already holds (proof.ts). */
+  proofKey(): string {
+    return this.token;
+  }
+
   /** Every secret this integration holds, for the log redactor. */
   secrets(): string[] {
     return this.token ? [this.token] : [];
