@@ -72,6 +72,7 @@ const STATUS_OF: Record<string, number> = {
   SUPERVISOR_REQUIRED: 403,
   PIN_LOCKED: 423,
   SECURITY_LOCKED: 423,
+  JOURNAL_TAMPERED: 423,
 };
 
 /** The payment as the EPOS sees it: the companion's view with `paymentId` instead of `id`. */
