@@ -7,6 +7,7 @@ import type { AuditEntryView } from '../../src/shared/audit';
 import type { PaymentView } from '../../src/shared/payments';
 import type { SettingsView } from '../../src/shared/settings';
 import { startTill, type TillUnderTest } from '../support/till-services';
+import { eposConforms } from '../support/epos-openapi';
 
 // Fraud review item 3: the audit chain is keyed with a key in the OS keychain, and the latest audit position and
 // the unlinked refunds the daily caps count are sealed. Someone with the SQLite file who deletes or edits rows
@@ -112,6 +113,7 @@ describe('journal seal: keyed audit chain, sealed audit position and cap usage',
     expect(await unlinked(t, 100)).toMatchObject({ ok: false, error: { code: 'JOURNAL_TAMPERED' } });
     const epos = await t.epos('POST', '/v1/refunds/unlinked', { amount: 100, currency: 'GBP' });
     expect([epos.status, epos.body.code]).toEqual([423, 'JOURNAL_TAMPERED']);
+    eposConforms('POST', '/v1/refunds/unlinked', epos.status, epos.body);
     expect(t.services.epos.pendingRequests()).toHaveLength(0);
     const found = (await audit(t)).find((e) => e.action === 'journal.tampered');
     expect(found).toMatchObject({ outcome: 'refused', actor: 'system', detail: { why: expect.stringMatching(why) } });
