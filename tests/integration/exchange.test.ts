@@ -9,6 +9,7 @@ import { nodeAdapters } from '../../src/main/node-adapters';
 import { MemorySecretStore } from '../../src/main/secrets/secret-store';
 import { createServices, type Services } from '../../src/main/services';
 import { startSimulator, type Simulator } from '../../src/simulator';
+import { reportSlip } from '../../src/shared/report-slip';
 import { FileEpos, kv, waitUntil } from '../support/exchange-files';
 
 const PIN = '246813';
@@ -277,6 +278,12 @@ describe('folder exchange: commit', () => {
     // The money stays where it is: still approved, still captured, nothing refunded.
     expect(services.payments().payment(result['payment']).status).toBe('approved');
     expect(onDojo(result['payment']).intents[0]).toMatchObject({ status: 'Captured', refundedAmount: 0 });
+    // The manager sees it at the end of the day: on the X report's attention list, and the Z needs the PIN.
+    const x = services.reports().x();
+    expect(x.open).toContainEqual(expect.objectContaining({ paymentId: result['payment'], status: 'approved', amount: 4321, reason: 'The EPOS did not confirm it recorded this payment.' }));
+    expect(reportSlip(x, 80).map((l) => l.text?.value ?? '').join(' ').replace(/\s+/g, ' ')).toMatch(/NEEDS ATTENTION \([1-9]\d*\)[\s\S]*The EPOS did not confirm it recorded this payment\./);
+    await expect(services.reports().closeDay({})).rejects.toMatchObject({ code: 'SUPERVISOR_REQUIRED' });
+    expect(services.reports().list(1, 0).total).toBe(0);
     await expect(services.exchange.resolveAttention('NC1', 'Entered by hand on the EPOS', '111111')).rejects.toMatchObject({ code: 'VALIDATION' });
     await services.exchange.resolveAttention('NC1', 'Entered by hand on the EPOS', PIN);
     expect(services.exchange.status().attention.some((a) => a.requestId === 'NC1')).toBe(false);
