@@ -212,6 +212,7 @@ describe('folder exchange: invalid files', () => {
     { id: 'BAD7', content: Buffer.from([0x74, 0x79, 0x70, 0x65, 0x3d, 0xff, 0xfe, 0xfd, 0x0a]), message: /not UTF-8/ },
     { id: 'BAD8', content: kv({ type: 'sale', amount: 1250, currency: 'GBP', reference: 'no environment line' }), field: 'environment', code: 'ENVIRONMENT_NOT_CONFIRMED', message: /sandbox.*environment=sandbox/ },
     { id: 'BAD9', content: kv({ type: 'refund', amount: 100, reference: 'No such sale', environment: 'sandbox' }), message: /No approved sale/ },
+    { id: 'BAD10', content: kv({ type: 'unlinked_refund', amount: 9_999_999, currency: 'GBP', environment: 'sandbox' }), field: 'amount', code: 'LIMIT_EXCEEDED', message: /limited to £50\.00 each/ },
     { id: 'bad id!', content: kv({ type: 'sale', amount: 1, currency: 'GBP', reference: 'x', environment: 'sandbox' }), message: /request id/ },
   ];
   for (const c of cases) {
@@ -229,6 +230,25 @@ describe('folder exchange: invalid files', () => {
       expect(epos.has('responses', `${c.id}.ack`)).toBe(false);
     });
   }
+
+  it('a link, a folder, an empty file and a 1 GB file named .req: refused with an .err, each kept in rejected/', async () => {
+    const target = path.join(dir, 'elsewhere.txt');
+    fs.writeFileSync(target, kv({ type: 'sale', amount: 1250, currency: 'GBP', reference: 'via a link', environment: 'sandbox' }));
+    fs.symlinkSync(target, epos.path('requests', 'LINK1.req'));
+    fs.mkdirSync(epos.path('requests', 'DIR1.req'));
+    fs.writeFileSync(epos.path('requests', 'EMPTY1.req'), '');
+    const huge = epos.path('requests', 'HUGE1.tmp');
+    fs.closeSync(fs.openSync(huge, 'w'));
+    fs.truncateSync(huge, 1024 ** 3); // sparse: no disk used, but a reader that loads it whole would
+    fs.renameSync(huge, epos.path('requests', 'HUGE1.req'));
+    for (const [id, message] of [['LINK1', /not a plain file/], ['DIR1', /not a plain file/], ['EMPTY1', /empty/], ['HUGE1', /larger than 8192 bytes/]] as const) {
+      expect((await epos.waitFor('responses', `${id}.err`))['message']).toMatch(message);
+      await waitUntil(`${id} moved to rejected/`, () => epos.has('rejected', `${id}.req`) && epos.has('rejected', `${id}.req.err`));
+    }
+    expect(fs.lstatSync(epos.path('rejected', 'LINK1.req')).isSymbolicLink()).toBe(true);
+    expect(fs.statSync(epos.path('rejected', 'HUGE1.req')).size).toBe(1024 ** 3);
+    expect(sim.admin.snapshot().intents.filter((i) => i.reference === 'via a link')).toHaveLength(0);
+  });
 
   it('a commit before the result, or for an unknown id, is refused and kept', async () => {
     epos.commit('NOPE');
