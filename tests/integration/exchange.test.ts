@@ -153,6 +153,25 @@ describe('folder exchange: refunds', () => {
     expect(onDojo(sale['payment']).intents[0]!.refundedAmount).toBe(6000);
   });
 
+  it('needs_attention is not final: the result is rewritten when the cashier settles it; a commit before that is refused', async () => {
+    epos.send('U3', kv({ type: 'unlinked_refund', amount: 702, currency: 'GBP', reference: 'Lost answer', environment: 'sandbox' }));
+    const ack = await epos.waitFor('responses', 'U3.ack');
+    // Dojo's answer to the terminal session is lost: an unlinked refund has no intent, so Dojo cannot tell.
+    sim.admin.injectFault({ kind: 'drop', method: 'POST', path: '/terminal-sessions', count: 1 });
+    await services.epos.confirmRequest({ requestId: ack['refund_request'], amount: 702, currency: 'GBP', supervisorPin: PIN });
+    const waiting = await epos.waitFor('responses', 'U3.res', { until: (a) => a['status'] === 'needs_attention' });
+    expect(waiting).toMatchObject({ type: 'unlinked_refund', amount: '702' });
+    expect(waiting['attention']).toBeTruthy();
+    epos.commit('U3');
+    expect((await epos.waitFor('rejected', 'U3.commit.err'))['message']).toMatch(/not known yet \(needs_attention\)/);
+    expect(epos.has('archive', 'U3.res')).toBe(false);
+    await services.payments().resolve(waiting['payment'], 'approved', 'The terminal printed an approved refund.', 'Sam');
+    const settled = await epos.waitFor('responses', 'U3.res', { until: (a) => a['status'] !== 'needs_attention' });
+    expect(settled).toMatchObject({ status: 'approved', payment: waiting['payment'], amount: '702' });
+    epos.commit('U3', 'status=approved\r\n');
+    await epos.waitFor('archive', 'U3.res');
+  });
+
   it('an unlinked refund declined on the till ends cancelled, nothing refunded', async () => {
     epos.send('U2', kv({ type: 'unlinked_refund', amount: 701, currency: 'GBP', environment: 'sandbox' }));
     const ack = await epos.waitFor('responses', 'U2.ack');
