@@ -103,6 +103,10 @@ describe('EPOS command line', () => {
     expect(done.code).toBe(0);
     const refund = await cli(['refund', '--reference', 'CLI-4', '--amount', '5.00', '--wait']);
     expect([refund.code, refund.json.type, refund.json.amount]).toEqual([0, 'MatchedRefund', 500]);
+    // --terminal works for refunds as for sales (a till with no terminal chosen, or the card on another one).
+    const other = sim.admin.terminalByTid('VCMTILLSCP0')!.id;
+    const elsewhere = await cli(['refund', '--reference', 'CLI-4', '--amount', '1.00', '--terminal', other, '--wait']);
+    expect([elsewhere.code, elsewhere.json.type, elsewhere.json.terminalId]).toEqual([0, 'MatchedRefund', other]);
   });
 
   it('refund above the supervisor threshold with --wait: waits for the PIN on the till, then follows the refund; declined there -> 1', async () => {

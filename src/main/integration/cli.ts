@@ -34,7 +34,7 @@ export interface CliDeps {
 
 const USAGE = `Usage:
   till-companion pay --amount 12.50 --currency GBP --reference R123 [--terminal ID] [--key IDEMPOTENCY-KEY] [--wait]
-  till-companion refund (--payment ID | --reference R123) --amount 5.00 [--key KEY] [--wait]
+  till-companion refund (--payment ID | --reference R123) --amount 5.00 [--terminal ID] [--key KEY] [--wait]
       (above the till's supervisor threshold, --wait also waits for the supervisor; declined there exits 1)
   till-companion status (--payment ID | --reference R123) [--wait]
   till-companion report x|z [--number N] [--format json|csv] [--output FILE]
@@ -203,7 +203,7 @@ export async function runCli(args: readonly string[], deps: CliDeps): Promise<nu
       const accepted =
         command === 'pay'
           ? await call('POST', '/v1/sales', { amount, currency: values['currency'], reference: values['reference'], ...(values['terminal'] ? { terminalId: values['terminal'] } : {}) }, key)
-          : await call('POST', '/v1/refunds', { amount, ...(paymentId ? { paymentId } : { reference: values['reference'] }) }, key);
+          : await call('POST', '/v1/refunds', { amount, ...(paymentId ? { paymentId } : { reference: values['reference'] }), ...(values['terminal'] ? { terminalId: values['terminal'] } : {}) }, key);
       started = true;
       if (!values['wait']) {
         emit(accepted);
