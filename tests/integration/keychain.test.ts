@@ -63,6 +63,45 @@ describe.skipIf(!!missing)('keytar SecretStore against a real Secret Service', (
   });
 });
 
+// Issue 14 item 3 with the real keychain: the seal of the supervisor settings (HMAC key + generation) lives in the
+// OS keychain, so an edit of security.json within its own bounds, or a seal removed from the keychain, locks.
+describe.skipIf(!!missing)('supervisor settings sealed in the real keychain', () => {
+  it('a valid-looking edit of security.json, or the seal removed from the keychain, leaves supervisor actions locked', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'till-keychain-seal-'));
+    const secrets = new KeytarSecretStore(`com.tillcompanion.seal.${process.pid}`);
+    const start = () => createServices(nodeAdapters({ host: 'test', dataDir: dir, secrets, env: { TILL_TRAINING_SIM_SPEED: '40' } }));
+    try {
+      const first = await start();
+      await first.authority.setPin({ next: '246813', confirm: '246813' });
+      await first.close();
+      expect(await secrets.get(SECRET_ACCOUNTS.securitySeal)).toMatch(/\S/);
+      const file = path.join(dir, 'security.json');
+      const original = fs.readFileSync(file, 'utf8');
+
+      const edited = JSON.parse(original);
+      edited.block.limits.unlinkedRefund.GBP = 9_999_999; // within the file's bounds: only the seal can tell
+      fs.writeFileSync(file, JSON.stringify(edited));
+      const second = await start();
+      expect((await second.settingsView()).supervisor).toMatchObject({ pinSet: true, locked: expect.stringMatching(/changed outside the app/) });
+      await expect(second.authority.verify('246813')).rejects.toMatchObject({ code: 'SECURITY_LOCKED' });
+      await second.close();
+
+      fs.writeFileSync(file, original);
+      const third = await start();
+      expect(await third.authority.verify('246813')).toBe(true); // the untouched file and its seal agree
+      await third.close();
+
+      await secrets.delete(SECRET_ACCOUNTS.securitySeal);
+      const fourth = await start();
+      await expect(fourth.authority.verify('246813')).rejects.toMatchObject({ code: 'SECURITY_LOCKED' });
+      await fourth.close();
+    } finally {
+      for (const account of [SECRET_ACCOUNTS.securitySeal, SECRET_ACCOUNTS.eposToken]) await secrets.delete(account).catch(() => false);
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
 // Issue 12 item 5 with the real keychain: a till that had a key and cannot read it at start is unavailable —
 // never a training till — and the EPOS gets 503; nothing reaches Dojo.
 describe.skipIf(!!missing)('a live till whose real keychain is gone at start', () => {
