@@ -158,8 +158,6 @@ export async function createServices(adapters: ServiceAdapters): Promise<Service
     const since = refunds.countingFrom();
     journalSeal.sealCaps(modes.environment(), since, modes.current.journal.unlinkedRefundRows(since));
   };
-  events.on('payment:update', (view) => view.type === 'UnlinkedRefund' && sealCaps());
-  events.on('payment:started', ({ payment }) => payment.type === 'UnlinkedRefund' && sealCaps());
   const settings = new SettingsService(settingsStore, adapters.secrets, buildConfig, authority, refunds);
   const tillId = loadTillId(adapters.dataDir, adapters.now);
   const days = adapters.tradingDays ?? tradingDays(() => settings.tradingDayStart());
@@ -182,6 +180,10 @@ export async function createServices(adapters: ServiceAdapters): Promise<Service
     devOverrides,
     tradingDayStart: () => settings.tradingDayStart(),
   });
+
+  // After the modes exist (recovery at start-up may already move refunds; the start-up check below seals them).
+  events.on('payment:update', (view) => view.type === 'UnlinkedRefund' && sealCaps());
+  events.on('payment:started', ({ payment }) => payment.type === 'UnlinkedRefund' && sealCaps());
 
   const envNumber = (name: string) => (devOverrides && env[name] ? Number(env[name]) : undefined);
   const epos: EposService = new EposService(
