@@ -26,7 +26,7 @@ describe('needs attention, through the bridge and the EPOS API', () => {
     // The EPOS sees the state, not a stale prompt: Dojo cannot be reached, still trying, no Cancel.
     await till.finish(sale.id, (v) => !v.dojoReachable);
     const lost = (await till.epos('GET', `/v1/payments/${sale.id}`)).body;
-    expect(lost).toMatchObject({ dojoReachable: false, canCancel: false, message: expect.stringMatching(/lost contact with Dojo and is still trying/) });
+    expect(lost).toMatchObject({ dojoReachable: false, canCancel: false, message: expect.stringMatching(/^Dojo cannot be reached — still trying \(last answer \d+ (s|min) ago\)\. Follow the terminal; do not start the payment again\.$/) });
     expect(lost.lastDojoAnswerAt).toEqual(expect.any(String));
     expect(lost.slip.map((l: any) => l.text?.value).join(' ')).toMatch(/DO NOT TAKE THIS PAYMENT AGAIN/);
 

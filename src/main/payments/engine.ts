@@ -8,7 +8,7 @@ import { DEFAULT_POLLING, type PollingPolicy } from './polling';
 import { holdsTerminal, isFinal, newRecord, refundableOf, type PaymentRecord } from './record';
 import { PaymentRunner } from './runner';
 import { refusal, timeline } from './messages';
-import { toView } from './view';
+import { toView as viewOf } from './view';
 import { MIDNIGHT } from '../../shared/dates';
 
 export interface EngineOptions {
@@ -140,7 +140,7 @@ export class PaymentEngine {
   /** The payment an idempotency key already started, if any (the same key never starts a second one). */
   private existing(idempotencyKey: string | undefined): PaymentView | undefined {
     const record = idempotencyKey ? this.journal.findByIdempotencyKey(idempotencyKey) : undefined;
-    return record ? toView(this.runner.current(record.id) ?? record) : undefined;
+    return record ? this.toView(this.runner.current(record.id) ?? record) : undefined;
   }
 
   /** Journals a new payment (one per terminal at a time) and starts its flow. */
@@ -166,7 +166,7 @@ export class PaymentEngine {
     });
     adjust?.(record);
     this.runner.begin(record);
-    return toView(this.runner.current(id)!);
+    return this.toView(this.runner.current(id)!);
   }
 
   async cancel(paymentId: string): Promise<PaymentView> {
@@ -209,7 +209,7 @@ export class PaymentEngine {
     const next = { ...change(record), updatedAt: this.now() };
     this.journal.save(next, event);
     this.push(next);
-    return toView(next);
+    return this.toView(next);
   }
 
   /** The payment as the cashier sees it (without its timeline: cheap enough for every long-poll). */
@@ -221,7 +221,7 @@ export class PaymentEngine {
   get(paymentId: string): { payment: PaymentView; events: PaymentEventView[] } {
     const record = this.require(paymentId);
     return {
-      payment: toView(record),
+      payment: this.toView(record),
       events: this.journal.events(paymentId).map((e) => ({ at: new Date(e.at).toISOString(), kind: e.kind, message: e.message })),
     };
   }
@@ -231,7 +231,7 @@ export class PaymentEngine {
   }
 
   byReference(reference: string): PaymentView[] {
-    return this.journal.findByReference(reference).map((r) => toView(this.runner.current(r.id) ?? r));
+    return this.journal.findByReference(reference).map((r) => this.toView(this.runner.current(r.id) ?? r));
   }
 
   /** The payment after its next visible change, or as it is after `ms` (at once when it has ended). */
@@ -257,12 +257,12 @@ export class PaymentEngine {
     const running = this.runner.active();
     const attention = this.journal.withStatus('needs_attention');
     const contradicted = this.journal.contradictions();
-    return [...running, ...attention, ...contradicted].sort((a, b) => b.createdAt - a.createdAt).map(toView);
+    return [...running, ...attention, ...contradicted].sort((a, b) => b.createdAt - a.createdAt).map((r) => this.toView(r));
   }
 
   history(query: HistoryQuery): { items: PaymentView[]; total: number } {
     const { items, total } = this.journal.history(query, this.dayStart());
-    return { items: items.map((r) => toView(this.runner.current(r.id) ?? r)), total };
+    return { items: items.map((r) => this.toView(this.runner.current(r.id) ?? r)), total };
   }
 
   totals(from: string, to: string): TotalsRow[] {
@@ -291,8 +291,13 @@ export class PaymentEngine {
     for (const [id, waiters] of this.waiters) for (const waiter of [...waiters]) waiter(this.view(id));
   }
 
+  /** A payment as seen now (the engine's clock). */
+  private toView(record: PaymentRecord): PaymentView {
+    return viewOf(record, this.now());
+  }
+
   private view(id: string): PaymentView {
-    return toView(this.require(id));
+    return this.toView(this.require(id));
   }
 
   private require(id: string): PaymentRecord {
@@ -334,7 +339,7 @@ export class PaymentEngine {
   }
 
   private push(record: PaymentRecord): void {
-    const view = toView(record);
+    const view = this.toView(record);
     const { updatedAt: _updated, revision: _revision, ...visible } = view;
     const key = JSON.stringify(visible);
     if (this.lastViews.get(record.id) === key) return;
