@@ -73,6 +73,51 @@ describe('keep asking Dojo', () => {
   });
 });
 
+describe('a "do not retry" slip on an unknown outcome', () => {
+  const slipText = (v: PaymentView) => v.slip!.filter((l) => l.text).map((l) => l.text!.value);
+
+  it('has the amount, the whole reference, the time, the terminal and "do not take this payment again until checked", at 58 mm width', async () => {
+    h = await engineHarness({ policy: { graceMs: 2_000 } });
+    const harness = h;
+    // A reference as long as the EPOS may send (60), with a word longer than a slip line.
+    const reference = 'TABLE-14/SPLIT-BILL-PART-2-OF-3-ORDER-00012345678 Ms Okonkwo';
+    expect(reference).toHaveLength(60);
+    await harness.engine.listTerminals(); // as the till does: the slip names the terminal by its TID
+    outage(harness);
+    const started = harness.engine.startSale({ amount: 4_321, currency: 'GBP', reference, terminalId: harness.terminal('VCMTILLSIP0') });
+    // Printable while the payment still runs with Dojo silent, and once it needs attention.
+    const running = await harness.waitFor(started.id, (v) => !v.dojoReachable || isEnded(v));
+    expect(running.slip).not.toBeNull();
+    const waiting = await harness.waitFor(started.id, needsAttention);
+    const lines = slipText(waiting);
+    for (const line of lines) expect(line.length, line).toBeLessThanOrEqual(32);
+    const all = lines.join('\n');
+    expect(lines.slice(0, 3)).toEqual(['DO NOT TAKE THIS', 'PAYMENT AGAIN', 'until it has been checked']);
+    expect(all).toContain('Sale £43.21');
+    // Every character of the reference reaches the paper (wrapped, never cut).
+    expect(lines.join('').replace(/\s/g, '')).toContain(`Reference:${reference.replace(/\s/g, '')}`);
+    expect(all).toMatch(/^Time: \d\d [A-Z][a-z]{2} 2\d{3}, \d\d:\d\d:\d\d$/m);
+    expect(all).toContain('Terminal: VCMTILLSIP0');
+    expect(lines.join('')).toContain(`Payment:${started.id}`);
+    expect(all).toMatch(/The till keeps\s+checking\s+with\s+Dojo/);
+    // Settled from Dojo's record: nothing left to keep a slip for.
+    harness.sim.admin.clearFaults();
+    expect((await harness.waitFor(started.id, settled)).slip).toBeNull();
+  });
+
+  it('for a refund Dojo cannot tell: refund words, and it does not claim the till keeps checking', async () => {
+    h = await engineHarness();
+    h.sim.admin.injectFault({ kind: 'drop', method: 'POST', path: '/terminal-sessions' });
+    const id = h.engine.startUnlinkedRefund({ amount: 900, currency: 'GBP', reference: 'RET-9', terminalId: h.terminal('VCMTILLSIP0') }).id;
+    const lines = slipText(await h.waitFor(id, needsAttention));
+    for (const line of lines) expect(line.length, line).toBeLessThanOrEqual(32);
+    expect(lines.slice(0, 2)).toEqual(['DO NOT MAKE THIS', 'REFUND AGAIN']);
+    expect(lines).toContain('Unlinked refund £9.00');
+    expect(lines.join(' ')).not.toMatch(/keeps checking/);
+    expect(lines.join(' ')).toMatch(/Dojo cannot tell it: a supervisor must check the terminal/);
+  });
+});
+
 describe('a person is asked only what Dojo cannot tell', () => {
   it('an unlinked refund whose answer was lost asks the cashier only after the terminal has finished, in refund words', async () => {
     h = await engineHarness();
