@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { tradingDay } from '../../src/shared/dates';
 import { FINAL_STATUSES, type PaymentView } from '../../src/shared/payments';
 import { auditAgainstSimulator, engineHarness, isEnded, type EngineHarness } from '../support/engine-harness';
+import { eodOn, movableDays } from '../support/eod';
 
 /**
  * Issue 13: Dojo first, people last. A payment Dojo has not settled is asked about again until Dojo answers and
@@ -163,6 +164,31 @@ describe("a person's verdict: who, when, why, checked against Dojo", () => {
     h.sim.admin.clearFaults();
     expect((await h.waitFor(id, (v) => v.resolution?.dojo === 'confirmed')).contradiction).toBeNull();
     expect(h.engine.totals(day, day)).toEqual([expect.objectContaining({ type: 'Sale', count: 1, handCount: 0 })]);
+  });
+
+  it('end-of-day reports count what Dojo settled (by itself, or by confirming a verdict) with Dojo\'s figures; only verdicts Dojo has not confirmed are "by hand"', async () => {
+    h = await engineHarness({ policy: { graceMs: 2_000 } });
+    const { reports } = eodOn(h, movableDays().days);
+    const byDojo = await saleDuringOutage(h, 'VCMTILLSIP0');
+    // A customer who added a £1.50 gratuity: the verdict cannot know it, Dojo's record does.
+    const verdict = await saleDuringOutage(h, 'VCMTIPSSIP0');
+    await h.engine.resolve(verdict, 'approved', 'Receipt printed APPROVED', 'Sam');
+    const gbp = () => reports.x().currencies.find((c) => c.currency === 'GBP');
+    // Dojo still silent: the verdict is the only word on it, counted apart; the other payment is open.
+    expect(gbp()).toMatchObject({ sales: { count: 0, total: 0 }, handResolved: { sales: { count: 1, amount: 1250 } } });
+    expect(reports.x().open.map((o) => o.paymentId)).toEqual([byDojo]);
+
+    h.sim.admin.clearFaults();
+    await h.waitFor(byDojo, settled);
+    const confirmed = await h.waitFor(verdict, (v) => v.resolution?.dojo === 'confirmed');
+    expect(confirmed.result).toMatchObject({ totalAmount: 1400, tipsAmount: 150 });
+    // Both are Dojo's now: the one it settled by itself and the verdict it confirmed (with the gratuity it took).
+    expect(gbp()).toMatchObject({
+      sales: { count: 2, goods: 2500, gratuity: 150, total: 2650 },
+      handResolved: { sales: { count: 0, amount: 0 }, refunds: { count: 0, amount: 0 }, notCharged: 0, net: 0 },
+    });
+    expect(reports.x().open).toEqual([]);
+    expect(h.engine.totals(tradingDay(), tradingDay())).toEqual([expect.objectContaining({ type: 'Sale', count: 2, total: 2650, handCount: 0, handTotal: 0 })]);
   });
 
   it('CSV and day totals show payments resolved by hand apart from those Dojo confirmed', async () => {

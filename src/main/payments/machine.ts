@@ -317,6 +317,15 @@ class Move {
   /** Approved: the amounts (gratuity, cashback, card) from Dojo's payment record. */
   finishApprovedFrom(intent: DojoIntent | null): void {
     const record = this.record;
+    this.amountsFrom(intent);
+    // A signature check that went unanswered ended with Dojo's automatic acceptance: say so.
+    const automatic = record.signatureDeadline !== null && !record.signatureAnswered;
+    this.finish('approved', automatic ? outcome.approvedSignatureAutomatically : outcome.approved(record.type));
+  }
+
+  /** What Dojo's payment record says was taken (gratuity, cashback, card): a sale's amounts come from Dojo, never a guess. */
+  amountsFrom(intent: DojoIntent | null): void {
+    const record = this.record;
     if (intent && record.type === 'Sale') {
       record.totalAmount = intent.totalAmount?.value ?? record.amount;
       record.tipsAmount = intent.tipsAmount?.value ?? 0;
@@ -325,9 +334,6 @@ class Move {
     } else {
       record.totalAmount ??= record.amount;
     }
-    // A signature check that went unanswered ended with Dojo's automatic acceptance: say so.
-    const automatic = record.signatureDeadline !== null && !record.signatureAnswered;
-    this.finish('approved', automatic ? outcome.approvedSignatureAutomatically : outcome.approved(record.type));
   }
 
   /** A Dojo call failed: written to the timeline before the step decides what it means. */
@@ -454,6 +460,8 @@ function verifyVerdict(move: Move, says: DojoSays): void {
   record.reconciled = { at: new Date(now).toISOString(), note: timeline.reconciledByRecheck, exceptionId: 'recheck', dojoStatus };
   if (dojo === resolution.outcome) {
     record.resolution = { ...resolution, dojo: 'confirmed' };
+    // Dojo agrees it was charged: what was taken (a gratuity, cashback) is Dojo's figure, not the amount asked for.
+    if (says.kind === 'approved') move.amountsFrom(says.intent);
     return move.note('verdict_confirmed', timeline.verdictConfirmed);
   }
   record.resolution = { ...resolution, dojo: 'contradicted' };
