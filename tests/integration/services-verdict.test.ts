@@ -34,6 +34,11 @@ describe('needs attention, through the bridge and the EPOS API', () => {
     const verdict = { paymentId: sale.id, outcome: 'not_charged', note: 'The terminal showed nothing', by: 'Sam' };
     expect(await till.dispatch('payment:resolve', verdict)).toMatchObject({ ok: false, error: { code: 'SUPERVISOR_REQUIRED' } });
     expect(await till.dispatch('payment:resolve', { ...verdict, supervisorPin: '975310' })).toMatchObject({ ok: false, error: { code: 'VALIDATION' } });
+    // A renderer (or a DevTools console) without the PIN changed nothing; the EPOS has no way to record a verdict at all.
+    expect((await till.epos('POST', `/v1/payments/${sale.id}/resolve`, { outcome: 'not_charged', note: 'EPOS says so' })).status).toBe(404);
+    expect(till.services.payments().payment(sale.id)).toMatchObject({ status: 'needs_attention', resolution: null });
+    const refused = (await till.ok('audit:list', { limit: 50 })).entries.filter((e: any) => e.action === 'payment.resolve' && e.outcome === 'refused');
+    expect(refused).toHaveLength(2);
     const recorded = await till.ok('payment:resolve', { ...verdict, supervisorPin: PIN });
     expect(recorded).toMatchObject({ status: 'failed', resolution: { outcome: 'not_charged', note: 'The terminal showed nothing', by: 'Sam', dojo: 'pending' } });
     const audit = await till.ok('audit:list', { limit: 50 });
