@@ -123,6 +123,9 @@ describe('item 4: the intent may show the capture after the session', () => {
 
 describe('item 7: say what is happening', () => {
   it('while Dojo cannot be reached the payment says the till lost contact and is still trying (not "Follow the terminal"); Cancel is not offered', async () => {
+    // Dojo's silence lasts until the test ends it (a person would be asked only after an hour of Dojo time).
+    await h.close();
+    h = await engineHarness({ policy: { graceMs: 3_600_000 } });
     const id = sale('VCMTILLVIP0').id;
     await h.waitFor(id, (v) => v.sessionStatus === 'Initiated');
     h.sim.admin.injectFault({ kind: 'status', status: 503, count: 10_000, method: 'GET', path: '/terminal-sessions/{id}' });
@@ -138,6 +141,9 @@ describe('item 7: say what is happening', () => {
     expect(Number(seconds)).toBeLessThanOrEqual(Math.round((after - last) / 1000));
     expect(lost.message).not.toMatch(/wake up|Follow the terminal\.$/);
     expect(lost.canCancel).toBe(false);
+    expect(lost.cancelNote).toMatch(/^Dojo cannot be reached, so the till cannot cancel/);
+    // A cancel sent anyway (an EPOS, a console) is refused with the reason, not taken and lost.
+    await expect(h.engine.cancel(id)).rejects.toMatchObject({ code: 'CANNOT_CANCEL', message: lost.cancelNote });
     h.sim.admin.clearFaults();
     const back = await h.waitFor(id, (v) => v.dojoReachable);
     expect(back.message).not.toMatch(/cannot be reached/);

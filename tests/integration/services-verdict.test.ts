@@ -29,6 +29,11 @@ describe('needs attention, through the bridge and the EPOS API', () => {
     const lost = (await till.epos('GET', `/v1/payments/${sale.id}`)).body;
     expect(lost).toMatchObject({ dojoReachable: false, canCancel: false, message: expect.stringMatching(/^Dojo cannot be reached — still trying \(last answer \d+ (s|min) ago\)\. Follow the terminal; do not start the payment again\.$/) });
     expect(lost.lastDojoAnswerAt).toEqual(expect.any(String));
+    // A cancel sent anyway is refused with the reason (Dojo stays silent until the test clears the fault, so the
+    // payment is still running with contact lost, or already needs attention: either way nothing was cancelled).
+    const cancel = await till.epos('POST', `/v1/payments/${sale.id}/cancel`);
+    expect(cancel).toMatchObject({ status: 409, body: { code: 'CANNOT_CANCEL' } });
+    if ((await till.epos('GET', `/v1/payments/${sale.id}`)).body.status === 'in_progress') expect(cancel.body.detail).toMatch(/^Dojo cannot be reached, so the till cannot cancel/);
     expect(lost.slip.map((l: any) => l.text?.value).join(' ')).toMatch(/DO NOT TAKE THIS PAYMENT AGAIN/);
 
     await till.finish(sale.id, (v) => v.status === 'needs_attention');

@@ -7,7 +7,7 @@ import type { Logger } from '../logging/logger';
 import { DEFAULT_POLLING, type PollingPolicy } from './polling';
 import { holdsTerminal, isFinal, newRecord, refundableOf, type PaymentRecord } from './record';
 import { PaymentRunner } from './runner';
-import { refusal, timeline } from './messages';
+import { cancel as cancelWords, refusal, timeline } from './messages';
 import { toView as viewOf } from './view';
 import { MIDNIGHT } from '../../shared/dates';
 
@@ -172,6 +172,8 @@ export class PaymentEngine {
   async cancel(paymentId: string): Promise<PaymentView> {
     const record = this.require(paymentId);
     if (record.status !== 'starting' && record.status !== 'in_progress') throw new AppError('CANNOT_CANCEL', refusal.notRunning);
+    // Cancel is offered only when it can work: a cancel that cannot reach Dojo is refused with the reason, not taken and lost.
+    if (record.contactLost) throw new AppError('CANNOT_CANCEL', cancelWords.dojoUnreachable);
     await this.runner.send(paymentId, { kind: 'cancelRequested' });
     return this.view(paymentId);
   }

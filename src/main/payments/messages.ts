@@ -87,6 +87,7 @@ export const running = {
 export const cancel = {
   cardPresented: 'The card has been presented, so the till can no longer cancel this payment. Let it finish, or cancel it on the terminal.',
   notReached: (reason: string) => `The cancel request did not reach Dojo (${reason}). Try again or cancel on the terminal.`,
+  dojoUnreachable: 'Dojo cannot be reached, so the till cannot cancel this payment now. Cancel it on the terminal if the customer has gone.',
 } as const;
 
 /** The payment's timeline (the detail view in history, the support bundle). */

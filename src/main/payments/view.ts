@@ -1,7 +1,7 @@
 import type { PaymentView } from '../../shared/payments';
 import { CARD_PRESENTED_NOTE } from './machine';
 import { dojoCanTell } from './dojo-record';
-import { attention as attentionWords, contradictionWords, doNotRetrySlip, running } from './messages';
+import { attention as attentionWords, cancel as cancelWords, contradictionWords, doNotRetrySlip, running } from './messages';
 import { isFinal, refundableOf, type PaymentRecord } from './record';
 
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
@@ -35,7 +35,7 @@ export function toView(record: PaymentRecord, now: number = Date.now()): Payment
     dojoReachable: !record.contactLost,
     lastDojoAnswerAt: record.contactLost ? iso(record.lastAnswerAt) : null,
     canCancel,
-    cancelNote: canCancel || isFinal(record.status) ? null : running && record.cardPresented ? (record.cancelNote ?? CARD_PRESENTED_NOTE) : record.cancelNote,
+    cancelNote: canCancel || isFinal(record.status) ? null : running && record.cardPresented ? (record.cancelNote ?? CARD_PRESENTED_NOTE) : running && record.contactLost ? cancelWords.dojoUnreachable : record.cancelNote,
     signatureDeadline: record.status === 'signature_required' ? iso(record.signatureDeadline) : null,
     result:
       record.status === 'approved' || record.authCode || record.last4

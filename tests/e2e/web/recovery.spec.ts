@@ -16,6 +16,7 @@ test('Dojo goes quiet mid-sale: still trying, no Cancel, a slip; a verdict needs
   const prompt = panel(till).getByTestId('terminal-prompt');
   await expect(prompt).toHaveText(/^Dojo cannot be reached — still trying \(last answer \d+ s ago\)$/, { timeout: 60_000 });
   await expect(panel(till).getByRole('button', { name: /Cancel payment/ })).toBeDisabled();
+  await expect(panel(till).getByTestId('cancel-note')).toContainText('Dojo cannot be reached, so the till cannot cancel');
   await expect(panel(till)).not.toContainText('wake up');
 
   await panel(till).getByRole('button', { name: 'Print a do-not-retry slip' }).click();
