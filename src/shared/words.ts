@@ -33,3 +33,9 @@ export function dojoUnreachableWords(lastAnswerAt: number | null, now: number): 
 
 /** What to do meanwhile: the outcome is unknown, so the payment must not be started again. */
 export const DOJO_UNREACHABLE_ADVICE = 'Follow the terminal; do not start the payment again.';
+
+/** A person's verdict in words: refunds speak of refunds ("not refunded", never "not charged"). */
+export function verdictWords(type: PaymentType, outcome: 'approved' | 'not_charged'): string {
+  if (type === 'Sale') return outcome === 'approved' ? 'approved' : 'not charged';
+  return outcome === 'approved' ? 'refunded' : 'not refunded';
+}

@@ -211,6 +211,8 @@ describe("a person's verdict: who, when, why, checked against Dojo", () => {
     const csv = h.engine.exportCsv({ limit: 50, offset: 0 }).trim().split('\r\n');
     expect(csv[0]).toMatch(/,Resolution$/);
     expect(csv.find((line) => line.includes(paid.id))).toMatch(/,Dojo$/);
-    expect(csv.find((line) => line.includes(lost))).toMatch(/by hand: approved \(Sam, supervisor PIN, .*\): Terminal printed an approved refund \[Dojo cannot tell\]/);
+    expect(csv.find((line) => line.includes(lost))).toMatch(/by hand: refunded \(Sam, supervisor PIN, .*\): Terminal printed an approved refund \[Dojo cannot tell\]/);
+    expect(h.engine.payment(lost).message).toBe('Recorded as refunded by the cashier after checking the terminal.');
+    expect(h.engine.get(lost).events.find((e) => e.kind === 'resolved')!.message).toBe('Recorded by hand by Sam (supervisor PIN) as refunded: Terminal printed an approved refund');
   });
 });

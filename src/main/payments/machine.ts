@@ -466,7 +466,7 @@ function verifyVerdict(move: Move, says: DojoSays): void {
   }
   record.resolution = { ...resolution, dojo: 'contradicted' };
   record.contradiction = { verdict: resolution.outcome, dojoSays: dojoStatus, at: now, acknowledged: null };
-  move.note('verdict_contradicted', timeline.verdictContradicted(resolution.outcome, dojoStatus));
+  move.note('verdict_contradicted', timeline.verdictContradicted(record.type, resolution.outcome, dojoStatus));
   if (says.kind === 'approved' || says.kind === 'notCharged') return finishAs(move, says);
   move.finish('failed', outcome.terminalNeverAsked(record.type));
 }
@@ -722,11 +722,11 @@ function resolvedByCashier(move: Move, event: Extract<EngineEvent, { kind: 'reso
   const canTell = dojoCanTell(record);
   record.resolution = { outcome: event.outcome, note: event.note, at: new Date(move.now).toISOString(), by: event.by, dojo: canTell ? 'pending' : 'cannot_tell' };
   record.attention = null;
-  move.note('resolved', timeline.resolved(event.outcome === 'approved', event.note, event.by), { by: event.by });
+  move.note('resolved', timeline.resolved(record.type, event.outcome, event.note, event.by), { by: event.by });
   if (event.outcome === 'approved') {
     record.totalAmount ??= record.amount;
-    move.finish('approved', outcome.resolvedApproved);
-  } else move.finish('failed', outcome.resolvedNotCharged);
+    move.finish('approved', outcome.resolvedBy(record.type, 'approved'));
+  } else move.finish('failed', outcome.resolvedBy(record.type, 'not_charged'));
   // The verdict is checked against Dojo's record whenever Dojo can tell.
   record.recheck = { attempts: 0, lastAt: null, nextAt: null };
   if (canTell) move.scheduleRecheck();

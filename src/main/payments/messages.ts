@@ -1,6 +1,6 @@
 import { formatMoney } from '../../shared/money';
 import type { PaymentType, ReceiptLine } from '../../shared/payments';
-import { DOJO_UNREACHABLE_ADVICE, dojoUnreachableWords } from '../../shared/words';
+import { DOJO_UNREACHABLE_ADVICE, dojoUnreachableWords, verdictWords } from '../../shared/words';
 
 /**
  * Every word the payment engine says to a cashier or an EPOS: outcomes, instructions, the running line, the
@@ -29,8 +29,7 @@ export const outcome = {
   restartedBeforeTerminal: 'The app stopped before the terminal was asked, so nothing was charged. Start the sale again.',
   dojoUnreachableAtStart: 'Dojo could not be reached to start the payment, so nothing was charged. Try again when the connection is back.',
   terminalNeverAsked: (type: PaymentType) => `The terminal was never asked, so ${isSale(type) ? 'nothing was charged. Start the sale again.' : 'nothing was refunded. Start the refund again.'}`,
-  resolvedApproved: 'Recorded as approved by the cashier after checking the terminal.',
-  resolvedNotCharged: 'Recorded as not charged by the cashier after checking the terminal.',
+  resolvedBy: (type: PaymentType, verdict: 'approved' | 'not_charged') => `Recorded as ${verdictWords(type, verdict)} by the cashier after checking the terminal.`,
   trainingInterrupted: 'Training payment interrupted by a restart (the training simulator starts afresh). No money moves in training.',
 } as const;
 
@@ -111,13 +110,13 @@ export const timeline = {
   signatureAccepted: 'The cashier accepted the signature.',
   signatureRejected: 'The cashier rejected the signature.',
   signatureRecorded: (status: string) => `Dojo recorded the signature answer (terminal: ${status}).`,
-  resolved: (approved: boolean, note: string, by: string | null) => `Recorded by hand${by ? ` by ${by}` : ''} (supervisor PIN) as ${approved ? 'approved' : 'not charged'}: ${note}`,
+  resolved: (type: PaymentType, verdict: 'approved' | 'not_charged', note: string, by: string | null) => `Recorded by hand${by ? ` by ${by}` : ''} (supervisor PIN) as ${verdictWords(type, verdict)}: ${note}`,
   resolvedFromDojo: "Resolved from Dojo's record.",
   dojoAnsweredFollowing: 'Dojo answered again: following the payment.',
   verdictConfirmed: "Dojo's record agrees with the verdict recorded by hand.",
   verdictUnchecked: "Dojo could not tell in a week whether the verdict recorded by hand was right: the till has stopped asking.",
-  verdictContradicted: (verdict: 'approved' | 'not_charged', dojo: string) =>
-    `Dojo's record contradicts the verdict recorded by hand (${verdict === 'approved' ? 'approved' : 'not charged'}): Dojo shows ${STATUS_WORDS[dojo] ?? dojo}. The payment now follows Dojo's record.`,
+  verdictContradicted: (type: PaymentType, verdict: 'approved' | 'not_charged', dojo: string) =>
+    `Dojo's record contradicts the verdict recorded by hand (${verdictWords(type, verdict)}): Dojo shows ${STATUS_WORDS[dojo] ?? dojo}. The payment now follows Dojo's record.`,
   reconciledByRecheck: "Dojo's record, read by the till's own re-check of a verdict recorded by hand.",
   refunded: (amount: number, currency: string) => `${formatMoney(amount, currency)} refunded.`,
   refundUndone: (amount: number, currency: string) => `${formatMoney(amount, currency)} refund not made after all (Dojo's record): it can be refunded again.`,
@@ -260,10 +259,10 @@ const DOJO_ON_VERDICT = { pending: 'Dojo not asked yet', confirmed: 'Dojo agrees
  * The CSV's resolution column: how the outcome was settled. "Dojo" (Dojo's record, including a verdict Dojo
  * later confirmed or put right), "by hand" with who, when, why and what Dojo said of it, or empty while open.
  */
-export function resolutionWords(record: { status: string; resolution: { outcome: 'approved' | 'not_charged'; note: string; at: string; by: string | null; dojo: keyof typeof DOJO_ON_VERDICT } | null }): string {
+export function resolutionWords(record: { type: PaymentType; status: string; resolution: { outcome: 'approved' | 'not_charged'; note: string; at: string; by: string | null; dojo: keyof typeof DOJO_ON_VERDICT } | null }): string {
   const r = record.resolution;
   if (!r) return record.status === 'needs_attention' || record.status === 'starting' || record.status === 'in_progress' || record.status === 'signature_required' ? '' : 'Dojo';
-  const verdict = r.outcome === 'approved' ? 'approved' : 'not charged';
+  const verdict = verdictWords(record.type, r.outcome);
   const when = dateTime.format(Date.parse(r.at));
   return `by hand: ${verdict} (${r.by ? `${r.by}, ` : ''}supervisor PIN, ${when}): ${r.note} [${DOJO_ON_VERDICT[r.dojo]}]`;
 }

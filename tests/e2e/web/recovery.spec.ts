@@ -51,6 +51,12 @@ test('Dojo goes quiet mid-sale: still trying, no Cancel, a slip; a verdict needs
   await flagged.getByLabel('Supervisor PIN').fill(SUPERVISOR_PIN);
   await flagged.getByRole('button', { name: 'Acknowledge' }).click();
   await expect(flagged).toHaveCount(0);
+  // History tells the whole story: Dojo's outcome, and the verdict with who, why and that Dojo contradicts it.
+  await till.keyboard.press('F3');
+  await till.getByLabel('Search').fill('QUIET-1');
+  await expect(till.getByRole('row', { name: /QUIET-1/ })).toContainText('Approved');
+  await till.getByRole('row', { name: /QUIET-1/ }).getByRole('button', { name: 'QUIET-1' }).click();
+  await expect(till.getByTestId('verdict')).toContainText(/Recorded by hand as not charged by Sam .*The terminal showed nothing — Dojo's record contradicts it/);
   const detail = await till.evaluate(async (id) => (await (window as any).till.getPayment({ paymentId: id })).data, paymentId);
   expect(detail.payment).toMatchObject({ status: 'approved', resolution: { outcome: 'not_charged', by: 'Sam', dojo: 'contradicted' }, contradiction: { acknowledged: true } });
 });
