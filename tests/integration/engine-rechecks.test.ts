@@ -58,6 +58,17 @@ describe('keep asking Dojo', () => {
     expect(kinds(h, id)).toContain('resolved_by_dojo');
   });
 
+  it('an outage while the customer never presents a card ends not charged (expired) by itself', async () => {
+    h = await engineHarness({ policy: { graceMs: 2_000 } });
+    const id = await saleDuringOutage(h, 'VCMTILLVIP0');
+    h.sim.admin.clearFaults();
+    const done = await h.waitFor(id, settled);
+    expect(done).toMatchObject({ status: 'expired', resolution: null });
+    expect(done.message).toMatch(/Nothing was charged/);
+    expect(h.sim.admin.snapshot().intents.find((i) => i.metadata?.['tillPaymentId'] === id)!.status).not.toBe('Captured');
+    expect(auditAgainstSimulator(h)).toEqual([]);
+  });
+
   it('asks again at once when Dojo answers again, and at start-up (not only on its backoff)', async () => {
     // Re-checks an hour apart: only "Dojo is back" and a restart can bring the answer within this test.
     h = await engineHarness({ policy: { graceMs: 2_000, recheckBaseMs: 3_600_000, recheckMaxMs: 3_600_000 } });
