@@ -78,6 +78,12 @@ describe('keep asking Dojo', () => {
     await h.waitFor(sale(h, 'VCMTILLSCP0').id, isEnded);
     expect((await h.waitFor(first, settled)).status).toBe('approved');
 
+    // No payment running: the terminal list the screen refreshes is the first answer from Dojo.
+    const third = await saleDuringOutage(h, 'VCMTILLDIP0');
+    h.sim.admin.clearFaults();
+    await h.engine.listTerminals();
+    expect((await h.waitFor(third, settled)).status).toBe('declined');
+
     const second = await saleDuringOutage(h, 'VCMTIPSSIP0');
     h.sim.admin.clearFaults();
     await h.restart();

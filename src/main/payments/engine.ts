@@ -97,6 +97,8 @@ export class PaymentEngine {
 
   async listTerminals(): Promise<TerminalView[]> {
     const terminals = await this.options.client().listTerminals();
+    // Dojo answers again (the screen refreshes the terminal list even when no payment runs): ask about the others now.
+    if (this.contactLost) this.dojoAnswered();
     this.terminalTids = new Map(terminals.map((t) => [t.id, t.properties?.tid ?? null]));
     return terminals.map((t) => ({ id: t.id, tid: t.properties?.tid ?? null, status: t.status, updatedAt: t.updatedAt ?? null }));
   }
