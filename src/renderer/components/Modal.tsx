@@ -3,7 +3,8 @@ import { createPortal } from 'react-dom';
 
 const FOCUSABLE = 'button:not([disabled]), input:not([disabled]), select:not([disabled]), textarea:not([disabled]), a[href], [tabindex]:not([tabindex="-1"])';
 
-let open = 0;
+/** Where focus was before the first dialog opened: it goes back there when the last one closes. */
+let returnTo: HTMLElement | null = null;
 
 /** True while a dialog owns the keyboard: window-wide shortcuts (F-keys, digits, Escape) stand aside. */
 export const dialogOpen = (): boolean => document.querySelector('[data-modal-open]') !== null;
@@ -12,6 +13,8 @@ export const dialogOpen = (): boolean => document.querySelector('[data-modal-ope
  * A dialog that owns the keyboard until it closes: the page behind is inert (no focus, no clicks), Tab stays
  * inside, and no key pressed inside reaches the window's shortcuts — Enter and Escape act on the dialog only.
  * Focus starts on `initialFocus` (or the dialog itself, so a stray Enter does nothing) and goes back after.
+ * When one dialog follows another (the next refund request in the queue), focus stays in the new one: its PIN
+ * field keeps the focus it took, and nothing behind gets it in between.
  */
 export function Modal({
   labelledBy,
@@ -31,16 +34,23 @@ export function Modal({
 }) {
   const dialog = useRef<HTMLDivElement>(null);
   useEffect(() => {
-    const previous = document.activeElement instanceof HTMLElement ? document.activeElement : null;
+    const active = document.activeElement;
+    if (active instanceof HTMLElement && !active.closest('[data-modal-open]')) returnTo = active;
     const root = document.getElementById('root');
-    open += 1;
     root?.setAttribute('inert', '');
     // A field inside that took focus itself (autoFocus) keeps it; otherwise the chosen element, or the dialog.
     if (!dialog.current?.contains(document.activeElement)) (initialFocus?.current ?? dialog.current)?.focus();
     return () => {
-      open -= 1;
-      if (open === 0) root?.removeAttribute('inert');
-      if (previous?.isConnected) previous.focus();
+      // This dialog's elements are gone already; another one still open (or just opened) keeps the keyboard.
+      if (dialogOpen()) {
+        if (!document.activeElement?.closest('[data-modal-open]')) [...document.querySelectorAll<HTMLElement>('[data-modal-open] [role="alertdialog"]')].at(-1)?.focus();
+        return;
+      }
+      root?.removeAttribute('inert');
+      // Back where the cashier was; if that is gone (the screen changed behind), to the screen's heading.
+      const target = returnTo?.isConnected ? returnTo : document.querySelector<HTMLElement>('main [data-screen-heading]');
+      returnTo = null;
+      target?.focus();
     };
     // Focus is placed once, when the dialog opens.
   }, []);
