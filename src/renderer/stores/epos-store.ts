@@ -54,8 +54,8 @@ export const useEposStore = create<EposState>((set) => ({
     if (!result.ok) return result.error;
     // Answered: the dialog closes now (main's push of the queue says the same, perhaps a moment later).
     set((state) => ({ pending: state.pending.filter((r) => r.requestId !== request.requestId) }));
-    usePaymentStore.getState().show(result.data);
-    if (!useAppStore.getState().compact) useAppStore.getState().show('refund');
+    // Shown (and the Refund screen opened) unless the cashier already closed it: a late answer moves nobody's screen.
+    if (usePaymentStore.getState().show(result.data) && !useAppStore.getState().compact && useAppStore.getState().screen !== 'refund') useAppStore.getState().show('refund');
     return undefined;
   },
   async decline(requestId) {

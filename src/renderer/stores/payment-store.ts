@@ -29,9 +29,9 @@ interface PaymentState {
   /**
    * Puts a payment on screen (the EPOS started it, a refund request was confirmed, a restart found it running).
    * A payment the cashier already closed with Done / New sale stays closed: a late answer never brings it back.
-   * `asked`: the cashier asked for it (the bar's Show payment), which always shows it.
+   * `asked`: the cashier asked for it (the bar's Show payment), which always shows it. True when it is on screen.
    */
-  show(payment: PaymentView, asked?: boolean): void;
+  show(payment: PaymentView, asked?: boolean): boolean;
   dismiss(): void;
   receive(update: PaymentView): void;
   clearError(): void;
@@ -94,9 +94,10 @@ export const usePaymentStore = create<PaymentState>((set, get) => {
     answerSignature: (paymentId, accepted) => act(paymentId, (id) => till().answerSignature({ paymentId: id, accepted })),
     show: (payment, asked = false) => {
       if (asked) dismissed.delete(payment.id);
-      if (dismissed.has(payment.id)) return put(payment, false);
+      if (dismissed.has(payment.id)) return put(payment, false), false;
       set({ error: undefined });
       put(payment, true);
+      return true;
     },
     dismiss: () => {
       const id = get().current?.id;
