@@ -124,6 +124,32 @@ test('item 1: refund requests one after another — the next PIN field has the k
   expect((await paymentsSince(till, since)).map((p) => `${p.type} ${p.amount} ${p.reference}`)).toEqual(['UnlinkedRefund 125 ITEM1-NEXT']);
 });
 
+test('item 1: Enter pressed again as a dialog closes never pays — focus goes to the heading, not back to the amount', async ({ till }) => {
+  const since = new Date().toISOString();
+  await setSupervisorPin(till);
+  await till.keyboard.press('F1');
+  await chooseTerminal(till, 'VCMTILLSCP0');
+  await till.keyboard.type('350');
+  const amount = till.getByTestId('amount-display');
+  await expect(amount).toBeFocused();
+  await epos('POST', '/v1/refunds/unlinked', { amount: 450, currency: 'GBP', reference: 'ITEM1-AGAIN' });
+  const dialog = refundDialog(till);
+  await expect(dialog.getByLabel('Supervisor PIN')).toBeFocused();
+  await till.keyboard.press('Tab');
+  await expect(dialog.getByRole('button', { name: 'Decline' })).toBeFocused();
+  await till.keyboard.press('Enter');
+  await expect(dialog).toHaveCount(0);
+  await expect(till.getByRole('heading', { name: 'Sale', exact: true })).toBeFocused();
+  await till.keyboard.press('Enter'); // the second press of a double Enter meant for the dialog
+  await expect(amount).toHaveValue('£3.50');
+  await expect(panel(till)).toHaveCount(0);
+  expect(await paymentsSince(till, since)).toEqual([]);
+  // Digits still reach the amount, and Enter there pays, as always.
+  await till.keyboard.type('0');
+  await expect(amount).toHaveValue('£35.00');
+  await expect(amount).toBeFocused();
+});
+
 test('item 1: a cancel confirmation belongs to its payment — shown for one, never carried to another', async ({ till }) => {
   // A second terminal whose card never comes (added to the simulator; the EPOS names it, so no reload is needed).
   const terminals: { properties: { tid: string } }[] = await sim('GET', '/terminals');
