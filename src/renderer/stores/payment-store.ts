@@ -70,7 +70,8 @@ export const usePaymentStore = create<PaymentState>((set, get) => {
   async function start(call: () => Promise<IpcResult<PaymentView>>, attempt?: Attempt): Promise<boolean> {
     if (get().busy) return false;
     set({ busy: true, error: undefined, ...(attempt ? { lastAttempt: attempt } : {}) });
-    const result = await call();
+    // A bridge that throws (never expected: results carry errors) must not leave the till unable to start again.
+    const result = await call().catch((error: unknown) => (set({ busy: false }), Promise.reject(error)));
     if (result.ok) {
       if (attempt) set({ lastAttempt: { ...attempt, paymentId: result.data.id } });
       put(result.data, true);
