@@ -141,7 +141,8 @@ export async function createServices(adapters: ServiceAdapters): Promise<Service
     endOfDay: ({ environment, journal, engine, client }) => {
       const common = { journal, days, now: adapters.now, tillId, authority: { guard: authority, audit }, logger };
       const reconciler = new Reconciler({ ...common, engine, client });
-      return { reconciler, reports: new ReportService({ ...common, environment, reconciler }) };
+      // The exchange's uncommitted payments need attention at the end of the day too (the EPOS may lack them).
+      return { reconciler, reports: new ReportService({ ...common, environment, reconciler, otherAttention: () => exchange.status().attention }) };
     },
     buildConfig,
     secrets: adapters.secrets,

@@ -231,7 +231,7 @@ export class EposService {
 
   private chosenTerminal(): string {
     const terminal = this.services.settings.stored().terminals[this.services.environment()];
-    if (!terminal) throw new AppError('NOT_CONFIGURED', 'No terminal is chosen on the companion. Choose one there, or send terminalId.');
+    if (!terminal) throw new AppError('NOT_CONFIGURED', 'No terminal is chosen on the companion. Choose one there, or name one in the request (terminalId over HTTP, terminal= in an exchange file).');
     return terminal;
   }
 
