@@ -14,6 +14,17 @@ async function paymentsSince(page: Page, since: string): Promise<{ amount: numbe
   }, since);
 }
 
+/** A supervisor PIN set, then £3.50 typed on the Sale screen (not paid) for the contactless terminal: the amount field. */
+async function amountTypedWithSupervisor(page: Page) {
+  await setSupervisorPin(page);
+  await page.keyboard.press('F1');
+  await chooseTerminal(page, 'VCMTILLSCP0');
+  await page.keyboard.type('350');
+  const amount = page.getByTestId('amount-display');
+  await expect(amount).toHaveValue('£3.50');
+  return amount;
+}
+
 /** Escape asks, Enter confirms: the deliberate way to cancel from the keyboard. */
 async function cancelByKeyboard(page: Page) {
   await page.keyboard.press('Escape');
@@ -76,12 +87,7 @@ test('item 1: stray keys never take or cancel money — Enter on keypad, Refresh
 
 test('item 1: refund requests one after another — the next PIN field has the keyboard, Enter refunds that one only, a late answer moves nothing', async ({ till }) => {
   const since = new Date().toISOString();
-  await setSupervisorPin(till);
-  await till.keyboard.press('F1');
-  await chooseTerminal(till, 'VCMTILLSCP0');
-  await till.keyboard.type('350');
-  const amount = till.getByTestId('amount-display');
-  await expect(amount).toHaveValue('£3.50');
+  const amount = await amountTypedWithSupervisor(till);
   await epos('POST', '/v1/refunds/unlinked', { amount: 450, currency: 'GBP', reference: 'ITEM1-FIRST' });
   await epos('POST', '/v1/refunds/unlinked', { amount: 125, currency: 'GBP', reference: 'ITEM1-NEXT' });
   const dialog = refundDialog(till);
@@ -126,11 +132,7 @@ test('item 1: refund requests one after another — the next PIN field has the k
 
 test('item 1: Enter pressed again as a dialog closes never pays — focus goes to the heading, not back to the amount', async ({ till }) => {
   const since = new Date().toISOString();
-  await setSupervisorPin(till);
-  await till.keyboard.press('F1');
-  await chooseTerminal(till, 'VCMTILLSCP0');
-  await till.keyboard.type('350');
-  const amount = till.getByTestId('amount-display');
+  const amount = await amountTypedWithSupervisor(till);
   await expect(amount).toBeFocused();
   await epos('POST', '/v1/refunds/unlinked', { amount: 450, currency: 'GBP', reference: 'ITEM1-AGAIN' });
   const dialog = refundDialog(till);
