@@ -560,7 +560,7 @@ test('item 12: accessibility — names without shortcuts, headings take focus, o
   const nav = till.getByRole('navigation', { name: 'Screens' });
   await expect(nav.getByRole('button', { name: 'Sale', exact: true })).toHaveAttribute('aria-current', 'page');
   await expect(nav.getByRole('button', { name: 'History', exact: true })).toHaveAttribute('aria-keyshortcuts', 'F3');
-  for (const [key, heading] of [['F3', 'History'], ['F5', 'Settings'], ['F2', 'Refund'], ['F1', 'Sale']] as const) {
+  for (const [key, heading] of [['F3', 'History'], ['F5', 'Settings'], ['F4', 'Needs attention'], ['F6', /^(Reports|X report)$/], ['F2', 'Refund'], ['F1', 'Sale']] as const) {
     await till.keyboard.press(key);
     await expect(till.getByRole('heading', { name: heading, exact: true })).toBeFocused();
   }
