@@ -28,7 +28,7 @@ export function RefundScreen() {
             dismiss();
           }
         : undefined;
-    return <PaymentPanel payment={current} onDone={dismiss} onTryAgain={tryAgain} />;
+    return <PaymentPanel key={current.id} payment={current} onDone={dismiss} onTryAgain={tryAgain} />;
   }
   const tabs = [
     { id: 'matched', label: 'Refund a sale' },
