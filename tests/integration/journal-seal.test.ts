@@ -79,12 +79,12 @@ describe('journal seal: keyed audit chain, sealed audit position and cap usage',
   });
 
   const tamperings: [string, (db: DatabaseSync, refunds: PaymentView[]) => void, RegExp][] = [
-    ['an approved unlinked refund deleted (to reset the daily cap)', (db, [first]) => db.exec(`DELETE FROM payment_events WHERE payment_id = '${first!.id}'; DELETE FROM payments WHERE id = '${first!.id}';`), /was removed/],
-    ['a refund\'s amount made smaller', (db, [first]) => db.exec(`UPDATE payments SET amount = 1 WHERE id = '${first!.id}'`), /amount of unlinked refund/],
+    ['an approved unlinked refund deleted (to reset the daily cap)', (db, [first]) => db.exec(`DELETE FROM payment_events WHERE payment_id = '${first!.id}'; DELETE FROM payments WHERE id = '${first!.id}';`), /the unlinked refund of £15\.00 on .* was removed/],
+    ['a refund\'s amount made smaller', (db, [first]) => db.exec(`UPDATE payments SET amount = 1 WHERE id = '${first!.id}'`), /amount of the unlinked refund of £15\.00 on /],
     ['an approved refund turned into a failed one', (db, [first]) => db.exec(`UPDATE payments SET status = 'failed' WHERE id = '${first!.id}'`), /now says failed/],
-    ['a refund moved to yesterday', (db, [first]) => db.exec(`UPDATE payments SET created_at = created_at - 86400000 WHERE id = '${first!.id}'`), /time of unlinked refund/],
-    ['the last audit rows deleted', (db) => db.exec('DELETE FROM audit WHERE id > (SELECT max(id) - 3 FROM audit)'), /audit rows were removed/],
-    ['an audit row edited', (db) => db.exec("UPDATE audit SET outcome = 'ok' WHERE id = (SELECT max(id) FROM audit WHERE action = 'refund.unlinked')"), /audit rows were changed/],
+    ['a refund moved to yesterday', (db, [first]) => db.exec(`UPDATE payments SET created_at = created_at - 86400000 WHERE id = '${first!.id}'`), /time of the unlinked refund of £15\.00 on /],
+    ['the last audit rows deleted', (db) => db.exec('DELETE FROM audit WHERE id > (SELECT max(id) - 3 FROM audit)'), /audit entries were removed/],
+    ['an audit row edited', (db) => db.exec("UPDATE audit SET outcome = 'ok' WHERE id = (SELECT max(id) FROM audit WHERE action = 'refund.unlinked')"), /audit entries were changed/],
     [
       'the whole audit chain rewritten with plain SHA-256 after an edit',
       (db) => {
@@ -97,7 +97,7 @@ describe('journal seal: keyed audit chain, sealed audit position and cap usage',
           prev = hash;
         }
       },
-      /audit rows were changed/,
+      /audit entries were changed/,
     ],
   ];
 
