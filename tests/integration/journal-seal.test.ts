@@ -6,7 +6,7 @@ import { DatabaseSync } from 'node:sqlite';
 import type { AuditEntryView } from '../../src/shared/audit';
 import type { PaymentView } from '../../src/shared/payments';
 import type { SettingsView } from '../../src/shared/settings';
-import { startTill, type TillUnderTest } from '../support/till-services';
+import { editJournal as editJournalOf, startTill, type TillUnderTest } from '../support/till-services';
 import { eposConforms } from '../support/epos-openapi';
 
 // Fraud review item 3: the audit chain is keyed with a key in the OS keychain, and the latest audit position and
@@ -15,6 +15,8 @@ import { eposConforms } from '../support/epos-openapi';
 // refunds are refused until acknowledged with the PIN (audited). Real SQLite files, edited between restarts.
 
 const PIN = '246813';
+/** Stops the till, edits its sandbox journal with SQLite (triggers dropped), starts it again. */
+const editJournal = (t: TillUnderTest, sql: (db: DatabaseSync) => void) => editJournalOf(t, 'sandbox', sql);
 const tills: TillUnderTest[] = [];
 afterEach(async () => {
   for (const till of tills.splice(0)) await till.close();
@@ -42,16 +44,6 @@ async function capUsedUp(t: TillUnderTest): Promise<PaymentView[]> {
   expect(done.map((p) => p.status)).toEqual(['approved', 'approved']);
   expect(await unlinked(t, 100)).toMatchObject({ ok: false, error: { code: 'LIMIT_EXCEEDED' } });
   return done;
-}
-
-/** Stops the till, edits its journal with SQLite as someone holding the file would (triggers dropped), starts it again. */
-async function editJournal(t: TillUnderTest, sql: (db: DatabaseSync) => void): Promise<void> {
-  await t.services.close();
-  const db = new DatabaseSync(path.join(t.dir, 'journal-sandbox.sqlite'));
-  db.exec('DROP TRIGGER IF EXISTS audit_no_update; DROP TRIGGER IF EXISTS audit_no_delete;');
-  sql(db);
-  db.close();
-  await t.restart();
 }
 
 const view = (t: TillUnderTest) => t.ok<SettingsView>('settings:get');

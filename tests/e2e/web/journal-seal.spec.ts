@@ -8,12 +8,12 @@
 // is in the app: the restart and the edit happen in the test, as someone holding the SQLite file would do it.
 import { test as base, type Page } from '@playwright/test';
 import path from 'node:path';
-import { DatabaseSync } from 'node:sqlite';
+import type { DatabaseSync } from 'node:sqlite';
 import type { PaymentView } from '../../../src/shared/payments';
 import { startWebHarness, type WebHarness } from '../../../src/web-harness/server/harness';
 import { createDispatcher } from '../../../src/main/ipc/dispatcher';
 import { createHandlers } from '../../../src/main/handlers';
-import { startTill, type TillUnderTest } from '../../support/till-services';
+import { editJournal, startTill, type TillUnderTest } from '../../support/till-services';
 import { expect, expectAccessible, shoot, SUPERVISOR_PIN } from './fixtures';
 
 const root = path.resolve(__dirname, '../../..');
@@ -48,12 +48,7 @@ const test = base.extend<{ sealed: { page: Page; till: TillUnderTest; open(): Pr
       open,
       async restartAfter(edit) {
         await harness.close();
-        await till.services.close();
-        const db = new DatabaseSync(path.join(till.dir, 'journal-training.sqlite'));
-        db.exec('DROP TRIGGER IF EXISTS audit_no_update; DROP TRIGGER IF EXISTS audit_no_delete;');
-        edit(db);
-        db.close();
-        await till.restart();
+        await editJournal(till, 'training', edit);
         harness = await serve(till);
         await open();
       },
