@@ -684,7 +684,8 @@ export class SimState {
       status: intent.status,
       amount: intent.amount,
       requestedAmount: intent.amount,
-      totalAmount: money(this.totalOf(intent)),
+      // A6: one reading counts the cashback handed over in cash in totalAmount, the other does not.
+      totalAmount: money(this.totalOf(intent) - (this.readings.totalAmount === 'withoutCashback' ? (intent.cashback ?? 0) : 0)),
       tipsAmount: intent.tips ? money(intent.tips) : null,
       cashbackAmount: intent.cashback ? money(intent.cashback) : null,
       refundedAmount: intent.refundedAmount,

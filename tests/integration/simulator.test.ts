@@ -189,12 +189,23 @@ describe('orderings Dojo allows but does not promise (Rule 6: each reading can b
     expect(await getIntent(intent.id)).toMatchObject({ status: 'Captured', tipsAmount: { value: 150 }, totalAmount: { value: 1150 } });
   });
 
+  it('A6: totalAmount with the cashback (the default) or without it; tipsAmount and cashbackAmount either way', async () => {
+    const first = await startSale('VCMCASHSIP0', 100);
+    expect((await runFor(first.session.id, 20_000)).status).toBe('Captured');
+    expect(await getIntent(first.intent.id)).toMatchObject({ amount: { value: 100 }, totalAmount: { value: 2100 }, cashbackAmount: { value: 2000 } });
+    sim.admin.setReadings({ totalAmount: 'withoutCashback' });
+    expect(await getIntent(first.intent.id)).toMatchObject({ amount: { value: 100 }, totalAmount: { value: 100 }, cashbackAmount: { value: 2000 } });
+    const tipped = await startSale('VCMTIPSSIP0', 1000);
+    expect((await runFor(tipped.session.id, 20_000)).status).toBe('Captured');
+    expect(await getIntent(tipped.intent.id)).toMatchObject({ totalAmount: { value: 1150 }, tipsAmount: { value: 150 } });
+  });
+
   it('A4: DELETE on a Created intent whose session runs: refused, or accepted while the card is still charged', async () => {
     const refused = await startSale('VCMTILLSIP0');
     expect((await call({ method: 'DELETE', path: `/payment-intents/${refused.intent.id}` })).status).toBe(400);
     await runFor(refused.session.id, 20_000);
     await call({ method: 'PUT', path: '/__sim/readings', body: { deleteWhileSessionRuns: 'accepted' } });
-    expect((await call({ path: '/__sim/readings' })).body).toEqual({ sessionHistory: 'atCreation', intentLagMs: 0, deleteWhileSessionRuns: 'accepted' });
+    expect((await call({ path: '/__sim/readings' })).body).toEqual({ sessionHistory: 'atCreation', intentLagMs: 0, deleteWhileSessionRuns: 'accepted', totalAmount: 'withCashback' });
     const { intent, session } = await startSale('VCMTILLSIP0');
     const deleted = await call({ method: 'DELETE', path: `/payment-intents/${intent.id}` });
     expect([deleted.status, deleted.body.status]).toEqual([200, 'Canceled']);

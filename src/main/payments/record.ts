@@ -153,10 +153,16 @@ export const holdsTerminal = (record: PaymentRecord): boolean => !isFinal(record
  * What is left to refund on a sale: what the card paid for the goods and the gratuity, less refunds approved and
  * in progress. Cashback is not refundable: the customer took it as cash, so refunding it would pay it twice.
  * Gratuity is: it was paid by card and goes back to the card like the goods.
+ *
+ * Dojo does not say whether `totalAmount` counts the cashback (docs/dojo-api.md A6). The larger of "total less
+ * cashback" and "goods plus gratuity" is right under both readings and never includes the cashback: with it in
+ * the total, the first is goods + gratuity (and anything else the card paid); without it, the second is what the
+ * card paid, and the first is smaller.
  */
 export function refundableOf(sale: PaymentRecord, inProgress = 0): number {
   if (sale.type !== 'Sale' || sale.status !== 'approved') return 0;
-  return Math.max(0, (sale.totalAmount ?? sale.amount) - (sale.cashbackAmount ?? 0) - sale.refundedAmount - inProgress);
+  const paidByCard = Math.max((sale.totalAmount ?? sale.amount) - (sale.cashbackAmount ?? 0), sale.amount + (sale.tipsAmount ?? 0));
+  return Math.max(0, paidByCard - sale.refundedAmount - inProgress);
 }
 
 export function newRecord(input: {
