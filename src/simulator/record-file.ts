@@ -218,7 +218,12 @@ export function readRecord(file: string, environment: Environment, now = Date.no
   const parsed = RecordSchema.safeParse(json);
   if (!parsed.success) return { load: setAside(file, 'corrupt', z.prettifyError(parsed.error).slice(0, 500), now) };
   if (parsed.data.state.environment !== environment) return { load: setAside(file, 'corrupt', `a ${parsed.data.state.environment} record, not ${environment}`, now) };
-  if (process.platform !== 'win32') fs.chmodSync(file, 0o600); // an older copy left readable by others is tightened
+  // An older copy left readable by others is tightened (the next save replaces it with a 0600 file anyway).
+  try {
+    if (process.platform !== 'win32') fs.chmodSync(file, 0o600);
+  } catch {
+    // Not ours to change (another owner): the next save replaces it with a 0600 file of our own.
+  }
   const { state } = parsed.data;
   return {
     record: parsed.data,
@@ -246,7 +251,14 @@ function removeLeftoverTemps(file: string): void {
   } catch {
     return;
   }
-  for (const name of names) if (name.startsWith(prefix) && name.endsWith('.tmp')) fs.rmSync(path.join(dir, name), { force: true });
+  for (const name of names) {
+    if (!name.startsWith(prefix) || !name.endsWith('.tmp')) continue;
+    try {
+      fs.rmSync(path.join(dir, name), { force: true });
+    } catch {
+      // Held by another program for a moment: litter, not a reason to stop training.
+    }
+  }
 }
 
 /**
