@@ -165,10 +165,10 @@ export function createSimServer(options: SimServerOptions) {
       status = error.status;
       body = errorBody(family, error.status, error.detail, error.extra);
     }
-    // A request that may change Dojo's record is answered once the record is saved; a read only moved time on
-    // (the simulator replays that from the record), so it is saved soon after.
+    // A request that may change Dojo's record is answered once the record is saved; a read (GET, or a search)
+    // only moved time on, which the simulator replays from the record, so it is saved soon after.
     if (options.keeper) {
-      if (method === 'GET') options.keeper.changed();
+      if (method === 'GET' || route.template === '/payment-intents/search') options.keeper.changed();
       else await options.keeper.commit();
     }
     if (fault) return deliverFault(fault, res, () => options.record && recorded.push({ method, template, path: url.pathname, version, requestBody, status, responseBody: body }));
