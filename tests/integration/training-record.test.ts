@@ -113,6 +113,17 @@ describe('training mode keeps the simulator\'s record across restarts', () => {
     expect(readRecord(dir).state.intents).toEqual([expect.objectContaining({ id: done.intentId, status: 'Captured' })]);
   });
 
+  it('a training sale running when the app is closed and started again is recovered the same way', async () => {
+    const dir = tempDir();
+    const t = await till(dir);
+    const started = await sale(t, 'VCMTILLSIS0', 4321);
+    await t.finish(started.id, (v) => v.status === 'signature_required');
+    await t.restart();
+    const done = await t.finish(started.id);
+    expect(done).toMatchObject({ status: 'approved', amount: 4321 });
+    expect(done.message ?? '').not.toMatch(/interrupted/i);
+  });
+
   it('a record that cannot be read is kept aside and said; training starts afresh and keeps a new record (0600)', async () => {
     const previous = process.umask(0o022);
     cleanup.push(() => process.umask(previous));
