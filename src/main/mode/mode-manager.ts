@@ -245,7 +245,7 @@ export class ModeManager {
     const { recordLoad } = simulator;
     logger.info('training mode on the built-in simulator', { url: simulator.url, speed, record: recordLoad.kind, ...(recordLoad.kind === 'restored' ? { intents: recordLoad.intents, running: recordLoad.running } : {}) });
     const notice = trainingRecordNotice(recordLoad);
-    if (notice && recordLoad.kind === 'setAside') logger.warn('the training record was set aside: training starts afresh', { why: recordLoad.why, detail: recordLoad.detail, keptAs: recordLoad.keptAs });
+    if (recordLoad.kind === 'setAside') logger.warn('the training record was set aside: training starts afresh', { why: recordLoad.why, detail: recordLoad.detail, keptAs: recordLoad.keptAs });
     const client = new DojoClient({ baseUrl: simulator.url, fetch, apiKey: async () => TRAINING_KEY, version: buildConfig.apiVersion, ...SANDBOX_PARTNER_IDS });
     return { environment: 'training', reason: notice ? `${reason} ${notice}` : reason, simulator, ...this.engineFor('training', client, 1 / speed) };
   }
