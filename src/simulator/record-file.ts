@@ -6,7 +6,7 @@ import { ReadingsSchema } from './readings';
 import { DAY_MS, pruneFinished, RECORD_KEEPS_MS } from './retention';
 import { scenarioForTid } from './scenarios';
 import { MoneySchema, PAYMENT_INTENT_STATUSES, SessionDetailsSchema } from './schemas';
-import type { Environment, SimState } from './state';
+import { printReceipts, type Environment, type SimState } from './state';
 
 /**
  * Dojo's record kept across restarts (training mode): intents, sessions, refunds, terminals and the intent
@@ -177,7 +177,8 @@ function stateOf(state: SimState): SimRecord['state'] {
     searchOrder: state.searchOrder,
     terminals: [...state.terminals.values()].map(({ scenario: _scenario, ...terminal }) => terminal),
     intents: [...state.intents.values()],
-    sessions: [...state.sessions.values()].map(({ scenario: _scenario, ...session }) => session),
+    // Receipts are two thirds of a sale's bytes and follow from the session: printed again at load.
+    sessions: [...state.sessions.values()].map(({ scenario: _scenario, customerReceipt: _customer, merchantReceipt: _merchant, ...session }) => session),
     refunds: [...state.refunds.values()],
     deferred: state.deferred,
   };
@@ -190,7 +191,11 @@ export function restoreRecord(state: SimState, record: SimRecord): void {
   state.searchOrder = saved.searchOrder;
   for (const terminal of saved.terminals) state.terminals.set(terminal.id, { ...terminal, scenario: scenarioForTid(terminal.tid) });
   for (const intent of saved.intents) state.intents.set(intent.id, intent);
-  for (const session of saved.sessions) state.sessions.set(session.id, { ...session, scenario: scenarioForTid(session.tid) });
+  for (const kept of saved.sessions) {
+    const session = { ...kept, scenario: scenarioForTid(kept.tid) };
+    if (!session.customerReceipt) printReceipts(session); // an older record kept them
+    state.sessions.set(session.id, session);
+  }
   for (const refund of saved.refunds) state.refunds.set(`${refund.paymentIntentId}:${refund.idempotencyKey}`, refund);
   state.deferred = saved.deferred;
 }

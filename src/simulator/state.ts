@@ -127,6 +127,30 @@ export interface SimRefund {
   notes: string | null;
 }
 
+/**
+ * The terminal's receipts for a session's result, from what the session holds (its payment details, what was
+ * captured, its terminal's scenario): the training record leaves them out and prints them again when it loads.
+ */
+export function printReceipts(session: SimSession): void {
+  const details = session.paymentDetails;
+  if (!details) return;
+  const approved = details.message === 'Approved';
+  const base = {
+    kind: session.sessionType === 'Sale' ? ('SALE' as const) : ('REFUND' as const),
+    tid: session.tid,
+    at: details.transactionDateTime,
+    scenario: session.scenario,
+    currency: session.amount.currencyCode,
+    amount: session.amount.value,
+    tips: session.captured?.tips ?? 0,
+    cashback: session.captured?.cashback ?? 0,
+    approved,
+    ...(approved && details.authCode ? { authCode: details.authCode } : {}),
+  };
+  session.customerReceipt = { lines: receiptLines({ ...base, copy: 'CUSTOMER' }) };
+  session.merchantReceipt = { lines: receiptLines({ ...base, copy: 'MERCHANT' }) };
+}
+
 /** The default virtual terminals: Dojo's sandbox scenarios plus a gratuity, a cashback, a busy and an offline one. */
 export const DEFAULT_TERMINALS: { tid: string; status?: 'InUse' | 'Offline'; tipsAmount?: number; cashbackAmount?: number }[] = [
   { tid: 'VCMTILLSIP0' },
@@ -631,20 +655,7 @@ export class SimState {
         verificationMethod: session.scenario.verification,
       },
     };
-    const base = {
-      kind: isSale ? ('SALE' as const) : ('REFUND' as const),
-      tid: session.tid,
-      at: iso(at),
-      scenario: session.scenario,
-      currency: session.amount.currencyCode,
-      amount: session.amount.value,
-      tips: captured.tips,
-      cashback: captured.cashback,
-      approved,
-      ...(authCode ? { authCode } : {}),
-    };
-    session.customerReceipt = { lines: receiptLines({ ...base, copy: 'CUSTOMER' }) };
-    session.merchantReceipt = { lines: receiptLines({ ...base, copy: 'MERCHANT' }) };
+    printReceipts(session);
   }
 
   private finish(session: SimSession): void {
