@@ -2,6 +2,7 @@ import type { AddressInfo } from 'node:net';
 import { manualClock, realClock, type SimClock } from './clock';
 import { Faults } from './faults';
 import { readRecord, RecordKeeper, restoreRecord, type RecordLoad } from './record-file';
+import { RECORD_KEEPS_DAYS } from './retention';
 import { createSimServer, type SimControls } from './server';
 import { SimState, type Environment } from './state';
 
@@ -51,6 +52,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
   // A file that could not be moved aside is never overwritten: this run keeps its record in memory only.
   const keeper = options.recordFile && !(found.load.kind === 'setAside' && found.load.keptAs === null) ? new RecordKeeper(options.recordFile, state, { onError: options.onRecordError }) : undefined;
   // Old finished payments leave the record at load (saved smaller soon after), then once a simulated day.
+  if (keeper) state.keepsFinishedDays = RECORD_KEEPS_DAYS;
   if (keeper?.prune()) keeper.changed();
   const { server, controls } = createSimServer({ state, faults: new Faults(), record: options.record ?? false, ...(keeper ? { keeper } : {}) });
   server.keepAliveTimeout = 5_000;

@@ -69,7 +69,8 @@ describe('training mode keeps the simulator\'s record across restarts', () => {
   it('a training day older than the record keeps: reconciliation says the practice terminal keeps 7 days, never "no record"', async () => {
     const dir = tempDir();
     const t = await till(dir);
-    expect((await t.finish((await sale(t, 'VCMTILLSIP0', 2500)).id)).status).toBe('approved');
+    const old = await t.finish((await sale(t, 'VCMTILLSIP0', 2500)).id);
+    expect(old.status).toBe('approved');
     expect((await t.finish((await sale(t, 'VCMTILLDIP0', 300)).id)).status).toBe('declined');
     await t.services.close();
     cleanup.pop();
@@ -88,9 +89,13 @@ describe('training mode keeps the simulator\'s record across restarts', () => {
     expect(result).toMatchObject({ status: 'complete', matched: 0, exceptions: [], beyondRecord: { keepsDays: 7, payments: 2 } });
     expect(result.message).toContain('The practice terminal keeps 7 days of training payments: 2 payments from before');
     expect(result.message).not.toMatch(/no record/i);
+    // A refund of that sale is refused in the same words (nothing starts on the terminal).
+    const refund = await again.dispatch('payment:startMatchedRefund', { paymentId: old.id, amount: 500, terminalId: await again.terminal('VCMTILLSIP0') });
+    const refused = refund.ok ? await again.finish((refund.data as PaymentView).id) : null;
+    expect(JSON.stringify(refund.ok ? refused : refund.error)).toContain('The practice terminal keeps 7 days of training payments');
     // A training sale today is still checked against the record as before.
     expect((await again.finish((await sale(again, 'VCMTILLSIP0', 990)).id)).status).toBe('approved');
-    expect(await reconcile(again)).toMatchObject({ matched: 1, exceptions: [], beyondRecord: { payments: 2 } });
+    expect(await reconcile(again)).toMatchObject({ matched: 1, exceptions: [], beyondRecord: { payments: 2, refunds: 1 } });
   });
 
   it('a training sale interrupted by a crash mid-session is recovered from the simulator\'s record, not ended as failed', async () => {

@@ -74,8 +74,8 @@ export interface MatchResult {
   otherTills: ForeignIntent[];
   outside: ForeignIntent[];
   notChecked: { unlinkedRefunds: number; running: number; needsAttention: number; unclear: number };
-  /** Payments (sales and their matched refunds) older than the training record keeps: not compared. */
-  beyondRecord: number;
+  /** Training: sales older than the record keeps, and refunds of them: not compared. */
+  beyondRecord: { payments: number; refunds: number };
 }
 
 /** The intents a reconciliation must read one by one: ours that the search did not return. */
@@ -104,7 +104,7 @@ export function match(input: MatchInput): MatchResult {
   const { tillId, period } = input;
   const byId = new Map(input.intents.map((i) => [i.id, i]));
   const byPaymentId = ourIntents(input.intents, tillId);
-  const result: MatchResult = { matched: 0, exceptions: [], otherTills: [], outside: [], notChecked: { unlinkedRefunds: 0, running: 0, needsAttention: 0, unclear: 0 }, beyondRecord: 0 };
+  const result: MatchResult = { matched: 0, exceptions: [], otherTills: [], outside: [], notChecked: { unlinkedRefunds: 0, running: 0, needsAttention: 0, unclear: 0 }, beyondRecord: { payments: 0, refunds: 0 } };
   const seenIntents = new Set<string>();
   const intentOf = (sale: PaymentFacts): DojoIntent | null | undefined => {
     const found = byPaymentId.get(sale.id) ?? (sale.intentId ? byId.get(sale.intentId) : undefined);
@@ -140,7 +140,7 @@ export function match(input: MatchInput): MatchResult {
     if (p.type === 'MatchedRefund') continue; // checked through its sale's refunded amount, below
     if (isBeyond(p)) {
       beyond.add(p.id);
-      result.beyondRecord++;
+      result.beyondRecord.payments++;
       continue;
     }
     const intent = intentOf(p);
@@ -184,7 +184,7 @@ export function match(input: MatchInput): MatchResult {
     if (p.type !== 'MatchedRefund' || RUNNING.has(p.status) || p.status === 'needs_attention') continue;
     const sale = p.originalPaymentId;
     if (!sale || refundProblems.has(sale)) continue;
-    if (beyond.has(sale)) result.beyondRecord++;
+    if (beyond.has(sale)) result.beyondRecord.refunds++;
     else if (checkedSales.has(sale)) result.matched++;
   }
 

@@ -108,7 +108,7 @@ export class Reconciler {
         otherTills: result.otherTills,
         outside: result.outside,
         notChecked: result.notChecked,
-        ...(result.beyondRecord && keptFrom !== undefined ? { beyondRecord: { keepsDays: this.options.trainingRecord!.keepsDays, before: iso(keptFrom), payments: result.beyondRecord } } : {}),
+        ...(result.beyondRecord.payments && keptFrom !== undefined ? { beyondRecord: { keepsDays: this.options.trainingRecord!.keepsDays, before: iso(keptFrom), ...result.beyondRecord } } : {}),
         requests: { pages, reads },
       };
       const record = { ...complete, message: reconciliationMessage(complete) };

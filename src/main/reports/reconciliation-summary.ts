@@ -1,4 +1,5 @@
 import type { Reconciliation, ReconciliationSummary } from '../../shared/reports';
+import { trainingRecordKeepsWords } from '../../shared/words';
 
 const clockFormat = new Intl.DateTimeFormat('en-GB', { hour: '2-digit', minute: '2-digit' });
 /** A time of day as the till shows it (local, 24-hour). */
@@ -19,7 +20,8 @@ const dayFormat = new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'sho
 /** Training only: payments older than the practice terminal's record keeps, said as that (never "no record"). */
 export function beyondRecordWords(beyond: NonNullable<Reconciliation['beyondRecord']>): string {
   const n = beyond.payments;
-  return `The practice terminal keeps ${beyond.keepsDays} days of training payments: ${n} payment${n === 1 ? '' : 's'} from before ${dayFormat.format(new Date(beyond.before))} ${n === 1 ? 'is' : 'are'} no longer on it and could not be checked.`;
+  const refunds = beyond.refunds ? ` (nor ${beyond.refunds} refund${beyond.refunds === 1 ? '' : 's'} of ${n === 1 ? 'it' : 'them'})` : '';
+  return `${trainingRecordKeepsWords(beyond.keepsDays)}: ${n} payment${n === 1 ? '' : 's'} from before ${dayFormat.format(new Date(beyond.before))} ${n === 1 ? 'is' : 'are'} no longer on it and could not be checked${refunds}.`;
 }
 
 /** What a report prints about a reconciliation: its counts, or that Dojo could not be reached. */
