@@ -33,7 +33,7 @@ async function boot(options: { key?: string; sim?: Simulator; dir?: string } = {
 }
 
 async function until(dispatch: Dispatch, paymentId: string, done: (view: PaymentView) => boolean): Promise<PaymentView> {
-  const deadline = Date.now() + 10_000;
+  const deadline = Date.now() + 60_000; // generous: a loaded machine is slow, not stuck
   for (;;) {
     const result = await dispatch('payment:get', { paymentId });
     if (result.ok && done((result.data as { payment: PaymentView }).payment)) return (result.data as { payment: PaymentView }).payment;
