@@ -1,6 +1,7 @@
 import { DatabaseSync, type StatementSync } from 'node:sqlite';
 import path from 'node:path';
 import { FINAL_STATUSES, type HistoryQuery, type PaymentStatus, type TotalsRow } from '../../shared/payments';
+import { chargedSql } from '../payments/amounts';
 import { newRecord, parseRecord, serializeRecord, type PaymentRecord } from '../payments/record';
 import { journalWords as unreadable } from '../payments/messages';
 import { MIGRATIONS } from './migrations';
@@ -208,7 +209,7 @@ export class Journal {
     return { items: this.records(rows), total };
   }
 
-  /** Approved payments between two trading days (inclusive), by type and currency; `total` = goods + gratuity + cashback. */
+  /** Approved payments between two trading days (inclusive), by type and currency; `total` = what the cards were charged (payments/amounts.ts). */
   totals(from: string, to: string, dayStart: DayStart = MIDNIGHT): TotalsRow[] {
     const range = tradingDayRange(from, to, dayStart);
     const rows = this.db
@@ -216,10 +217,10 @@ export class Journal {
         // Approved as Dojo's record shows (count, amount, total, tips, cashback) apart from approved only on a
         // person's word (by_hand: a verdict Dojo has not confirmed, see migration 4).
         `SELECT type, currency,
-           sum(by_hand = 0) AS count, coalesce(sum(CASE WHEN by_hand = 0 THEN amount END), 0) AS amount, coalesce(sum(CASE WHEN by_hand = 0 THEN coalesce(total_amount, amount) END), 0) AS total,
+           sum(by_hand = 0) AS count, coalesce(sum(CASE WHEN by_hand = 0 THEN amount END), 0) AS amount, coalesce(sum(CASE WHEN by_hand = 0 THEN ${chargedSql()} END), 0) AS total,
            coalesce(sum(CASE WHEN by_hand = 0 THEN coalesce(json_extract(data, '$.tipsAmount'), 0) END), 0) AS tips,
            coalesce(sum(CASE WHEN by_hand = 0 THEN coalesce(json_extract(data, '$.cashbackAmount'), 0) END), 0) AS cashback,
-           sum(by_hand = 1) AS handCount, coalesce(sum(CASE WHEN by_hand = 1 THEN coalesce(total_amount, amount) END), 0) AS handTotal
+           sum(by_hand = 1) AS handCount, coalesce(sum(CASE WHEN by_hand = 1 THEN ${chargedSql()} END), 0) AS handTotal
          FROM payments WHERE status = 'approved' AND created_at >= ? AND created_at < ? GROUP BY type, currency ORDER BY type, currency`,
       )
       .all(range.start, range.end) as TotalsRow[];
@@ -380,7 +381,7 @@ function searchClause(search: string): [string, ...(string | number)[]] {
   if (/^[£€]\s*\d|^\d+[.,]\d{1,2}$/.test(text)) {
     const money = parseMajorAmount(text);
     if (money.ok) {
-      ors.push('amount = ?', 'total_amount = ?');
+      ors.push('amount = ?', `${chargedSql()} = ?`);
       params.push(money.minor, money.minor);
     }
   }
