@@ -1,5 +1,6 @@
-import { afterEach, describe, expect, it } from 'vitest';
-import { startTill, type TillUnderTest } from '../support/till-services';
+import { describe, expect, it } from 'vitest';
+import type { TillUnderTest } from '../support/till-services';
+import { tillsForEachTest } from '../support/supervised-tills';
 import { eposConforms } from '../support/epos-openapi';
 
 // Fraud review item 1: POST /v1/refunds/unlinked honours Idempotency-Key like sales and matched refunds do. A
@@ -7,18 +8,8 @@ import { eposConforms } from '../support/epos-openapi';
 // nor a second refund, also after a restart of the companion; the same key with another body is a clear 422.
 
 const PIN = '246813';
-const tills: TillUnderTest[] = [];
-afterEach(async () => {
-  for (const till of tills.splice(0)) await till.close();
-});
-
-async function till() {
-  const t = await startTill({ sandbox: true });
-  tills.push(t);
-  await t.ok('settings:setSupervisorPin', { next: PIN, confirm: PIN });
-  await t.ok('settings:update', { terminalId: await t.terminal('VCMTILLSIP0') });
-  return t;
-}
+const { supervised } = tillsForEachTest(PIN);
+const till = () => supervised({ sandbox: true });
 
 /** POST /v1/refunds/unlinked over real HTTP, checked against the OpenAPI document. */
 async function ask(t: TillUnderTest, body: Record<string, unknown>, key?: string, headers: Record<string, string> = {}) {

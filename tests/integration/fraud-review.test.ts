@@ -9,23 +9,16 @@ import type { AuditEntryView } from '../../src/shared/audit';
 import type { PaymentView } from '../../src/shared/payments';
 import { MemorySecretStore } from '../../src/main/secrets/secret-store';
 import { FileEpos, kv, waitUntil } from '../support/exchange-files';
-import { SANDBOX_KEY, startTill, type TillOptions, type TillUnderTest } from '../support/till-services';
+import { SANDBOX_KEY, type TillUnderTest } from '../support/till-services';
+import { tillsForEachTest } from '../support/supervised-tills';
 
 const PIN = '246813';
-const tills: TillUnderTest[] = [];
 const folders: string[] = [];
-afterEach(async () => {
-  for (const till of tills.splice(0)) await till.close();
+afterEach(() => {
   for (const folder of folders.splice(0)) fs.rmSync(folder, { recursive: true, force: true });
 });
-
-async function till(options: TillOptions = {}) {
-  const t = await startTill(options);
-  tills.push(t);
-  await t.ok('settings:setSupervisorPin', { next: PIN, confirm: PIN });
-  await t.ok('settings:update', { terminalId: await t.terminal('VCMTILLSIP0') });
-  return t;
-}
+// Registered after the folders' hook, so (hooks run as a stack) the tills are closed before their folders go.
+const { start, supervised: till } = tillsForEachTest(PIN);
 
 const audit = async (t: TillUnderTest) => (await t.ok<{ entries: AuditEntryView[] }>('audit:list', {})).entries;
 const tempFolder = (name: string) => {
@@ -107,8 +100,7 @@ describe('the exchange folder is a sealed supervisor setting', () => {
     const shop = tempFolder('upgrade');
     const dir = tempFolder('upgrade-data');
     fs.writeFileSync(path.join(dir, 'exchange.json'), JSON.stringify({ version: 1, folder: shop, commitTimeoutMinutes: 30, maxPending: 20, networkShare: false }));
-    const t = await startTill({ dir });
-    tills.push(t);
+    const t = await start({ dir });
     expect(await t.ok('exchange:status')).toMatchObject({ folder: shop, running: true, commitTimeoutMinutes: 30 });
     expect(fs.existsSync(path.join(dir, 'exchange.json'))).toBe(false);
     expect((await audit(t)).find((e) => e.action === 'exchange.configure')).toMatchObject({ actor: 'system', outcome: 'ok', detail: { folder: shop } });

@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -6,7 +6,8 @@ import { DatabaseSync } from 'node:sqlite';
 import type { AuditEntryView } from '../../src/shared/audit';
 import type { PaymentView } from '../../src/shared/payments';
 import type { SettingsView } from '../../src/shared/settings';
-import { editJournal as editJournalOf, startTill, type TillUnderTest } from '../support/till-services';
+import { editJournal as editJournalOf, type TillUnderTest } from '../support/till-services';
+import { tillsForEachTest } from '../support/supervised-tills';
 import { eposConforms } from '../support/epos-openapi';
 
 // Fraud review item 3: the audit chain is keyed with a key in the OS keychain, and the latest audit position and
@@ -17,16 +18,10 @@ import { eposConforms } from '../support/epos-openapi';
 const PIN = '246813';
 /** Stops the till, edits its sandbox journal with SQLite (triggers dropped), starts it again. */
 const editJournal = (t: TillUnderTest, sql: (db: DatabaseSync) => void) => editJournalOf(t, 'sandbox', sql);
-const tills: TillUnderTest[] = [];
-afterEach(async () => {
-  for (const till of tills.splice(0)) await till.close();
-});
+const { supervised } = tillsForEachTest(PIN);
 
 async function till() {
-  const t = await startTill({ sandbox: true });
-  tills.push(t);
-  await t.ok('settings:setSupervisorPin', { next: PIN, confirm: PIN });
-  await t.ok('settings:update', { terminalId: await t.terminal('VCMTILLSIP0') });
+  const t = await supervised({ sandbox: true });
   await t.ok('settings:updateLimits', { supervisorPin: PIN, daily: { count: 2 } });
   return t;
 }

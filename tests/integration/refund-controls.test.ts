@@ -1,24 +1,14 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { AuditEntryView } from '../../src/shared/audit';
 import type { PaymentView } from '../../src/shared/payments';
-import { startTill, type TillOptions, type TillUnderTest } from '../support/till-services';
+import type { TillUnderTest } from '../support/till-services';
+import { tillsForEachTest } from '../support/supervised-tills';
 
 // Issue 14, items 4-6, at the service level through the same dispatcher the renderer's bridge uses, and the EPOS
 // API over real HTTP.
 
 const PIN = '246813';
-const tills: TillUnderTest[] = [];
-afterEach(async () => {
-  for (const till of tills.splice(0)) await till.close();
-});
-
-async function till(options: TillOptions = {}) {
-  const t = await startTill(options);
-  tills.push(t);
-  await t.ok('settings:setSupervisorPin', { next: PIN, confirm: PIN });
-  await t.ok('settings:update', { terminalId: await t.terminal('VCMTILLSIP0') });
-  return t;
-}
+const { supervised: till } = tillsForEachTest(PIN);
 
 async function approvedSale(t: TillUnderTest, tid: string, amount: number, reference?: string): Promise<PaymentView> {
   const sale = await t.ok<PaymentView>('payment:startSale', { amount, currency: 'GBP', terminalId: await t.terminal(tid), ...(reference ? { reference } : {}) });

@@ -1,0 +1,26 @@
+import { afterEach } from 'vitest';
+import { startTill, type TillOptions, type TillUnderTest } from './till-services';
+
+/**
+ * Tills for the supervisor, refund and fraud tests, each closed after its test (call once, at the top of a test
+ * file: it registers the afterEach). `start`: any till; `supervised`: with the supervisor PIN `pin` set and the
+ * terminal VCMTILLSIP0 chosen, where those tests begin. Vitest only (till-services.ts also serves Playwright).
+ */
+export function tillsForEachTest(pin: string): { start(options?: TillOptions): Promise<TillUnderTest>; supervised(options?: TillOptions): Promise<TillUnderTest> } {
+  const tills: TillUnderTest[] = [];
+  afterEach(async () => {
+    for (const till of tills.splice(0)) await till.close();
+  });
+  const start = async (options: TillOptions = {}) => {
+    const till = await startTill(options);
+    tills.push(till);
+    return till;
+  };
+  const supervised = async (options: TillOptions = {}) => {
+    const till = await start(options);
+    await till.ok('settings:setSupervisorPin', { next: pin, confirm: pin });
+    await till.ok('settings:update', { terminalId: await till.terminal('VCMTILLSIP0') });
+    return till;
+  };
+  return { start, supervised };
+}
