@@ -1,5 +1,5 @@
 import { formatMoney } from '../../shared/money';
-import type { PaymentType, ReceiptLine } from '../../shared/payments';
+import { FINAL_STATUSES, type PaymentStatus, type PaymentType, type ReceiptLine } from '../../shared/payments';
 import { DOJO_UNREACHABLE_ADVICE, dojoUnreachableWords, verdictWords } from '../../shared/words';
 
 /**
@@ -259,9 +259,9 @@ const DOJO_ON_VERDICT = { pending: 'Dojo not asked yet', confirmed: 'Dojo agrees
  * The CSV's resolution column: how the outcome was settled. "Dojo" (Dojo's record, including a verdict Dojo
  * later confirmed or put right), "by hand" with who, when, why and what Dojo said of it, or empty while open.
  */
-export function resolutionWords(record: { type: PaymentType; status: string; resolution: { outcome: 'approved' | 'not_charged'; note: string; at: string; by: string | null; dojo: keyof typeof DOJO_ON_VERDICT } | null }): string {
+export function resolutionWords(record: { type: PaymentType; status: PaymentStatus; resolution: { outcome: 'approved' | 'not_charged'; note: string; at: string; by: string | null; dojo: keyof typeof DOJO_ON_VERDICT } | null }): string {
   const r = record.resolution;
-  if (!r) return record.status === 'needs_attention' || record.status === 'starting' || record.status === 'in_progress' || record.status === 'signature_required' ? '' : 'Dojo';
+  if (!r) return FINAL_STATUSES.includes(record.status) ? 'Dojo' : '';
   const verdict = verdictWords(record.type, r.outcome);
   const when = dateTime.format(Date.parse(r.at));
   return `by hand: ${verdict} (${r.by ? `${r.by}, ` : ''}supervisor PIN, ${when}): ${r.note} [${DOJO_ON_VERDICT[r.dojo]}]`;

@@ -1,4 +1,4 @@
-import type { PaymentView } from '../../shared/payments';
+import { RUNNING_STATUSES, type PaymentView } from '../../shared/payments';
 import { CARD_PRESENTED_NOTE } from './machine';
 import { dojoCanTell } from './dojo-record';
 import { attention as attentionWords, cancel as cancelWords, contradictionWords, doNotRetrySlip, running } from './messages';
@@ -72,14 +72,12 @@ export function toView(record: PaymentRecord, now: number = Date.now()): Payment
 /** The till does not know yet whether money moved: a person must not start it again. */
 function outcomeUnknown(record: PaymentRecord): boolean {
   if (record.status === 'needs_attention') return true;
-  const running = record.status === 'starting' || record.status === 'in_progress' || record.status === 'signature_required';
-  return running && (record.contactLost || record.lookingForSession);
+  return RUNNING_STATUSES.includes(record.status) && (record.contactLost || record.lookingForSession);
 }
 
 function messageOf(record: PaymentRecord, now: number): string {
   if (record.outcomeMessage && isFinal(record.status)) return record.outcomeMessage;
-  const ongoing = record.status === 'starting' || record.status === 'in_progress' || record.status === 'signature_required';
-  if (ongoing && record.contactLost) return running.lostContact(record.lastAnswerAt, now);
+  if (RUNNING_STATUSES.includes(record.status) && record.contactLost) return running.lostContact(record.lastAnswerAt, now);
   switch (record.status) {
     case 'starting':
       if (record.lookingForSession) return running.lookingForSession(record.type);

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { formatMoney } from '../../shared/money';
-import type { PaymentStatus } from '../../shared/payments';
+import { RUNNING_STATUSES, type PaymentStatus } from '../../shared/payments';
 import { STATUS_WORDS } from '../../shared/words';
 import type { ExceptionAction, ExceptionKind, ForeignIntent, ReconciliationException, Side } from '../../shared/reports';
 import type { DojoIntent } from '../dojo/schemas';
@@ -39,7 +39,7 @@ export const factsOf = (r: PaymentRecord): PaymentFacts => ({
  */
 const CHARGED = new Set(['Captured', 'Authorized', 'Refunded']);
 const NOT_CHARGED = new Set(['Created', 'Canceled', 'Reversed']);
-const RUNNING = new Set(['starting', 'in_progress', 'signature_required']);
+const RUNNING = new Set<string>(RUNNING_STATUSES);
 
 export type DojoVerdict = 'charged' | 'not_charged' | 'unclear';
 export const verdictOf = (intent: DojoIntent | null): DojoVerdict =>
