@@ -1,4 +1,5 @@
 import { formatMoney } from '../../shared/money';
+import { SLIP_COLUMNS } from '../../shared/report-slip';
 import { FINAL_STATUSES, type PaymentStatus, type PaymentType, type ReceiptLine } from '../../shared/payments';
 import { DOJO_UNREACHABLE_ADVICE, dojoUnreachableWords, verdictWords } from '../../shared/words';
 
@@ -188,14 +189,12 @@ export const keyWords = {
 
 const dateTime = new Intl.DateTimeFormat('en-GB', { day: '2-digit', month: 'short', year: 'numeric', hour: '2-digit', minute: '2-digit', second: '2-digit' });
 
-/** The narrowest receipt roll (58 mm) prints 32 characters a line: the slip fits it, so it fits every printer. */
-export const SLIP_COLUMNS = 32;
-
 /**
  * Breaks text into lines of at most `cols` characters at spaces; a word longer than a line (a reference, an id)
- * is cut into pieces, never shortened: every character of a reference must reach the paper.
+ * is cut into pieces, never shortened: every character of a reference must reach the paper. The default is the
+ * narrowest roll's (58 mm): a slip that fits it fits every printer.
  */
-export function slipLines(value: string, cols = SLIP_COLUMNS): string[] {
+function slipLines(value: string, cols: number = SLIP_COLUMNS[58]): string[] {
   const lines: string[] = [];
   let line = '';
   for (const word of value.split(/\s+/).filter(Boolean)) {
