@@ -16,7 +16,7 @@ import type { SupervisorAuthority } from '../authority/guard';
 import type { RefundPolicy } from '../authority/refund-policy';
 import { startEposApi, type EposApi, type EposBackend } from './epos-api';
 import type { EposLimits } from './limits';
-import { RefundRequests, type RefundRequest } from './refund-requests';
+import { RefundRequests, requireWaiting, type RefundRequest } from './refund-requests';
 import { refundKey, requireSameUnlinkedAsk, saleKey, unlinkedKey } from './idempotency';
 import { AUDIT_ACTIONS } from '../../shared/audit';
 import type { Currency } from '../../shared/money';
@@ -185,7 +185,7 @@ export class EposService {
    */
   async confirmRequest(input: { requestId: string; amount: number; currency: Currency; supervisorPin?: string | undefined; terminalId?: string | undefined }): Promise<PaymentView> {
     const request = this.requests.get(input.requestId);
-    if (request.status !== 'awaiting_confirmation') throw new AppError('CONFLICT', 'That refund request was already answered.');
+    requireWaiting(request);
     if (request.amount !== input.amount || request.currency !== input.currency) {
       this.services.audit.record({ action: AUDIT_ACTIONS.refundRequestConfirm, outcome: 'refused', actor: 'cashier', subject: request.requestId, summary: 'Refund request: refused (the request confirmed is not the one shown)', detail: { amount: request.amount, currency: request.currency, shownAmount: input.amount, shownCurrency: input.currency } });
       throw new AppError('CONFLICT', 'The refund request changed while it was on screen. Check the amount and confirm again.');
@@ -194,7 +194,7 @@ export class EposService {
     const start = (): PaymentView => {
       // Checked again now the PIN is in: a second confirmation of the same request must not start a second refund,
       // and a till that switched environment meanwhile must not start it in the new one.
-      if (request.status !== 'awaiting_confirmation') throw new AppError('CONFLICT', 'That refund request was already answered.');
+      requireWaiting(request);
       this.requireRequestEnvironment(request);
       const terminalId = input.terminalId ?? request.terminalId ?? this.chosenTerminal();
       const payment =

@@ -76,7 +76,7 @@ export class RefundRequests {
 
   settle(requestId: string, outcome: { status: 'started'; paymentId: string } | { status: 'declined' }): RefundRequest {
     const request = this.get(requestId);
-    if (request.status !== 'awaiting_confirmation') throw new AppError('CONFLICT', 'That refund request was already answered.');
+    requireWaiting(request);
     Object.assign(request, outcome);
     return request;
   }
@@ -85,6 +85,11 @@ export class RefundRequests {
     const answered = [...this.requests.values()].filter((r) => r.status !== 'awaiting_confirmation');
     for (const old of answered.slice(0, Math.max(0, answered.length - KEEP_ANSWERED))) this.requests.delete(old.requestId);
   }
+}
+
+/** A request answered once (started or declined) cannot be answered again: CONFLICT, nothing starts. */
+export function requireWaiting(request: RefundRequest): void {
+  if (request.status !== 'awaiting_confirmation') throw new AppError('CONFLICT', 'That refund request was already answered.');
 }
 
 /** Keyed requests get the id their key gives (the same after a restart); others a random one. */
