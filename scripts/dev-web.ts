@@ -67,7 +67,13 @@ async function main() {
 
 async function run(port: number, token: string, dataDir: string) {
   const logger = stderrLogger();
-  const bridgeScriptPath = await buildBridgeScript(root, path.join(root, 'out/web-harness'));
+  // Built aside and renamed into place (atomic): another harness started from this folder (the end-to-end tests run
+  // one per worker) may be serving the file at this moment, and must never read it half written.
+  const staging = fs.mkdtempSync(path.join(root, 'out', '.web-harness-'));
+  const bridgeScriptPath = path.join(root, 'out/web-harness/bridge.js');
+  fs.mkdirSync(path.dirname(bridgeScriptPath), { recursive: true });
+  fs.renameSync(await buildBridgeScript(root, staging), bridgeScriptPath);
+  fs.rmSync(staging, { recursive: true, force: true });
   // The harness keeps the API key in memory unless --keychain asks for the OS keychain (as the app does).
   // From source, like `npm start`: its own keychain service, never the installed app's.
   const secrets = values.keychain ? new KeytarSecretStore(runName(loadBuildConfig(packageJson).appId, true)) : new MemorySecretStore();
