@@ -2,7 +2,8 @@
 // --kind win|msi|mac [--arch x64|arm64] [--dir] [--test-build]`). On any machine: the binary's fuses are the policy's,
 // every native module (keytar.node) is built for the app's platform and architecture, app.asar holds only what
 // runs, and the update config (app-update.yml) names the feed and, on Windows, the publisher updates must be signed
-// by. Where the machine can run the app: it starts with --smoke-test and reports the reseller's build.
+// by. Where the machine can run the app: it starts with --smoke-test and reports the reseller's build, and on Windows
+// the EPOS command line answers through the console launcher in bin\ with its own output and exit code.
 import * as asar from '@electron/asar';
 import { FuseState, FuseV1Options, getCurrentFuseWire } from '@electron/fuses';
 import { spawnSync } from 'node:child_process';
@@ -11,6 +12,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { load } from 'js-yaml';
 import { REQUIRE_ELECTRON } from '../lib/electron-binary';
+import { freePortBlock } from '../lib/free-port-block';
 import { appModules } from './app-files';
 import { PLATFORM_OF, readBinaryKind } from './binary-arch';
 import { decidedFuses } from './fuses.cjs';
@@ -151,6 +153,41 @@ export function startProblems(app: PackagedApp, variantId: string, mustStart = f
   return mustStart ? [`not started: this machine runs ${process.platform} ${process.arch} Node, the app is ${app.platform} ${app.arch} (${REQUIRE_ELECTRON}=1 requires the start)`] : [];
 }
 
+/** The EPOS command line's console launcher a Windows build carries in bin\\ (console-shim/, docs/epos-integration.md). */
+export const consoleLauncherOf = (app: PackagedApp) => path.join(path.dirname(app.binary), 'bin', 'till-companion.exe');
+
+export type LauncherRun = (file: string, args: string[], input: string) => { status: number | null; stdout: string; stderr: string };
+const runLauncher: LauncherRun = (file, args, input) => {
+  const env = { ...process.env };
+  delete env['ELECTRON_RUN_AS_NODE'];
+  const run = spawnSync(file, args, { input, encoding: 'utf8', timeout: 180_000, env });
+  return { status: run.status, stdout: run.stdout ?? '', stderr: run.stderr ?? '' };
+};
+
+/**
+ * Windows: the command line as a batch file runs it, through the console launcher and the real app. Nothing listens
+ * on `port`, so the app's CLI must answer with its own JSON and exit code 4 ("not running"): cmd.exe gets the app's
+ * output and exit code through the launcher. Where the app cannot run here, only that the launcher was shipped.
+ */
+export function consoleLauncherProblems(app: PackagedApp, port: number, options: { run?: LauncherRun; canStart?: boolean } = {}): string[] {
+  const { run = runLauncher, canStart = canRun(app) } = options;
+  if (app.platform !== 'win32') return [];
+  const launcher = consoleLauncherOf(app);
+  if (!fs.existsSync(launcher)) return [`${launcher} was not shipped: the EPOS command line would not work from cmd.exe`];
+  if (!canStart) return [];
+  const result = run(launcher, ['status', '--reference', 'PACKAGED-SMOKE', '--port', String(port), '--token-stdin'], 'packaged-smoke-token\n');
+  let answer: { error?: unknown } | undefined;
+  try {
+    answer = JSON.parse(result.stdout) as { error?: unknown };
+  } catch {
+    answer = undefined;
+  }
+  const problems: string[] = [];
+  if (result.status !== 4) problems.push(`the console launcher exited ${result.status} (expected the CLI's 4, "not running"): ${result.stderr.slice(-600)}`);
+  if (typeof answer?.error !== 'string' || !/not running/.test(answer.error)) problems.push(`the console launcher did not relay the CLI's JSON answer: ${JSON.stringify(result.stdout.slice(0, 300))}`);
+  return problems;
+}
+
 /** Every packaged check for one built app; the start-up check only where this machine can run it. */
 export async function packagedProblems(app: PackagedApp, variant: Variant, options: { updates: boolean; testBuild?: boolean; mustStart?: boolean }): Promise<string[]> {
   const tag = (problems: string[]) => problems.map((p) => `${app.platform} ${app.arch}: ${p}`);
@@ -161,6 +198,7 @@ export async function packagedProblems(app: PackagedApp, variant: Variant, optio
     ...asarProblems(app),
     ...updateConfigProblems(app, variant, options.updates),
     ...startProblems(app, variant.id, options.mustStart),
+    ...consoleLauncherProblems(app, freePortBlock(1)),
   ]);
 }
 

@@ -1,6 +1,6 @@
 import { csvOf } from './csv';
-import { formatMoney } from './money';
-import type { ReceiptLine } from './payments';
+import { formatMoney, majorUnits as major } from './money';
+import { RUNNING_STATUSES, type ReceiptLine } from './payments';
 import type { Adjustment, CurrencyFigures, Report } from './reports';
 import { STATUS_WORDS, TYPE_WORDS } from './words';
 
@@ -70,7 +70,8 @@ export function reportSlip(report: Report, width: SlipWidth, options: { reprint?
   }
 
   double();
-  const attention = report.open.filter((p) => p.status === 'needs_attention');
+  // Everything open that is not still running needs attention (a payment, or e.g. an EPOS that never confirmed).
+  const attention = report.open.filter((p) => !RUNNING_STATUSES.includes(p.status));
   text(attention.length ? `NEEDS ATTENTION (${attention.length})` : 'Nothing needs attention.', { bold: attention.length > 0 });
   for (const p of report.open) {
     pair(`${TYPE_WORDS[p.type]} ${p.reference}`, formatMoney(p.amount, p.currency));
@@ -159,7 +160,6 @@ function wrap(value: string, cols: number, indent = ''): string[] {
 
 // ---- CSV -------------------------------------------------------------------------------------------------------
 
-const major = (minor: number) => (minor / 100).toFixed(2);
 /** Money going out, shown negative (never "-0.00"). */
 const out = (minor: number) => (minor === 0 ? 0 : -minor);
 const localTime = (iso: string) => {

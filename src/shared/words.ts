@@ -18,3 +18,24 @@ export const TYPE_WORDS: Record<PaymentType, string> = { Sale: 'Sale', MatchedRe
 
 /** Refunds move money back to the card: they count negative in totals and files. */
 export const signOf = (type: PaymentType): 1 | -1 => (type === 'Sale' ? 1 : -1);
+
+/**
+ * While Dojo gives no usable answer about a running payment: what the screen and the EPOS say instead of a stale
+ * terminal prompt (the terminal may be waking, or the customer may be paying; only Dojo knows). The age is worked
+ * out when it is read: main for the EPOS and the message, the screen on its own clock every second.
+ */
+export function dojoUnreachableWords(lastAnswerAt: number | null, now: number): string {
+  if (lastAnswerAt === null || !Number.isFinite(lastAnswerAt)) return 'Dojo cannot be reached — still trying';
+  const seconds = Math.max(0, Math.round((now - lastAnswerAt) / 1000));
+  const ago = seconds < 120 ? `${seconds} s` : `${Math.floor(seconds / 60)} min`;
+  return `Dojo cannot be reached — still trying (last answer ${ago} ago)`;
+}
+
+/** What to do meanwhile: the outcome is unknown, so the payment must not be started again. */
+export const DOJO_UNREACHABLE_ADVICE = 'Follow the terminal; do not start the payment again.';
+
+/** A person's verdict in words: refunds speak of refunds ("not refunded", never "not charged"). */
+export function verdictWords(type: PaymentType, outcome: 'approved' | 'not_charged'): string {
+  if (type === 'Sale') return outcome === 'approved' ? 'approved' : 'not charged';
+  return outcome === 'approved' ? 'refunded' : 'not refunded';
+}

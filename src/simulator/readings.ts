@@ -12,6 +12,8 @@ export const ReadingsSchema = z
     intentLagMs: z.number().int().min(0).max(600_000).default(0),
     /** A4: DELETE on a Created intent whose sale session is running: refused, or accepted (and the session runs on). */
     deleteWhileSessionRuns: z.enum(['refused', 'accepted']).default('refused'),
+    /** A6: whether the intent's `totalAmount` includes cashback (paid out in cash) as well as gratuity, or not. */
+    totalAmount: z.enum(['withCashback', 'withoutCashback']).default('withCashback'),
   })
   .strict();
 export type Readings = z.infer<typeof ReadingsSchema>;

@@ -60,7 +60,7 @@ export interface SimIntent {
   captures: { id: string; amount: number; tipsAmount: number | null; status: 'Successful'; createdAt: string }[];
 }
 
-interface PaymentDetails {
+export interface PaymentDetails {
   transactionId: string;
   transactionDateTime: string;
   message: string;
@@ -101,6 +101,21 @@ export interface SimSession {
   paymentDetails?: PaymentDetails;
   customerReceipt?: { lines: ReceiptLine[] };
   merchantReceipt?: { lines: ReceiptLine[] };
+}
+
+/**
+ * A change a session's result makes to its intent, applied at once or later (the A5 reading). Plain data, not a
+ * closure, so the training record (record-file.ts) can keep one that is still due across a restart.
+ */
+export type IntentChange =
+  | { kind: 'charge'; status: 'Authorized' | 'Captured'; tips: number; cashback: number; paymentDetails: PaymentDetails; at: number }
+  | { kind: 'reverse'; at: number }
+  | { kind: 'refund'; amount: number };
+
+export interface DeferredChange {
+  dueAt: number;
+  intentId: string;
+  change: IntentChange;
 }
 
 export interface SimRefund {
@@ -161,7 +176,7 @@ export class SimState {
   /** Which reading of Dojo's open behaviours to play (docs/dojo-api.md §13). */
   readings: Readings = { ...DEFAULT_READINGS };
   /** Intent changes that become visible later (the A5 reading: the intent lags behind the session). */
-  private deferred: { dueAt: number; apply: () => void }[] = [];
+  deferred: DeferredChange[] = [];
 
   constructor(
     readonly clock: SimClock,
@@ -189,9 +204,18 @@ export class SimState {
   }
 
   /** Changes an intent as a session's result, now or after the reading's lag. */
-  private updateIntent(at: number, change: () => void): void {
-    if (this.readings.intentLagMs <= 0) return change();
-    this.deferred.push({ dueAt: at + this.readings.intentLagMs, apply: change });
+  private updateIntent(intent: SimIntent, at: number, change: IntentChange): void {
+    if (this.readings.intentLagMs <= 0) return this.applyIntentChange(intent.id, change);
+    this.deferred.push({ dueAt: at + this.readings.intentLagMs, intentId: intent.id, change });
+  }
+
+  private applyIntentChange(intentId: string, change: IntentChange): void {
+    const intent = this.intents.get(intentId);
+    if (!intent) return;
+    if (change.kind === 'refund') return this.addRefunded(intent, change.amount);
+    if (change.kind === 'reverse') intent.status = 'Reversed';
+    else Object.assign(intent, { status: change.status, tips: change.tips, cashback: change.cashback, paymentDetails: change.paymentDetails });
+    intent.updatedAt = change.at;
   }
 
   private id(prefix: string): string {
@@ -479,7 +503,7 @@ export class SimState {
     if (this.deferred.length) {
       const due = this.deferred.filter((d) => d.dueAt <= now);
       this.deferred = this.deferred.filter((d) => d.dueAt > now);
-      for (const change of due) change.apply();
+      for (const { intentId, change } of due) this.applyIntentChange(intentId, change);
     }
     for (const terminal of this.terminals.values()) {
       const session = terminal.activeSessionId ? this.sessions.get(terminal.activeSessionId) : undefined;
@@ -548,10 +572,7 @@ export class SimState {
       this.recordPayment(session, false, at);
       const intent = session.intentId ? this.intents.get(session.intentId) : undefined;
       if (intent && session.sessionType === 'Sale') {
-        this.updateIntent(at, () => {
-          intent.status = 'Reversed';
-          intent.updatedAt = at;
-        });
+        this.updateIntent(intent, at, { kind: 'reverse', at });
       }
       this.finish(session);
     }
@@ -566,7 +587,7 @@ export class SimState {
     this.recordPayment(session, approved, at);
     if (approved && intent) {
       if (session.sessionType === 'Sale') this.chargeIntent(session, intent, manual ? 'Authorized' : 'Captured', at);
-      else this.updateIntent(at, () => this.addRefunded(intent, session.amount.value));
+      else this.updateIntent(intent, at, { kind: 'refund', amount: session.amount.value });
     }
     this.finish(session);
   }
@@ -585,13 +606,7 @@ export class SimState {
   private chargeIntent(session: SimSession, intent: SimIntent, status: 'Authorized' | 'Captured', at: number): void {
     const { tips, cashback } = session.captured!;
     const details = session.paymentDetails!;
-    this.updateIntent(at, () => {
-      intent.status = status;
-      intent.tips = tips;
-      intent.cashback = cashback;
-      intent.paymentDetails = details;
-      intent.updatedAt = at;
-    });
+    this.updateIntent(intent, at, { kind: 'charge', status, tips, cashback, paymentDetails: details, at });
   }
 
   private recordPayment(session: SimSession, approved: boolean, at: number): void {
@@ -669,7 +684,8 @@ export class SimState {
       status: intent.status,
       amount: intent.amount,
       requestedAmount: intent.amount,
-      totalAmount: money(this.totalOf(intent)),
+      // A6: one reading counts the cashback handed over in cash in totalAmount, the other does not.
+      totalAmount: money(this.totalOf(intent) - (this.readings.totalAmount === 'withoutCashback' ? (intent.cashback ?? 0) : 0)),
       tipsAmount: intent.tips ? money(intent.tips) : null,
       cashbackAmount: intent.cashback ? money(intent.cashback) : null,
       refundedAmount: intent.refundedAmount,

@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { tradingDay } from '../../src/shared/dates';
 import { FINAL_STATUSES, type PaymentView } from '../../src/shared/payments';
 import { auditAgainstSimulator, engineHarness, isEnded, type EngineHarness } from '../support/engine-harness';
+import { eodOn, movableDays } from '../support/eod';
 
 /**
  * Issue 13: Dojo first, people last. A payment Dojo has not settled is asked about again until Dojo answers and
@@ -57,6 +58,17 @@ describe('keep asking Dojo', () => {
     expect(kinds(h, id)).toContain('resolved_by_dojo');
   });
 
+  it('an outage while the customer never presents a card ends not charged (expired) by itself', async () => {
+    h = await engineHarness({ policy: { graceMs: 2_000 } });
+    const id = await saleDuringOutage(h, 'VCMTILLVIP0');
+    h.sim.admin.clearFaults();
+    const done = await h.waitFor(id, settled);
+    expect(done).toMatchObject({ status: 'expired', resolution: null });
+    expect(done.message).toMatch(/Nothing was charged/);
+    expect(h.sim.admin.snapshot().intents.find((i) => i.metadata?.['tillPaymentId'] === id)!.status).not.toBe('Captured');
+    expect(auditAgainstSimulator(h)).toEqual([]);
+  });
+
   it('asks again at once when Dojo answers again, and at start-up (not only on its backoff)', async () => {
     // Re-checks an hour apart: only "Dojo is back" and a restart can bring the answer within this test.
     h = await engineHarness({ policy: { graceMs: 2_000, recheckBaseMs: 3_600_000, recheckMaxMs: 3_600_000 } });
@@ -66,6 +78,12 @@ describe('keep asking Dojo', () => {
     await h.waitFor(sale(h, 'VCMTILLSCP0').id, isEnded);
     expect((await h.waitFor(first, settled)).status).toBe('approved');
 
+    // No payment running: the terminal list the screen refreshes is the first answer from Dojo.
+    const third = await saleDuringOutage(h, 'VCMTILLDIP0');
+    h.sim.admin.clearFaults();
+    await h.engine.listTerminals();
+    expect((await h.waitFor(third, settled)).status).toBe('declined');
+
     const second = await saleDuringOutage(h, 'VCMTIPSSIP0');
     h.sim.admin.clearFaults();
     await h.restart();
@@ -73,17 +91,67 @@ describe('keep asking Dojo', () => {
   });
 });
 
+describe('a "do not retry" slip on an unknown outcome', () => {
+  const slipText = (v: PaymentView) => v.slip!.filter((l) => l.text).map((l) => l.text!.value);
+
+  it('has the amount, the whole reference, the time, the terminal and "do not take this payment again until checked", at 58 mm width', async () => {
+    h = await engineHarness({ policy: { graceMs: 2_000 } });
+    const harness = h;
+    // A reference as long as the EPOS may send (60), with a word longer than a slip line.
+    const reference = 'TABLE-14/SPLIT-BILL-PART-2-OF-3-ORDER-00012345678 Ms Okonkwo';
+    expect(reference).toHaveLength(60);
+    await harness.engine.listTerminals(); // as the till does: the slip names the terminal by its TID
+    outage(harness);
+    const started = harness.engine.startSale({ amount: 4_321, currency: 'GBP', reference, terminalId: harness.terminal('VCMTILLSIP0') });
+    // Printable while the payment still runs with Dojo silent, and once it needs attention.
+    const running = await harness.waitFor(started.id, (v) => !v.dojoReachable || isEnded(v));
+    expect(running.slip).not.toBeNull();
+    const waiting = await harness.waitFor(started.id, needsAttention);
+    const lines = slipText(waiting);
+    for (const line of lines) expect(line.length, line).toBeLessThanOrEqual(32);
+    const all = lines.join('\n');
+    expect(lines.slice(0, 3)).toEqual(['DO NOT TAKE THIS', 'PAYMENT AGAIN', 'until it has been checked']);
+    expect(all).toContain('Sale £43.21');
+    // Every character of the reference reaches the paper (wrapped, never cut).
+    expect(lines.join('').replace(/\s/g, '')).toContain(`Reference:${reference.replace(/\s/g, '')}`);
+    expect(all).toMatch(/^Time: \d\d [A-Z][a-z]{2} 2\d{3}, \d\d:\d\d:\d\d$/m);
+    expect(all).toContain('Terminal: VCMTILLSIP0');
+    expect(lines.join('')).toContain(`Payment:${started.id}`);
+    expect(all).toMatch(/The till keeps\s+checking\s+with\s+Dojo/);
+    // Settled from Dojo's record: nothing left to keep a slip for.
+    harness.sim.admin.clearFaults();
+    expect((await harness.waitFor(started.id, settled)).slip).toBeNull();
+  });
+
+  it('for a refund Dojo cannot tell: refund words, and it does not claim the till keeps checking', async () => {
+    h = await engineHarness();
+    h.sim.admin.injectFault({ kind: 'drop', method: 'POST', path: '/terminal-sessions' });
+    const id = h.engine.startUnlinkedRefund({ amount: 900, currency: 'GBP', reference: 'RET-9', terminalId: h.terminal('VCMTILLSIP0') }).id;
+    const lines = slipText(await h.waitFor(id, needsAttention));
+    for (const line of lines) expect(line.length, line).toBeLessThanOrEqual(32);
+    expect(lines.slice(0, 2)).toEqual(['DO NOT MAKE THIS', 'REFUND AGAIN']);
+    expect(lines).toContain('Unlinked refund £9.00');
+    expect(lines.join(' ')).not.toMatch(/keeps checking/);
+    expect(lines.join(' ')).toMatch(/Dojo cannot tell it: a supervisor must check the terminal/);
+  });
+});
+
 describe('a person is asked only what Dojo cannot tell', () => {
   it('an unlinked refund whose answer was lost asks the cashier only after the terminal has finished, in refund words', async () => {
-    h = await engineHarness();
+    // Dojo's own record of the refund's session at the very moment the cashier is first asked (not later).
+    let sessionWhenAsked: string | undefined;
+    h = await engineHarness({
+      onUpdate: (view) => {
+        if (view.status === 'needs_attention' && sessionWhenAsked === undefined) sessionWhenAsked = harness.sim.admin.snapshot().sessions.find((s) => s.sessionType === 'UnlinkedRefund')?.status ?? 'none';
+      },
+    });
     const harness = h;
     harness.sim.admin.injectFault({ kind: 'drop', method: 'POST', path: '/terminal-sessions' });
     const id = harness.engine.startUnlinkedRefund({ amount: 900, currency: 'GBP', terminalId: harness.terminal('VCMTILLSIP0') }).id;
     const asked = await harness.waitFor(id, (v) => needsAttention(v) || isEnded(v));
-    // At the moment the cashier is asked, the terminal's session (the refund the lost answer was about) is over.
-    const session = harness.sim.admin.snapshot().sessions.find((s) => s.sessionType === 'UnlinkedRefund')!;
-    expect(['Captured', 'Declined', 'Expired', 'Canceled']).toContain(session.status);
     expect(asked.status).toBe('needs_attention');
+    // The terminal had finished the refund the lost answer was about before anyone was asked.
+    expect(['Captured', 'Declined', 'Expired', 'Canceled']).toContain(sessionWhenAsked);
     expect(asked.attention!.choices).toEqual({ approved: 'It was refunded', not_charged: 'It was not refunded' });
     expect(asked.attention!.instruction).toMatch(/Dojo cannot tell/);
     expect(asked.dojoCheck).toMatchObject({ canTell: false, nextCheckAt: null });
@@ -120,6 +188,31 @@ describe("a person's verdict: who, when, why, checked against Dojo", () => {
     expect(h.engine.totals(day, day)).toEqual([expect.objectContaining({ type: 'Sale', count: 1, handCount: 0 })]);
   });
 
+  it('end-of-day reports count what Dojo settled (by itself, or by confirming a verdict) with Dojo\'s figures; only verdicts Dojo has not confirmed are "by hand"', async () => {
+    h = await engineHarness({ policy: { graceMs: 2_000 } });
+    const { reports } = eodOn(h, movableDays().days);
+    const byDojo = await saleDuringOutage(h, 'VCMTILLSIP0');
+    // A customer who added a £1.50 gratuity: the verdict cannot know it, Dojo's record does.
+    const verdict = await saleDuringOutage(h, 'VCMTIPSSIP0');
+    await h.engine.resolve(verdict, 'approved', 'Receipt printed APPROVED', 'Sam');
+    const gbp = () => reports.x().currencies.find((c) => c.currency === 'GBP');
+    // Dojo still silent: the verdict is the only word on it, counted apart; the other payment is open.
+    expect(gbp()).toMatchObject({ sales: { count: 0, total: 0 }, handResolved: { sales: { count: 1, amount: 1250 } } });
+    expect(reports.x().open.map((o) => o.paymentId)).toEqual([byDojo]);
+
+    h.sim.admin.clearFaults();
+    await h.waitFor(byDojo, settled);
+    const confirmed = await h.waitFor(verdict, (v) => v.resolution?.dojo === 'confirmed');
+    expect(confirmed.result).toMatchObject({ totalAmount: 1400, tipsAmount: 150 });
+    // Both are Dojo's now: the one it settled by itself and the verdict it confirmed (with the gratuity it took).
+    expect(gbp()).toMatchObject({
+      sales: { count: 2, goods: 2500, gratuity: 150, total: 2650 },
+      handResolved: { sales: { count: 0, amount: 0 }, refunds: { count: 0, amount: 0 }, notCharged: 0, net: 0 },
+    });
+    expect(reports.x().open).toEqual([]);
+    expect(h.engine.totals(tradingDay(), tradingDay())).toEqual([expect.objectContaining({ type: 'Sale', count: 2, total: 2650, handCount: 0, handTotal: 0 })]);
+  });
+
   it('CSV and day totals show payments resolved by hand apart from those Dojo confirmed', async () => {
     h = await engineHarness();
     const paid = await h.waitFor(sale(h, 'VCMTILLSCP0', 1000).id, isEnded);
@@ -135,6 +228,8 @@ describe("a person's verdict: who, when, why, checked against Dojo", () => {
     const csv = h.engine.exportCsv({ limit: 50, offset: 0 }).trim().split('\r\n');
     expect(csv[0]).toMatch(/,Resolution$/);
     expect(csv.find((line) => line.includes(paid.id))).toMatch(/,Dojo$/);
-    expect(csv.find((line) => line.includes(lost))).toMatch(/by hand: approved \(Sam, supervisor PIN, .*\): Terminal printed an approved refund \[Dojo cannot tell\]/);
+    expect(csv.find((line) => line.includes(lost))).toMatch(/by hand: refunded \(Sam, supervisor PIN, .*\): Terminal printed an approved refund \[Dojo cannot tell\]/);
+    expect(h.engine.payment(lost).message).toBe('Recorded as refunded by the cashier after checking the terminal.');
+    expect(h.engine.get(lost).events.find((e) => e.kind === 'resolved')!.message).toBe('Recorded by hand by Sam (supervisor PIN) as refunded: Terminal printed an approved refund');
   });
 });

@@ -45,6 +45,29 @@ describe('reconciliation against Dojo', () => {
     }
   });
 
+  it('reads every page of the search (all statuses), in either order: an exception on the last page is found', async () => {
+    const { days, names } = movableDays();
+    const { reconciler } = eodOn(h, days);
+    // 250 intents of other tills and from the terminal's keypad (some never charged), then one of ours the journal
+    // does not know: three pages at Dojo's largest page size.
+    for (let i = 0; i < 250; i++) {
+      const status = i % 10 === 0 ? 'Created' : i % 10 === 1 ? 'Canceled' : 'Captured';
+      if (i % 2) h.sim.admin.injectIntent({ amount: { value: 100 + i, currencyCode: 'GBP' }, status, metadata: { tillPaymentId: `pay_other_${i}`, tillId: 'till_ffffffffffffffff' } });
+      else h.sim.admin.injectIntent({ amount: { value: 100 + i, currencyCode: 'GBP' }, status, reference: `Keypad ${i}` });
+    }
+    h.sim.admin.injectIntent({ amount: { value: 4321, currencyCode: 'GBP' }, metadata: { tillPaymentId: 'pay_lost_on_last_page', tillId: TEST_TILL_ID } });
+    for (const order of ['oldest', 'newest'] as const) {
+      h.sim.admin.setSearchOrder(order);
+      const before = h.sim.admin.counts()['POST /payment-intents/search'] ?? 0;
+      const result = await reconciler.run(names[0]!, names[0]!);
+      expect(result.requests.pages).toBe(3);
+      expect(h.sim.admin.counts()['POST /payment-intents/search']).toBe(before + 3);
+      expect(result.otherTills).toHaveLength(125);
+      expect(result.outside).toHaveLength(125);
+      expect(result.exceptions).toEqual([expect.objectContaining({ kind: 'unknown_to_journal', dojo: expect.objectContaining({ total: 4321 }) })]);
+    }
+  });
+
   it('finds each kind of exception injected on Dojo\'s side, lists other tills and outside payments apart', async () => {
     const { days, names } = movableDays();
     const { reconciler } = eodOn(h, days);
@@ -82,6 +105,21 @@ describe('reconciliation against Dojo', () => {
     expect(result.outside).toEqual([expect.objectContaining({ total: 2500, reference: 'Keypad sale', tillId: null })]);
     expect(result.matched).toBe(1); // the clean sale
     expect(clean!.status).toBe('approved');
+  });
+
+  // Dojo does not say whether totalAmount counts the cashback (docs/dojo-api.md A6): what the card was charged is
+  // said the same under both readings, and a cashback sale the till and Dojo agree on matches.
+  it.each(['withCashback', 'withoutCashback'] as const)("Dojo's totalAmount %s: a £5.00 sale with £20.00 cashback is £25.00 taken on both sides", async (reading) => {
+    h.sim.admin.setReadings({ totalAmount: reading });
+    const { days, names } = movableDays();
+    const { reconciler } = eodOn(h, days);
+    const clean = await sale('VCMCASHSIP0', 500);
+    const contradicted = await saleJudgedNotCharged('VCMCASHSIP0', 500);
+    const result = await reconciler.run(names[0]!, names[0]!);
+    expect(result).toMatchObject({ status: 'complete', matched: 1 });
+    expect(clean.status).toBe('approved');
+    expect(result.exceptions).toEqual([expect.objectContaining({ kind: 'verdict_contradicted', paymentId: contradicted.id, dojo: expect.objectContaining({ status: 'Captured', total: 2500, cashback: 2000 }) })]);
+    expect(result.exceptions[0]!.explanation).toMatch(/^A person recorded this payment as not charged, but Dojo shows £25\.00 taken/);
   });
 
   it('actions: record Dojo\'s truth (PIN, audited, Dojo read again), mark explained (kept on the next run), start a matched refund', async () => {

@@ -5,7 +5,7 @@ import type { AddressInfo } from 'node:net';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { exitCodeFor, parseAmount } from '../../src/main/integration/cli';
+import { exitCodeFor, parseAmount, runCli } from '../../src/main/integration/cli';
 import { nodeAdapters } from '../../src/main/node-adapters';
 import { createLogger } from '../../src/main/logging/logger';
 import { MemorySecretStore } from '../../src/main/secrets/secret-store';
@@ -103,6 +103,10 @@ describe('EPOS command line', () => {
     expect(done.code).toBe(0);
     const refund = await cli(['refund', '--reference', 'CLI-4', '--amount', '5.00', '--wait']);
     expect([refund.code, refund.json.type, refund.json.amount]).toEqual([0, 'MatchedRefund', 500]);
+    // --terminal works for refunds as for sales (a till with no terminal chosen, or the card on another one).
+    const other = sim.admin.terminalByTid('VCMTILLSCP0')!.id;
+    const elsewhere = await cli(['refund', '--reference', 'CLI-4', '--amount', '1.00', '--terminal', other, '--wait']);
+    expect([elsewhere.code, elsewhere.json.type, elsewhere.json.terminalId]).toEqual([0, 'MatchedRefund', other]);
   });
 
   it('refund above the supervisor threshold with --wait: waits for the PIN on the till, then follows the refund; declined there -> 1', async () => {
@@ -164,6 +168,54 @@ describe('EPOS command line', () => {
     expect([bad.code, bad.json.error]).toEqual([4, expect.stringMatching(/training, sandbox or production/)]);
     await cli(['status', '--payment', started.json.paymentId, '--wait', '--port', sandboxPort]);
   }, 90_000); // seven CLI processes, each a fresh Node start: slow on a shared 2-core machine
+});
+
+describe('an answer lost or unproven once the request was sent (never "nothing started")', () => {
+  /** The CLI in this process, on real HTTP to the companion; `after` decides what each request returns once sent. */
+  async function run(args: string[], after: (method: string, url: string, response: Response) => Response | never) {
+    let out = '';
+    const code = await runCli(args, {
+      fetch: async (url, init) => after(init?.method ?? 'GET', String(url), await fetch(url, init)),
+      storedToken: async () => TOKEN,
+      stdin: async () => '',
+      env: { TILL_EPOS_PORT: String(port) },
+      out: (text) => (out += text),
+      err: () => {},
+    });
+    return { code, json: JSON.parse(out) };
+  }
+  const connectionReset = () => {
+    throw new TypeError('fetch failed', { cause: Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' }) });
+  };
+  const forged = () => new Response('{"status":"approved"}', { status: 200, headers: { 'till-proof': 'forged' } });
+  /** Waits for the payment the companion started for `reference` to end (one per terminal), and returns it. */
+  const settle = async (reference: string) => {
+    const [payment] = services.epos.operations.byReference(reference);
+    if (payment) await cli(['status', '--payment', payment.id, '--wait']);
+    return payment;
+  };
+
+  it('the sale\'s own answer is lost after the request went out: exit 3, outcome unknown (it did start)', async () => {
+    const lost = await run(['pay', '--amount', '2.00', '--reference', 'CLI-LOST-1', '--wait'], (method, _url, response) => (method === 'POST' ? connectionReset() : response));
+    expect(await settle('CLI-LOST-1'), 'the companion started it').toBeDefined();
+    expect([lost.code, lost.json.status]).toEqual([3, 'unknown']);
+    expect(lost.json.error).toMatch(/may have started.*companion's screen/);
+  });
+
+  it('the sale\'s own answer cannot be proven: exit 3, outcome unknown (the token and the sale did go out)', async () => {
+    const unproven = await run(['pay', '--amount', '2.00', '--reference', 'CLI-LOST-2', '--wait'], (method, _url, response) => (method === 'POST' ? forged() : response));
+    expect(await settle('CLI-LOST-2'), 'the companion started it').toBeDefined();
+    expect([unproven.code, unproven.json.status]).toEqual([3, 'unknown']);
+  });
+
+  it('after the start, a companion that stops answering or cannot prove an answer leaves the payment unknown (exit 3, with its id)', async () => {
+    const silent = await run(['pay', '--amount', '2.00', '--reference', 'CLI-LOST-3', '--wait'], (method, url, response) => (method === 'GET' && url.includes('/v1/payments/') ? connectionReset() : response));
+    const first = await settle('CLI-LOST-3');
+    expect([silent.code, silent.json.status, silent.json.paymentId]).toEqual([3, 'unknown', first?.id]);
+    const unproven = await run(['pay', '--amount', '2.00', '--reference', 'CLI-LOST-4', '--wait'], (method, url, response) => (method === 'GET' && url.includes('/v1/payments/') ? forged() : response));
+    const second = await settle('CLI-LOST-4');
+    expect([unproven.code, unproven.json.status, unproven.json.paymentId]).toEqual([3, 'unknown', second?.id]);
+  });
 });
 
 describe('a program squatting on the EPOS port', () => {

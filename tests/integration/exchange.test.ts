@@ -9,6 +9,7 @@ import { nodeAdapters } from '../../src/main/node-adapters';
 import { MemorySecretStore } from '../../src/main/secrets/secret-store';
 import { createServices, type Services } from '../../src/main/services';
 import { startSimulator, type Simulator } from '../../src/simulator';
+import { reportSlip } from '../../src/shared/report-slip';
 import { FileEpos, kv, waitUntil } from '../support/exchange-files';
 
 const PIN = '246813';
@@ -152,6 +153,25 @@ describe('folder exchange: refunds', () => {
     expect(onDojo(sale['payment']).intents[0]!.refundedAmount).toBe(6000);
   });
 
+  it('needs_attention is not final: the result is rewritten when the cashier settles it; a commit before that is refused', async () => {
+    epos.send('U3', kv({ type: 'unlinked_refund', amount: 702, currency: 'GBP', reference: 'Lost answer', environment: 'sandbox' }));
+    const ack = await epos.waitFor('responses', 'U3.ack');
+    // Dojo's answer to the terminal session is lost: an unlinked refund has no intent, so Dojo cannot tell.
+    sim.admin.injectFault({ kind: 'drop', method: 'POST', path: '/terminal-sessions', count: 1 });
+    await services.epos.confirmRequest({ requestId: ack['refund_request'], amount: 702, currency: 'GBP', supervisorPin: PIN });
+    const waiting = await epos.waitFor('responses', 'U3.res', { until: (a) => a['status'] === 'needs_attention' });
+    expect(waiting).toMatchObject({ type: 'unlinked_refund', amount: '702' });
+    expect(waiting['attention']).toBeTruthy();
+    epos.commit('U3');
+    expect((await epos.waitFor('rejected', 'U3.commit.err'))['message']).toMatch(/not known yet \(needs_attention\)/);
+    expect(epos.has('archive', 'U3.res')).toBe(false);
+    await services.payments().resolve(waiting['payment'], 'approved', 'The terminal printed an approved refund.', 'Sam');
+    const settled = await epos.waitFor('responses', 'U3.res', { until: (a) => a['status'] !== 'needs_attention' });
+    expect(settled).toMatchObject({ status: 'approved', payment: waiting['payment'], amount: '702' });
+    epos.commit('U3', 'status=approved\r\n');
+    await epos.waitFor('archive', 'U3.res');
+  });
+
   it('an unlinked refund declined on the till ends cancelled, nothing refunded', async () => {
     epos.send('U2', kv({ type: 'unlinked_refund', amount: 701, currency: 'GBP', environment: 'sandbox' }));
     const ack = await epos.waitFor('responses', 'U2.ack');
@@ -211,6 +231,7 @@ describe('folder exchange: invalid files', () => {
     { id: 'BAD7', content: Buffer.from([0x74, 0x79, 0x70, 0x65, 0x3d, 0xff, 0xfe, 0xfd, 0x0a]), message: /not UTF-8/ },
     { id: 'BAD8', content: kv({ type: 'sale', amount: 1250, currency: 'GBP', reference: 'no environment line' }), field: 'environment', code: 'ENVIRONMENT_NOT_CONFIRMED', message: /sandbox.*environment=sandbox/ },
     { id: 'BAD9', content: kv({ type: 'refund', amount: 100, reference: 'No such sale', environment: 'sandbox' }), message: /No approved sale/ },
+    { id: 'BAD10', content: kv({ type: 'unlinked_refund', amount: 9_999_999, currency: 'GBP', environment: 'sandbox' }), field: 'amount', code: 'LIMIT_EXCEEDED', message: /limited to £50\.00 each/ },
     { id: 'bad id!', content: kv({ type: 'sale', amount: 1, currency: 'GBP', reference: 'x', environment: 'sandbox' }), message: /request id/ },
   ];
   for (const c of cases) {
@@ -228,6 +249,25 @@ describe('folder exchange: invalid files', () => {
       expect(epos.has('responses', `${c.id}.ack`)).toBe(false);
     });
   }
+
+  it('a link, a folder, an empty file and a 1 GB file named .req: refused with an .err, each kept in rejected/', async () => {
+    const target = path.join(dir, 'elsewhere.txt');
+    fs.writeFileSync(target, kv({ type: 'sale', amount: 1250, currency: 'GBP', reference: 'via a link', environment: 'sandbox' }));
+    fs.symlinkSync(target, epos.path('requests', 'LINK1.req'));
+    fs.mkdirSync(epos.path('requests', 'DIR1.req'));
+    fs.writeFileSync(epos.path('requests', 'EMPTY1.req'), '');
+    const huge = epos.path('requests', 'HUGE1.tmp');
+    fs.closeSync(fs.openSync(huge, 'w'));
+    fs.truncateSync(huge, 1024 ** 3); // sparse: no disk used, but a reader that loads it whole would
+    fs.renameSync(huge, epos.path('requests', 'HUGE1.req'));
+    for (const [id, message] of [['LINK1', /not a plain file/], ['DIR1', /not a plain file/], ['EMPTY1', /empty/], ['HUGE1', /larger than 8192 bytes/]] as const) {
+      expect((await epos.waitFor('responses', `${id}.err`))['message']).toMatch(message);
+      await waitUntil(`${id} moved to rejected/`, () => epos.has('rejected', `${id}.req`) && epos.has('rejected', `${id}.req.err`));
+    }
+    expect(fs.lstatSync(epos.path('rejected', 'LINK1.req')).isSymbolicLink()).toBe(true);
+    expect(fs.statSync(epos.path('rejected', 'HUGE1.req')).size).toBe(1024 ** 3);
+    expect(sim.admin.snapshot().intents.filter((i) => i.reference === 'via a link')).toHaveLength(0);
+  });
 
   it('a commit before the result, or for an unknown id, is refused and kept', async () => {
     epos.commit('NOPE');
@@ -277,6 +317,12 @@ describe('folder exchange: commit', () => {
     // The money stays where it is: still approved, still captured, nothing refunded.
     expect(services.payments().payment(result['payment']).status).toBe('approved');
     expect(onDojo(result['payment']).intents[0]).toMatchObject({ status: 'Captured', refundedAmount: 0 });
+    // The manager sees it at the end of the day: on the X report's attention list, and the Z needs the PIN.
+    const x = services.reports().x();
+    expect(x.open).toContainEqual(expect.objectContaining({ paymentId: result['payment'], status: 'approved', amount: 4321, reason: 'The EPOS did not confirm it recorded this payment.' }));
+    expect(reportSlip(x, 80).map((l) => l.text?.value ?? '').join(' ').replace(/\s+/g, ' ')).toMatch(/NEEDS ATTENTION \([1-9]\d*\)[\s\S]*The EPOS did not confirm it recorded this payment\./);
+    await expect(services.reports().closeDay({})).rejects.toMatchObject({ code: 'SUPERVISOR_REQUIRED' });
+    expect(services.reports().list(1, 0).total).toBe(0);
     await expect(services.exchange.resolveAttention('NC1', 'Entered by hand on the EPOS', '111111')).rejects.toMatchObject({ code: 'VALIDATION' });
     await services.exchange.resolveAttention('NC1', 'Entered by hand on the EPOS', PIN);
     expect(services.exchange.status().attention.some((a) => a.requestId === 'NC1')).toBe(false);

@@ -4,7 +4,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { load } from 'js-yaml';
 import { decidedFuses } from '../../scripts/packaging/fuses.cjs';
-import { asarModules, asarProblems, fuseMismatches, nativeModuleProblems, updateConfigProblems } from '../../scripts/packaging/smoke';
+import { asarModules, asarProblems, consoleLauncherOf, consoleLauncherProblems, fuseMismatches, nativeModuleProblems, updateConfigProblems, type LauncherRun } from '../../scripts/packaging/smoke';
 import { appModules } from '../../scripts/packaging/app-files';
 import { loadVariant, ROOT } from '../../scripts/packaging/variant';
 import { fuseWire, KNOWN_FUSES, standInWindowsBuild, type StandInBuild } from '../support/stand-in-build';
@@ -46,6 +46,35 @@ describe('a reseller Windows build, packaged by electron-builder around a stand-
     // npmRebuild is off here, so the packed keytar.node is this machine's own build: the check must say so.
     expect(fs.existsSync(path.join(build.app.resources, 'app.asar.unpacked/node_modules/keytar/build/Release/keytar.node'))).toBe(true);
     expect(nativeModuleProblems(build.app)).toEqual([`${path.normalize('app.asar.unpacked/node_modules/keytar/build/Release/keytar.node')} is built for ${process.platform} ${process.arch}, the app for win32 x64`]);
+  });
+});
+
+describe('the packaged smoke test runs the EPOS command line through the console launcher (Windows)', () => {
+  let build: StandInBuild;
+  beforeAll(async () => {
+    build = await standInWindowsBuild({ variant: 'default' });
+  }, 120_000);
+  afterAll(() => build?.cleanup());
+  const seen: { file: string; args: string[]; input: string }[] = [];
+  const answering = (status: number | null, stdout: string): LauncherRun => (file, args, input) => (seen.push({ file, args, input }), { status, stdout, stderr: '' });
+
+  it('the launcher electron-builder shipped is found; where the app cannot start here, that is all it checks', () => {
+    expect(fs.existsSync(consoleLauncherOf(build.app))).toBe(true);
+    expect(consoleLauncherProblems(build.app, 9, { run: answering(0, '') })).toEqual([]);
+    expect(seen).toEqual([]);
+  });
+
+  it('on Windows it asks a port where nothing listens, token on stdin: the CLI\'s JSON and exit code 4 must come through', () => {
+    const notRunning = JSON.stringify({ error: 'The companion is not running (nothing answers on the EPOS port).' });
+    expect(consoleLauncherProblems(build.app, 40123, { canStart: true, run: answering(4, `${notRunning}\n`) })).toEqual([]);
+    expect(seen.at(-1)).toEqual({ file: consoleLauncherOf(build.app), args: ['status', '--reference', 'PACKAGED-SMOKE', '--port', '40123', '--token-stdin'], input: 'packaged-smoke-token\n' });
+    // A GUI program run directly: cmd.exe does not wait, gets no output and exit code 0.
+    expect(consoleLauncherProblems(build.app, 40123, { canStart: true, run: answering(0, '') })).toEqual([expect.stringContaining('exited 0'), expect.stringContaining('did not relay')]);
+  });
+
+  it('a build without the launcher fails the check', () => {
+    fs.rmSync(consoleLauncherOf(build.app));
+    expect(consoleLauncherProblems(build.app, 9)).toEqual([expect.stringContaining('was not shipped')]);
   });
 });
 

@@ -51,6 +51,25 @@ describe('4. a refund never exceeds what the customer paid by card', () => {
     expect(t.services.payments().payment(sale.id)).toMatchObject({ refundedAmount: 100, refundableAmount: 0 });
   });
 
+  // Dojo does not say whether totalAmount counts the cashback (docs/dojo-api.md A6): the cap must hold under both.
+  it.each(['withCashback', 'withoutCashback'] as const)('Dojo\'s totalAmount %s: the card paid £1.00 and £1.00 is what can be refunded (till and EPOS)', async (reading) => {
+    const t = await till({ sandbox: true });
+    t.sim!.admin.setReadings({ totalAmount: reading });
+    const sale = await approvedSale(t, 'VCMCASHSIP0', 100, `CASHBACK-${reading}`);
+    // The till shows what the card was charged under either reading (payments/amounts.ts).
+    expect(sale.result).toMatchObject({ totalAmount: 2100, cashbackAmount: 2000 });
+    expect(sale.refundableAmount).toBe(100);
+    const terminalId = await t.terminal('VCMTILLSIP0');
+    expect(await t.dispatch('payment:startMatchedRefund', { paymentId: sale.id, amount: 101, terminalId })).toMatchObject({ ok: false, error: { code: 'VALIDATION' } });
+    expect((await t.epos('POST', '/v1/refunds', { reference: `CASHBACK-${reading}`, amount: 101 })).status).toBe(400);
+    const refund = await t.ok<PaymentView>('payment:startMatchedRefund', { paymentId: sale.id, amount: 100, terminalId });
+    expect((await t.finish(refund.id)).status).toBe('approved');
+    expect(t.services.payments().payment(sale.id)).toMatchObject({ refundedAmount: 100, refundableAmount: 0 });
+    // Gratuity was paid by card: refundable with the goods under either reading.
+    const tipped = await approvedSale(t, 'VCMTIPSSIP0', 1000);
+    expect(tipped.refundableAmount).toBe(1150);
+  });
+
   it('gratuity was paid by card and is refundable with the goods', async () => {
     const t = await till();
     const sale = await approvedSale(t, 'VCMTIPSSIP0', 1000);

@@ -73,7 +73,9 @@ async function setup() {
 }
 
 async function ended(services: Services, id: string) {
-  for (let i = 0; i < 500; i++) {
+  // Waits for the state with a generous bound (a loaded machine is slow, not stuck).
+  const deadline = Date.now() + 60_000;
+  while (Date.now() < deadline) {
     const view = services.payments().payment(id);
     if (!['starting', 'in_progress', 'signature_required'].includes(view.status)) return view;
     await new Promise((r) => setTimeout(r, 20));
@@ -91,7 +93,11 @@ describe('item 5: training is never a fallback', () => {
     const sale = await first.epos('POST', '/v1/sales', { body: { amount: 1250, currency: 'GBP', reference: 'KEY-1' }, key: 'order-1', environment: 'sandbox' });
     expect(sale.status).toBe(202);
     // The customer is at the terminal (the card never comes on …VIP0) when the till stops.
-    for (let i = 0; i < 500 && first.services.payments().payment(sale.body.paymentId).sessionStatus !== 'Initiated'; i++) await new Promise((r) => setTimeout(r, 10));
+    const atTerminal = Date.now() + 60_000;
+    while (first.services.payments().payment(sale.body.paymentId).sessionStatus !== 'Initiated') {
+      if (Date.now() > atTerminal) throw new Error('the sale never reached the terminal');
+      await new Promise((r) => setTimeout(r, 10));
+    }
     await first.services.close();
 
     secrets.locked = true; // e.g. the harness restarted and the keychain is locked

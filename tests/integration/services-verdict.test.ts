@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { tradingDay } from '../../src/shared/dates';
 import { startTill, type TillUnderTest } from '../support/till-services';
 
 /**
@@ -26,16 +27,32 @@ describe('needs attention, through the bridge and the EPOS API', () => {
     // The EPOS sees the state, not a stale prompt: Dojo cannot be reached, still trying, no Cancel.
     await till.finish(sale.id, (v) => !v.dojoReachable);
     const lost = (await till.epos('GET', `/v1/payments/${sale.id}`)).body;
-    expect(lost).toMatchObject({ dojoReachable: false, canCancel: false, message: expect.stringMatching(/lost contact with Dojo and is still trying/) });
+    expect(lost).toMatchObject({ dojoReachable: false, canCancel: false, message: expect.stringMatching(/^Dojo cannot be reached — still trying \(last answer \d+ (s|min) ago\)\. Follow the terminal; do not start the payment again\.$/) });
     expect(lost.lastDojoAnswerAt).toEqual(expect.any(String));
+    // A cancel sent anyway is refused with the reason (Dojo stays silent until the test clears the fault, so the
+    // payment is still running with contact lost, or already needs attention: either way nothing was cancelled).
+    const cancel = await till.epos('POST', `/v1/payments/${sale.id}/cancel`);
+    expect(cancel).toMatchObject({ status: 409, body: { code: 'CANNOT_CANCEL' } });
+    if ((await till.epos('GET', `/v1/payments/${sale.id}`)).body.status === 'in_progress') expect(cancel.body.detail).toMatch(/^Dojo cannot be reached, so the till cannot cancel/);
     expect(lost.slip.map((l: any) => l.text?.value).join(' ')).toMatch(/DO NOT TAKE THIS PAYMENT AGAIN/);
 
     await till.finish(sale.id, (v) => v.status === 'needs_attention');
     const verdict = { paymentId: sale.id, outcome: 'not_charged', note: 'The terminal showed nothing', by: 'Sam' };
     expect(await till.dispatch('payment:resolve', verdict)).toMatchObject({ ok: false, error: { code: 'SUPERVISOR_REQUIRED' } });
     expect(await till.dispatch('payment:resolve', { ...verdict, supervisorPin: '975310' })).toMatchObject({ ok: false, error: { code: 'VALIDATION' } });
+    // A renderer (or a DevTools console) without the PIN changed nothing; the EPOS has no way to record a verdict at all.
+    expect((await till.epos('POST', `/v1/payments/${sale.id}/resolve`, { outcome: 'not_charged', note: 'EPOS says so' })).status).toBe(404);
+    expect(till.services.payments().payment(sale.id)).toMatchObject({ status: 'needs_attention', resolution: null });
+    const refused = (await till.ok('audit:list', { limit: 50 })).entries.filter((e: any) => e.action === 'payment.resolve' && e.outcome === 'refused');
+    expect(refused).toHaveLength(2);
     const recorded = await till.ok('payment:resolve', { ...verdict, supervisorPin: PIN });
     expect(recorded).toMatchObject({ status: 'failed', resolution: { outcome: 'not_charged', note: 'The terminal showed nothing', by: 'Sam', dojo: 'pending' } });
+    // History, the CSV and the day totals show it as a person's word while Dojo has not settled it.
+    const listed = (await till.ok('history:list', { limit: 10, offset: 0 })).items.find((p: any) => p.id === sale.id);
+    expect(listed).toMatchObject({ status: 'failed', resolution: { by: 'Sam', note: 'The terminal showed nothing', at: expect.any(String) } });
+    const csv = (await till.ok('history:exportCsv', { limit: 10, offset: 0 })).csv.trim().split('\r\n');
+    expect(csv[0]).toMatch(/,Resolution$/);
+    expect(csv.find((line: string) => line.includes('VERDICT-1'))).toMatch(/by hand: not charged \(Sam, supervisor PIN, .*\): The terminal showed nothing \[Dojo not asked yet\]/);
     const audit = await till.ok('audit:list', { limit: 50 });
     expect(audit.entries.find((e: any) => e.action === 'payment.resolve' && e.outcome === 'ok')).toMatchObject({ subject: sale.id, detail: expect.objectContaining({ by: 'Sam', note: 'The terminal showed nothing' }) });
 
@@ -50,6 +67,10 @@ describe('needs attention, through the bridge and the EPOS API', () => {
     expect(await till.dispatch('payment:acknowledgeContradiction', acknowledge)).toMatchObject({ ok: false, error: { code: 'SUPERVISOR_REQUIRED' } });
     expect(await till.ok('payment:acknowledgeContradiction', { ...acknowledge, supervisorPin: PIN })).toMatchObject({ contradiction: { acknowledged: true } });
     expect((await till.ok('payment:listActive')).payments.map((p: any) => p.id)).not.toContain(sale.id);
+    // Now Dojo's: the CSV says so, the totals count it with Dojo's approvals (not by hand).
+    expect((await till.ok('history:exportCsv', { limit: 10, offset: 0 })).csv).toMatch(/by hand: not charged .*\[Dojo contradicts it\]/);
+    const day = tradingDay(new Date(Date.parse(listed.createdAt)));
+    expect((await till.ok('history:totals', { from: day, to: day })).rows).toEqual([expect.objectContaining({ type: 'Sale', count: 1, total: 2500, handCount: 0, handTotal: 0 })]);
     const detail = await till.ok('payment:get', { paymentId: sale.id });
     expect(detail.events.map((e: any) => e.kind)).toEqual(expect.arrayContaining(['resolved', 'verdict_contradicted', 'contradiction_acknowledged']));
   });

@@ -3,6 +3,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { randomBytes, scryptSync } from 'node:crypto';
+import { hashPin } from '../../src/main/authority/pin';
+import { SecurityBlockSchema } from '../../src/main/authority/security-store';
 import { SECRET_ACCOUNTS } from '../../src/main/secrets/secret-store';
 import type { AuditEntryView } from '../../src/shared/audit';
 import { startTill, type TillOptions, type TillUnderTest } from '../support/till-services';
@@ -160,6 +162,22 @@ describe('3. the supervisor settings are tamper-evident: edited, reset or missin
     expect(await t.dispatch('settings:setSupervisorPin', { next: '135790', confirm: '135790' })).toMatchObject({ ok: false, error: { code: 'SECURITY_LOCKED' } });
     expect(await t.dispatch('payment:startUnlinkedRefund', { amount: 100, currency: 'GBP', terminalId: 'tm_x', supervisorPin: PIN })).toMatchObject({ ok: false, error: { code: 'SECURITY_LOCKED' } });
     expect((await audit(t)).map((e) => e.action)).toContain('security.locked');
+  });
+
+  it('an edit the file\'s own rules allow (a full-cost hash of another PIN, the highest limit, the lock-out cleared) is caught by the seal alone', async () => {
+    const t = await till();
+    for (let i = 0; i < 5; i++) await t.dispatch('settings:verifySupervisorPin', { pin: '975310' });
+    await t.services.close();
+    const file = JSON.parse(fs.readFileSync(securityFile(t), 'utf8'));
+    file.block.supervisorPin = await hashPin('135790');
+    file.block.limits.unlinkedRefund.GBP = 9_999_999;
+    file.block.lockout = { failures: 0, lockouts: 0, lockedUntil: 0 };
+    expect(SecurityBlockSchema.safeParse(file.block).success).toBe(true); // only the MAC can tell
+    fs.writeFileSync(securityFile(t), JSON.stringify(file));
+    await t.restart();
+    expect(await t.ok('settings:get')).toMatchObject({ supervisor: { pinSet: true, locked: expect.stringMatching(/changed outside the app/) }, limits: null });
+    for (const pin of ['135790', PIN]) expect(await t.dispatch('settings:verifySupervisorPin', { pin })).toMatchObject({ ok: false, error: { code: 'SECURITY_LOCKED' } });
+    expect(await t.dispatch('settings:updateLimits', { supervisorPin: '135790', unlinkedRefund: { GBP: 9_999_999 } })).toMatchObject({ ok: false, error: { code: 'SECURITY_LOCKED' } });
   });
 
   it.each([

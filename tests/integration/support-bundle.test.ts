@@ -52,6 +52,10 @@ describe('support bundle', () => {
     expect(Object.keys(files).sort()).toEqual(['README.txt', 'app-info.json', 'audit.json', 'epos.json', 'logs/main.log', 'settings.json']);
     expect(JSON.parse(files['app-info.json']!)).toMatchObject({ trainingMode: true, updates: { state: 'disabled' } });
     expect(JSON.parse(files['settings.json']!)).toMatchObject({ supervisorPinSet: true });
+    // The supervisor audit itself travels (issue 14 item 7), not just a file of that name: the PIN being set is in it.
+    const audit = JSON.parse(files['audit.json']!) as { entries: { action: string; outcome: string }[]; intact: boolean };
+    expect(audit.intact).toBe(true);
+    expect(audit.entries).toEqual(expect.arrayContaining([expect.objectContaining({ action: 'pin.set', outcome: 'ok' })]));
     expect(files['logs/main.log']).toContain('"message":"ok"');
     const everything = Object.values(files).join('\n');
     for (const secret of [KEY, TOKEN, 'BUNDLECANARY', '246813', 'scrypt']) expect(everything.includes(secret), secret).toBe(false);

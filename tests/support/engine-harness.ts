@@ -49,7 +49,15 @@ export function makeClient(sim: Simulator, overrides: Partial<ConstructorParamet
   });
 }
 
-export async function engineHarness(options: { sim?: Simulator; policy?: Partial<PollingPolicy>; clientOverrides?: Partial<ConstructorParameters<typeof DojoClient>[0]> } = {}): Promise<EngineHarness> {
+export async function engineHarness(
+  options: {
+    sim?: Simulator;
+    policy?: Partial<PollingPolicy>;
+    clientOverrides?: Partial<ConstructorParameters<typeof DojoClient>[0]>;
+    /** Called as each update is pushed (synchronously): what was true at that very moment, e.g. Dojo's own state. */
+    onUpdate?: (view: PaymentView) => void;
+  } = {},
+): Promise<EngineHarness> {
   const sim = options.sim ?? (await startSimulator({ speed: SPEED }));
   // The orderings Dojo allows but does not promise, by TID (not among the default terminals training shows).
   for (const tid of ORDERING_TIDS) if (!sim.admin.terminalByTid(tid)) sim.admin.addTerminal({ tid });
@@ -66,7 +74,10 @@ export async function engineHarness(options: { sim?: Simulator; policy?: Partial
       tillId: TEST_TILL_ID,
       policy: { ...FAST_POLLING, ...options.policy },
       logger: silentLogger,
-      onUpdate: (view) => updates.push(view),
+      onUpdate: (view) => {
+        updates.push(view);
+        options.onUpdate?.(view);
+      },
     });
     return { journal, engine };
   };

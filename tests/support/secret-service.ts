@@ -7,7 +7,7 @@ import path from 'node:path';
  * A private, unlocked Secret Service for the keychain tests on Linux: its own D-Bus session bus and a
  * gnome-keyring-daemon with a throwaway keyring. Returns why it cannot when the tools are missing.
  */
-export async function startSecretService(): Promise<{ address: string; stop(): void } | { missing: string }> {
+export async function startSecretService(): Promise<{ address: string; stop(): void; stopKeyring(): Promise<void> } | { missing: string }> {
   if (process.platform !== 'linux') return { missing: 'the private Secret Service is only set up on Linux' };
   for (const tool of ['dbus-daemon', 'gnome-keyring-daemon']) {
     if (spawnSync('which', [tool]).status !== 0) return { missing: `${tool} is not installed (Debian packages dbus and gnome-keyring)` };
@@ -22,19 +22,33 @@ export async function startSecretService(): Promise<{ address: string; stop(): v
     });
   });
   const env = { ...process.env, DBUS_SESSION_BUS_ADDRESS: address, XDG_DATA_HOME: home, XDG_RUNTIME_DIR: home, HOME: home };
-  const keyring: ChildProcess = spawn('gnome-keyring-daemon', ['--unlock', '--components=secrets', '--foreground'], { env, stdio: ['pipe', 'ignore', 'ignore'] });
-  keyring.stdin!.end('till-test-keyring');
-  // Wait until the daemon owns org.freedesktop.secrets on the bus.
-  const deadline = Date.now() + 5_000;
-  while (Date.now() < deadline) {
-    const probe = spawnSync('dbus-send', ['--session', '--print-reply', '--dest=org.freedesktop.DBus', '/org/freedesktop/DBus', 'org.freedesktop.DBus.NameHasOwner', 'string:org.freedesktop.secrets'], { env, encoding: 'utf8' });
-    if (probe.stdout?.includes('boolean true')) break;
-    await new Promise((r) => setTimeout(r, 100));
-  }
+  const owned = () => spawnSync('dbus-send', ['--session', '--print-reply', '--dest=org.freedesktop.DBus', '/org/freedesktop/DBus', 'org.freedesktop.DBus.NameHasOwner', 'string:org.freedesktop.secrets'], { env, encoding: 'utf8' }).stdout?.includes('boolean true');
+  /** Waits (bounded) until org.freedesktop.secrets is, or is no longer, owned on the bus. */
+  const until = async (wanted: boolean) => {
+    const deadline = Date.now() + 10_000;
+    while (Date.now() < deadline && owned() !== wanted) await new Promise((r) => setTimeout(r, 100));
+  };
+  let keyring: ChildProcess | undefined;
+  const startKeyring = async () => {
+    keyring = spawn('gnome-keyring-daemon', ['--unlock', '--components=secrets', '--foreground'], { env, stdio: ['pipe', 'ignore', 'ignore'] });
+    keyring.stdin!.end('till-test-keyring');
+    await until(true);
+  };
+  await startKeyring();
   return {
     address,
+    /** The keychain goes away (its daemon stops; the bus and the keyring on disk stay), as a locked or broken one would. */
+    async stopKeyring() {
+      const stopping = keyring;
+      keyring = undefined;
+      if (!stopping || stopping.exitCode !== null) return;
+      const exited = new Promise((r) => stopping.once('exit', r));
+      stopping.kill();
+      await exited;
+      await until(false);
+    },
     stop() {
-      keyring.kill();
+      keyring?.kill();
       bus.kill();
       fs.rmSync(home, { recursive: true, force: true });
     },

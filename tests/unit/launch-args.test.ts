@@ -68,4 +68,21 @@ describe('what a start is for', () => {
     expect(debuggingSwitches(['C:\\Till.exe', '--remote-debugging-port=9222', '--inspect', '--inspect-brk=9229', '--js-flags=--expose-gc', 'pay'])).toEqual(['--remote-debugging-port=9222', '--inspect', '--inspect-brk=9229', '--js-flags=--expose-gc']);
     expect(debuggingSwitches(['C:\\Till.exe', '--smoke-test', '--inspector-free'])).toEqual([]);
   });
+
+  // Chromium takes "--", "-" and, on Windows, "/" as switch prefixes, and on Windows matches names in any case
+  // (base/command_line.cc): each spelling opens the same remote-debugging port.
+  it.each([
+    ['linux', '-remote-debugging-port=9222'],
+    ['darwin', '-remote-debugging-pipe'],
+    ['win32', '-remote-debugging-port=9222'],
+    ['win32', '/remote-debugging-port=9222'],
+    ['win32', '--Remote-Debugging-Port=9222'],
+    ['win32', '/JS-FLAGS=--allow-natives-syntax'],
+  ])('%s: %s is a debugging switch too', (platform, arg) => {
+    expect(debuggingSwitches(['Till', arg], platform)).toEqual([arg]);
+  });
+
+  it('a "/" argument is a path, not a switch, outside Windows', () => {
+    expect(debuggingSwitches(['Till', '/remote-debugging-port=9222'], 'darwin')).toEqual([]);
+  });
 });

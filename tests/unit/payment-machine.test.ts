@@ -119,3 +119,30 @@ describe('payment state machine (pure)', () => {
     expect(record.status).toBe('failed');
   });
 });
+
+describe('background re-checks (issue 13): Dojo first, with backoff', () => {
+  const waiting = (): PaymentRecord => ({ ...base(), status: 'needs_attention', attention: { reason: 'r', instruction: 'i' } });
+  const silent = { kind: 'failed' as const, call: 'checkDojo' as const, error: { code: 'NETWORK', message: 'no answer', outcomeUnknown: true } };
+
+  it('asks Dojo again twice as long after each silence (10 s, 20 s, … up to 5 minutes); never gives up while Dojo can tell', () => {
+    let record = waiting();
+    const delays: number[] = [];
+    for (let i = 0; i < 10; i++) {
+      const t = transition(record, silent, 1_000 * i, DEFAULT_POLLING);
+      const check = t.effects.find((e) => e.kind === 'checkDojo');
+      delays.push(check && 'delayMs' in check ? check.delayMs : -1);
+      record = t.record;
+      expect(record.status).toBe('needs_attention');
+      expect(record.recheck.nextAt).toBe(1_000 * i + delays[i]!);
+    }
+    expect(delays).toEqual([10_000, 20_000, 40_000, 80_000, 160_000, 300_000, 300_000, 300_000, 300_000, 300_000]);
+    // Time to ask (start-up, Dojo back, the backoff's timer): at once.
+    expect(transition(record, { kind: 'recheck' }, 0, DEFAULT_POLLING).effects).toEqual([{ kind: 'checkDojo', delayMs: 0 }]);
+  });
+
+  it('does not re-check what Dojo cannot tell (an unlinked refund with neither session nor intent): a person is asked instead', () => {
+    const refund: PaymentRecord = { ...waiting(), type: 'UnlinkedRefund', intentId: null, sessionId: null };
+    expect(transition(refund, { kind: 'recheck' }, 0, DEFAULT_POLLING).effects).toEqual([]);
+    expect(toView(refund).dojoCheck).toMatchObject({ canTell: false, nextCheckAt: null });
+  });
+});

@@ -126,7 +126,7 @@ describe('a packaged start (item 3: no DevTools, no menu, no debugging switches)
     expect(fake.menu).toBeNull();
   });
 
-  it.each([['--remote-debugging-port=9222'], ['--inspect=9229'], ['--remote-debugging-pipe'], ['--inspect-brk']])('refuses to start with %s: says so and exits 1, before any window or lock', async (flag) => {
+  it.each([['--remote-debugging-port=9222'], ['--inspect=9229'], ['--remote-debugging-pipe'], ['--inspect-brk'], ['-remote-debugging-port=9222'], ['/Remote-Debugging-Port=9222']])('refuses to start with %s: says so and exits 1, before any window or lock', async (flag) => {
     start({ packaged: true, env: windowsTill().env, argv: ['C:\\Till Companion.exe', flag] });
     await fake.becomeReady();
     expect(fake.app.exitCode).toBe(1);

@@ -51,7 +51,7 @@ export function launch(proc: ProcessInfo, deps?: AppDeps): void {
   }
   productName = buildConfig.productName;
 
-  const switches = debuggingSwitches(proc.argv);
+  const switches = debuggingSwitches(proc.argv, proc.platform);
   if (app.isPackaged && switches.length && !buildConfig.testBuild) {
     return fatal(new StartupProblem('The app was started with a debugging option, which a till does not allow. Start it from its usual shortcut.', `refused debugging switches: ${switches.join(' ')}`), 'start');
   }

@@ -34,8 +34,18 @@ export function launchMode(argv: readonly string[], defaultApp: boolean): Launch
  * Switches that open the app to a debugger. A packaged till refuses to start with any of them: the Chromium
  * remote-debugging port is not covered by any fuse, and from it every `window.till` method is one call away.
  */
-const DEBUG_SWITCHES = ['--remote-debugging-port', '--remote-debugging-pipe', '--remote-debugging-address', '--inspect', '--inspect-brk', '--inspect-port', '--inspect-publish-uid', '--js-flags'];
+const DEBUG_SWITCHES = ['remote-debugging-port', 'remote-debugging-pipe', 'remote-debugging-address', 'inspect', 'inspect-brk', 'inspect-port', 'inspect-publish-uid', 'js-flags'];
 
-export function debuggingSwitches(argv: readonly string[]): string[] {
-  return argv.slice(1).filter((arg) => DEBUG_SWITCHES.some((name) => arg === name || arg.startsWith(`${name}=`)));
+/**
+ * Every spelling Chromium takes for a switch (base/command_line.cc): prefixed "--" or "-", on Windows also "/",
+ * and on Windows in any case. Names are compared in lower case everywhere: refusing a spelling Chromium would
+ * ignore costs nothing.
+ */
+function switchName(arg: string, platform: string): string | undefined {
+  const prefix = ['--', '-', ...(platform === 'win32' ? ['/'] : [])].find((p) => arg.startsWith(p));
+  return prefix === undefined ? undefined : arg.slice(prefix.length).split('=')[0]!.toLowerCase();
+}
+
+export function debuggingSwitches(argv: readonly string[], platform: string = process.platform): string[] {
+  return argv.slice(1).filter((arg) => DEBUG_SWITCHES.includes(switchName(arg, platform) ?? ''));
 }

@@ -34,7 +34,7 @@ export interface CliDeps {
 
 const USAGE = `Usage:
   till-companion pay --amount 12.50 --currency GBP --reference R123 [--terminal ID] [--key IDEMPOTENCY-KEY] [--wait]
-  till-companion refund (--payment ID | --reference R123) --amount 5.00 [--key KEY] [--wait]
+  till-companion refund (--payment ID | --reference R123) --amount 5.00 [--terminal ID] [--key KEY] [--wait]
       (above the till's supervisor threshold, --wait also waits for the supervisor; declined there exits 1)
   till-companion status (--payment ID | --reference R123) [--wait]
   till-companion report x|z [--number N] [--format json|csv] [--output FILE]
@@ -191,6 +191,8 @@ export async function runCli(args: readonly string[], deps: CliDeps): Promise<nu
 
   let paymentId: string | undefined = values['payment'] as string | undefined;
   let started = false;
+  /** The sale or refund request went out: from here a lost or unproven answer never means "nothing started". */
+  let sent = false;
   try {
     // Before the token leaves this process: whatever answers must prove it holds the same token.
     await exchange('GET', '/v1/health', { authorised: false });
@@ -200,10 +202,11 @@ export async function runCli(args: readonly string[], deps: CliDeps): Promise<nu
       const amount = parseAmount(String(values['amount'] ?? ''));
       if (amount === null) return fail('--amount must be like 12.50 (pounds or euros and pence or cents).');
       const key = values['key'] as string | undefined;
+      sent = true;
       const accepted =
         command === 'pay'
           ? await call('POST', '/v1/sales', { amount, currency: values['currency'], reference: values['reference'], ...(values['terminal'] ? { terminalId: values['terminal'] } : {}) }, key)
-          : await call('POST', '/v1/refunds', { amount, ...(paymentId ? { paymentId } : { reference: values['reference'] }) }, key);
+          : await call('POST', '/v1/refunds', { amount, ...(paymentId ? { paymentId } : { reference: values['reference'] }), ...(values['terminal'] ? { terminalId: values['terminal'] } : {}) }, key);
       started = true;
       if (!values['wait']) {
         emit(accepted);
@@ -241,17 +244,28 @@ export async function runCli(args: readonly string[], deps: CliDeps): Promise<nu
     if (RUNNING.includes(String(payment['status'])) && values['wait']) return EXIT.error;
     return exitCodeInEnvironment(payment['environment'], RUNNING.includes(String(payment['status'])) ? EXIT.approved : exitCodeFor(String(payment['status'])));
   } catch (error) {
-    if (error instanceof Unproven && !started) return fail(NOT_THE_COMPANION(port));
-    if ((error instanceof Unproven || error instanceof TypeError) && started) {
-      // The payment is at the real companion; an answer we cannot believe, or none, leaves its outcome unknown.
+    const lost = error instanceof Unproven || (error instanceof TypeError && !(sent && !started && neverConnected(error)));
+    if (lost && (started || sent)) {
+      // The payment is at the real companion (or may be); an answer we cannot believe, or none, leaves its outcome unknown.
       const why = error instanceof Unproven ? NOT_THE_COMPANION(port) : 'The companion stopped answering.';
-      emit({ error: `${why} The outcome of payment ${paymentId} is unknown: check the companion's screen.`, paymentId, status: 'unknown' });
+      emit(
+        paymentId
+          ? { error: `${why} The outcome of payment ${paymentId} is unknown: check the companion's screen.`, paymentId, status: 'unknown' }
+          : { error: `${why} The ${command === 'pay' ? 'sale' : 'refund'} was sent and may have started: check the companion's screen before trying again. Sent again with the same --key (pay without --key: the same reference, the same day) it never starts a second one.`, paymentId: null, status: 'unknown' },
+      );
       return EXIT.needsAttention;
     }
+    if (error instanceof Unproven) return fail(NOT_THE_COMPANION(port));
     const problem = (error as { problem?: unknown }).problem;
     const refused = error instanceof Busy ? 'The companion is busy (too many requests); try again in a moment.' : error instanceof TypeError ? 'The companion is not running (nothing answers on the EPOS port).' : (error as Error).message;
     return fail(refused, problem ? { problem } : {});
   }
+}
+
+/** fetch failed before any connection was made (the companion is not listening): nothing can have been sent. */
+function neverConnected(error: TypeError): boolean {
+  const code = (error.cause as { code?: unknown } | undefined)?.code;
+  return code === 'ECONNREFUSED' || code === 'ENOTFOUND' || code === 'EADDRNOTAVAIL';
 }
 
 type Call = (method: string, path: string, body?: unknown, key?: string) => Promise<Record<string, unknown>>;

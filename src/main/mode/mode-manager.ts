@@ -19,6 +19,7 @@ import { SECRET_ACCOUNTS, type SecretStore } from '../secrets/secret-store';
 import { environmentOfKey, type LiveEnvironment } from '../settings/api-key';
 import { SANDBOX_PARTNER_IDS, type BuildConfig } from '../settings/build-config';
 import { readModeChoice, writeModeChoice } from './mode-choice';
+import { trainingRecordNotice, trainingRecordPath } from './training-record';
 import { UnavailableEngine } from './unavailable-engine';
 
 export const DOJO_BASE_URL = 'https://api.dojo.tech';
@@ -235,13 +236,18 @@ export class ModeManager {
   }
 
   private async trainingMode(reason: string): Promise<Mode> {
-    const { devOverrides, env, logger, fetch, buildConfig } = this.options;
+    const { devOverrides, env, logger, fetch, buildConfig, dataDir } = this.options;
     const speed = devOverrides && env['TILL_TRAINING_SIM_SPEED'] ? Number(env['TILL_TRAINING_SIM_SPEED']) : 1;
     const port = devOverrides && env['TILL_TRAINING_SIM_PORT'] ? Number(env['TILL_TRAINING_SIM_PORT']) : 0;
-    const simulator = await startSimulator({ port, speed });
-    logger.info('training mode on the built-in simulator', { url: simulator.url, speed });
+    // The simulator keeps its record of Dojo in the data folder, so a restart forgets no training payment.
+    const recordFile = trainingRecordPath(dataDir);
+    const simulator = await startSimulator({ port, speed, recordFile, onRecordError: (error) => logger.warn('the training record could not be saved', { error: String(error) }) });
+    const { recordLoad } = simulator;
+    logger.info('training mode on the built-in simulator', { url: simulator.url, speed, record: recordLoad.kind, ...(recordLoad.kind === 'restored' ? { intents: recordLoad.intents, running: recordLoad.running } : {}) });
+    const notice = trainingRecordNotice(recordLoad);
+    if (recordLoad.kind === 'setAside') logger.warn('the training record was set aside: training starts afresh', { why: recordLoad.why, detail: recordLoad.detail, keptAs: recordLoad.keptAs });
     const client = new DojoClient({ baseUrl: simulator.url, fetch, apiKey: async () => TRAINING_KEY, version: buildConfig.apiVersion, ...SANDBOX_PARTNER_IDS });
-    return { environment: 'training', reason, simulator, ...this.engineFor('training', client, 1 / speed) };
+    return { environment: 'training', reason: notice ? `${reason} ${notice}` : reason, simulator, ...this.engineFor('training', client, 1 / speed) };
   }
 
   /**
@@ -302,7 +308,9 @@ export class ModeManager {
       this.retryTimer.unref();
       return next;
     }
-    if (next.environment === 'training') {
+    // A training simulator that restored its record is asked like Dojo; one that starts afresh (no record yet, or
+    // one set aside) cannot know the payments a restart interrupted: they end as failed (no money moves in training).
+    if (next.environment === 'training' && next.simulator?.recordLoad.kind !== 'restored') {
       const ended = next.engine.abandonUnfinished(outcome.trainingInterrupted);
       if (ended) logger.info('ended interrupted training payments', { count: ended });
     }

@@ -7,8 +7,8 @@ import type { Logger } from '../logging/logger';
 import { DEFAULT_POLLING, type PollingPolicy } from './polling';
 import { holdsTerminal, isFinal, newRecord, refundableOf, type PaymentRecord } from './record';
 import { PaymentRunner } from './runner';
-import { refusal, timeline } from './messages';
-import { toView } from './view';
+import { cancel as cancelWords, refusal, timeline } from './messages';
+import { toView as viewOf } from './view';
 import { MIDNIGHT } from '../../shared/dates';
 
 export interface EngineOptions {
@@ -97,6 +97,8 @@ export class PaymentEngine {
 
   async listTerminals(): Promise<TerminalView[]> {
     const terminals = await this.options.client().listTerminals();
+    // Dojo answers again (the screen refreshes the terminal list even when no payment runs): ask about the others now.
+    if (this.contactLost) this.dojoAnswered();
     this.terminalTids = new Map(terminals.map((t) => [t.id, t.properties?.tid ?? null]));
     return terminals.map((t) => ({ id: t.id, tid: t.properties?.tid ?? null, status: t.status, updatedAt: t.updatedAt ?? null }));
   }
@@ -140,7 +142,7 @@ export class PaymentEngine {
   /** The payment an idempotency key already started, if any (the same key never starts a second one). */
   private existing(idempotencyKey: string | undefined): PaymentView | undefined {
     const record = idempotencyKey ? this.journal.findByIdempotencyKey(idempotencyKey) : undefined;
-    return record ? toView(this.runner.current(record.id) ?? record) : undefined;
+    return record ? this.toView(this.runner.current(record.id) ?? record) : undefined;
   }
 
   /** Journals a new payment (one per terminal at a time) and starts its flow. */
@@ -166,12 +168,14 @@ export class PaymentEngine {
     });
     adjust?.(record);
     this.runner.begin(record);
-    return toView(this.runner.current(id)!);
+    return this.toView(this.runner.current(id)!);
   }
 
   async cancel(paymentId: string): Promise<PaymentView> {
     const record = this.require(paymentId);
     if (record.status !== 'starting' && record.status !== 'in_progress') throw new AppError('CANNOT_CANCEL', refusal.notRunning);
+    // Cancel is offered only when it can work: a cancel that cannot reach Dojo is refused with the reason, not taken and lost.
+    if (record.contactLost) throw new AppError('CANNOT_CANCEL', cancelWords.dojoUnreachable);
     await this.runner.send(paymentId, { kind: 'cancelRequested' });
     return this.view(paymentId);
   }
@@ -209,7 +213,7 @@ export class PaymentEngine {
     const next = { ...change(record), updatedAt: this.now() };
     this.journal.save(next, event);
     this.push(next);
-    return toView(next);
+    return this.toView(next);
   }
 
   /** The payment as the cashier sees it (without its timeline: cheap enough for every long-poll). */
@@ -221,7 +225,7 @@ export class PaymentEngine {
   get(paymentId: string): { payment: PaymentView; events: PaymentEventView[] } {
     const record = this.require(paymentId);
     return {
-      payment: toView(record),
+      payment: this.toView(record),
       events: this.journal.events(paymentId).map((e) => ({ at: new Date(e.at).toISOString(), kind: e.kind, message: e.message })),
     };
   }
@@ -231,7 +235,7 @@ export class PaymentEngine {
   }
 
   byReference(reference: string): PaymentView[] {
-    return this.journal.findByReference(reference).map((r) => toView(this.runner.current(r.id) ?? r));
+    return this.journal.findByReference(reference).map((r) => this.toView(this.runner.current(r.id) ?? r));
   }
 
   /** The payment after its next visible change, or as it is after `ms` (at once when it has ended). */
@@ -257,12 +261,12 @@ export class PaymentEngine {
     const running = this.runner.active();
     const attention = this.journal.withStatus('needs_attention');
     const contradicted = this.journal.contradictions();
-    return [...running, ...attention, ...contradicted].sort((a, b) => b.createdAt - a.createdAt).map(toView);
+    return [...running, ...attention, ...contradicted].sort((a, b) => b.createdAt - a.createdAt).map((r) => this.toView(r));
   }
 
   history(query: HistoryQuery): { items: PaymentView[]; total: number } {
     const { items, total } = this.journal.history(query, this.dayStart());
-    return { items: items.map((r) => toView(this.runner.current(r.id) ?? r)), total };
+    return { items: items.map((r) => this.toView(this.runner.current(r.id) ?? r)), total };
   }
 
   totals(from: string, to: string): TotalsRow[] {
@@ -291,8 +295,13 @@ export class PaymentEngine {
     for (const [id, waiters] of this.waiters) for (const waiter of [...waiters]) waiter(this.view(id));
   }
 
+  /** A payment as seen now (the engine's clock). */
+  private toView(record: PaymentRecord): PaymentView {
+    return viewOf(record, this.now());
+  }
+
   private view(id: string): PaymentView {
-    return toView(this.require(id));
+    return this.toView(this.require(id));
   }
 
   private require(id: string): PaymentRecord {
@@ -334,7 +343,7 @@ export class PaymentEngine {
   }
 
   private push(record: PaymentRecord): void {
-    const view = toView(record);
+    const view = this.toView(record);
     const { updatedAt: _updated, revision: _revision, ...visible } = view;
     const key = JSON.stringify(visible);
     if (this.lastViews.get(record.id) === key) return;

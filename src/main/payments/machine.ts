@@ -317,6 +317,15 @@ class Move {
   /** Approved: the amounts (gratuity, cashback, card) from Dojo's payment record. */
   finishApprovedFrom(intent: DojoIntent | null): void {
     const record = this.record;
+    this.amountsFrom(intent);
+    // A signature check that went unanswered ended with Dojo's automatic acceptance: say so.
+    const automatic = record.signatureDeadline !== null && !record.signatureAnswered;
+    this.finish('approved', automatic ? outcome.approvedSignatureAutomatically : outcome.approved(record.type));
+  }
+
+  /** What Dojo's payment record says was taken (gratuity, cashback, card): a sale's amounts come from Dojo, never a guess. */
+  amountsFrom(intent: DojoIntent | null): void {
+    const record = this.record;
     if (intent && record.type === 'Sale') {
       record.totalAmount = intent.totalAmount?.value ?? record.amount;
       record.tipsAmount = intent.tipsAmount?.value ?? 0;
@@ -325,9 +334,6 @@ class Move {
     } else {
       record.totalAmount ??= record.amount;
     }
-    // A signature check that went unanswered ended with Dojo's automatic acceptance: say so.
-    const automatic = record.signatureDeadline !== null && !record.signatureAnswered;
-    this.finish('approved', automatic ? outcome.approvedSignatureAutomatically : outcome.approved(record.type));
   }
 
   /** A Dojo call failed: written to the timeline before the step decides what it means. */
@@ -454,11 +460,13 @@ function verifyVerdict(move: Move, says: DojoSays): void {
   record.reconciled = { at: new Date(now).toISOString(), note: timeline.reconciledByRecheck, exceptionId: 'recheck', dojoStatus };
   if (dojo === resolution.outcome) {
     record.resolution = { ...resolution, dojo: 'confirmed' };
+    // Dojo agrees it was charged: what was taken (a gratuity, cashback) is Dojo's figure, not the amount asked for.
+    if (says.kind === 'approved') move.amountsFrom(says.intent);
     return move.note('verdict_confirmed', timeline.verdictConfirmed);
   }
   record.resolution = { ...resolution, dojo: 'contradicted' };
   record.contradiction = { verdict: resolution.outcome, dojoSays: dojoStatus, at: now, acknowledged: null };
-  move.note('verdict_contradicted', timeline.verdictContradicted(resolution.outcome, dojoStatus));
+  move.note('verdict_contradicted', timeline.verdictContradicted(record.type, resolution.outcome, dojoStatus));
   if (says.kind === 'approved' || says.kind === 'notCharged') return finishAs(move, says);
   move.finish('failed', outcome.terminalNeverAsked(record.type));
 }
@@ -714,11 +722,11 @@ function resolvedByCashier(move: Move, event: Extract<EngineEvent, { kind: 'reso
   const canTell = dojoCanTell(record);
   record.resolution = { outcome: event.outcome, note: event.note, at: new Date(move.now).toISOString(), by: event.by, dojo: canTell ? 'pending' : 'cannot_tell' };
   record.attention = null;
-  move.note('resolved', timeline.resolved(event.outcome === 'approved', event.note, event.by), { by: event.by });
+  move.note('resolved', timeline.resolved(record.type, event.outcome, event.note, event.by), { by: event.by });
   if (event.outcome === 'approved') {
     record.totalAmount ??= record.amount;
-    move.finish('approved', outcome.resolvedApproved);
-  } else move.finish('failed', outcome.resolvedNotCharged);
+    move.finish('approved', outcome.resolvedBy(record.type, 'approved'));
+  } else move.finish('failed', outcome.resolvedBy(record.type, 'not_charged'));
   // The verdict is checked against Dojo's record whenever Dojo can tell.
   record.recheck = { attempts: 0, lastAt: null, nextAt: null };
   if (canTell) move.scheduleRecheck();

@@ -1,5 +1,6 @@
 import { formatMoney } from '../../shared/money';
 import type { PaymentType, ReceiptLine } from '../../shared/payments';
+import { DOJO_UNREACHABLE_ADVICE, dojoUnreachableWords, verdictWords } from '../../shared/words';
 
 /**
  * Every word the payment engine says to a cashier or an EPOS: outcomes, instructions, the running line, the
@@ -10,7 +11,6 @@ import type { PaymentType, ReceiptLine } from '../../shared/payments';
 const isSale = (type: PaymentType) => type === 'Sale';
 const noun = (type: PaymentType) => (isSale(type) ? 'payment' : 'refund');
 const nothingMoved = (type: PaymentType) => (isSale(type) ? 'Nothing was charged.' : 'Nothing was refunded.');
-const clock = new Intl.DateTimeFormat('en-GB', { hour: '2-digit', minute: '2-digit', second: '2-digit' });
 
 /** How a payment ended (the final line the cashier and the EPOS see). */
 export const outcome = {
@@ -29,8 +29,7 @@ export const outcome = {
   restartedBeforeTerminal: 'The app stopped before the terminal was asked, so nothing was charged. Start the sale again.',
   dojoUnreachableAtStart: 'Dojo could not be reached to start the payment, so nothing was charged. Try again when the connection is back.',
   terminalNeverAsked: (type: PaymentType) => `The terminal was never asked, so ${isSale(type) ? 'nothing was charged. Start the sale again.' : 'nothing was refunded. Start the refund again.'}`,
-  resolvedApproved: 'Recorded as approved by the cashier after checking the terminal.',
-  resolvedNotCharged: 'Recorded as not charged by the cashier after checking the terminal.',
+  resolvedBy: (type: PaymentType, verdict: 'approved' | 'not_charged') => `Recorded as ${verdictWords(type, verdict)} by the cashier after checking the terminal.`,
   trainingInterrupted: 'Training payment interrupted by a restart (the training simulator starts afresh). No money moves in training.',
 } as const;
 
@@ -76,8 +75,7 @@ export const running = {
   followTerminal: 'Follow the terminal.',
   terminalStatus: (status: string | null) => `Terminal status: ${status ?? 'unknown'}`,
   needsChecking: 'This payment needs checking on the terminal.',
-  lostContact: (lastAnswerAt: number | null) =>
-    `The till has lost contact with Dojo and is still trying${lastAnswerAt === null ? '' : ` (last answer at ${clock.format(lastAnswerAt)})`}. Follow the terminal; do not start the payment again.`,
+  lostContact: (lastAnswerAt: number | null, now: number) => `${dojoUnreachableWords(lastAnswerAt, now)}. ${DOJO_UNREACHABLE_ADVICE}`,
   lookingForSession: (type: PaymentType) => `Dojo did not confirm that the terminal took the ${noun(type)}: checking with Dojo…`,
   checkingApproval: 'The terminal shows it approved: checking with Dojo before confirming…',
   authorised: 'Authorised: waiting for Dojo to complete the payment…',
@@ -88,6 +86,7 @@ export const running = {
 export const cancel = {
   cardPresented: 'The card has been presented, so the till can no longer cancel this payment. Let it finish, or cancel it on the terminal.',
   notReached: (reason: string) => `The cancel request did not reach Dojo (${reason}). Try again or cancel on the terminal.`,
+  dojoUnreachable: 'Dojo cannot be reached, so the till cannot cancel this payment now. Cancel it on the terminal if the customer has gone.',
 } as const;
 
 /** The payment's timeline (the detail view in history, the support bundle). */
@@ -111,13 +110,13 @@ export const timeline = {
   signatureAccepted: 'The cashier accepted the signature.',
   signatureRejected: 'The cashier rejected the signature.',
   signatureRecorded: (status: string) => `Dojo recorded the signature answer (terminal: ${status}).`,
-  resolved: (approved: boolean, note: string, by: string | null) => `Recorded by hand${by ? ` by ${by}` : ''} (supervisor PIN) as ${approved ? 'approved' : 'not charged'}: ${note}`,
+  resolved: (type: PaymentType, verdict: 'approved' | 'not_charged', note: string, by: string | null) => `Recorded by hand${by ? ` by ${by}` : ''} (supervisor PIN) as ${verdictWords(type, verdict)}: ${note}`,
   resolvedFromDojo: "Resolved from Dojo's record.",
   dojoAnsweredFollowing: 'Dojo answered again: following the payment.',
   verdictConfirmed: "Dojo's record agrees with the verdict recorded by hand.",
   verdictUnchecked: "Dojo could not tell in a week whether the verdict recorded by hand was right: the till has stopped asking.",
-  verdictContradicted: (verdict: 'approved' | 'not_charged', dojo: string) =>
-    `Dojo's record contradicts the verdict recorded by hand (${verdict === 'approved' ? 'approved' : 'not charged'}): Dojo shows ${STATUS_WORDS[dojo] ?? dojo}. The payment now follows Dojo's record.`,
+  verdictContradicted: (type: PaymentType, verdict: 'approved' | 'not_charged', dojo: string) =>
+    `Dojo's record contradicts the verdict recorded by hand (${verdictWords(type, verdict)}): Dojo shows ${STATUS_WORDS[dojo] ?? dojo}. The payment now follows Dojo's record.`,
   reconciledByRecheck: "Dojo's record, read by the till's own re-check of a verdict recorded by hand.",
   refunded: (amount: number, currency: string) => `${formatMoney(amount, currency)} refunded.`,
   refundUndone: (amount: number, currency: string) => `${formatMoney(amount, currency)} refund not made after all (Dojo's record): it can be refunded again.`,
@@ -189,31 +188,60 @@ export const keyWords = {
 
 const dateTime = new Intl.DateTimeFormat('en-GB', { day: '2-digit', month: 'short', year: 'numeric', hour: '2-digit', minute: '2-digit', second: '2-digit' });
 
+/** The narrowest receipt roll (58 mm) prints 32 characters a line: the slip fits it, so it fits every printer. */
+export const SLIP_COLUMNS = 32;
+
+/**
+ * Breaks text into lines of at most `cols` characters at spaces; a word longer than a line (a reference, an id)
+ * is cut into pieces, never shortened: every character of a reference must reach the paper.
+ */
+export function slipLines(value: string, cols = SLIP_COLUMNS): string[] {
+  const lines: string[] = [];
+  let line = '';
+  for (const word of value.split(/\s+/).filter(Boolean)) {
+    const pieces = word.match(new RegExp(`.{1,${cols}}`, 'gu')) ?? [];
+    for (const piece of pieces) {
+      if (line && line.length + 1 + piece.length <= cols) line = `${line} ${piece}`;
+      else {
+        if (line) lines.push(line);
+        line = piece;
+      }
+    }
+  }
+  if (line) lines.push(line);
+  return lines;
+}
+
 /**
  * The "do not retry" slip for a payment whose outcome is not known yet, in Dojo's receipt-line shape so it prints
- * like a receipt (lines short enough for a 58 mm roll: 32 characters).
+ * like a receipt, every line at most 32 characters (a 58 mm roll). What it says of Dojo depends on whether Dojo
+ * can still tell (the till keeps asking) or not (a supervisor must check).
  */
-export function doNotRetrySlip(payment: { type: PaymentType; amount: number; currency: string; reference: string; createdAt: number; terminalTid: string | null; terminalId: string; id: string }): ReceiptLine[] {
-  const text = (value: string, style: { bold?: boolean; align?: string; size?: string } = {}): ReceiptLine => ({
-    lineType: 'Text',
-    text: { value, size: style.size ?? 'SizeBody', align: style.align ?? 'AlignLeft', bold: style.bold ?? false },
-  });
-  const rule: ReceiptLine = { lineType: 'SingleLineSeperator', text: null };
+export function doNotRetrySlip(
+  payment: { type: PaymentType; amount: number; currency: string; reference: string; createdAt: number; terminalTid: string | null; terminalId: string; id: string },
+  dojoCanTell: boolean,
+): ReceiptLine[] {
+  const lines: ReceiptLine[] = [];
+  const text = (value: string, style: { bold?: boolean; align?: string; size?: string } = {}) => {
+    for (const part of slipLines(value)) {
+      lines.push({ lineType: 'Text', text: { value: part, size: style.size ?? 'SizeBody', align: style.align ?? 'AlignLeft', bold: style.bold ?? false } });
+    }
+  };
+  const rule = () => lines.push({ lineType: 'SingleLineSeperator', text: null });
   const sale = isSale(payment.type);
-  return [
-    text(sale ? 'DO NOT TAKE THIS' : 'DO NOT MAKE THIS', { bold: true, align: 'AlignCenter', size: 'SizeHeader2' }),
-    text(sale ? 'PAYMENT AGAIN' : 'REFUND AGAIN', { bold: true, align: 'AlignCenter', size: 'SizeHeader2' }),
-    text('until it has been checked', { bold: true, align: 'AlignCenter' }),
-    rule,
-    text(`${sale ? 'Sale' : payment.type === 'MatchedRefund' ? 'Refund' : 'Unlinked refund'} ${formatMoney(payment.amount, payment.currency)}`, { bold: true }),
-    text(`Reference: ${payment.reference}`),
-    text(`Time: ${dateTime.format(payment.createdAt)}`),
-    text(`Terminal: ${payment.terminalTid ?? payment.terminalId}`),
-    text(`Payment: ${payment.id}`),
-    rule,
-    text(`The outcome is not known yet. The till keeps checking with Dojo.`),
-    text('Keep this slip with the till until a supervisor has checked it.'),
-  ];
+  text(sale ? 'DO NOT TAKE THIS' : 'DO NOT MAKE THIS', { bold: true, align: 'AlignCenter', size: 'SizeHeader2' });
+  text(sale ? 'PAYMENT AGAIN' : 'REFUND AGAIN', { bold: true, align: 'AlignCenter', size: 'SizeHeader2' });
+  text('until it has been checked', { bold: true, align: 'AlignCenter' });
+  rule();
+  text(`${sale ? 'Sale' : payment.type === 'MatchedRefund' ? 'Refund' : 'Unlinked refund'} ${formatMoney(payment.amount, payment.currency)}`, { bold: true });
+  text(`Reference: ${payment.reference}`);
+  text(`Time: ${dateTime.format(payment.createdAt)}`);
+  text(`Terminal: ${payment.terminalTid ?? payment.terminalId}`);
+  text(`Payment: ${payment.id}`);
+  rule();
+  text(dojoCanTell ? 'The outcome is not known yet. The till keeps checking with Dojo.' : 'The outcome is not known, and Dojo cannot tell it: a supervisor must check the terminal.');
+  text('Keep this slip with the till until a supervisor has checked it.');
+  return lines;
 }
 
 /** What the screen and the EPOS are told when Dojo's record contradicts a person's verdict. */
@@ -231,10 +259,10 @@ const DOJO_ON_VERDICT = { pending: 'Dojo not asked yet', confirmed: 'Dojo agrees
  * The CSV's resolution column: how the outcome was settled. "Dojo" (Dojo's record, including a verdict Dojo
  * later confirmed or put right), "by hand" with who, when, why and what Dojo said of it, or empty while open.
  */
-export function resolutionWords(record: { status: string; resolution: { outcome: 'approved' | 'not_charged'; note: string; at: string; by: string | null; dojo: keyof typeof DOJO_ON_VERDICT } | null }): string {
+export function resolutionWords(record: { type: PaymentType; status: string; resolution: { outcome: 'approved' | 'not_charged'; note: string; at: string; by: string | null; dojo: keyof typeof DOJO_ON_VERDICT } | null }): string {
   const r = record.resolution;
   if (!r) return record.status === 'needs_attention' || record.status === 'starting' || record.status === 'in_progress' || record.status === 'signature_required' ? '' : 'Dojo';
-  const verdict = r.outcome === 'approved' ? 'approved' : 'not charged';
+  const verdict = verdictWords(record.type, r.outcome);
   const when = dateTime.format(Date.parse(r.at));
   return `by hand: ${verdict} (${r.by ? `${r.by}, ` : ''}supervisor PIN, ${when}): ${r.note} [${DOJO_ON_VERDICT[r.dojo]}]`;
 }

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { FINAL_STATUSES, PaymentStatusSchema, PaymentTypeSchema, ReceiptLineSchema, type PaymentStatus, type PaymentType } from '../../shared/payments';
+import { amountsOf } from './amounts';
 
 /**
  * Where a payment is in its flow. Each step is written to the journal *before* the Dojo call it leads to, so
@@ -153,10 +154,14 @@ export const holdsTerminal = (record: PaymentRecord): boolean => !isFinal(record
  * What is left to refund on a sale: what the card paid for the goods and the gratuity, less refunds approved and
  * in progress. Cashback is not refundable: the customer took it as cash, so refunding it would pay it twice.
  * Gratuity is: it was paid by card and goes back to the card like the goods.
+ *
+ * What the card was charged comes from amountsOf (right whether or not Dojo's `totalAmount` counts the cashback,
+ * docs/dojo-api.md A6); less the cashback, that is what the card paid for the goods and the gratuity.
  */
 export function refundableOf(sale: PaymentRecord, inProgress = 0): number {
   if (sale.type !== 'Sale' || sale.status !== 'approved') return 0;
-  return Math.max(0, (sale.totalAmount ?? sale.amount) - (sale.cashbackAmount ?? 0) - sale.refundedAmount - inProgress);
+  const { charged, cashback } = amountsOf(sale);
+  return Math.max(0, charged - cashback - sale.refundedAmount - inProgress);
 }
 
 export function newRecord(input: {

@@ -1,13 +1,17 @@
 import type { PaymentView } from '../../shared/payments';
 import { CARD_PRESENTED_NOTE } from './machine';
 import { dojoCanTell } from './dojo-record';
-import { attention as attentionWords, contradictionWords, doNotRetrySlip, running } from './messages';
+import { attention as attentionWords, cancel as cancelWords, contradictionWords, doNotRetrySlip, running } from './messages';
+import { amountsOf } from './amounts';
 import { isFinal, refundableOf, type PaymentRecord } from './record';
 
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
 
-/** What the renderer and the EPOS API see of a payment (never the key, never more card data than Dojo masks). */
-export function toView(record: PaymentRecord): PaymentView {
+/**
+ * What the renderer and the EPOS API see of a payment (never the key, never more card data than Dojo masks), as of
+ * `now` (the engine's clock: how long ago Dojo last answered is part of what is said while it cannot be reached).
+ */
+export function toView(record: PaymentRecord, now: number = Date.now()): PaymentView {
   const running = record.status === 'starting' || record.status === 'in_progress';
   // Cancel is offered only when it can work: not once the card is in play, and not while Dojo cannot be reached.
   const canCancel = running && !record.cardPresented && record.sessionStatus !== 'CancelRequested' && !record.cancelWanted && !record.contactLost && !record.lookingForSession && !record.pendingOutcome;
@@ -28,16 +32,17 @@ export function toView(record: PaymentRecord): PaymentView {
     sessionId: record.sessionId,
     sessionStatus: record.sessionStatus,
     prompt: record.prompt,
-    message: messageOf(record),
+    message: messageOf(record, now),
     dojoReachable: !record.contactLost,
     lastDojoAnswerAt: record.contactLost ? iso(record.lastAnswerAt) : null,
     canCancel,
-    cancelNote: canCancel || isFinal(record.status) ? null : running && record.cardPresented ? (record.cancelNote ?? CARD_PRESENTED_NOTE) : record.cancelNote,
+    cancelNote: canCancel || isFinal(record.status) ? null : running && record.cardPresented ? (record.cancelNote ?? CARD_PRESENTED_NOTE) : running && record.contactLost ? cancelWords.dojoUnreachable : record.cancelNote,
     signatureDeadline: record.status === 'signature_required' ? iso(record.signatureDeadline) : null,
     result:
       record.status === 'approved' || record.authCode || record.last4
         ? {
-            totalAmount: record.totalAmount,
+            // What the card was charged, whichever way Dojo counted the cashback (amounts.ts); null while unknown.
+            totalAmount: record.totalAmount === null ? null : amountsOf(record).charged,
             tipsAmount: record.tipsAmount,
             cashbackAmount: record.cashbackAmount,
             cardScheme: record.cardScheme,
@@ -57,7 +62,7 @@ export function toView(record: PaymentRecord): PaymentView {
       record.status === 'needs_attention' || record.resolution?.dojo === 'pending'
         ? { canTell: dojoCanTell(record), lastCheckedAt: iso(record.recheck.lastAt), nextCheckAt: iso(record.recheck.nextAt) }
         : null,
-    slip: outcomeUnknown(record) ? doNotRetrySlip(record) : null,
+    slip: outcomeUnknown(record) ? doNotRetrySlip(record, dojoCanTell(record)) : null,
     originalPaymentId: record.originalPaymentId,
     refundedAmount: record.refundedAmount,
     refundableAmount: refundableOf(record),
@@ -71,10 +76,10 @@ function outcomeUnknown(record: PaymentRecord): boolean {
   return running && (record.contactLost || record.lookingForSession);
 }
 
-function messageOf(record: PaymentRecord): string {
+function messageOf(record: PaymentRecord, now: number): string {
   if (record.outcomeMessage && isFinal(record.status)) return record.outcomeMessage;
   const ongoing = record.status === 'starting' || record.status === 'in_progress' || record.status === 'signature_required';
-  if (ongoing && record.contactLost) return running.lostContact(record.lastAnswerAt);
+  if (ongoing && record.contactLost) return running.lostContact(record.lastAnswerAt, now);
   switch (record.status) {
     case 'starting':
       if (record.lookingForSession) return running.lookingForSession(record.type);

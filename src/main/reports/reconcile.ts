@@ -4,6 +4,7 @@ import type { PaymentStatus } from '../../shared/payments';
 import { STATUS_WORDS } from '../../shared/words';
 import type { ExceptionAction, ExceptionKind, ForeignIntent, ReconciliationException, Side } from '../../shared/reports';
 import type { DojoIntent } from '../dojo/schemas';
+import { amountsOf } from '../payments/amounts';
 import type { PaymentRecord } from '../payments/record';
 
 /** What matching needs of a payment (read straight from the journal's columns: cheap for a whole day). */
@@ -191,14 +192,22 @@ export function match(input: MatchInput): MatchResult {
   return result;
 }
 
+// Each side's total is what the card was charged (payments/amounts.ts), whichever way Dojo counts the cashback.
 function tillSide(p: PaymentFacts): Side {
-  return { status: p.status, total: p.totalAmount ?? p.amount, gratuity: p.tipsAmount ?? 0, cashback: p.cashbackAmount ?? 0, refunded: null };
+  return { status: p.status, total: amountsOf(p).charged, gratuity: p.tipsAmount ?? 0, cashback: p.cashbackAmount ?? 0, refunded: null };
+}
+
+/** What Dojo's intent charged the card (payments/amounts.ts); null when it shows no amount at all. */
+function dojoCharged(intent: DojoIntent): number | null {
+  const amount = intent.amount?.value ?? intent.totalAmount?.value;
+  if (amount === undefined) return null;
+  return amountsOf({ amount, totalAmount: intent.totalAmount?.value ?? null, tipsAmount: intent.tipsAmount?.value ?? null, cashbackAmount: intent.cashbackAmount?.value ?? null }).charged;
 }
 
 function dojoSide(intent: DojoIntent): Side {
   return {
     status: intent.status,
-    total: intent.totalAmount?.value ?? intent.amount?.value ?? null,
+    total: dojoCharged(intent),
     gratuity: intent.tipsAmount?.value ?? 0,
     cashback: intent.cashbackAmount?.value ?? 0,
     refunded: intent.refundedAmount ?? 0,
@@ -209,7 +218,7 @@ function foreign(intent: DojoIntent, tillId: string | null): ForeignIntent {
   return {
     intentId: intent.id,
     status: intent.status,
-    total: intent.totalAmount?.value ?? intent.amount?.value ?? 0,
+    total: dojoCharged(intent) ?? 0,
     currency: intent.totalAmount?.currencyCode ?? intent.amount?.currencyCode ?? '',
     reference: intent.reference ?? null,
     createdAt: intent.createdAt ?? null,

@@ -24,6 +24,11 @@ export interface ReportServiceOptions {
   logger: Logger;
   /** How long closing the day waits for Dojo before the Z says Dojo could not be reached. */
   reconcileTimeoutMs?: number;
+  /**
+   * Needs-attention items that are not a payment status: the folder exchange's approved payments the EPOS never
+   * confirmed it recorded. Listed with the open payments; like them, closing the day needs the supervisor PIN.
+   */
+  otherAttention?: () => readonly { paymentId: string | null; reason: string }[];
 }
 
 /**
@@ -192,7 +197,7 @@ export class ReportService {
       tillId,
       currencies: figuresOf(this.store.day(bounds.start, bounds.end)),
       adjustments: { lines, byCurrency: [...byCurrency].map(([currency, netChange]) => ({ currency, netChange })).sort((a, b) => a.currency.localeCompare(b.currency)) },
-      open: OPEN_STATUSES.flatMap((status) => this.options.journal.withStatus(status)).sort((a, b) => a.createdAt - b.createdAt).map(openOf),
+      open: [...OPEN_STATUSES.flatMap((status) => this.options.journal.withStatus(status)).sort((a, b) => a.createdAt - b.createdAt).map(openOf), ...this.otherAttention()],
       supervisorApproved: extra.supervisorApproved,
       closedBy: extra.closedBy,
       reconciliation,
@@ -202,7 +207,15 @@ export class ReportService {
   }
 
   private openAttention(): number {
-    return this.options.journal.withStatus('needs_attention').length;
+    return this.options.journal.withStatus('needs_attention').length + this.otherAttention().length;
+  }
+
+  /** The other attention items of this journal's payments (another environment's are not on this report). */
+  private otherAttention(): OpenPayment[] {
+    return (this.options.otherAttention?.() ?? []).flatMap(({ paymentId, reason }) => {
+      const record = paymentId ? this.options.journal.get(paymentId) : undefined;
+      return record ? [{ ...openOf(record), reason }] : [];
+    });
   }
 
   private today(): string {

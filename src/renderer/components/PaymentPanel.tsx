@@ -6,6 +6,8 @@ import { isRunning, usePaymentStore } from '../stores/payment-store';
 import { useSettingsStore } from '../stores/settings-store';
 import { terminalName } from '../stores/terminals-store';
 import { dialogOpen } from './Modal';
+import { useUnreachableLine } from '../lib/unreachable';
+import { DOJO_UNREACHABLE_ADVICE } from '../../shared/words';
 import { DoNotRetrySlip } from './DoNotRetrySlip';
 import { PrintableReceipts } from './PrintableReceipts';
 import { ErrorBox } from './ErrorBox';
@@ -31,6 +33,7 @@ export function PaymentPanel({ payment, onDone, onTryAgain, compact = false }: {
   const names = useSettingsStore((s) => s.view?.terminalNames);
   const running = isRunning(payment);
   const prompt = promptWords(payment.prompt);
+  const unreachable = useUnreachableLine(payment);
   const { result } = payment;
   const heading = useRef<HTMLHeadingElement>(null);
   const confirmButton = useRef<HTMLButtonElement>(null);
@@ -84,10 +87,10 @@ export function PaymentPanel({ payment, onDone, onTryAgain, compact = false }: {
       {running && (
         <div className="progress">
           <p className="prompt" data-testid="terminal-prompt">
-            {/* While Dojo cannot be reached the last prompt is stale: say what is happening instead (main's words below). */}
-            {!payment.dojoReachable ? 'Dojo cannot be reached — still trying' : (prompt ?? sessionWords(payment.sessionStatus) ?? 'Contacting Dojo…')}
+            {/* While Dojo cannot be reached the last prompt is stale: say what is happening instead, and how long ago Dojo last answered. */}
+            {unreachable ?? prompt ?? sessionWords(payment.sessionStatus) ?? 'Contacting Dojo…'}
           </p>
-          <p className="muted">{payment.message}</p>
+          <p className="muted">{unreachable ? DOJO_UNREACHABLE_ADVICE : payment.message}</p>
           <DoNotRetrySlip payment={payment} />
           {payment.status !== 'signature_required' && (
             <div className="cancel-row">

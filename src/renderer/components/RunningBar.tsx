@@ -5,6 +5,8 @@ import { usePaymentStore } from '../stores/payment-store';
 import { useSettingsStore } from '../stores/settings-store';
 import { terminalName } from '../stores/terminals-store';
 import { useShallow } from 'zustand/react/shallow';
+import type { PaymentView } from '../../shared/payments';
+import { useUnreachableLine } from '../lib/unreachable';
 
 /**
  * Every payment on its way that is not on screen right now, on every screen: a cashier who went to History or
@@ -26,17 +28,13 @@ export function RunningBar() {
               {TYPE_WORDS[p.type]} {formatMoney(p.amount, p.currency)}
             </strong>{' '}
             on {terminalName({ id: p.terminalId, tid: p.terminalTid }, names)} ·{' '}
-            {!p.dojoReachable
-              ? 'Dojo cannot be reached — still trying'
-              : p.status === 'signature_required'
-                ? 'waiting for your signature check'
-                : (promptWords(p.prompt) ?? sessionWords(p.sessionStatus) ?? 'contacting Dojo…')}
+            <RunningLine payment={p} />
           </span>
           <button
             type="button"
             className="secondary small"
             onClick={() => {
-              showPayment(p);
+              showPayment(p, true);
               if (!compact) show(p.type === 'Sale' ? 'sale' : 'refund');
             }}
           >
@@ -46,4 +44,12 @@ export function RunningBar() {
       ))}
     </section>
   );
+}
+
+/** What the payment is doing: while Dojo cannot be reached, that (with how long ago it last answered), not a stale prompt. */
+function RunningLine({ payment }: { payment: PaymentView }) {
+  const unreachable = useUnreachableLine(payment);
+  if (unreachable) return <>{unreachable}</>;
+  if (payment.status === 'signature_required') return <>waiting for your signature check</>;
+  return <>{promptWords(payment.prompt) ?? sessionWords(payment.sessionStatus) ?? 'contacting Dojo…'}</>;
 }

@@ -1,6 +1,6 @@
 import { useEffect, useRef } from 'react';
 import { PAYMENT_STATUSES, PAYMENT_TYPES, type PaymentView, type TotalsRow } from '../../shared/payments';
-import { signOf } from '../../shared/words';
+import { signOf, verdictWords } from '../../shared/words';
 import { ErrorBox } from '../components/ErrorBox';
 import { ResultFacts } from '../components/PaymentPanel';
 import { PrintableReceipts } from '../components/PrintableReceipts';
@@ -200,7 +200,7 @@ function Verdict({ payment }: { payment: PaymentView }) {
   const r = payment.resolution!;
   return (
     <p className={payment.contradiction ? 'note contradiction' : 'note'} data-testid="verdict">
-      Recorded by hand as {r.outcome === 'approved' ? 'approved' : 'not charged'}
+      Recorded by hand as {verdictWords(payment.type, r.outcome)}
       {r.by ? ` by ${r.by}` : ''} (supervisor PIN) at {formatDateTime(r.at)}: {r.note} — {DOJO_ON_VERDICT[r.dojo]}.
       {payment.contradiction && <> {payment.contradiction.message}</>}
     </p>

@@ -52,11 +52,14 @@ test('the EPOS token needs the PIN to be shown, and replacing it warns that the 
 
 test('the PIN typed for one EPOS refund request is cleared when another request takes its place', async ({ till }) => {
   await setSupervisorPin(till);
-  const first = await epos('POST', '/v1/refunds/unlinked', { amount: 500, currency: 'GBP', reference: 'SWAP-SHOWN' });
+  const terminal = ((await epos('GET', '/v1/terminals')).body.terminals as { id: string; tid: string }[]).find((t) => t.tid === 'VCMTILLSIP0')!;
+  const first = await epos('POST', '/v1/refunds/unlinked', { amount: 500, currency: 'GBP', reference: 'SWAP-SHOWN', terminalId: terminal.id });
   const second = await epos('POST', '/v1/refunds/unlinked', { amount: 4999, currency: 'GBP', reference: 'SWAP-FLOOD' });
   const dialog = till.getByRole('alertdialog');
   await expect(dialog.getByTestId('request-amount')).toHaveText('£5.00');
   await expect(dialog.getByTestId('request-queue')).toHaveText('this one and 1 more');
+  // Which terminal the refund goes to is shown with the request (issue 14 item 5).
+  await expect(dialog.getByTestId('request-terminal')).toHaveText('VCMTILLSIP0');
   await dialog.getByLabel('Supervisor PIN').fill(SUPERVISOR_PIN);
   // The request on screen is answered elsewhere (another window): the next one must not inherit the PIN.
   expect((await ipc('epos:declineRefundRequest', { requestId: first.body.requestId })).ok).toBe(true);
