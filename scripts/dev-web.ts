@@ -1,10 +1,10 @@
 // `npm run dev:web`: the real service graph in Node + the real renderer in any browser (dev and tests only).
-import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { runName } from '../src/main/electron/paths';
+import { buildIfStale } from './lib/build';
 import { createHandlers } from '../src/main/handlers';
 import { createDispatcher } from '../src/main/ipc/dispatcher';
 import { nodeAdapters, stderrLogger } from '../src/main/node-adapters';
@@ -55,13 +55,8 @@ async function main() {
   const dataDir = path.resolve(values['data-dir'] ?? process.env['TILL_DATA_DIR'] ?? path.join(root, '.tmp/web-harness'));
   fs.mkdirSync(dataDir, { recursive: true });
 
-  if (!values['no-build'] || !fs.existsSync(path.join(root, 'out/renderer/index.html'))) {
-    const built = spawnSync(process.execPath, [path.join(root, 'node_modules/electron-vite/bin/electron-vite.js'), 'build'], {
-      cwd: root,
-      stdio: 'inherit',
-    });
-    if (built.status !== 0) process.exit(built.status ?? 1);
-  }
+  // Built unless out/ is current (scripts/lib/build.ts); --no-build serves whatever out/ holds, if it holds the app.
+  if (!values['no-build'] || !fs.existsSync(path.join(root, 'out/renderer/index.html'))) buildIfStale();
   return run(port, token, dataDir);
 }
 
