@@ -163,9 +163,9 @@ export async function createServices(adapters: ServiceAdapters): Promise<Service
   const days = adapters.tradingDays ?? tradingDays(() => settings.tradingDayStart());
   const modes = await ModeManager.start({
     tillId,
-    endOfDay: ({ environment, journal, engine, client }) => {
+    endOfDay: ({ environment, journal, engine, client, trainingRecord }) => {
       const common = { journal, days, now: adapters.now, tillId, authority: { guard: authority, audit }, logger };
-      const reconciler = new Reconciler({ ...common, engine, client });
+      const reconciler = new Reconciler({ ...common, engine, client, ...(trainingRecord ? { trainingRecord } : {}) });
       // The exchange's uncommitted payments need attention at the end of the day too (the EPOS may lack them).
       return { reconciler, reports: new ReportService({ ...common, environment, reconciler, otherAttention: () => exchange.status().attention }) };
     },

@@ -2,6 +2,7 @@ import type { AddressInfo } from 'node:net';
 import { manualClock, realClock, type SimClock } from './clock';
 import { Faults } from './faults';
 import { readRecord, RecordKeeper, restoreRecord, type RecordLoad } from './record-file';
+import { RECORD_KEEPS_DAYS } from './retention';
 import { createSimServer, type SimControls } from './server';
 import { SimState, type Environment } from './state';
 
@@ -50,6 +51,9 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
   if (found.record) restoreRecord(state, found.record);
   // A file that could not be moved aside is never overwritten: this run keeps its record in memory only.
   const keeper = options.recordFile && !(found.load.kind === 'setAside' && found.load.keptAs === null) ? new RecordKeeper(options.recordFile, state, { onError: options.onRecordError }) : undefined;
+  // Old finished payments leave the record at load (saved smaller soon after), then once a simulated day.
+  if (keeper) state.keepsFinishedDays = RECORD_KEEPS_DAYS;
+  if (keeper?.prune()) keeper.changed();
   const { server, controls } = createSimServer({ state, faults: new Faults(), record: options.record ?? false, ...(keeper ? { keeper } : {}) });
   server.keepAliveTimeout = 5_000;
   await new Promise<void>((resolve, reject) => {
@@ -74,4 +78,6 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
 
 export { SimState } from './state';
 export type { RecordLoad } from './record-file';
+export type { SimClock } from './clock';
+export { RECORD_KEEPS_DAYS, recordKeptFrom } from './retention';
 export { DEFAULT_TERMINALS, describeVirtualTerminal } from './state';

@@ -3,15 +3,17 @@ import path from 'node:path';
 import { z } from 'zod';
 import { renameWithRetrySync, writeFileAtomic } from '../main/files/atomic-write';
 import { ReadingsSchema } from './readings';
+import { DAY_MS, pruneFinished, RECORD_KEEPS_MS } from './retention';
 import { scenarioForTid } from './scenarios';
 import { MoneySchema, PAYMENT_INTENT_STATUSES, SessionDetailsSchema } from './schemas';
-import type { Environment, SimState } from './state';
+import { printReceipts, type Environment, type SimState } from './state';
 
 /**
  * Dojo's record kept across restarts (training mode): intents, sessions, refunds, terminals and the intent
  * changes still due, as one atomic snapshot (temp file, fsync, rename; user-only). The simulator's rules decide
  * what happens to a session that was running: it goes on from where the record left it, like a terminal that
- * kept going while the till was off. A file that cannot be read is kept aside, never overwritten.
+ * kept going while the till was off. A file that cannot be read is kept aside, never overwritten. Finished
+ * payments are kept for RECORD_KEEPS_DAYS (retention.ts), so the file stays small however long a shop trains.
  */
 export const RECORD_VERSION = 1;
 
@@ -175,7 +177,8 @@ function stateOf(state: SimState): SimRecord['state'] {
     searchOrder: state.searchOrder,
     terminals: [...state.terminals.values()].map(({ scenario: _scenario, ...terminal }) => terminal),
     intents: [...state.intents.values()],
-    sessions: [...state.sessions.values()].map(({ scenario: _scenario, ...session }) => session),
+    // Receipts are two thirds of a sale's bytes and follow from the session: printed again at load.
+    sessions: [...state.sessions.values()].map(({ scenario: _scenario, customerReceipt: _customer, merchantReceipt: _merchant, ...session }) => session),
     refunds: [...state.refunds.values()],
     deferred: state.deferred,
   };
@@ -188,7 +191,11 @@ export function restoreRecord(state: SimState, record: SimRecord): void {
   state.searchOrder = saved.searchOrder;
   for (const terminal of saved.terminals) state.terminals.set(terminal.id, { ...terminal, scenario: scenarioForTid(terminal.tid) });
   for (const intent of saved.intents) state.intents.set(intent.id, intent);
-  for (const session of saved.sessions) state.sessions.set(session.id, { ...session, scenario: scenarioForTid(session.tid) });
+  for (const kept of saved.sessions) {
+    const session = { ...kept, scenario: scenarioForTid(kept.tid) };
+    if (!session.customerReceipt) printReceipts(session); // an older record kept them
+    state.sessions.set(session.id, session);
+  }
   for (const refund of saved.refunds) state.refunds.set(`${refund.paymentIntentId}:${refund.idempotencyKey}`, refund);
   state.deferred = saved.deferred;
 }
@@ -273,12 +280,25 @@ export class RecordKeeper {
   private dirty = false;
   private lastState: string | undefined;
   private closed = false;
+  private prunedAt = -Infinity;
 
   constructor(
     private readonly file: string,
     private readonly state: SimState,
-    private readonly options: { delayMs?: number; onError?: (error: unknown) => void } = {},
+    private readonly options: { delayMs?: number; onError?: (error: unknown) => void; keepMs?: number } = {},
   ) {}
+
+  /**
+   * Drops finished payments older than the record keeps, at most once a simulated day (and at load): the record
+   * changes only then, so a save in between writes what it would have anyway. True when something went.
+   */
+  prune(): boolean {
+    const now = this.state.clock.now();
+    if (now - this.prunedAt < DAY_MS) return false;
+    this.prunedAt = now;
+    const dropped = pruneFinished(this.state, this.options.keepMs ?? RECORD_KEEPS_MS);
+    return dropped.intents + dropped.sessions > 0;
+  }
 
   changed(): void {
     if (this.closed) return;
@@ -320,6 +340,7 @@ export class RecordKeeper {
   }
 
   private async write(): Promise<void> {
+    this.prune();
     const body = JSON.stringify(stateOf(this.state));
     if (body === this.lastState) return;
     const now = this.state.clock.now();

@@ -1,5 +1,6 @@
 import { randomBytes, createHash } from 'node:crypto';
 import { isSessionEnded, SESSION_APPROVED, SESSION_AUTHORIZED } from '../shared/dojo-statuses';
+import { trainingRecordKeepsWords } from '../shared/words';
 import { iso, type SimClock } from './clock';
 import { DEFAULT_READINGS, ReadingsSchema, type Readings, type ReadingsInput } from './readings';
 import { receiptLines, type ReceiptLine } from './receipts';
@@ -127,6 +128,30 @@ export interface SimRefund {
   notes: string | null;
 }
 
+/**
+ * The terminal's receipts for a session's result, from what the session holds (its payment details, what was
+ * captured, its terminal's scenario): the training record leaves them out and prints them again when it loads.
+ */
+export function printReceipts(session: SimSession): void {
+  const details = session.paymentDetails;
+  if (!details) return;
+  const approved = details.message === 'Approved';
+  const base = {
+    kind: session.sessionType === 'Sale' ? ('SALE' as const) : ('REFUND' as const),
+    tid: session.tid,
+    at: details.transactionDateTime,
+    scenario: session.scenario,
+    currency: session.amount.currencyCode,
+    amount: session.amount.value,
+    tips: session.captured?.tips ?? 0,
+    cashback: session.captured?.cashback ?? 0,
+    approved,
+    ...(approved && details.authCode ? { authCode: details.authCode } : {}),
+  };
+  session.customerReceipt = { lines: receiptLines({ ...base, copy: 'CUSTOMER' }) };
+  session.merchantReceipt = { lines: receiptLines({ ...base, copy: 'MERCHANT' }) };
+}
+
 /** The default virtual terminals: Dojo's sandbox scenarios plus a gratuity, a cashback, a busy and an offline one. */
 export const DEFAULT_TERMINALS: { tid: string; status?: 'InUse' | 'Offline'; tipsAmount?: number; cashbackAmount?: number }[] = [
   { tid: 'VCMTILLSIP0' },
@@ -177,6 +202,8 @@ export class SimState {
   readings: Readings = { ...DEFAULT_READINGS };
   /** Intent changes that become visible later (the A5 reading: the intent lags behind the session). */
   deferred: DeferredChange[] = [];
+  /** Set when a kept record lets finished payments go after this many days (retention.ts): a 404 says so. */
+  keepsFinishedDays: number | undefined;
 
   constructor(
     readonly clock: SimClock,
@@ -293,10 +320,15 @@ export class SimState {
     return intent;
   }
 
+  private intentNotFound(): SimError {
+    const kept = this.keepsFinishedDays ? ` ${trainingRecordKeepsWords(this.keepsFinishedDays)}: an older finished one is no longer on it.` : '';
+    return new SimError(404, `Payment intent not found.${kept}`);
+  }
+
   intent(id: string, returnCanceled = true): SimIntent {
     this.advance();
     const intent = this.intents.get(id);
-    if (!intent || (intent.status === 'Canceled' && !returnCanceled)) throw new SimError(404, 'Payment intent not found.');
+    if (!intent || (intent.status === 'Canceled' && !returnCanceled)) throw this.intentNotFound();
     return intent;
   }
 
@@ -424,14 +456,14 @@ export class SimState {
     let intentId: string | undefined;
     if (details.sessionType === 'Sale') {
       const intent = this.intents.get(details.sale!.paymentIntentId);
-      if (!intent) throw new SimError(404, 'Payment intent not found.');
+      if (!intent) throw this.intentNotFound();
       if (intent.status !== 'Created') throw new SimError(400, `A payment intent in status ${intent.status} cannot start a sale.`);
       if (this.activeSessionOf(intent)) throw new SimError(400, 'The payment intent already has a terminal session in progress.');
       amount = intent.amount;
       intentId = intent.id;
     } else if (details.sessionType === 'MatchedRefund') {
       const intent = this.intents.get(details.matchedRefund!.paymentIntentId);
-      if (!intent) throw new SimError(404, 'Payment intent not found.');
+      if (!intent) throw this.intentNotFound();
       if (intent.status !== 'Captured') throw new SimError(400, `A payment intent in status ${intent.status} cannot be refunded.`);
       const remaining = this.refundable(intent);
       amount = details.matchedRefund!.amount ?? { value: remaining, currencyCode: intent.amount.currencyCode };
@@ -631,20 +663,7 @@ export class SimState {
         verificationMethod: session.scenario.verification,
       },
     };
-    const base = {
-      kind: isSale ? ('SALE' as const) : ('REFUND' as const),
-      tid: session.tid,
-      at: iso(at),
-      scenario: session.scenario,
-      currency: session.amount.currencyCode,
-      amount: session.amount.value,
-      tips: captured.tips,
-      cashback: captured.cashback,
-      approved,
-      ...(authCode ? { authCode } : {}),
-    };
-    session.customerReceipt = { lines: receiptLines({ ...base, copy: 'CUSTOMER' }) };
-    session.merchantReceipt = { lines: receiptLines({ ...base, copy: 'MERCHANT' }) };
+    printReceipts(session);
   }
 
   private finish(session: SimSession): void {

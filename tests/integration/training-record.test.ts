@@ -7,6 +7,7 @@ import { TRAINING_RECORD_FILE } from '../../src/main/mode/training-record';
 import { tradingDay } from '../../src/shared/dates';
 import type { PaymentView } from '../../src/shared/payments';
 import { startSimulator, type Simulator } from '../../src/simulator';
+import { manualClock } from '../../src/simulator/clock';
 import { startTill, type TillUnderTest } from '../support/till-services';
 
 /**
@@ -63,6 +64,38 @@ describe('training mode keeps the simulator\'s record across restarts', () => {
     const record = readRecord(dir);
     expect(record.version).toBe(1);
     expect(record.state.intents.map((i: any) => [i.status, i.amount.value])).toEqual(expect.arrayContaining([['Captured', 1234]]));
+  });
+
+  it('a training day older than the record keeps: reconciliation says the practice terminal keeps 7 days, never "no record"', async () => {
+    const dir = tempDir();
+    const t = await till(dir);
+    const old = await t.finish((await sale(t, 'VCMTILLSIP0', 2500)).id);
+    expect(old.status).toBe('approved');
+    expect((await t.finish((await sale(t, 'VCMTILLDIP0', 300)).id)).status).toBe('declined');
+    await t.services.close();
+    cleanup.pop();
+    // The practice terminal ran 8 days on while the till was off (its clock never runs backwards from the saved one).
+    const record = readRecord(dir);
+    record.clock += 8 * DAY;
+    fs.writeFileSync(recordOf(dir), JSON.stringify(record), { mode: 0o600 });
+
+    const again = await till(dir);
+    // Its finished payments older than 7 days left the record at load (the smaller record is saved soon after).
+    for (let i = 0; readRecord(dir).state.intents.length > 0; i++) {
+      if (i > 500) throw new Error('the record still holds the old intents');
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    const result = await reconcile(again);
+    expect(result).toMatchObject({ status: 'complete', matched: 0, exceptions: [], beyondRecord: { keepsDays: 7, payments: 2 } });
+    expect(result.message).toContain('The practice terminal keeps 7 days of training payments: 2 payments from before');
+    expect(result.message).not.toMatch(/no record/i);
+    // A refund of that sale is refused in the same words (nothing starts on the terminal).
+    const refund = await again.dispatch('payment:startMatchedRefund', { paymentId: old.id, amount: 500, terminalId: await again.terminal('VCMTILLSIP0') });
+    const refused = refund.ok ? await again.finish((refund.data as PaymentView).id) : null;
+    expect(JSON.stringify(refund.ok ? refused : refund.error)).toContain('The practice terminal keeps 7 days of training payments');
+    // A training sale today is still checked against the record as before.
+    expect((await again.finish((await sale(again, 'VCMTILLSIP0', 990)).id)).status).toBe('approved');
+    expect(await reconcile(again)).toMatchObject({ matched: 1, exceptions: [], beyondRecord: { payments: 2, refunds: 1 } });
   });
 
   it('a training sale interrupted by a crash mid-session is recovered from the simulator\'s record, not ended as failed', async () => {
@@ -229,6 +262,76 @@ describe('the simulator\'s record file (real HTTP)', () => {
     expect(second.admin.snapshot().intents).toEqual([expect.objectContaining({ id: intent.id, status: 'Created' })]);
     second.admin.advance(60_000);
     expect(await call(second, 'GET', `/payment-intents/${intent.id}`)).toMatchObject({ status: 'Captured', paymentDetails: expect.objectContaining({ message: 'Approved' }) });
+  });
+
+  const captured = async (sim: Simulator, tid = 'VCMTILLSIP0', body: Record<string, unknown> = {}) => {
+    const intent = await call(sim, 'POST', '/payment-intents', { amount: { value: 1500, currencyCode: 'GBP' }, reference: 'Record test', ...body });
+    const session = await call(sim, 'POST', '/terminal-sessions', { terminalId: sim.admin.terminalByTid(tid)!.id, details: { sessionType: 'Sale', sale: { paymentIntentId: intent.id } } });
+    sim.admin.advance(30_000);
+    for (let i = 0; !['Captured', 'Authorized', 'Declined'].includes((await call(sim, 'GET', `/terminal-sessions/${session.id}`)).status); i++) {
+      if (i > 20) throw new Error('the sale never finished');
+      sim.admin.advance(30_000);
+    }
+    return { intent, session };
+  };
+  const onDisk = (file: string) => JSON.parse(fs.readFileSync(file, 'utf8')).state as { intents: { id: string; status: string }[]; sessions: { id: string }[] };
+
+  it('finished payments older than 7 days leave the record; recent and unfinished ones (money held) stay, whatever their age', async () => {
+    const file = path.join(tempDir(), 'sim.json');
+    const first = await open(file);
+    const old = await captured(first);
+    const held = await captured(first, 'VCMTILLSIP0', { captureMode: 'Manual' });
+    expect((await call(first, 'GET', `/payment-intents/${held.intent.id}`)).status).toBe('Authorized');
+    const unlinked = await call(first, 'POST', '/terminal-sessions', { terminalId: first.admin.terminalByTid('VCMTILLSIP0')!.id, details: { sessionType: 'UnlinkedRefund', unlinkedRefund: { amount: { value: 200, currencyCode: 'GBP' } } } });
+    first.admin.advance(30_000);
+    expect((await call(first, 'GET', `/terminal-sessions/${unlinked.id}`)).status).toBe('Captured');
+    first.admin.advance(6 * DAY);
+    const recent = await captured(first);
+    const receipts = await call(first, 'GET', `/terminal-sessions/${recent.session.id}`);
+    expect(receipts.customerReceipt.lines.length).toBeGreaterThan(5);
+    await first.close();
+    expect(onDisk(file).intents).toHaveLength(3);
+    // Receipts follow from the session: the record leaves them out (two thirds of a sale's bytes).
+    expect(fs.readFileSync(file, 'utf8')).not.toContain('Receipt');
+
+    // Two days later (8 since the first sale) a restarted simulator lets the old finished payments go at load.
+    const second = await startSimulator({ clock: manualClock(first.clock.now() + 2 * DAY), recordFile: file });
+    cleanup.push(() => second.close());
+    expect(second.recordLoad).toMatchObject({ kind: 'restored', intents: 3 });
+    for (let i = 0; onDisk(file).intents.length !== 2; i++) {
+      if (i > 500) throw new Error('the pruned record was never saved');
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    const kept = onDisk(file);
+    expect(kept.intents.map((i) => i.id).sort()).toEqual([held.intent.id, recent.intent.id].sort());
+    expect(kept.sessions.map((s) => s.id).sort()).toEqual([held.session.id, recent.session.id].sort());
+    expect((await fetch(`${second.url}/payment-intents/${old.intent.id}`, { headers })).status).toBe(404);
+    expect((await fetch(`${second.url}/terminal-sessions/${unlinked.id}`, { headers })).status).toBe(404);
+    expect((await call(second, 'GET', `/payment-intents/${recent.intent.id}`)).status).toBe('Captured');
+    // ... and prints them again at load, the same as before the restart.
+    expect(await call(second, 'GET', `/terminal-sessions/${recent.session.id}`)).toMatchObject({ customerReceipt: receipts.customerReceipt, merchantReceipt: receipts.merchantReceipt });
+    // Money held is still there to capture, however old.
+    second.admin.advance(30 * DAY);
+    await call(second, 'POST', `/payment-intents/${held.intent.id}/captures`, { amount: 1500 });
+    expect((await call(second, 'GET', `/payment-intents/${held.intent.id}`)).status).toBe('Captured');
+  });
+
+  it('weeks of daily training sales keep the record bounded (pruned once a simulated day while running)', async () => {
+    const file = path.join(tempDir(), 'sim.json');
+    const sim = await open(file);
+    const sizes: number[] = [];
+    for (let day = 0; day < 20; day++) {
+      for (let n = 0; n < 3; n++) await captured(sim);
+      sizes.push(fs.statSync(file).size);
+      sim.admin.advance(DAY);
+    }
+    await sim.close();
+    const intents = onDisk(file).intents.length;
+    // The last 7 days' sales (the day that has just turned 7 days old has gone); never more than 8 days' worth.
+    expect(intents).toBeGreaterThanOrEqual(3 * 6);
+    expect(intents).toBeLessThanOrEqual(3 * 8);
+    // Day 20's record is no bigger than day 10's (give or take the ids): without pruning it would be twice the size.
+    expect(sizes[19]!).toBeLessThan(sizes[9]! * 1.15);
   });
 
   it('a record whose parts do not fit together is kept aside (never a crash); without a file nothing is written', async () => {

@@ -9,7 +9,7 @@ import type { EventBus } from '../events';
 import { Journal } from '../journal/journal';
 import type { Logger } from '../logging/logger';
 import { PaymentEngine } from '../payments/engine';
-import type { Reconciler } from '../reports/reconciler';
+import type { Reconciler, TrainingRecordKeeps } from '../reports/reconciler';
 import type { ReportService } from '../reports/report-service';
 import type { PaymentRecord } from '../payments/record';
 import { toView } from '../payments/view';
@@ -19,7 +19,7 @@ import { SECRET_ACCOUNTS, type SecretStore } from '../secrets/secret-store';
 import { environmentOfKey, type LiveEnvironment } from '../settings/api-key';
 import { SANDBOX_PARTNER_IDS, type BuildConfig } from '../settings/build-config';
 import { readModeChoice, writeModeChoice } from './mode-choice';
-import { trainingRecordNotice, trainingRecordPath } from './training-record';
+import { trainingRecordKeeps, trainingRecordNotice, trainingRecordPath } from './training-record';
 import { UnavailableEngine } from './unavailable-engine';
 
 export const DOJO_BASE_URL = 'https://api.dojo.tech';
@@ -59,7 +59,7 @@ export interface ModeOptions {
   /** This installation's id, written into every intent's metadata (settings/till-id.ts). */
   tillId: string;
   /** Builds the end-of-day services for an environment's journal and engine. */
-  endOfDay: (parts: { environment: Environment; journal: Journal; engine: PaymentEngine; client: () => DojoClient }) => { reports: ReportService; reconciler: Reconciler };
+  endOfDay: (parts: { environment: Environment; journal: Journal; engine: PaymentEngine; client: () => DojoClient; trainingRecord?: TrainingRecordKeeps }) => { reports: ReportService; reconciler: Reconciler };
 }
 
 /**
@@ -228,11 +228,11 @@ export class ModeManager {
     throw new AppError('NOT_CONFIGURED', 'Production keys need the Dojo-issued software-house-id and reseller-id in this build. Ask your reseller for a production build.');
   }
 
-  private engineFor(environment: Environment, client: DojoClient, scale = 1): Pick<Mode, 'journal' | 'engine' | 'reports' | 'reconciler'> {
+  private engineFor(environment: Environment, client: DojoClient, scale = 1, trainingRecord?: TrainingRecordKeeps): Pick<Mode, 'journal' | 'engine' | 'reports' | 'reconciler'> {
     const { dataDir, now, logger, events, tillId } = this.options;
     const journal = Journal.open(path.join(dataDir, `journal-${environment}.sqlite`));
     const engine = new PaymentEngine({ journal, client: () => client, environment, tillId, now, policy: { scale }, logger, tradingDayStart: this.options.tradingDayStart, onUpdate: (view) => events.emit('payment:update', view) });
-    return { journal, engine, ...this.options.endOfDay({ environment, journal, engine, client: () => client }) };
+    return { journal, engine, ...this.options.endOfDay({ environment, journal, engine, client: () => client, ...(trainingRecord ? { trainingRecord } : {}) }) };
   }
 
   private async trainingMode(reason: string): Promise<Mode> {
@@ -247,7 +247,7 @@ export class ModeManager {
     const notice = trainingRecordNotice(recordLoad);
     if (recordLoad.kind === 'setAside') logger.warn('the training record was set aside: training starts afresh', { why: recordLoad.why, detail: recordLoad.detail, keptAs: recordLoad.keptAs });
     const client = new DojoClient({ baseUrl: simulator.url, fetch, apiKey: async () => TRAINING_KEY, version: buildConfig.apiVersion, ...SANDBOX_PARTNER_IDS });
-    return { environment: 'training', reason: notice ? `${reason} ${notice}` : reason, simulator, ...this.engineFor('training', client, 1 / speed) };
+    return { environment: 'training', reason: notice ? `${reason} ${notice}` : reason, simulator, ...this.engineFor('training', client, 1 / speed, trainingRecordKeeps(simulator.clock)) };
   }
 
   /**

@@ -1,5 +1,6 @@
 import path from 'node:path';
-import type { RecordLoad } from '../../simulator';
+import { RECORD_KEEPS_DAYS, recordKeptFrom, type RecordLoad, type SimClock } from '../../simulator';
+import type { TrainingRecordKeeps } from '../reports/reconciler';
 
 /** The training simulator's record of Dojo (intents, sessions, refunds) in the data folder, next to journal-training.sqlite. */
 export const TRAINING_RECORD_FILE = 'training-simulator.json';
@@ -13,3 +14,9 @@ export function trainingRecordNotice(load: RecordLoad): string | null {
   const why = load.why === 'newer' ? 'was written by a newer version of the app' : 'could not be read';
   return `The training record ${why}, so training starts afresh: earlier training payments are not on the training terminal's record.${kept}`;
 }
+
+/**
+ * What training reconciliation is told the record keeps. The simulator's clock is never behind the till's, so a
+ * payment the record let go was started before this time by the till's clock too.
+ */
+export const trainingRecordKeeps = (clock: SimClock): TrainingRecordKeeps => ({ keepsDays: RECORD_KEEPS_DAYS, keptFrom: () => recordKeptFrom(clock.now()) });
