@@ -4,7 +4,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { runName } from '../src/main/electron/paths';
-import { buildIfStale } from './lib/build';
+import { buildHarnessBridge, buildIfStale } from './lib/build';
 import { createHandlers } from '../src/main/handlers';
 import { createDispatcher } from '../src/main/ipc/dispatcher';
 import { nodeAdapters, stderrLogger } from '../src/main/node-adapters';
@@ -14,7 +14,6 @@ import { environmentOfKey } from '../src/main/settings/api-key';
 import { loadBuildConfig } from '../src/main/settings/build-config';
 import packageJson from '../package.json';
 import { createServices } from '../src/main/services';
-import { buildBridgeScript } from '../src/web-harness/server/build-bridge';
 import { startWebHarness } from '../src/web-harness/server/harness';
 
 const root = path.resolve(__dirname, '..');
@@ -62,13 +61,7 @@ async function main() {
 
 async function run(port: number, token: string, dataDir: string) {
   const logger = stderrLogger();
-  // Built aside and renamed into place (atomic): another harness started from this folder (the end-to-end tests run
-  // one per worker) may be serving the file at this moment, and must never read it half written.
-  const staging = fs.mkdtempSync(path.join(root, 'out', '.web-harness-'));
-  const bridgeScriptPath = path.join(root, 'out/web-harness/bridge.js');
-  fs.mkdirSync(path.dirname(bridgeScriptPath), { recursive: true });
-  fs.renameSync(await buildBridgeScript(root, staging), bridgeScriptPath);
-  fs.rmSync(staging, { recursive: true, force: true });
+  const bridgeScriptPath = await buildHarnessBridge();
   // The harness keeps the API key in memory unless --keychain asks for the OS keychain (as the app does).
   // From source, like `npm start`: its own keychain service, never the installed app's.
   const secrets = values.keychain ? new KeytarSecretStore(runName(loadBuildConfig(packageJson).appId, true)) : new MemorySecretStore();

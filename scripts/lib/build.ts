@@ -2,6 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
+import { buildBridgeScript } from '../../src/web-harness/server/build-bridge';
 
 const ROOT = path.resolve(__dirname, '../..');
 /** What electron-vite's output depends on: the sources, the build config, the locked dependencies, TypeScript's settings. */
@@ -37,4 +38,21 @@ export function buildIfStale(options: { logLevel?: 'info' | 'warn' | 'error' } =
   if (built.status !== 0) throw new Error(`npm run build failed (exit ${built.status ?? built.signal})`);
   fs.writeFileSync(stamp, digest);
   return 'built';
+}
+
+/**
+ * The web harness's bridge script (out/web-harness/bridge.js), built aside and renamed into place (atomic): another
+ * harness started from this folder (the end-to-end tests run one per worker) may be serving the file at this
+ * moment, and must never read it half written.
+ */
+export async function buildHarnessBridge(): Promise<string> {
+  const staging = fs.mkdtempSync(path.join(ROOT, 'out', '.web-harness-'));
+  try {
+    const bridge = path.join(ROOT, 'out/web-harness/bridge.js');
+    fs.mkdirSync(path.dirname(bridge), { recursive: true });
+    fs.renameSync(await buildBridgeScript(ROOT, staging), bridge);
+    return bridge;
+  } finally {
+    fs.rmSync(staging, { recursive: true, force: true });
+  }
 }
