@@ -43,7 +43,9 @@ export function makeClient(sim: Simulator, overrides: Partial<ConstructorParamet
     version: '2026-02-27',
     softwareHouseId: 'softwareHouse1',
     resellerId: 'reseller1',
-    timeoutMs: 1_000,
+    // Long enough that a loaded 2-core CI machine never turns a slow answer into a lost one (which would take
+    // another, equally right, path and change what a test sees); a hung request still ends in seconds.
+    timeoutMs: 3_000,
     retryDelayMs: 20,
     ...overrides,
   });
