@@ -138,6 +138,7 @@ const SCENARIO_WORDS: Record<Scenario['name'], string> = {
   authorizedThenSignature: 'authorises, then asks you to check a signature',
   capturedThenSignature: 'approves, then asks you to check a signature',
   authorizedThenCaptured: 'authorises first, then completes the payment',
+  capturedThenLateSignature: 'approves, then asks for a signature check 20 s later',
   slowPin: 'chip & PIN, the customer takes a minute over the PIN',
 };
 
@@ -189,9 +190,10 @@ export class SimState {
   }
 
   /** Changes an intent as a session's result, now or after the reading's lag. */
-  private updateIntent(at: number, change: () => void): void {
-    if (this.readings.intentLagMs <= 0) return change();
-    this.deferred.push({ dueAt: at + this.readings.intentLagMs, apply: change });
+  private updateIntent(at: number, change: () => void, extraLagMs = 0): void {
+    const lag = this.readings.intentLagMs + extraLagMs;
+    if (lag <= 0) return change();
+    this.deferred.push({ dueAt: at + lag, apply: change });
   }
 
   private id(prefix: string): string {
@@ -548,10 +550,18 @@ export class SimState {
       this.recordPayment(session, false, at);
       const intent = session.intentId ? this.intents.get(session.intentId) : undefined;
       if (intent && session.sessionType === 'Sale') {
-        this.updateIntent(at, () => {
-          intent.status = 'Reversed';
-          intent.updatedAt = at;
-        });
+        // The session's word ("reversed") may reach the intent late, or the reversal may not happen at all and
+        // the sale goes on to its capture (readings.ts): the till must not take the session's word as final.
+        const { reversalLagMs, rejectedSignature } = this.readings;
+        const changedAt = at + reversalLagMs;
+        this.updateIntent(
+          at,
+          () => {
+            intent.status = rejectedSignature === 'notReversed' ? 'Captured' : 'Reversed';
+            intent.updatedAt = changedAt;
+          },
+          reversalLagMs,
+        );
       }
       this.finish(session);
     }

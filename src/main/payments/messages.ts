@@ -17,6 +17,8 @@ export const outcome = {
   approved: (type: PaymentType) => (isSale(type) ? 'Approved.' : 'Refund approved.'),
   declined: (type: PaymentType) => `Declined by the card issuer. ${nothingMoved(type)}`,
   signatureRejected: 'Signature rejected: the payment was reversed. Nothing was charged.',
+  /** Dojo's session said "reversed", its payment record does not show it yet: reported, and not yet as a fact. */
+  signatureRejectedUnconfirmed: "Signature rejected: the terminal reports the payment reversed. Do not hand over the goods. Dojo's payment record does not show the reversal yet: the till is confirming it with Dojo.",
   cancelled: (type: PaymentType) => `Cancelled. ${nothingMoved(type)}`,
   cancelledBeforeTerminal: 'Cancelled before the terminal was asked. Nothing was charged.',
   expired: (type: PaymentType) => `The terminal timed out waiting for the card. ${nothingMoved(type)}`,
@@ -114,6 +116,10 @@ export const timeline = {
   resolvedFromDojo: "Resolved from Dojo's record.",
   dojoAnsweredFollowing: 'Dojo answered again: following the payment.',
   verdictConfirmed: "Dojo's record agrees with the verdict recorded by hand.",
+  declineUnconfirmed: "Declined on the terminal session's word (signature rejected, payment reversed); Dojo's payment record does not show the reversal yet: asking Dojo until it does.",
+  declineConfirmed: "Dojo's payment record shows the reversal: nothing was charged.",
+  declineUnchecked: "Dojo's payment record did not show the reversal in a week: the till has stopped asking.",
+  sessionContradicted: "Dojo's payment record shows the money taken, although the terminal reported the signature rejected and the payment reversed. The payment now follows Dojo's record.",
   verdictUnchecked: "Dojo could not tell in a week whether the verdict recorded by hand was right: the till has stopped asking.",
   verdictContradicted: (type: PaymentType, verdict: 'approved' | 'not_charged', dojo: string) =>
     `Dojo's record contradicts the verdict recorded by hand (${verdictWords(type, verdict)}): Dojo shows ${STATUS_WORDS[dojo] ?? dojo}. The payment now follows Dojo's record.`,
@@ -244,8 +250,11 @@ export function doNotRetrySlip(
   return lines;
 }
 
-/** What the screen and the EPOS are told when Dojo's record contradicts a person's verdict. */
-export function contradictionWords(type: PaymentType, verdict: 'approved' | 'not_charged', dojoSays: string): string {
+/** What the screen and the EPOS are told when Dojo's record contradicts a person's verdict (or the terminal's word). */
+export function contradictionWords(type: PaymentType, verdict: 'approved' | 'not_charged', dojoSays: string, source: 'hand' | 'terminal' = 'hand'): string {
+  if (source === 'terminal') {
+    return "The terminal reported the signature rejected and the payment reversed, but Dojo's record shows the money was taken. The payment now shows Dojo's record (approved). Tell the customer; if they paid again another way, refund one of the payments.";
+  }
   const moved = isSale(type) ? 'charged' : 'refunded';
   if (verdict === 'not_charged') {
     return `Recorded by hand as not ${moved}, but Dojo's record shows it was ${moved}. The payment now shows Dojo's record. Do not take it again; if the customer paid twice, refund one of them.`;

@@ -54,10 +54,10 @@ export function toView(record: PaymentRecord, now: number = Date.now()): Payment
     attention: record.status === 'needs_attention' && record.attention ? { ...record.attention, choices: attentionWords.choices(record.type) } : null,
     resolution: record.resolution,
     contradiction: record.contradiction
-      ? { verdict: record.contradiction.verdict, dojoSays: record.contradiction.dojoSays, at: new Date(record.contradiction.at).toISOString(), message: contradictionWords(record.type, record.contradiction.verdict, record.contradiction.dojoSays), acknowledged: !!record.contradiction.acknowledged }
+      ? { verdict: record.contradiction.verdict, dojoSays: record.contradiction.dojoSays, at: new Date(record.contradiction.at).toISOString(), message: contradictionWords(record.type, record.contradiction.verdict, record.contradiction.dojoSays, record.contradiction.source), acknowledged: !!record.contradiction.acknowledged }
       : null,
     dojoCheck:
-      record.status === 'needs_attention' || record.resolution?.dojo === 'pending'
+      record.status === 'needs_attention' || record.resolution?.dojo === 'pending' || record.sessionWord?.dojo === 'pending'
         ? { canTell: dojoCanTell(record), lastCheckedAt: iso(record.recheck.lastAt), nextCheckAt: iso(record.recheck.nextAt) }
         : null,
     slip: outcomeUnknown(record) ? doNotRetrySlip(record, dojoCanTell(record)) : null,
