@@ -78,3 +78,63 @@ describe('a decline on the session\'s word is confirmed with Dojo\'s payment rec
     expect(auditAgainstSimulator(h)).toEqual([]);
   });
 });
+
+describe('a signature check that comes after the settle window', () => {
+  /** The sale ends approved (Captured, no signature step within the settle window), then the terminal asks for a signature. */
+  async function approvedThenLateSignature(): Promise<string> {
+    const id = sale('VCMTILLLIS0').id;
+    expect((await h.waitFor(id, (v) => v.status === 'approved' || v.status === 'signature_required' || v.status === 'needs_attention')).status).toBe('approved');
+    const late = await h.waitFor(id, (v) => v.status !== 'approved');
+    expect(late).toMatchObject({ status: 'signature_required', sessionStatus: 'SignatureVerificationRequired', message: 'Approved by the card, but the terminal now asks for a signature check: compare the signature with the card, then accept or reject it.' });
+    expect(late.signatureDeadline).not.toBeNull();
+    return id;
+  }
+
+  it('the check is brought back to the cashier; rejected -> declined through the normal path (the EPOS long-poll sees each change)', async () => {
+    const id = await approvedThenLateSignature();
+    // An EPOS long-polling from the signature request sees the rejection's result.
+    const epos = h.engine.nextChange(id, 30_000);
+    await h.engine.answerSignature(id, false);
+    expect((await epos).status).not.toBe('signature_required');
+    const done = await h.waitFor(id, isEnded);
+    expect(done).toMatchObject({ status: 'declined', sessionStatus: 'SignatureVerificationRejected', message: outcome.signatureRejected });
+    expect(pushed(id).map((u) => u.status)).toEqual(expect.arrayContaining(['approved', 'signature_required', 'declined']));
+    expect(kinds(id)).toContain('late_signature');
+    expect(intentOf(id).status).toBe('Reversed');
+    expect(auditAgainstSimulator(h)).toEqual([]);
+  });
+
+  it('accepted -> approved again; and unanswered, Dojo accepts it by itself after 80 s -> approved, said so', async () => {
+    const accepted = await approvedThenLateSignature();
+    await h.engine.answerSignature(accepted, true);
+    expect(await h.waitFor(accepted, isEnded)).toMatchObject({ status: 'approved', sessionStatus: 'SignatureVerificationAccepted', message: outcome.approved('Sale') });
+    const unanswered = await approvedThenLateSignature();
+    expect(await h.waitFor(unanswered, isEnded)).toMatchObject({ status: 'approved', sessionStatus: 'SignatureVerificationAccepted', message: outcome.approvedSignatureAutomatically });
+    expect(auditAgainstSimulator(h)).toEqual([]);
+  });
+
+  it('the other ordering (the check within the settle window) and a PIN sale are not watched: never reported approved before the answer', async () => {
+    const early = sale('VCMTILLCIS0').id;
+    expect((await h.waitFor(early, (v) => v.status === 'signature_required' || isEnded(v))).status).toBe('signature_required');
+    expect(pushed(early).some((u) => u.status === 'approved')).toBe(false);
+    await h.engine.answerSignature(early, false);
+    expect((await h.waitFor(early, isEnded)).status).toBe('declined');
+    const pin = await h.waitFor(sale('VCMTILLSIP0').id, isEnded);
+    expect(pin.status).toBe('approved');
+    expect(kinds(pin.id)).not.toContain('watching_for_signature');
+  });
+
+  it('the watch survives a restart, and the sale cannot be refunded while the check may still come', async () => {
+    const id = sale('VCMTILLLIS0').id;
+    expect((await h.waitFor(id, (v) => v.status === 'approved' || v.status === 'signature_required' || v.status === 'needs_attention')).status).toBe('approved');
+    expect(() => h.engine.startMatchedRefund({ paymentId: id, amount: 500, terminalId: h.terminal('VCMTILLSIP0') })).toThrow(/may still ask for a signature check/);
+    // Until the restart the watch reads nothing (Dojo fails them): only the watch resumed at start-up can see the check.
+    h.sim.admin.injectFault({ kind: 'status', status: 503, count: 100_000, method: 'GET', path: '/terminal-sessions/{id}' });
+    await h.restart();
+    h.sim.admin.clearFaults();
+    expect(await h.waitFor(id, (v) => v.status !== 'approved')).toMatchObject({ status: 'signature_required', sessionStatus: 'SignatureVerificationRequired' });
+    await h.engine.answerSignature(id, false);
+    expect(await h.waitFor(id, isEnded)).toMatchObject({ status: 'declined' });
+    expect(auditAgainstSimulator(h)).toEqual([]);
+  });
+});

@@ -171,6 +171,11 @@ export class Journal {
     return [...attention, ...verdicts];
   }
 
+  /** Sales reported approved whose session is still watched for a late signature check (resumed at start-up). */
+  watchingForSignature(): PaymentRecord[] {
+    return this.records(this.db.prepare(`SELECT ${ROW} FROM payments WHERE status = 'approved' AND json_valid(data) AND json_extract(data, '$.signatureWatchUntil') IS NOT NULL ORDER BY created_at`).all());
+  }
+
   /** Payments whose verdict Dojo's record contradicted and no supervisor has acknowledged yet. */
   contradictions(): PaymentRecord[] {
     return this.records(

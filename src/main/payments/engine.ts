@@ -68,6 +68,8 @@ export class PaymentEngine {
   async recover(): Promise<number> {
     const unfinished = this.journal.unfinished().filter((r) => r.status !== 'needs_attention');
     await Promise.all(unfinished.map((record) => this.runner.resume(record)));
+    // Approved sales whose session may still ask for a signature check: the watch goes on.
+    for (const record of this.journal.watchingForSignature()) void this.runner.send(record.id, { kind: 'resume' });
     // Dojo first: what needs attention, and verdicts not yet checked, are asked about again at once.
     this.recheckAwaiting();
     return unfinished.length;
@@ -126,6 +128,8 @@ export class PaymentEngine {
     const sale = this.runner.current(paymentId);
     if (!sale || sale.type !== 'Sale') throw new AppError('NOT_FOUND', refusal.saleNotFound);
     if (sale.status !== 'approved' || !sale.intentId) throw new AppError('CONFLICT', refusal.onlyApprovedRefundable);
+    // The terminal may still ask for a signature check (and a rejection reverses the sale): a refund now could pay twice.
+    if (sale.signatureWatchUntil !== null) throw new AppError('CONFLICT', refusal.signatureMayFollow);
     const refunds = this.journal.refundsOf(sale.id);
     const pending = refunds.filter((r) => !isFinal(r.status)).reduce((sum, r) => sum + r.amount, 0);
     const left = refundableOf(sale, pending);

@@ -34,7 +34,9 @@ export type Effect =
   /** Read Dojo's record of a payment it has not settled (its session and intent), for a background re-check. */
   | { kind: 'checkDojo'; delayMs: number }
   /** Read the terminal's status (an unlinked refund whose answer was lost: wait until the terminal has finished). */
-  | { kind: 'checkTerminal'; delayMs: number };
+  | { kind: 'checkTerminal'; delayMs: number }
+  /** Read the session of a sale that ended approved, in case the terminal asks for a signature check late. */
+  | { kind: 'watchSession'; delayMs: number };
 
 export type Call = Effect['kind'];
 
@@ -68,6 +70,7 @@ export type EngineEvent =
   | { kind: 'recheck' }
   | { kind: 'dojoRecord'; session: DojoSession | null; intent: DojoIntent | null }
   | { kind: 'terminalChecked'; status: string }
+  | { kind: 'sessionWatched'; session: DojoSession }
   | { kind: 'failed'; call: Call; error: CallFailure; resumed?: boolean };
 
 export interface Transition {
@@ -336,6 +339,13 @@ class Move {
     // A signature check that went unanswered ended with Dojo's automatic acceptance: say so.
     const automatic = record.signatureDeadline !== null && !record.signatureAnswered;
     this.finish('approved', automatic ? outcome.approvedSignatureAutomatically : outcome.approved(record.type));
+    // Approved on the settle window alone (Captured, no signature step, not verified another way): a signature
+    // check may still come (A2, no documented gap). Watch the session lightly so it still reaches the cashier.
+    if (record.type === 'Sale' && record.sessionId && record.sessionStatus === 'Captured' && !record.signatureStepSeen && !verifiedWithoutSignature(record)) {
+      record.signatureWatchUntil = Math.max(record.expireAt ?? 0, this.now + this.till(this.policy.lateSignatureMs));
+      this.note('watching_for_signature', timeline.watchingForSignature);
+      this.effect({ kind: 'watchSession', delayMs: this.till(this.policy.watchMs) });
+    }
   }
 
   /** What Dojo's payment record says was taken (gratuity, cashback, card): a sale's amounts come from Dojo, never a guess. */
@@ -363,7 +373,7 @@ function verifiedWithoutSignature(record: PaymentRecord): boolean {
 }
 
 /** Events that carry an answer from Dojo. */
-const ANSWERS = new Set<EngineEvent['kind']>(['intentCreated', 'intentFound', 'sessionCreated', 'sessionFound', 'sessionPolled', 'confirmed', 'intentCancelled', 'cancelAnswered', 'signatureAnswered', 'dojoRecord', 'terminalChecked']);
+const ANSWERS = new Set<EngineEvent['kind']>(['intentCreated', 'intentFound', 'sessionCreated', 'sessionFound', 'sessionPolled', 'confirmed', 'intentCancelled', 'cancelAnswered', 'signatureAnswered', 'dojoRecord', 'terminalChecked', 'sessionWatched']);
 
 /**
  * The payment flow as a table read by step first: "in step X, event Y does Z". An event a step does not list
@@ -379,14 +389,15 @@ export function transition(current: PaymentRecord, event: EngineEvent, now: numb
   if (event.kind === 'resolved') resolvedByCashier(move, event);
   else if (event.kind === 'failed') {
     const wasLost = record.contactLost;
-    // An HTTP answer from Dojo (a refusal) is still contact; no answer at all is not.
-    if (NO_ANSWER.has(event.error.code)) record.contactLost = true;
+    // An HTTP answer from Dojo (a refusal) is still contact; no answer at all is not. (The watch of an ended
+    // sale is in the background: it does not make the payment say Dojo cannot be reached.)
+    if (NO_ANSWER.has(event.error.code)) record.contactLost = event.call !== 'watchSession' || record.contactLost;
     else {
       record.lastAnswerAt = now;
       record.contactLost = false;
     }
     // A background re-check that finds Dojo still silent is not news: the timeline notes only the first.
-    if (event.call !== 'checkDojo' || !wasLost) move.noteFailure(event.call, event.error);
+    if ((event.call !== 'checkDojo' && event.call !== 'watchSession') || !wasLost) move.noteFailure(event.call, event.error);
     if (event.call === 'checkDojo') rechecking(move, event);
     else STEPS[record.step](move, event);
   } else if (event.kind === 'recheck' || event.kind === 'dojoRecord') rechecking(move, event);
@@ -757,10 +768,52 @@ const confirming: StepHandler = (move, event) => {
   }
 };
 
-/** done: only late answers arrive here; the timeline keeps them. */
+/**
+ * done: late answers arrive here (the timeline keeps them), and the watch of a sale approved on the settle window:
+ * a signature check the terminal asks for late reopens the payment ("approved — signature check needed"), and the
+ * cashier's answer takes the normal path (a rejection reverses it: declined).
+ */
 const done: StepHandler = (move, event) => {
-  if (event.kind === 'intentCancelled') move.note('dojo_response', timeline.intentCancelled);
+  const { record, now, policy } = move;
+  switch (event.kind) {
+    case 'intentCancelled':
+      return move.note('dojo_response', timeline.intentCancelled);
+    case 'resume':
+      if (record.signatureWatchUntil !== null) move.effect({ kind: 'watchSession', delayMs: 0 });
+      return;
+    case 'sessionWatched':
+      if (record.signatureWatchUntil === null || record.status !== 'approved') return;
+      if (SIGNATURE_STEP.test(event.session.status)) {
+        record.signatureWatchUntil = null;
+        record.lateSignature = true;
+        record.step = 'following';
+        record.finishedAt = null;
+        record.outcomeMessage = null;
+        record.approvedSeenAt = null;
+        record.confirmingSince = null;
+        record.pollFailures = 0;
+        move.note('late_signature', timeline.lateSignature(event.session.status));
+        applySession(record, event.session, now, policy.scale);
+        return move.afterSnapshot();
+      }
+      return keepWatching(move);
+    case 'failed':
+      if (event.call === 'watchSession' && record.signatureWatchUntil !== null) keepWatching(move);
+      return;
+    default:
+      return;
+  }
 };
+
+/** The next light read of an approved sale's session, until the watch ends. */
+function keepWatching(move: Move): void {
+  const { record, now, policy } = move;
+  if (now >= record.signatureWatchUntil!) {
+    record.signatureWatchUntil = null;
+    return;
+  }
+  move.effect({ kind: 'watchSession', delayMs: move.till(policy.watchMs) });
+}
 
 const STEPS: Record<PaymentRecord['step'], StepHandler> = {
   intent_requested: intentRequested,

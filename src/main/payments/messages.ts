@@ -73,6 +73,8 @@ export const running = {
   cancelling: 'Cancelling…',
   cancellingOnTerminal: 'Cancelling on the terminal…',
   signature: "Check the customer's signature against the card, then accept or reject it.",
+  /** The till had reported the sale approved when the terminal asked for the check. */
+  lateSignature: 'Approved by the card, but the terminal now asks for a signature check: compare the signature with the card, then accept or reject it.',
   waking: 'Waiting for the terminal to wake up…',
   followTerminal: 'Follow the terminal.',
   terminalStatus: (status: string | null) => `Terminal status: ${status ?? 'unknown'}`,
@@ -110,6 +112,8 @@ export const timeline = {
   cancellingAsAsked: 'Cancelling the session, as the cashier asked.',
   cancelAccepted: (status: string) => `Dojo accepted the cancel request (terminal: ${status}).`,
   signatureAccepted: 'The cashier accepted the signature.',
+  watchingForSignature: 'Approved without a signature step: the till keeps reading the terminal session in case it asks for a signature check late.',
+  lateSignature: (status: string) => `The terminal asked for a signature check after the payment was reported approved (terminal: ${status}): the check is back in front of the cashier.`,
   signatureRejected: 'The cashier rejected the signature.',
   signatureRecorded: (status: string) => `Dojo recorded the signature answer (terminal: ${status}).`,
   resolved: (type: PaymentType, verdict: 'approved' | 'not_charged', note: string, by: string | null) => `Recorded by hand${by ? ` by ${by}` : ''} (supervisor PIN) as ${verdictWords(type, verdict)}: ${note}`,
@@ -145,12 +149,14 @@ const CALL_WORDS: Record<string, string> = {
   cancelIntent: 'Cancelling the unused payment on Dojo',
   checkDojo: "Asking Dojo again how the payment ended",
   checkTerminal: 'Looking at the terminal',
+  watchSession: 'Reading the terminal session for a late signature check',
 };
 
 /** Refusals when a cashier or the EPOS asks for something the engine will not do. */
 export const refusal = {
   saleNotFound: "That sale was not found in this till's history.",
   onlyApprovedRefundable: 'Only an approved sale can be refunded.',
+  signatureMayFollow: 'The terminal may still ask for a signature check on this sale (for about a minute and a half after it was approved): refund it once that has passed.',
   /** What is left excludes cashback (paid in cash) and refunds still in progress: say which applied. */
   refundTooLarge: (left: number, currency: string, why: { pending: boolean; cashback: boolean }) => {
     const reasons = [why.cashback ? 'cashback was paid in cash and is not refunded' : '', why.pending ? 'another refund is in progress' : ''].filter(Boolean);

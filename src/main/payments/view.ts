@@ -84,7 +84,7 @@ function messageOf(record: PaymentRecord, now: number): string {
       if (record.pendingOutcome) return running.cancelling;
       return record.cancelWanted ? running.cancelling : running.sending(record.type);
     case 'signature_required':
-      return running.signature;
+      return record.lateSignature ? running.lateSignature : running.signature;
     case 'needs_attention':
       return record.attention?.reason ?? running.needsChecking;
     case 'in_progress':
