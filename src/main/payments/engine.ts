@@ -242,10 +242,13 @@ export class PaymentEngine {
     return this.journal.findByReference(reference).map((r) => this.toView(this.runner.current(r.id) ?? r));
   }
 
-  /** The payment after its next visible change, or as it is after `ms` (at once when it has ended). */
+  /**
+   * The payment after its next visible change, or as it is after `ms` (at once when it has ended for good: a final
+   * status still being checked with Dojo, `dojoCheck`, may change yet).
+   */
   nextChange(paymentId: string, ms: number): Promise<PaymentView> {
     const current = this.view(paymentId);
-    if (isFinal(current.status) || ms <= 0) return Promise.resolve(current);
+    if ((isFinal(current.status) && current.dojoCheck === null) || ms <= 0) return Promise.resolve(current);
     return new Promise((resolve) => {
       const waiters = this.waiters.get(paymentId) ?? new Set();
       this.waiters.set(paymentId, waiters);

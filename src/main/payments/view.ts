@@ -56,10 +56,14 @@ export function toView(record: PaymentRecord, now: number = Date.now()): Payment
     contradiction: record.contradiction
       ? { verdict: record.contradiction.verdict, dojoSays: record.contradiction.dojoSays, at: new Date(record.contradiction.at).toISOString(), message: contradictionWords(record.type, record.contradiction.verdict, record.contradiction.dojoSays, record.contradiction.source), acknowledged: !!record.contradiction.acknowledged }
       : null,
+    // Non-null while what is said may still change: Dojo not settled, a verdict or a decline on the terminal
+    // session's word not yet checked, or an approved sale whose session may still ask for a signature check.
     dojoCheck:
       record.status === 'needs_attention' || record.resolution?.dojo === 'pending' || record.sessionWord?.dojo === 'pending'
         ? { canTell: dojoCanTell(record), lastCheckedAt: iso(record.recheck.lastAt), nextCheckAt: iso(record.recheck.nextAt) }
-        : null,
+        : record.signatureWatchUntil !== null && record.status === 'approved'
+          ? { canTell: true, lastCheckedAt: null, nextCheckAt: null }
+          : null,
     slip: outcomeUnknown(record) ? doNotRetrySlip(record, dojoCanTell(record)) : null,
     originalPaymentId: record.originalPaymentId,
     refundedAmount: record.refundedAmount,
