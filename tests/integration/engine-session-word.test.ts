@@ -47,7 +47,7 @@ describe('a decline on the session\'s word is confirmed with Dojo\'s payment rec
     const first = await rejectSignature('VCMTILLAIS0');
     expect(first).toMatchObject({ status: 'declined', message: outcome.signatureRejectedUnconfirmed });
     const flagged = await h.waitFor(first.id, (v) => v.contradiction !== null);
-    expect(flagged).toMatchObject({ status: 'approved', contradiction: { verdict: 'not_charged', dojoSays: 'approved', acknowledged: false }, result: { totalAmount: 1250 } });
+    expect(flagged).toMatchObject({ status: 'approved', contradiction: { verdict: 'not_charged', dojoSays: 'approved', acknowledged: false, source: 'terminal' }, result: { totalAmount: 1250 } });
     expect(flagged.contradiction!.message).toMatch(/terminal reported the signature rejected/);
     expect(flagged.contradiction!.message).toMatch(/Dojo's record shows the money was taken/);
     // Screen and EPOS: pushed, listed with what needs a supervisor, until acknowledged (PIN checked by the caller).

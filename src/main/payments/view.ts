@@ -54,7 +54,7 @@ export function toView(record: PaymentRecord, now: number = Date.now()): Payment
     attention: record.status === 'needs_attention' && record.attention ? { ...record.attention, choices: attentionWords.choices(record.type) } : null,
     resolution: record.resolution,
     contradiction: record.contradiction
-      ? { verdict: record.contradiction.verdict, dojoSays: record.contradiction.dojoSays, at: new Date(record.contradiction.at).toISOString(), message: contradictionWords(record.type, record.contradiction.verdict, record.contradiction.dojoSays, record.contradiction.source), acknowledged: !!record.contradiction.acknowledged }
+      ? { verdict: record.contradiction.verdict, dojoSays: record.contradiction.dojoSays, at: new Date(record.contradiction.at).toISOString(), message: contradictionWords(record.type, record.contradiction.verdict, record.contradiction.dojoSays, record.contradiction.source), acknowledged: !!record.contradiction.acknowledged, source: record.contradiction.source }
       : null,
     // Non-null while what is said may still change: Dojo not settled, a verdict or a decline on the terminal
     // session's word not yet checked, or an approved sale whose session may still ask for a signature check.

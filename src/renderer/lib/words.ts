@@ -32,3 +32,6 @@ export const sessionWords = (status: string | null): string | null => (status ? 
 export { STATUS_WORDS, TYPE_WORDS } from '../../shared/words';
 
 export const TERMINAL_WORDS: Record<string, string> = { Available: 'Available', InUse: 'In use', Offline: 'Offline' };
+
+/** The heading of a contradiction: whose word Dojo's record contradicted (a verdict by hand, or the terminal's decline). */
+export const contradictionHeading = (source: 'hand' | 'terminal'): string => (source === 'terminal' ? "Dojo contradicts the terminal's decline." : 'Dojo contradicts the verdict.');
