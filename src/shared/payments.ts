@@ -50,6 +50,8 @@ export const PaymentViewSchema = z.object({
   /** Why cancelling is not (or no longer) possible, when it is not. */
   cancelNote: z.string().nullable(),
   signatureDeadline: z.string().nullable(),
+  /** The signature check came after the payment had been reported approved (the terminal asked late). */
+  lateSignature: z.boolean(),
   result: z
     .object({
       totalAmount: z.number().int().nullable(),

@@ -87,7 +87,7 @@ describe('a signature check that comes after the settle window', () => {
     expect(approved).toMatchObject({ status: 'approved', dojoCheck: { canTell: true } });
     // An EPOS long-polling the approved sale (it may still change) is answered by the signature request itself.
     const late = await h.engine.nextChange(id, 60_000);
-    expect(late).toMatchObject({ status: 'signature_required', sessionStatus: 'SignatureVerificationRequired', message: 'Approved by the card, but the terminal now asks for a signature check: compare the signature with the card, then accept or reject it.' });
+    expect(late).toMatchObject({ status: 'signature_required', sessionStatus: 'SignatureVerificationRequired', lateSignature: true, message: 'Approved by the card, but the terminal now asks for a signature check: compare the signature with the card, then accept or reject it.' });
     expect(late.signatureDeadline).not.toBeNull();
     return id;
   }

@@ -37,6 +37,7 @@ export function toView(record: PaymentRecord, now: number = Date.now()): Payment
     canCancel,
     cancelNote: canCancel || isFinal(record.status) ? null : running && record.cardPresented ? (record.cancelNote ?? CARD_PRESENTED_NOTE) : running && record.contactLost ? cancelWords.dojoUnreachable : record.cancelNote,
     signatureDeadline: record.status === 'signature_required' ? iso(record.signatureDeadline) : null,
+    lateSignature: record.status === 'signature_required' && record.lateSignature,
     result:
       record.status === 'approved' || record.authCode || record.last4
         ? {
