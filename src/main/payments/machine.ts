@@ -524,6 +524,7 @@ function verifySessionWord(move: Move, intent: DojoIntent | null): void {
   }
   if (now - word.at > move.till(policy.verifyVerdictMs)) {
     record.sessionWord = { ...word, dojo: 'cannot_tell' };
+    record.outcomeMessage = outcome.signatureRejectedUnchecked;
     return move.note('decline_unchecked', timeline.declineUnchecked);
   }
   // Taken, within the window: ask again as the window ends (not on a long backoff).

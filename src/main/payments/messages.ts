@@ -18,6 +18,7 @@ export const outcome = {
   declined: (type: PaymentType) => `Declined by the card issuer. ${nothingMoved(type)}`,
   signatureRejected: 'Signature rejected: the payment was reversed. Nothing was charged.',
   /** Dojo's session said "reversed", its payment record does not show it yet: reported, and not yet as a fact. */
+  signatureRejectedUnchecked: "Signature rejected: the terminal reported the payment reversed, but Dojo's payment record never showed the reversal. Check the payment in the Dojo portal.",
   signatureRejectedUnconfirmed: "Signature rejected: the terminal reports the payment reversed. Do not hand over the goods. Dojo's payment record does not show the reversal yet: the till is confirming it with Dojo.",
   cancelled: (type: PaymentType) => `Cancelled. ${nothingMoved(type)}`,
   cancelledBeforeTerminal: 'Cancelled before the terminal was asked. Nothing was charged.',
