@@ -8,6 +8,7 @@ const BENCHES: Record<string, string> = {
   ui: './ui',
   exchange: './exchange',
   eod: './eod',
+  record: './record',
 };
 
 async function main() {

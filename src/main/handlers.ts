@@ -61,6 +61,7 @@ export function createHandlers(services: Services): Handlers {
     'settings:update': (request) => services.updateSettings(request),
     'settings:setApiKey': (request) => services.setApiKey(request.apiKey, request.supervisorPin),
     'settings:clearApiKey': (request) => services.clearApiKey(request.supervisorPin),
+    'settings:acknowledgeJournal': (request) => services.acknowledgeJournal(request.supervisorPin),
     'settings:verifySupervisorPin': async (request) => ({ valid: await services.authority.verify(request.pin) }),
     'settings:setSupervisorPin': async (request) => {
       await services.authority.setPin(request);

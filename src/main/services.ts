@@ -19,6 +19,7 @@ import { AuditLog } from './authority/audit';
 import { SupervisorAuthority } from './authority/guard';
 import { givenBack, RefundPolicy } from './authority/refund-policy';
 import { SecurityStore } from './authority/security-store';
+import { JournalSeal } from './authority/journal-seal';
 import { enforceSealedTradingDay, sealTradingDay } from './authority/sealed-trading-day';
 import { AUDIT_ACTIONS } from '../shared/audit';
 import { tradingDay, tradingDayBounds } from '../shared/dates';
@@ -84,6 +85,8 @@ export interface Services {
   setApiKey(key: string, supervisorPin: string | undefined): Promise<SettingsView>;
   /** Supervisor only: back to training mode. */
   clearApiKey(supervisorPin: string | undefined): Promise<SettingsView>;
+  /** Supervisor only: the journal was changed outside the app and a supervisor has checked the till (journal-seal.ts). */
+  acknowledgeJournal(supervisorPin: string | undefined): Promise<SettingsView>;
   readonly window: WindowControls | undefined;
   updateStatus(): UpdateStatus;
   installUpdate(): UpdateStatus;
@@ -105,8 +108,23 @@ export async function createServices(adapters: ServiceAdapters): Promise<Service
   const { buildConfig, env, logger } = adapters;
   const devOverrides = !adapters.packaged || buildConfig.allowBaseUrlOverride;
   const settingsStore = new SettingsStore(adapters.dataDir, logger);
+  // The audit's chain is keyed, and its latest row and the daily caps' refunds sealed, with a key in the keychain.
+  const journalSeal = new JournalSeal({ dataDir: adapters.dataDir, secrets: adapters.secrets, logger });
+  await journalSeal.load();
+  /** What was changed outside the app in the current journal, or null; checked once per journal and run, audited. */
+  const journalProblem = (): string | null =>
+    journalSeal.problem(modes.environment(), modes.current.journal, (why) =>
+      audit.record({ action: AUDIT_ACTIONS.journalTampered, outcome: 'refused', actor: 'system', subject: `journal-${modes.environment()}.sqlite`, summary: `The journal was changed outside the app (${why}): unlinked refunds are refused until a supervisor acknowledges it with the PIN.`, detail: { why } }),
+    );
   // The audit and the daily refund caps read the journal of the environment in use (`modes`, started below).
-  const audit: AuditLog = new AuditLog({ journal: () => modes.current.journal, environment: () => modes.environment(), now: adapters.now, logger, secrets: (): string[] => epos.secrets() });
+  const audit: AuditLog = new AuditLog({
+    journal: () => modes.current.journal,
+    environment: () => modes.environment(),
+    now: adapters.now,
+    logger,
+    secrets: (): string[] => epos.secrets(),
+    seal: { check: () => void journalProblem(), signer: () => journalSeal.signer(), auditKey: (environment) => journalSeal.auditKey(environment), noteAudit: (environment, row) => journalSeal.noteAudit(environment, row) },
+  });
   const security = new SecurityStore({
     dataDir: adapters.dataDir,
     secrets: adapters.secrets,
@@ -132,15 +150,22 @@ export async function createServices(adapters: ServiceAdapters): Promise<Service
       write: async (capDayStart) => void (await security.write((block) => ({ ...block, capDayStart }))),
     },
     logger,
+    journalProblem,
   });
+  /** Seals the unlinked refunds today's caps count, as the journal has them now (after every change to one). */
+  const sealCaps = () => {
+    if (journalProblem()) return;
+    const since = refunds.countingFrom();
+    journalSeal.sealCaps(modes.environment(), since, modes.current.journal.unlinkedRefundRows(since));
+  };
   const settings = new SettingsService(settingsStore, adapters.secrets, buildConfig, authority, refunds);
   const tillId = loadTillId(adapters.dataDir, adapters.now);
   const days = adapters.tradingDays ?? tradingDays(() => settings.tradingDayStart());
   const modes = await ModeManager.start({
     tillId,
-    endOfDay: ({ environment, journal, engine, client }) => {
+    endOfDay: ({ environment, journal, engine, client, trainingRecord }) => {
       const common = { journal, days, now: adapters.now, tillId, authority: { guard: authority, audit }, logger };
-      const reconciler = new Reconciler({ ...common, engine, client });
+      const reconciler = new Reconciler({ ...common, engine, client, ...(trainingRecord ? { trainingRecord } : {}) });
       // The exchange's uncommitted payments need attention at the end of the day too (the EPOS may lack them).
       return { reconciler, reports: new ReportService({ ...common, environment, reconciler, otherAttention: () => exchange.status().attention }) };
     },
@@ -155,6 +180,10 @@ export async function createServices(adapters: ServiceAdapters): Promise<Service
     devOverrides,
     tradingDayStart: () => settings.tradingDayStart(),
   });
+
+  // After the modes exist (recovery at start-up may already move refunds; the start-up check below seals them).
+  events.on('payment:update', (view) => view.type === 'UnlinkedRefund' && sealCaps());
+  events.on('payment:started', ({ payment }) => payment.type === 'UnlinkedRefund' && sealCaps());
 
   const envNumber = (name: string) => (devOverrides && env[name] ? Number(env[name]) : undefined);
   const epos: EposService = new EposService(
@@ -192,6 +221,7 @@ export async function createServices(adapters: ServiceAdapters): Promise<Service
       replayed: (key) => epos.replayed(key),
       onPaymentUpdate: (listener) => events.on('payment:update', listener),
       onRefundRequests: (listener) => events.on('epos:refundRequests', () => listener()),
+      proofKey: () => epos.proofKey(),
     },
     overrides: {
       ...(devOverrides && env['TILL_EXCHANGE_DIR'] ? { folder: path.resolve(env['TILL_EXCHANGE_DIR']) } : {}),
@@ -266,6 +296,15 @@ export async function createServices(adapters: ServiceAdapters): Promise<Service
       await authority.withSupervisor(supervisorPin, AUDIT_ACTIONS.apiKeyRemove, context, () => modes.clearApiKey());
       return settings.view(modes.environment());
     },
+    async acknowledgeJournal(supervisorPin) {
+      const why = journalProblem();
+      if (!why) throw new AppError('CONFLICT', 'The journal has nothing to acknowledge: it checks out.');
+      const environment = modes.environment();
+      const context = { summary: `Journal changes acknowledged (${why}): the seal starts again from the journal as it is`, subject: `journal-${environment}.sqlite`, detail: { why } };
+      await authority.withSupervisor(supervisorPin, AUDIT_ACTIONS.journalAcknowledge, context, () => journalSeal.acknowledge(environment, modes.current.journal));
+      sealCaps();
+      return settings.view(environment);
+    },
     window: adapters.window,
     updateStatus: () => adapters.updates?.status() ?? { state: 'disabled', reason: adapters.host === 'electron' ? 'Updates are not available in this build.' : 'Updates belong to the installed app, not the web harness.' },
     installUpdate: () => adapters.updates?.install() ?? services.updateStatus(),
@@ -289,6 +328,7 @@ export async function createServices(adapters: ServiceAdapters): Promise<Service
     async close() {
       await exchange.stop();
       await epos.stop();
+      await journalSeal.flushed();
       await modes.close();
     },
   };
@@ -297,6 +337,7 @@ export async function createServices(adapters: ServiceAdapters): Promise<Service
   // settings.json's trading day start agrees with the supervisor's sealed one (a hand edit could restart the caps).
   await enforceSealedTradingDay({ security, settings: settingsStore, audit, logger });
   await refunds.refreshDay();
+  sealCaps();
   await epos.start();
   await exchange.start();
   return services;

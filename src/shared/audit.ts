@@ -25,6 +25,8 @@ export const AUDIT_ACTIONS = {
   securityInitialised: 'security.initialised',
   securityRefused: 'security.refused',
   securityLocked: 'security.locked',
+  journalTampered: 'journal.tampered',
+  journalAcknowledge: 'journal.acknowledge',
   exchangeConfigure: 'exchange.configure',
   exchangeResolve: 'exchange.resolve',
   closeDay: 'report.close_day',

@@ -36,6 +36,7 @@ export const METHOD_CHANNELS = {
   exportSupportBundle: 'support:exportBundle',
   setSupervisorPin: 'settings:setSupervisorPin',
   updateLimits: 'settings:updateLimits',
+  acknowledgeJournal: 'settings:acknowledgeJournal',
   revealEposToken: 'epos:revealToken',
   listAudit: 'audit:list',
   getExchangeStatus: 'exchange:status',

@@ -15,7 +15,7 @@ import {
   TotalsQuerySchema,
   TotalsRowSchema,
 } from './payments';
-import { ClearApiKeySchema, SetApiKeySchema, SetSupervisorPinSchema, SettingsUpdateSchema, SettingsViewSchema, UpdateLimitsSchema, VerifyPinSchema } from './settings';
+import { AcknowledgeJournalSchema, ClearApiKeySchema, SetApiKeySchema, SetSupervisorPinSchema, SettingsUpdateSchema, SettingsViewSchema, UpdateLimitsSchema, VerifyPinSchema } from './settings';
 import { ConfirmRefundRequestSchema, EposInfoSchema, EposStatusSchema, EposTokenSchema, RefundRequestViewSchema, RequestIdSchema, RevealTokenSchema } from './epos';
 import { AuditListSchema, AuditQuerySchema } from './audit';
 import { UpdateStatusSchema } from './updates';
@@ -87,6 +87,7 @@ export const contract = {
   'settings:setSupervisorPin': { request: SetSupervisorPinSchema, response: SettingsViewSchema },
   /** Refund limits and daily caps, per currency (supervisor only). */
   'settings:updateLimits': { request: UpdateLimitsSchema, response: SettingsViewSchema },
+  'settings:acknowledgeJournal': { request: AcknowledgeJournalSchema, response: SettingsViewSchema },
   /** Shows the EPOS token (supervisor only). */
   'epos:revealToken': { request: RevealTokenSchema, response: EposTokenSchema },
   /** The audit of supervisor actions in this environment's journal, newest first. */

@@ -14,10 +14,14 @@ export const ERROR_CODES = [
   'PIN_LOCKED',
   /** The supervisor settings could not be verified (edited, missing or no keychain): locked until a reseller resets them. */
   'SECURITY_LOCKED',
+  /** The journal was changed outside the app (audit rows or cap usage): unlinked refunds wait for a supervisor's acknowledgement. */
+  'JOURNAL_TAMPERED',
   /** Over a refund limit or a daily cap set for this till. */
   'LIMIT_EXCEEDED',
   /** Too many requests waiting (e.g. EPOS refund requests): try again later. */
   'TOO_MANY_REQUESTS',
+  /** An EPOS Idempotency-Key sent again with a different body: another request, never a replay (nothing started). */
+  'IDEMPOTENCY_KEY_REUSED',
   'PAYMENT_IN_PROGRESS',
   'CANNOT_CANCEL',
   'DOJO_AUTH',

@@ -176,8 +176,8 @@ export type HistoryQuery = z.infer<typeof HistoryQuerySchema>;
 export const TotalsQuerySchema = z.object({ from: IsoDay, to: IsoDay }).strict();
 
 /**
- * Approved payments of one type and currency: `amount` = goods, `total` = goods + gratuity + cashback (minor
- * units), as Dojo's record shows them; apart, those approved only on a person's word (a verdict Dojo has not
+ * Approved payments of one type and currency: `amount` = goods, `total` = what the cards were charged, goods +
+ * gratuity + cashback (minor units; main's payments/amounts.ts, whichever way Dojo counts the cashback); apart, those approved only on a person's word (a verdict Dojo has not
  * confirmed): handCount, handTotal.
  */
 export const TotalsRowSchema = z.object({

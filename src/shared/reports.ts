@@ -181,6 +181,12 @@ export const ReconciliationSchema = z.object({
    * payments are not final yet; `unclear`: Dojo answered with a status the till does not know.
    */
   notChecked: z.object({ unlinkedRefunds: Int, running: Int, needsAttention: Int, unclear: Int }),
+  /**
+   * Training only: payments older than the practice terminal's record keeps (its finished payments go after
+   * `keepsDays`), whose payment intent it no longer holds, and refunds of them. Not compared, and never called
+   * "no record at Dojo".
+   */
+  beyondRecord: z.object({ keepsDays: Int, before: z.string(), payments: Int, refunds: Int }).optional(),
   /** Dojo calls made: search pages, and single reads to confirm what a page did not show. */
   requests: z.object({ pages: Int, reads: Int }),
 });

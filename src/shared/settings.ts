@@ -44,6 +44,8 @@ export const SettingsViewSchema = z.object({
     lockedUntil: z.string().nullable(),
     /** Why supervisor actions are locked until the reseller resets the settings, or null. */
     locked: z.string().nullable(),
+    /** The journal was changed outside the app (what was found, for the supervisor): unlinked refunds wait for an acknowledgement with the PIN. */
+    journalTampered: z.string().nullable(),
   }),
   /** Refund limits per currency and today's use of the daily caps (null while the supervisor settings are locked). */
   limits: z
@@ -102,4 +104,5 @@ export type UpdateLimits = z.infer<typeof UpdateLimitsSchema>;
 
 export const SetApiKeySchema = z.object({ apiKey: z.string().trim().min(1, 'Paste the API key.').max(300), supervisorPin: GuardPinSchema }).strict();
 export const ClearApiKeySchema = z.object({ supervisorPin: GuardPinSchema }).strict();
+export const AcknowledgeJournalSchema = z.object({ supervisorPin: GuardPinSchema }).strict();
 export const VerifyPinSchema = z.object({ pin: SupervisorPinSchema }).strict();

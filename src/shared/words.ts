@@ -39,3 +39,6 @@ export function verdictWords(type: PaymentType, outcome: 'approved' | 'not_charg
   if (type === 'Sale') return outcome === 'approved' ? 'approved' : 'not charged';
   return outcome === 'approved' ? 'refunded' : 'not refunded';
 }
+
+/** Training: why the practice terminal no longer holds an older finished payment (its record keeps `days`). */
+export const trainingRecordKeepsWords = (days: number): string => `The practice terminal keeps ${days} days of training payments`;

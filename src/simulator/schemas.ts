@@ -31,7 +31,7 @@ export const CreateIntentSchema = z.object({
 });
 export type CreateIntentBody = z.infer<typeof CreateIntentSchema>;
 
-const SessionDetailsSchema = z.object({
+export const SessionDetailsSchema = z.object({
   sessionType: z.enum(['Sale', 'MatchedRefund', 'UnlinkedRefund']),
   sale: z.object({ paymentIntentId: z.string() }).optional(),
   matchedRefund: z.object({ paymentIntentId: z.string(), amount: MoneySchema.optional() }).optional(),

@@ -24,6 +24,8 @@ export interface SimServerOptions {
   faults: Faults;
   /** Keep every exchange for contract tests. */
   record?: boolean;
+  /** Keeps Dojo's record in a file (record-file.ts): a change is saved before it is answered. */
+  keeper?: { commit(): Promise<void>; changed(): void };
 }
 
 type Json = unknown;
@@ -163,6 +165,12 @@ export function createSimServer(options: SimServerOptions) {
       status = error.status;
       body = errorBody(family, error.status, error.detail, error.extra);
     }
+    // A request that may change Dojo's record is answered once the record is saved; a read (GET, or a search)
+    // only moved time on, which the simulator replays from the record, so it is saved soon after.
+    if (options.keeper) {
+      if (method === 'GET' || route.template === '/payment-intents/search') options.keeper.changed();
+      else await options.keeper.commit();
+    }
     if (fault) return deliverFault(fault, res, () => options.record && recorded.push({ method, template, path: url.pathname, version, requestBody, status, responseBody: body }));
     respond(status, body);
   }
@@ -262,6 +270,7 @@ export function createSimServer(options: SimServerOptions) {
     const path = url.pathname.slice('/__sim'.length);
     try {
       const result = adminRoute(method, path, body);
+      options.keeper?.changed();
       if (result === undefined) return sendJson(res, 404, { error: `No admin route ${method} ${path}` });
       sendJson(res, 200, result);
     } catch (error) {

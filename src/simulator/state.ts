@@ -1,5 +1,6 @@
 import { randomBytes, createHash } from 'node:crypto';
 import { isSessionEnded, SESSION_APPROVED, SESSION_AUTHORIZED } from '../shared/dojo-statuses';
+import { trainingRecordKeepsWords } from '../shared/words';
 import { iso, type SimClock } from './clock';
 import { DEFAULT_READINGS, ReadingsSchema, type Readings, type ReadingsInput } from './readings';
 import { receiptLines, type ReceiptLine } from './receipts';
@@ -60,7 +61,7 @@ export interface SimIntent {
   captures: { id: string; amount: number; tipsAmount: number | null; status: 'Successful'; createdAt: string }[];
 }
 
-interface PaymentDetails {
+export interface PaymentDetails {
   transactionId: string;
   transactionDateTime: string;
   message: string;
@@ -103,6 +104,22 @@ export interface SimSession {
   merchantReceipt?: { lines: ReceiptLine[] };
 }
 
+/**
+ * A change a session's result makes to its intent, applied at once or later (the A5 reading). Plain data, not a
+ * closure, so the training record (record-file.ts) can keep one that is still due across a restart.
+ */
+export type IntentChange =
+  | { kind: 'charge'; status: 'Authorized' | 'Captured'; tips: number; cashback: number; paymentDetails: PaymentDetails; at: number }
+  /** A rejected signature: the intent shows the reversal (or, when it never happened, the capture). */
+  | { kind: 'reverse'; at: number; result?: 'Reversed' | 'Captured' }
+  | { kind: 'refund'; amount: number };
+
+export interface DeferredChange {
+  dueAt: number;
+  intentId: string;
+  change: IntentChange;
+}
+
 export interface SimRefund {
   refundId: string;
   paymentIntentId: string;
@@ -110,6 +127,30 @@ export interface SimRefund {
   amount: number;
   refundReason: string | null;
   notes: string | null;
+}
+
+/**
+ * The terminal's receipts for a session's result, from what the session holds (its payment details, what was
+ * captured, its terminal's scenario): the training record leaves them out and prints them again when it loads.
+ */
+export function printReceipts(session: SimSession): void {
+  const details = session.paymentDetails;
+  if (!details) return;
+  const approved = details.message === 'Approved';
+  const base = {
+    kind: session.sessionType === 'Sale' ? ('SALE' as const) : ('REFUND' as const),
+    tid: session.tid,
+    at: details.transactionDateTime,
+    scenario: session.scenario,
+    currency: session.amount.currencyCode,
+    amount: session.amount.value,
+    tips: session.captured?.tips ?? 0,
+    cashback: session.captured?.cashback ?? 0,
+    approved,
+    ...(approved && details.authCode ? { authCode: details.authCode } : {}),
+  };
+  session.customerReceipt = { lines: receiptLines({ ...base, copy: 'CUSTOMER' }) };
+  session.merchantReceipt = { lines: receiptLines({ ...base, copy: 'MERCHANT' }) };
 }
 
 /** The default virtual terminals: Dojo's sandbox scenarios plus a gratuity, a cashback, a busy and an offline one. */
@@ -162,7 +203,9 @@ export class SimState {
   /** Which reading of Dojo's open behaviours to play (docs/dojo-api.md §13). */
   readings: Readings = { ...DEFAULT_READINGS };
   /** Intent changes that become visible later (the A5 reading: the intent lags behind the session). */
-  private deferred: { dueAt: number; apply: () => void }[] = [];
+  deferred: DeferredChange[] = [];
+  /** Set when a kept record lets finished payments go after this many days (retention.ts): a 404 says so. */
+  keepsFinishedDays: number | undefined;
 
   constructor(
     readonly clock: SimClock,
@@ -190,10 +233,19 @@ export class SimState {
   }
 
   /** Changes an intent as a session's result, now or after the reading's lag. */
-  private updateIntent(at: number, change: () => void, extraLagMs = 0): void {
+  private updateIntent(intent: SimIntent, at: number, change: IntentChange, extraLagMs = 0): void {
     const lag = this.readings.intentLagMs + extraLagMs;
-    if (lag <= 0) return change();
-    this.deferred.push({ dueAt: at + lag, apply: change });
+    if (lag <= 0) return this.applyIntentChange(intent.id, change);
+    this.deferred.push({ dueAt: at + lag, intentId: intent.id, change });
+  }
+
+  private applyIntentChange(intentId: string, change: IntentChange): void {
+    const intent = this.intents.get(intentId);
+    if (!intent) return;
+    if (change.kind === 'refund') return this.addRefunded(intent, change.amount);
+    if (change.kind === 'reverse') intent.status = change.result ?? 'Reversed';
+    else Object.assign(intent, { status: change.status, tips: change.tips, cashback: change.cashback, paymentDetails: change.paymentDetails });
+    intent.updatedAt = change.at;
   }
 
   private id(prefix: string): string {
@@ -271,10 +323,15 @@ export class SimState {
     return intent;
   }
 
+  private intentNotFound(): SimError {
+    const kept = this.keepsFinishedDays ? ` ${trainingRecordKeepsWords(this.keepsFinishedDays)}: an older finished one is no longer on it.` : '';
+    return new SimError(404, `Payment intent not found.${kept}`);
+  }
+
   intent(id: string, returnCanceled = true): SimIntent {
     this.advance();
     const intent = this.intents.get(id);
-    if (!intent || (intent.status === 'Canceled' && !returnCanceled)) throw new SimError(404, 'Payment intent not found.');
+    if (!intent || (intent.status === 'Canceled' && !returnCanceled)) throw this.intentNotFound();
     return intent;
   }
 
@@ -402,14 +459,14 @@ export class SimState {
     let intentId: string | undefined;
     if (details.sessionType === 'Sale') {
       const intent = this.intents.get(details.sale!.paymentIntentId);
-      if (!intent) throw new SimError(404, 'Payment intent not found.');
+      if (!intent) throw this.intentNotFound();
       if (intent.status !== 'Created') throw new SimError(400, `A payment intent in status ${intent.status} cannot start a sale.`);
       if (this.activeSessionOf(intent)) throw new SimError(400, 'The payment intent already has a terminal session in progress.');
       amount = intent.amount;
       intentId = intent.id;
     } else if (details.sessionType === 'MatchedRefund') {
       const intent = this.intents.get(details.matchedRefund!.paymentIntentId);
-      if (!intent) throw new SimError(404, 'Payment intent not found.');
+      if (!intent) throw this.intentNotFound();
       if (intent.status !== 'Captured') throw new SimError(400, `A payment intent in status ${intent.status} cannot be refunded.`);
       const remaining = this.refundable(intent);
       amount = details.matchedRefund!.amount ?? { value: remaining, currencyCode: intent.amount.currencyCode };
@@ -481,7 +538,7 @@ export class SimState {
     if (this.deferred.length) {
       const due = this.deferred.filter((d) => d.dueAt <= now);
       this.deferred = this.deferred.filter((d) => d.dueAt > now);
-      for (const change of due) change.apply();
+      for (const { intentId, change } of due) this.applyIntentChange(intentId, change);
     }
     for (const terminal of this.terminals.values()) {
       const session = terminal.activeSessionId ? this.sessions.get(terminal.activeSessionId) : undefined;
@@ -553,15 +610,7 @@ export class SimState {
         // The session's word ("reversed") may reach the intent late, or the reversal may not happen at all and
         // the sale goes on to its capture (readings.ts): the till must not take the session's word as final.
         const { reversalLagMs, rejectedSignature } = this.readings;
-        const changedAt = at + reversalLagMs;
-        this.updateIntent(
-          at,
-          () => {
-            intent.status = rejectedSignature === 'notReversed' ? 'Captured' : 'Reversed';
-            intent.updatedAt = changedAt;
-          },
-          reversalLagMs,
-        );
+        this.updateIntent(intent, at, { kind: 'reverse', at: at + reversalLagMs, result: rejectedSignature === 'notReversed' ? 'Captured' : 'Reversed' }, reversalLagMs);
       }
       this.finish(session);
     }
@@ -576,7 +625,7 @@ export class SimState {
     this.recordPayment(session, approved, at);
     if (approved && intent) {
       if (session.sessionType === 'Sale') this.chargeIntent(session, intent, manual ? 'Authorized' : 'Captured', at);
-      else this.updateIntent(at, () => this.addRefunded(intent, session.amount.value));
+      else this.updateIntent(intent, at, { kind: 'refund', amount: session.amount.value });
     }
     this.finish(session);
   }
@@ -595,13 +644,7 @@ export class SimState {
   private chargeIntent(session: SimSession, intent: SimIntent, status: 'Authorized' | 'Captured', at: number): void {
     const { tips, cashback } = session.captured!;
     const details = session.paymentDetails!;
-    this.updateIntent(at, () => {
-      intent.status = status;
-      intent.tips = tips;
-      intent.cashback = cashback;
-      intent.paymentDetails = details;
-      intent.updatedAt = at;
-    });
+    this.updateIntent(intent, at, { kind: 'charge', status, tips, cashback, paymentDetails: details, at });
   }
 
   private recordPayment(session: SimSession, approved: boolean, at: number): void {
@@ -626,20 +669,7 @@ export class SimState {
         verificationMethod: session.scenario.verification,
       },
     };
-    const base = {
-      kind: isSale ? ('SALE' as const) : ('REFUND' as const),
-      tid: session.tid,
-      at: iso(at),
-      scenario: session.scenario,
-      currency: session.amount.currencyCode,
-      amount: session.amount.value,
-      tips: captured.tips,
-      cashback: captured.cashback,
-      approved,
-      ...(authCode ? { authCode } : {}),
-    };
-    session.customerReceipt = { lines: receiptLines({ ...base, copy: 'CUSTOMER' }) };
-    session.merchantReceipt = { lines: receiptLines({ ...base, copy: 'MERCHANT' }) };
+    printReceipts(session);
   }
 
   private finish(session: SimSession): void {

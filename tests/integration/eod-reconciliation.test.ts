@@ -107,6 +107,21 @@ describe('reconciliation against Dojo', () => {
     expect(clean!.status).toBe('approved');
   });
 
+  // Dojo does not say whether totalAmount counts the cashback (docs/dojo-api.md A6): what the card was charged is
+  // said the same under both readings, and a cashback sale the till and Dojo agree on matches.
+  it.each(['withCashback', 'withoutCashback'] as const)("Dojo's totalAmount %s: a £5.00 sale with £20.00 cashback is £25.00 taken on both sides", async (reading) => {
+    h.sim.admin.setReadings({ totalAmount: reading });
+    const { days, names } = movableDays();
+    const { reconciler } = eodOn(h, days);
+    const clean = await sale('VCMCASHSIP0', 500);
+    const contradicted = await saleJudgedNotCharged('VCMCASHSIP0', 500);
+    const result = await reconciler.run(names[0]!, names[0]!);
+    expect(result).toMatchObject({ status: 'complete', matched: 1 });
+    expect(clean.status).toBe('approved');
+    expect(result.exceptions).toEqual([expect.objectContaining({ kind: 'verdict_contradicted', paymentId: contradicted.id, dojo: expect.objectContaining({ status: 'Captured', total: 2500, cashback: 2000 }) })]);
+    expect(result.exceptions[0]!.explanation).toMatch(/^A person recorded this payment as not charged, but Dojo shows £25\.00 taken/);
+  });
+
   it('actions: record Dojo\'s truth (PIN, audited, Dojo read again), mark explained (kept on the next run), start a matched refund', async () => {
     const { days, names } = movableDays();
     const { reconciler, authority } = eodOn(h, days);

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { DatabaseSync } from 'node:sqlite';
 import { Journal } from '../../src/main/journal/journal';
 import { KeytarSecretStore } from '../../src/main/secrets/keytar-store';
 import { SECRET_ACCOUNTS } from '../../src/main/secrets/secret-store';
@@ -96,7 +97,50 @@ describe.skipIf(!!missing)('supervisor settings sealed in the real keychain', ()
       await expect(fourth.authority.verify('246813')).rejects.toMatchObject({ code: 'SECURITY_LOCKED' });
       await fourth.close();
     } finally {
-      for (const account of [SECRET_ACCOUNTS.securitySeal, SECRET_ACCOUNTS.eposToken]) await secrets.delete(account).catch(() => false);
+      for (const account of [SECRET_ACCOUNTS.securitySeal, SECRET_ACCOUNTS.eposToken, SECRET_ACCOUNTS.journalSeal]) await secrets.delete(account).catch(() => false);
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+// Fraud review item 3 with the real keychain: the journal seal's key and generation live in the OS keychain; audit
+// rows deleted from the SQLite file, or the keychain entry removed, are found at the next start and acknowledged
+// with the PIN.
+describe.skipIf(!!missing)('the journal sealed with a key in the real keychain', () => {
+  it('audit rows deleted between runs, or the seal removed from the keychain, are found; the PIN acknowledges them', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'till-keychain-journal-'));
+    const secrets = new KeytarSecretStore(`com.tillcompanion.journal.${process.pid}`);
+    const start = () => createServices(nodeAdapters({ host: 'test', dataDir: dir, secrets, env: { TILL_TRAINING_SIM_SPEED: '40' } }));
+    try {
+      const first = await start();
+      await first.authority.setPin({ next: '246813', confirm: '246813' });
+      await first.authority.verify('246813');
+      await first.close();
+      expect(JSON.parse((await secrets.get(SECRET_ACCOUNTS.journalSeal))!)).toMatchObject({ v: 1, generation: expect.any(Number) });
+
+      const db = new DatabaseSync(path.join(dir, 'journal-training.sqlite'));
+      db.exec('DROP TRIGGER audit_no_delete; DELETE FROM audit WHERE id = (SELECT max(id) FROM audit)');
+      db.close();
+      const second = await start();
+      expect((await second.settingsView()).supervisor.journalTampered).toMatch(/audit rows were removed/);
+      await second.acknowledgeJournal('246813');
+      expect((await second.settingsView()).supervisor.journalTampered).toBeNull();
+      await second.close();
+
+      const third = await start();
+      expect((await third.settingsView()).supervisor.journalTampered).toBeNull();
+      await third.close();
+
+      await secrets.delete(SECRET_ACCOUNTS.journalSeal);
+      const fourth = await start();
+      expect((await fourth.settingsView()).supervisor.journalTampered).toMatch(/keychain entry that seals it is missing/);
+      await fourth.acknowledgeJournal('246813');
+      await fourth.close();
+      const fifth = await start();
+      expect((await fifth.settingsView()).supervisor.journalTampered).toBeNull();
+      await fifth.close();
+    } finally {
+      for (const account of [SECRET_ACCOUNTS.securitySeal, SECRET_ACCOUNTS.eposToken, SECRET_ACCOUNTS.journalSeal]) await secrets.delete(account).catch(() => false);
       fs.rmSync(dir, { recursive: true, force: true });
     }
   });

@@ -101,12 +101,16 @@ describe('the service graph over the IPC contract', () => {
     expect(done.status).toBe('approved');
   });
 
-  it('in training, a payment a restart interrupted ends as failed (the built-in simulator starts afresh)', async () => {
+  // The training simulator keeps its record in training-simulator.json (tests/integration/training-record.test.ts);
+  // only when it has none to read (never written, or set aside) does it start afresh.
+  it('in training, a payment a restart interrupted ends as failed when the training record is gone (the built-in simulator starts afresh)', async () => {
     const first = await boot();
     const terminal = (await first.services.payments().listTerminals()).find((t) => t.tid === 'VCMTILLSIS0')!.id;
     const started = first.services.payments().startSale({ amount: 990, currency: 'GBP', terminalId: terminal });
     await until(first.dispatch, started.id, (v) => v.status === 'signature_required');
-    first.services.payments().close();
+    await first.services.close();
+    opened.splice(opened.findIndex((o) => o.services === first.services), 1);
+    fs.rmSync(path.join(first.dir, 'training-simulator.json'));
     const second = await boot({ dir: first.dir });
     const after = await second.dispatch('payment:get', { paymentId: started.id });
     expect(after).toMatchObject({ ok: true, data: { payment: { status: 'failed', message: expect.stringMatching(/Training payment interrupted/) } } });

@@ -5,6 +5,7 @@ import type { PaymentView } from '../../src/shared/payments';
 const till: Record<string, (...args: unknown[]) => Promise<unknown>> = {};
 vi.stubGlobal('window', { till });
 const { usePaymentStore } = await import('../../src/renderer/stores/payment-store');
+const { useEposStore } = await import('../../src/renderer/stores/epos-store');
 const { useSettingsStore } = await import('../../src/renderer/stores/settings-store');
 const { appendDigit, formatMoney, removeDigit } = await import('../../src/renderer/lib/format');
 const { promptWords } = await import('../../src/renderer/lib/words');
@@ -38,6 +39,30 @@ describe('payment store', () => {
     expect(usePaymentStore.getState().current).toMatchObject({ id: 'refund', status: 'failed' });
   });
 
+  it('starts one payment for keys pressed faster than the screen re-renders: a second start while one is on its way sends nothing', async () => {
+    const answers: ((value: unknown) => void)[] = [];
+    let calls = 0;
+    till['startSale'] = () => ((calls += 1), new Promise((resolve) => answers.push(resolve)));
+    const first = usePaymentStore.getState().startSale({ amount: 100, currency: 'GBP', terminalId: 't' });
+    const second = usePaymentStore.getState().startSale({ amount: 100, currency: 'GBP', terminalId: 't' });
+    const refund = usePaymentStore.getState().startUnlinkedRefund({ amount: 100, currency: 'GBP', terminalId: 't', supervisorPin: '2468' });
+    answers.forEach((answer) => answer({ ok: true, data: view({ id: 'once', status: 'starting', revision: 1 }) }));
+    expect(await Promise.all([first, second, refund])).toEqual([true, false, false]);
+    expect(calls).toBe(1);
+    usePaymentStore.getState().receive(view({ id: 'once', status: 'declined', revision: 2 }));
+  });
+
+  it('a late answer never reopens a payment the cashier closed (Done pressed while the answer was on its way)', () => {
+    usePaymentStore.getState().receive(view({ id: 'late', status: 'failed', revision: 3 }));
+    usePaymentStore.getState().show(view({ id: 'late', status: 'failed', revision: 3 }));
+    usePaymentStore.getState().dismiss();
+    usePaymentStore.getState().show(view({ id: 'late', status: 'starting', revision: 1 }));
+    expect(usePaymentStore.getState().current).toBeUndefined();
+    // The cashier asking for it again (the bar's Show payment) does show it.
+    usePaymentStore.getState().show(view({ id: 'late', status: 'failed', revision: 3 }), true);
+    expect(usePaymentStore.getState().current?.id).toBe('late');
+  });
+
   it('ignores updates of other payments and older updates of its own; running ones are listed for the bar', () => {
     usePaymentStore.getState().show(view({ id: 'manual', status: 'in_progress', revision: 3 }));
     usePaymentStore.getState().receive(view({ id: 'other', status: 'approved', revision: 9 }));
@@ -45,6 +70,22 @@ describe('payment store', () => {
     usePaymentStore.getState().receive(view({ id: 'manual', status: 'starting', revision: 1 }));
     expect(usePaymentStore.getState().current).toMatchObject({ id: 'manual', status: 'in_progress' });
     expect(usePaymentStore.getState().running.map((p) => p.id)).toEqual(['epos', 'manual']);
+  });
+});
+
+describe('EPOS store', () => {
+  it('confirms a refund request once, however many times Enter reaches it, and closes its dialog on the answer', async () => {
+    const request = { requestId: 'r1', kind: 'unlinked', amount: 450, currency: 'GBP', reference: null, saleId: null, terminalId: 't', createdAt: '2026-11-25T10:00:00.000Z' } as const;
+    useEposStore.getState().setPending([request, { ...request, requestId: 'r2' }]);
+    const answers: ((value: unknown) => void)[] = [];
+    let calls = 0;
+    till['confirmRefundRequest'] = () => ((calls += 1), new Promise((resolve) => answers.push(resolve)));
+    const first = useEposStore.getState().confirm(request, '2468');
+    const second = useEposStore.getState().confirm(request, '2468');
+    answers.forEach((answer) => answer({ ok: true, data: view({ id: 'refund-r1', type: 'UnlinkedRefund', status: 'starting', revision: 1 }) }));
+    await Promise.all([first, second]);
+    expect(calls).toBe(1);
+    expect(useEposStore.getState().pending.map((r) => r.requestId)).toEqual(['r2']);
   });
 });
 

@@ -10,7 +10,8 @@ async function main() {
     nodeAdapters({
       host: 'web-harness',
       dataDir,
-      secrets: new MemorySecretStore({ 'dojo-api-key': 'sk_sandbox_exchange_crash_key' }),
+      // The EPOS token lives in the keychain and outlives a restart: the answers' proof lines are keyed with it.
+      secrets: new MemorySecretStore({ 'dojo-api-key': 'sk_sandbox_exchange_crash_key', 'epos-api-token': 'exchange-crash-epos-token-1a2b3c4d' }),
       env: { DOJO_API_BASE_URL: simUrl, TILL_EPOS_PORT: '0', TILL_EXCHANGE_DIR: exchangeDir, TILL_EXCHANGE_COMMIT_TIMEOUT_MS: commitTimeoutMs, TILL_EXCHANGE_SCAN_MS: '250' },
     }),
   );

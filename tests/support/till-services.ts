@@ -43,6 +43,8 @@ export interface TillOptions {
   secrets?: MemorySecretStore;
   /** EPOS API caps other than the defaults (e.g. raised so a flood reaches what a test is about). */
   eposLimits?: Partial<EposLimits>;
+  /** More environment for the app (e.g. TILL_EXCHANGE_DIR to run the folder exchange). */
+  env?: Record<string, string>;
 }
 
 export const SANDBOX_KEY = 'sk_sandbox_authority_tests_1234';
@@ -57,7 +59,7 @@ export async function startTill(options: TillOptions = {}): Promise<TillUnderTes
         host: 'test',
         dataDir: dir,
         secrets,
-        env: { TILL_TRAINING_SIM_SPEED: '40', ...(sim ? { DOJO_API_BASE_URL: sim.url, TILL_DOJO_SPEED: String(options.speed ?? 40) } : {}) },
+        env: { TILL_TRAINING_SIM_SPEED: '40', ...(sim ? { DOJO_API_BASE_URL: sim.url, TILL_DOJO_SPEED: String(options.speed ?? 40) } : {}), ...options.env },
         buildConfig: loadBuildConfig({ tillBuild: options.tillBuild ?? {} }),
         ...(options.now ? { now: options.now } : {}),
       }),

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { FileContentError, parseCommit, parseRequest, readAnswer, requestFileName, serialise } from '../../src/main/exchange/protocol';
+import { FileContentError, parseCommit, parseRequest, readAnswer, requestFileName, serialise, splitProofLine, withProofLine } from '../../src/main/exchange/protocol';
 
 const bytes = (text: string) => Buffer.from(text, 'utf8');
 
@@ -64,5 +64,17 @@ describe('exchange file contract', () => {
     expect(parseCommit(bytes('status=approved'))).toEqual({ status: 'approved' });
     expect(parseCommit(bytes('{"note":"recorded"}'))).toEqual({ note: 'recorded' });
     expect(() => parseCommit(bytes('refund=yes\n'))).toThrow(FileContentError);
+  });
+
+  it('proof lines: first line of key=value, first member of JSON; removing it gives back exactly what was signed', () => {
+    const answer = { id: 'A1', status: 'approved', amount: 1250, receipt_customer: ['£12.50', 'THANK YOU'] };
+    for (const format of ['kv', 'json'] as const) {
+      const content = serialise(answer, format);
+      const file = withProofLine(content, format, 'p'.repeat(43));
+      expect(splitProofLine(Buffer.from(file, 'utf8'))).toEqual({ proof: 'p'.repeat(43), content: Buffer.from(content, 'utf8') });
+      expect(readAnswer(Buffer.from(file, 'utf8'))).toMatchObject({ status: 'approved' });
+      if (format === 'json') expect(Object.keys(JSON.parse(file))[0]).toBe('proof');
+    }
+    expect(splitProofLine(bytes('id=A1\r\nstatus=approved\r\n'))).toBeNull();
   });
 });

@@ -1,6 +1,6 @@
 import type { AuditActor, AuditDetail, AuditEntryView, AuditList, AuditOutcome, AuditQuery } from '../../shared/audit';
 import { AuditActionSchema, AuditDetailSchema } from '../../shared/audit';
-import type { AuditRow } from '../journal/audit-chain';
+import type { AuditKey, AuditRow, AuditRowInput } from '../journal/audit-chain';
 import type { Journal } from '../journal/journal';
 import type { Logger } from '../logging/logger';
 
@@ -31,6 +31,14 @@ export class AuditLog {
       logger: Logger;
       /** Strings that must never reach the audit (the API key, the EPOS token); replaced if they ever do. */
       secrets?: () => readonly string[];
+      /** The journal seal (journal-seal.ts): keys the chain and seals the latest position. */
+      seal?: {
+        /** Checks the current journal (once per run) before its first new row. */
+        check(): void;
+        signer(): ((prevHash: string, row: AuditRowInput) => string) | undefined;
+        auditKey(environment: string): AuditKey | undefined;
+        noteAudit(environment: string, row: { id: number; hash: string }): void;
+      };
     },
   ) {}
 
@@ -38,16 +46,22 @@ export class AuditLog {
     try {
       AuditActionSchema.parse(input.action);
       const detail = AuditDetailSchema.parse(input.detail ?? {});
-      const row = this.options.journal().appendAudit({
-        at: this.options.now(),
-        environment: this.options.environment(),
-        action: input.action,
-        outcome: input.outcome,
-        actor: input.actor,
-        subject: input.subject ?? null,
-        summary: this.scrub(input.summary),
-        detail: this.scrub(JSON.stringify(detail)),
-      });
+      const environment = this.options.environment();
+      this.options.seal?.check();
+      const row = this.options.journal().appendAudit(
+        {
+          at: this.options.now(),
+          environment,
+          action: input.action,
+          outcome: input.outcome,
+          actor: input.actor,
+          subject: input.subject ?? null,
+          summary: this.scrub(input.summary),
+          detail: this.scrub(JSON.stringify(detail)),
+        },
+        this.options.seal?.signer(),
+      );
+      this.options.seal?.noteAudit(environment, row);
       return toView(row);
     } catch (error) {
       this.options.logger.error('audit entry could not be written', { action: input.action, error: String(error) });
@@ -56,14 +70,18 @@ export class AuditLog {
   }
 
   list(query: AuditQuery): AuditList {
-    const { rows, intact } = this.options.journal().auditPage(query.limit, query.before);
+    const { rows, intact } = this.options.journal().auditPage(query.limit, query.before, this.keyed());
     return { entries: rows.map(toView), intact };
   }
 
   /** Every entry, oldest first, with the whole chain checked (the support bundle). */
   all(): AuditList {
-    const { rows, intact } = this.options.journal().auditAll();
+    const { rows, intact } = this.options.journal().auditAll(this.keyed());
     return { entries: rows.map(toView), intact };
+  }
+
+  private keyed(): AuditKey | undefined {
+    return this.options.seal?.auditKey(this.options.environment());
   }
 
   private scrub(text: string): string {

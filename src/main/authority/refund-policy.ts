@@ -7,6 +7,7 @@ import type { Logger } from '../logging/logger';
 import type { AuditLog } from './audit';
 import type { SupervisorAuthority } from './guard';
 import type { RefundLimits } from './security-store';
+import { journalTamperMessage } from './journal-seal';
 
 /** What a sale has given back or is giving back now (refunds approved, running or waiting for a person). */
 export function givenBack(engine: Pick<PaymentsPort, 'checkRefundable'>, saleId: string): number {
@@ -56,6 +57,8 @@ export class RefundPolicy {
       givenBack: (saleId: string) => number;
       capDay: CapDayStore;
       logger: Logger;
+      /** What the journal seal found changed outside the app in the current journal, or null (journal-seal.ts). */
+      journalProblem?: () => string | null;
     },
   ) {}
 
@@ -64,6 +67,17 @@ export class RefundPolicy {
 
   usedToday(): RefundUsage {
     return this.options.usage(this.dayStart());
+  }
+
+  /** What the journal seal found changed in the current journal, as the supervisor is told, or null. */
+  journalTampered(): string | null {
+    const why = this.options.journalProblem?.();
+    return why ? journalTamperMessage(why) : null;
+  }
+
+  /** Where today's caps count from (the journal seal seals the refunds since then). */
+  countingFrom(): number {
+    return this.dayStart();
   }
 
   /**
@@ -100,6 +114,13 @@ export class RefundPolicy {
 
   /** Refuses (LIMIT_EXCEEDED, audited) an unlinked refund over a limit or cap: before asking anyone for a PIN. */
   async checkUnlinked(amount: number, currency: Currency, requestedBy: AuditActor = 'cashier'): Promise<void> {
+    // A journal changed outside the app may have had its cap usage reset: no unlinked refund until a supervisor
+    // has acknowledged it (with the PIN, audited).
+    const tampered = this.options.journalProblem?.();
+    if (tampered) {
+      this.options.audit.record({ action: AUDIT_ACTIONS.unlinkedRefund, outcome: 'refused', actor: requestedBy, summary: `Unlinked refund of ${money(amount, currency)}: refused (the journal was changed outside the app)`, detail: { amount, currency, reason: tampered } });
+      throw new AppError('JOURNAL_TAMPERED', journalTamperMessage(tampered));
+    }
     await this.refreshDay();
     const problem = unlinkedRefundProblem(await this.options.authority.limits(), this.usedToday(), amount, currency);
     if (!problem) return;

@@ -9,6 +9,7 @@ import type { EposBackend } from '../integration/epos-api';
 import type { Logger } from '../logging/logger';
 import { checkRequestEnvironment } from './environment-rule';
 import { requireReplayEnvironment } from '../integration/environment-rule';
+import { fileProofFor, verifyFileProof } from '../integration/proof';
 import { ensureFolder, exists, moveInto, readLimited, writeAtomic, writeProgress } from './files';
 import {
   FileContentError,
@@ -23,6 +24,8 @@ import {
   requestFileName,
   resultAnswer,
   serialise,
+  splitProofLine,
+  withProofLine,
   type Answer,
   type ExchangeRequest,
   type FileFormat,
@@ -36,6 +39,8 @@ export interface ExchangeBackend {
   replayed(key: string): PaymentView | undefined;
   onPaymentUpdate(listener: (view: PaymentView) => void): () => void;
   onRefundRequests(listener: () => void): () => void;
+  /** The key of the proof line in every answer file: the EPOS token (the EPOS holds it; integration/proof.ts). */
+  proofKey(): string;
 }
 
 export interface FolderExchangeOptions {
@@ -189,7 +194,7 @@ export class FolderExchange {
     const entry = this.entries.get(requestId);
     if (!entry?.attention) throw new AppError('NOT_FOUND', 'That exchange request does not need attention (the EPOS may have committed it meanwhile).');
     await this.whileRunning(requestId, async () => {
-      await writeAtomic(path.join(this.dirs.archive, `${requestId}.resolved`), serialise({ id: requestId, payment: entry.paymentId, resolved_at: new Date(this.options.now()).toISOString(), note }, entry.format));
+      await writeAtomic(path.join(this.dirs.archive, `${requestId}.resolved`), this.signed(`${requestId}.resolved`, { id: requestId, payment: entry.paymentId, resolved_at: new Date(this.options.now()).toISOString(), note }, entry.format));
       await this.archive(entry);
     });
   }
@@ -350,7 +355,9 @@ export class FolderExchange {
       if (!(await exists(this.file('responses', `${id}.ack`)))) await this.acknowledge(entry, { replayed: true });
       return entry;
     }
-    if (await exists(this.file('responses', `${id}.res`))) return this.fromResult(id, format);
+    // A result only if it is the companion's own: a forged .res (written while the companion was closed) does not
+    // stand in for the request's outcome; the request is handled and the real result replaces it.
+    if (await this.ownResult(id)) return this.fromResult(id, format);
 
     if (bytes === 'too_large') return this.reject(id, reqFile, format, 'VALIDATION', `The request file is larger than ${MAX_REQUEST_BYTES} bytes.`);
     if (bytes === 'not_a_file') return this.reject(id, reqFile, format, 'VALIDATION', 'The request is not a plain file.');
@@ -404,7 +411,7 @@ export class FolderExchange {
       const answer = operations.refund({ amount: request.amount, ...target, ...terminal }, key);
       return 'payment' in answer ? this.rememberSync(id, format, request, answer.payment.id, null) : this.rememberSync(id, format, request, answer.request.paymentId, answer.request.requestId);
     }
-    const pending = await operations.requestUnlinkedRefund({ amount: request.amount, currency: request.currency, ...(request.reference ? { reference: request.reference } : {}), ...terminal }, key);
+    const { request: pending } = await operations.requestUnlinkedRefund({ amount: request.amount, currency: request.currency, ...(request.reference ? { reference: request.reference } : {}), ...terminal }, key);
     return this.rememberSync(id, format, request, pending.paymentId, pending.requestId);
   }
 
@@ -418,8 +425,7 @@ export class FolderExchange {
   /** An entry for an id seen before, with the result already written (if any) read back. */
   private async remember(id: string, format: FileFormat, request: ExchangeRequest | null, paymentId: string | null, refundRequestId: string | null): Promise<Entry> {
     const entry = this.rememberSync(id, format, request, paymentId, refundRequestId);
-    const earlier = await readLimited(this.file('responses', `${id}.res`), 64 * 1024);
-    const answer = Buffer.isBuffer(earlier) ? readAnswer(earlier) : null;
+    const answer = await this.ownResult(id);
     if (answer) {
       entry.resultStatus = answer.status;
       const at = answer.completed_at ? Date.parse(answer.completed_at) : NaN;
@@ -433,7 +439,7 @@ export class FolderExchange {
   private async fromResult(id: string, format?: FileFormat): Promise<Entry | undefined> {
     const bytes = await readLimited(this.file('responses', `${id}.res`), 64 * 1024);
     if (!Buffer.isBuffer(bytes)) return undefined;
-    const answer = readAnswer(bytes);
+    const answer = this.provenAnswer(`${id}.res`, bytes);
     const payment = answer?.payment ?? null;
     const replay = this.options.backend.replayed(keyOf(id));
     return this.remember(id, format ?? sniffFormat(bytes), null, replay?.id ?? (payment && this.knownPayment(payment) ? payment : null), null);
@@ -499,7 +505,7 @@ export class FolderExchange {
 
   private async writeResult(entry: Entry, answer: Answer, status: string): Promise<void> {
     const at = entry.resultAt ?? this.options.now();
-    await writeAtomic(this.file('responses', `${entry.id}.res`), serialise({ ...answer, completed_at: new Date(at).toISOString() }, entry.format));
+    await writeAtomic(this.file('responses', `${entry.id}.res`), this.signed(`${entry.id}.res`, { ...answer, completed_at: new Date(at).toISOString() }, entry.format));
     entry.resultStatus = status;
     entry.resultAt = at;
     this.options.onChange?.();
@@ -512,25 +518,47 @@ export class FolderExchange {
     const content = serialise(answer, entry.format);
     if (content === entry.lastStatus) return;
     entry.lastStatus = content;
-    await writeProgress(this.file('responses', `${entry.id}.status`), serialise({ ...answer, updated_at: new Date(this.options.now()).toISOString() }, entry.format));
+    await writeProgress(this.file('responses', `${entry.id}.status`), this.signed(`${entry.id}.status`, { ...answer, updated_at: new Date(this.options.now()).toISOString() }, entry.format));
   }
 
   private async acknowledge(entry: Entry, options: { replayed: boolean }): Promise<void> {
-    await writeAtomic(
-      this.file('responses', `${entry.id}.ack`),
-      serialise(
-        {
-          id: entry.id,
-          status: 'received',
-          payment: entry.paymentId,
-          refund_request: entry.refundRequestId,
-          replayed: options.replayed,
-          environment: this.options.backend.environment(),
-          received_at: new Date(this.options.now()).toISOString(),
-        },
-        entry.format,
-      ),
-    );
+    const answer: Answer = {
+      id: entry.id,
+      status: 'received',
+      payment: entry.paymentId,
+      refund_request: entry.refundRequestId,
+      replayed: options.replayed,
+      environment: this.options.backend.environment(),
+      received_at: new Date(this.options.now()).toISOString(),
+    };
+    await writeAtomic(this.file('responses', `${entry.id}.ack`), this.signed(`${entry.id}.ack`, answer, entry.format));
+  }
+
+  // ---- proof lines -----------------------------------------------------------------------------------------------
+
+  /**
+   * Every answer carries a proof line keyed with the EPOS token, so a result written by anyone else who can write to
+   * the folder ("approved" for a payment that never happened) fails the EPOS's check. `name` is the answer's name
+   * in responses/ (`<id>.res`), also for the copies beside a rejected file.
+   */
+  private signed(name: string, answer: Answer, format: FileFormat): string {
+    const content = serialise(answer, format);
+    return withProofLine(content, format, fileProofFor(this.options.backend.proofKey(), name, content));
+  }
+
+  /** A result file read back after a restart counts only if its proof is the companion's (never a forged one). */
+  private provenAnswer(name: string, bytes: Buffer): ReturnType<typeof readAnswer> {
+    const split = splitProofLine(bytes);
+    if (!split || !verifyFileProof(this.options.backend.proofKey(), name, split.content, split.proof)) {
+      this.options.logger.warn('exchange answer file without a valid proof ignored (not written by this companion, or before the token changed)', { file: name });
+      return null;
+    }
+    return readAnswer(split.content);
+  }
+
+  private async ownResult(id: string): Promise<ReturnType<typeof readAnswer>> {
+    const bytes = await readLimited(this.file('responses', `${id}.res`), 64 * 1024);
+    return Buffer.isBuffer(bytes) ? this.provenAnswer(`${id}.res`, bytes) : null;
   }
 
   // ---- commit and archive --------------------------------------------------------------------------------------
@@ -591,7 +619,7 @@ export class FolderExchange {
    * sees the .err, its request is already out of requests/ and the id can be sent again.
    */
   private async reject(id: string, file: string, format: FileFormat, code: string, message: string, fields?: Record<string, string[]>): Promise<undefined> {
-    const content = serialise({ id, code, message, field: fields, rejected_at: new Date(this.options.now()).toISOString() }, format);
+    const content = this.signed(`${id}.err`, { id, code, message, field: fields, rejected_at: new Date(this.options.now()).toISOString() }, format);
     const moved = await moveInto(file, this.dirs.rejected);
     await writeAtomic(this.file('responses', `${id}.err`), content);
     if (moved) await writeAtomic(`${moved}.err`, content);
@@ -604,7 +632,7 @@ export class FolderExchange {
 
   private async rejectCommit(id: string, file: string, format: FileFormat, message: string): Promise<void> {
     const moved = await moveInto(file, this.dirs.rejected);
-    if (moved) await writeAtomic(`${moved}.err`, serialise({ id, code: 'VALIDATION', message, rejected_at: new Date(this.options.now()).toISOString() }, format));
+    if (moved) await writeAtomic(`${moved}.err`, this.signed(`${id}.commit.err`, { id, code: 'VALIDATION', message, rejected_at: new Date(this.options.now()).toISOString() }, format));
     const names = this.names.get(id);
     if (names) delete names.commit;
     this.options.logger.info('exchange commit refused', { requestId: id, message });
@@ -614,7 +642,7 @@ export class FolderExchange {
   private async rejectName(name: string): Promise<void> {
     const stem = name.replace(/\.(req|commit)$/i, '');
     const message = 'The request id (the file name before .req) must be 1 to 60 letters, digits, - or _.';
-    const content = serialise({ id: stem.slice(0, 60), code: 'VALIDATION', message, rejected_at: new Date(this.options.now()).toISOString() }, 'kv');
+    const content = this.signed(`${stem}.err`, { id: stem.slice(0, 60), code: 'VALIDATION', message, rejected_at: new Date(this.options.now()).toISOString() }, 'kv');
     if (name.length <= 200) await writeAtomic(this.file('responses', `${stem}.err`), content);
     const moved = await moveInto(this.file('requests', name), this.dirs.rejected);
     if (moved) {

@@ -150,6 +150,32 @@ export function serialise(answer: Answer, format: FileFormat): string {
   return `${lines.join('\r\n')}\r\n`;
 }
 
+/**
+ * The proof line (docs/epos-integration.md, "Checking that an answer is the companion's"): the first line of a
+ * key=value answer (`proof=…`), the first member of a JSON one (`  "proof": "…",`). Everything else in the file is
+ * exactly what was signed, so an EPOS removes that one line and checks the HMAC over the rest.
+ */
+export function withProofLine(content: string, format: FileFormat, proof: string): string {
+  if (format === 'kv') return `proof=${proof}\r\n${content}`;
+  // serialise() writes JSON as `{\n  "…": …\n}\r\n`: the proof goes in as the first member, on its own line.
+  return content.replace(/^\{\n/, `{\n  "proof": "${proof}",\n`);
+}
+
+const PROOF_LINE = /^(?:proof=([A-Za-z0-9_-]{1,100})\r?| {2}"proof": "([A-Za-z0-9_-]{1,100})",)$/;
+
+/** Splits an answer file into its proof and the bytes it covers; null when it has no proof line. */
+export function splitProofLine(bytes: Buffer): { proof: string; content: Buffer } | null {
+  let start = 0;
+  while (start < bytes.length) {
+    const end = bytes.indexOf(0x0a, start);
+    if (end < 0) return null;
+    const match = PROOF_LINE.exec(bytes.subarray(start, end).toString('latin1'));
+    if (match) return { proof: match[1] ?? match[2]!, content: Buffer.concat([bytes.subarray(0, start), bytes.subarray(end + 1)]) };
+    start = end + 1;
+  }
+  return null;
+}
+
 /** What the companion needs back from a result it wrote before a restart (the rest is for the EPOS). */
 const WrittenResultSchema = z.looseObject({ status: z.string().max(40), payment: z.string().max(100).optional(), completed_at: z.string().max(40).optional() });
 

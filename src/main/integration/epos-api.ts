@@ -26,8 +26,11 @@ export interface EposBackend {
   startSale(input: z.infer<typeof SaleRequestSchema>, idempotencyKey: string, beforeStart?: () => void): { payment: PaymentView; replayed: boolean };
   /** A matched refund: started at once, or (above the PIN threshold) a request waiting for the supervisor. */
   refund(input: z.infer<typeof RefundRequestSchema>, idempotencyKey: string | undefined, beforeStart?: () => void): { payment: PaymentView; replayed: boolean } | { request: RefundRequest; replayed: boolean };
-  /** With a key, a retry while the first request still waits is that request, and its refund carries the key. */
-  requestUnlinkedRefund(input: z.infer<typeof UnlinkedRefundRequestSchema>, idempotencyKey?: string): Promise<RefundRequest>;
+  /**
+   * With a key, a retry is the first request (waiting, declined or started, also after a restart) and its refund
+   * carries the key; the same key with another body is IDEMPOTENCY_KEY_REUSED. `beforeStart` as for sales.
+   */
+  requestUnlinkedRefund(input: z.infer<typeof UnlinkedRefundRequestSchema>, idempotencyKey?: string, beforeStart?: () => void): Promise<{ request: RefundRequest; replayed: boolean }>;
   refundRequest(requestId: string): RefundRequest;
   payment(paymentId: string): PaymentView;
   /** Resolves with the payment when it next changes, or as it is after `ms`. */
@@ -65,9 +68,11 @@ const STATUS_OF: Record<string, number> = {
   ENVIRONMENT_MISMATCH: 409,
   LIMIT_EXCEEDED: 422,
   TOO_MANY_REQUESTS: 429,
+  IDEMPOTENCY_KEY_REUSED: 422,
   SUPERVISOR_REQUIRED: 403,
   PIN_LOCKED: 423,
   SECURITY_LOCKED: 423,
+  JOURNAL_TAMPERED: 423,
 };
 
 /** The payment as the EPOS sees it: the companion's view with `paymentId` instead of `id`. */
@@ -298,8 +303,9 @@ export async function startEposApi(options: {
     }
     if (method === 'POST' && path === '/v1/refunds/unlinked') {
       const input = await body(req, UnlinkedRefundRequestSchema);
-      checkEnvironment(req);
-      return send(exchange, 202, refundRequestJson(await backend.requestUnlinkedRefund(input)));
+      // As for sales: a replay answers with what the key asked for; a new request must pass the environment rule.
+      const { request, replayed } = await backend.requestUnlinkedRefund(input, idempotencyKey(req), () => checkEnvironment(req));
+      return send(exchange, replayed ? 200 : 202, refundRequestJson(request), replayed ? { 'idempotent-replayed': 'true' } : {});
     }
     if (method === 'GET' && refundRequest) return send(exchange, 200, refundRequestJson(backend.refundRequest(decoded(refundRequest[1]!))));
     if (method === 'GET' && path === '/v1/payments') {

@@ -1,6 +1,5 @@
 import { randomBytes } from 'node:crypto';
 import type { EposInfo, EposStatus, RefundRequestView } from '../../shared/epos';
-import { localDay } from '../../shared/dates';
 import { RUNNING_STATUSES, type PaymentView } from '../../shared/payments';
 import { formatMoney } from '../../shared/money';
 import { AppError } from '../errors';
@@ -18,6 +17,7 @@ import type { RefundPolicy } from '../authority/refund-policy';
 import { startEposApi, type EposApi, type EposBackend } from './epos-api';
 import type { EposLimits } from './limits';
 import { RefundRequests, type RefundRequest } from './refund-requests';
+import { refundKey, requireSameUnlinkedAsk, saleKey, unlinkedKey } from './idempotency';
 import { AUDIT_ACTIONS } from '../../shared/audit';
 import type { Currency } from '../../shared/money';
 
@@ -154,6 +154,11 @@ export class EposService {
       await this.storeToken(randomBytes(32).toString('base64url'));
       return { token: this.token };
     });
+  }
+
+  /** The key of the folder exchange's proof lines: the EPOS token, which the EPOS already holds (proof.ts). */
+  proofKey(): string {
+    return this.token;
   }
 
   /** Every secret this integration holds, for the log redactor. */
@@ -299,6 +304,35 @@ export class EposService {
     return lookup.findByIdempotencyKey(saleKey(key, this.options.now())) ?? lookup.findByIdempotencyKey(refundKey(key)) ?? lookup.findByIdempotencyKey(unlinkedKey(key));
   }
 
+  /**
+   * The unlinked refund request an EPOS key already made: still in the queue, or (after a restart) rebuilt from the
+   * refund the journal has for the key. Only in the environment it was made in, and only for the same body.
+   */
+  private askedBefore(idempotencyKey: string, input: { amount: number; currency: Currency; reference?: string | undefined; terminalId?: string | undefined }): RefundRequest | undefined {
+    const till = this.services.environment();
+    const asked = this.requests.byIdempotencyKey(idempotencyKey);
+    if (asked) {
+      requireReplayEnvironment(till, { id: asked.requestId, environment: asked.environment });
+      requireSameUnlinkedAsk(asked, input);
+      return asked;
+    }
+    const payment = this.services.lookup.findByIdempotencyKey(idempotencyKey);
+    if (!payment) return undefined;
+    requireReplayEnvironment(till, payment);
+    requireSameUnlinkedAsk({ ...payment, filledIn: true }, input);
+    return this.requests.restoreStarted({
+      kind: 'unlinked',
+      amount: payment.amount,
+      currency: payment.currency as Currency,
+      reference: payment.reference,
+      terminalId: payment.terminalId,
+      environment: payment.environment as Environment,
+      paymentId: payment.id,
+      idempotencyKey,
+      createdAt: Date.parse(payment.createdAt),
+    });
+  }
+
   private backend(): EposBackend {
     const services = this.services;
     const engine = () => services.payments();
@@ -355,17 +389,22 @@ export class EposService {
         this.announce(payment);
         return { payment, replayed: false };
       },
-      requestUnlinkedRefund: async (input, key) => {
-        // The same key while its request still waits is that request (an EPOS retrying), never a second one.
+      requestUnlinkedRefund: async (input, key, beforeStart) => {
+        // The same key is the same request, waiting, declined or started (then with its refund), even across a
+        // restart of the companion: never a second request for the supervisor, never a second refund.
         const idempotencyKey = key ? unlinkedKey(key) : undefined;
-        const asked = idempotencyKey ? this.requests.byIdempotencyKey(idempotencyKey) : undefined;
-        if (asked?.status === 'awaiting_confirmation') return asked;
+        const earlier = idempotencyKey ? this.askedBefore(idempotencyKey, input) : undefined;
+        if (earlier) return { request: earlier, replayed: true };
+        beforeStart?.();
         // Over a limit or today's cap: refused at once, not put in front of the supervisor.
         await services.refunds.checkUnlinked(input.amount, input.currency, 'epos');
+        // A retry that came in while the limits were checked is answered with the request made meanwhile.
+        const meanwhile = idempotencyKey ? this.askedBefore(idempotencyKey, input) : undefined;
+        if (meanwhile) return { request: meanwhile, replayed: true };
         const request = this.requests.add({ kind: 'unlinked', amount: input.amount, currency: input.currency, reference: input.reference, terminalId: input.terminalId, idempotencyKey, environment: services.environment() });
         this.publishRequests();
         services.window?.bringToFront();
-        return request;
+        return { request, replayed: false };
       },
       refundRequest: (requestId) => this.requests.get(requestId),
       payment: (id) => lookup.payment(id),
@@ -403,8 +442,3 @@ export class EposService {
   }
 }
 
-// The engine's idempotency keys for what an EPOS sends. Without an Idempotency-Key a sale's reference is the key,
-// for today only (references repeat, e.g. "Table 5").
-const saleKey = (key: string, now: number) => (key.startsWith('reference:') ? `epos:${localDay(now)}:${key}` : `epos:${key}`);
-const refundKey = (key: string) => `epos-refund:${key}`;
-const unlinkedKey = (key: string) => `epos-unlinked:${key}`;

@@ -19,10 +19,30 @@ export function newChallenge(): string {
 
 const sha256 = (data: string | Buffer) => createHash('sha256').update(data).digest();
 
+/** Every proof the companion gives: base64url(HMAC-SHA256(token, the fields joined by "\n")), the content last as its hex SHA-256. */
+function proofOver(token: string, fields: readonly string[], content: string | Buffer): string {
+  return createHmac('sha256', token).update([...fields, sha256(content).toString('hex')].join('\n')).digest('base64url');
+}
+
 /** base64url(HMAC-SHA256(token, "till-companion-proof-v1\n<port>\n<challenge>\n<status>\n<hex SHA-256 of the body>")). */
 export function proofFor(token: string, port: number, challenge: string, status: number, body: string | Buffer): string {
-  const message = [PROOF_VERSION, String(port), challenge, String(status), sha256(body).toString('hex')].join('\n');
-  return createHmac('sha256', token).update(message).digest('base64url');
+  return proofOver(token, [PROOF_VERSION, String(port), challenge, String(status)], body);
+}
+
+/**
+ * The folder exchange's answer files carry the same kind of proof, so an EPOS can tell the companion's result from
+ * one written by anyone else who can write to the folder: base64url(HMAC-SHA256(token,
+ * "till-companion-file-proof-v1\n<id>.<ext>\n<hex SHA-256 of the file without its proof line>")). The name binds
+ * the proof to the request id and the kind of answer (an .ack cannot pass for a .res, nor one id's for another's).
+ */
+export const FILE_PROOF_VERSION = 'till-companion-file-proof-v1';
+
+export function fileProofFor(token: string, fileName: string, content: string | Buffer): string {
+  return proofOver(token, [FILE_PROOF_VERSION, fileName], content);
+}
+
+export function verifyFileProof(token: string, fileName: string, content: string | Buffer, proof: string | null | undefined): boolean {
+  return typeof proof === 'string' && token.length > 0 && sameSecret(proof, fileProofFor(token, fileName, content));
 }
 
 /** True only for the proof the holder of `token` would send for exactly this answer. */

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { Environment } from '../../shared/app-info';
 import type { Currency } from '../../shared/money';
 import { AppError } from '../errors';
+import { requestIdForKey } from './idempotency';
 
 export interface RefundRequest {
   requestId: string;
@@ -41,7 +42,18 @@ export class RefundRequests {
     if (this.pending().length >= MAX_PENDING_REQUESTS) {
       throw new AppError('TOO_MANY_REQUESTS', `${MAX_PENDING_REQUESTS} refund requests are already waiting for the supervisor at the till. Try again once they are answered.`);
     }
-    const request: RefundRequest = { requestId: `rr_${randomBytes(9).toString('base64url')}`, status: 'awaiting_confirmation', paymentId: null, createdAt: this.now(), ...withoutUndefined(input) };
+    return this.keep({ requestId: newRequestId(input.idempotencyKey), status: 'awaiting_confirmation', paymentId: null, createdAt: this.now(), ...withoutUndefined(input) });
+  }
+
+  /**
+   * A keyed request this queue no longer holds (the companion restarted, or it was forgotten among old answers)
+   * whose refund the journal has: kept again as started, under the same id, so the EPOS can follow it as before.
+   */
+  restoreStarted(input: Pick<RefundRequest, 'kind' | 'amount' | 'currency' | 'reference' | 'terminalId' | 'environment' | 'paymentId'> & { idempotencyKey: string; createdAt: number }): RefundRequest {
+    return this.keep({ requestId: requestIdForKey(input.idempotencyKey), ...withoutUndefined(input), status: 'started' });
+  }
+
+  private keep(request: RefundRequest): RefundRequest {
     this.requests.set(request.requestId, request);
     this.forgetOldAnswers();
     return request;
@@ -74,6 +86,9 @@ export class RefundRequests {
     for (const old of answered.slice(0, Math.max(0, answered.length - KEEP_ANSWERED))) this.requests.delete(old.requestId);
   }
 }
+
+/** Keyed requests get the id their key gives (the same after a restart); others a random one. */
+const newRequestId = (key: string | undefined) => (key ? requestIdForKey(key) : `rr_${randomBytes(9).toString('base64url')}`);
 
 function withoutUndefined<T extends object>(value: T): T {
   return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;

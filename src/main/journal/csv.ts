@@ -3,6 +3,7 @@ import { tradingDay, type DayStart } from '../../shared/dates';
 import { majorUnits } from '../../shared/money';
 import { signOf, STATUS_WORDS, TYPE_WORDS } from '../../shared/words';
 import { resolutionWords } from '../payments/messages';
+import { amountsOf } from '../payments/amounts';
 import type { PaymentRecord } from '../payments/record';
 
 /**
@@ -18,7 +19,8 @@ export interface CsvColumn {
 
 /** Signed major units: a refund of 10.00 is "-10.00". Null stays empty (nothing known, e.g. a declined sale's total). */
 const signed = (record: PaymentRecord, minor: number | null) => (minor === null ? null : majorUnits(signOf(record.type) * minor));
-const charged = (record: PaymentRecord) => (record.status === 'approved' ? (record.totalAmount ?? record.amount) : null);
+/** An approved payment's amounts (payments/amounts.ts: the card's charge under either reading of Dojo's total); else nothing. */
+const approved = (record: PaymentRecord, part: keyof ReturnType<typeof amountsOf>) => (record.status === 'approved' ? signed(record, amountsOf(record)[part]) : null);
 
 export const CSV_COLUMNS: CsvColumn[] = [
   { header: 'Local time', value: (r) => localIsoWithOffset(r.createdAt) },
@@ -28,10 +30,10 @@ export const CSV_COLUMNS: CsvColumn[] = [
   { header: 'Reference', value: (r) => r.reference },
   { header: 'Currency', value: (r) => r.currency },
   { header: 'Amount asked', value: (r) => signed(r, r.amount) },
-  { header: 'Goods', value: (r) => (r.status === 'approved' ? signed(r, r.amount) : null) },
-  { header: 'Gratuity', value: (r) => (r.status === 'approved' ? signed(r, r.tipsAmount ?? 0) : null) },
-  { header: 'Cashback', value: (r) => (r.status === 'approved' ? signed(r, r.cashbackAmount ?? 0) : null) },
-  { header: 'Total', value: (r) => signed(r, charged(r)) },
+  { header: 'Goods', value: (r) => approved(r, 'goods') },
+  { header: 'Gratuity', value: (r) => approved(r, 'gratuity') },
+  { header: 'Cashback', value: (r) => approved(r, 'cashback') },
+  { header: 'Total', value: (r) => approved(r, 'charged') },
   { header: 'Terminal', value: (r) => r.terminalTid ?? r.terminalId },
   { header: 'Card', value: (r) => r.cardScheme },
   { header: 'Card last 4', value: (r) => r.last4 },

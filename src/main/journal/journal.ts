@@ -1,11 +1,12 @@
 import { DatabaseSync, type StatementSync } from 'node:sqlite';
 import path from 'node:path';
 import { FINAL_STATUSES, type HistoryQuery, type PaymentStatus, type TotalsRow } from '../../shared/payments';
+import { chargedSql } from '../payments/amounts';
 import { newRecord, parseRecord, serializeRecord, type PaymentRecord } from '../payments/record';
 import { journalWords as unreadable } from '../payments/messages';
 import { MIGRATIONS } from './migrations';
 import { ensurePrivateDir, ensurePrivateFile, tightenIfPresent } from '../security/private-files';
-import { AUDIT_GENESIS, auditChainIntact, auditHash, type AuditRow, type AuditRowInput } from './audit-chain';
+import { AUDIT_GENESIS, auditChainIntact, auditHash, type AuditKey, type AuditRow, type AuditRowInput } from './audit-chain';
 import { MIDNIGHT, tradingDayBounds, tradingDayRange, type DayStart } from '../../shared/dates';
 import { parseMajorAmount } from '../../shared/money';
 import { toCsv } from './csv';
@@ -24,6 +25,15 @@ const FINAL_SQL = `(${FINAL_STATUSES.map((status) => `'${status}'`).join(',')})`
  * The durable record of every payment: SQLite (node:sqlite) in WAL mode with synchronous=FULL, so a write that
  * returned is on disk before the Dojo call that depends on it goes out.
  */
+/** An unlinked refund as the daily caps count it. */
+export interface UnlinkedRefundRow {
+  id: string;
+  amount: number;
+  currency: string;
+  status: string;
+  createdAt: number;
+}
+
 export class Journal {
   private readonly db: DatabaseSync;
   private readonly upsert: StatementSync;
@@ -205,7 +215,7 @@ export class Journal {
     return { items: this.records(rows), total };
   }
 
-  /** Approved payments between two trading days (inclusive), by type and currency; `total` = goods + gratuity + cashback. */
+  /** Approved payments between two trading days (inclusive), by type and currency; `total` = what the cards were charged (payments/amounts.ts). */
   totals(from: string, to: string, dayStart: DayStart = MIDNIGHT): TotalsRow[] {
     const range = tradingDayRange(from, to, dayStart);
     const rows = this.db
@@ -213,10 +223,10 @@ export class Journal {
         // Approved as Dojo's record shows (count, amount, total, tips, cashback) apart from approved only on a
         // person's word (by_hand: a verdict Dojo has not confirmed, see migration 4).
         `SELECT type, currency,
-           sum(by_hand = 0) AS count, coalesce(sum(CASE WHEN by_hand = 0 THEN amount END), 0) AS amount, coalesce(sum(CASE WHEN by_hand = 0 THEN coalesce(total_amount, amount) END), 0) AS total,
+           sum(by_hand = 0) AS count, coalesce(sum(CASE WHEN by_hand = 0 THEN amount END), 0) AS amount, coalesce(sum(CASE WHEN by_hand = 0 THEN ${chargedSql()} END), 0) AS total,
            coalesce(sum(CASE WHEN by_hand = 0 THEN coalesce(json_extract(data, '$.tipsAmount'), 0) END), 0) AS tips,
            coalesce(sum(CASE WHEN by_hand = 0 THEN coalesce(json_extract(data, '$.cashbackAmount'), 0) END), 0) AS cashback,
-           sum(by_hand = 1) AS handCount, coalesce(sum(CASE WHEN by_hand = 1 THEN coalesce(total_amount, amount) END), 0) AS handTotal
+           sum(by_hand = 1) AS handCount, coalesce(sum(CASE WHEN by_hand = 1 THEN ${chargedSql()} END), 0) AS handTotal
          FROM payments WHERE status = 'approved' AND created_at >= ? AND created_at < ? GROUP BY type, currency ORDER BY type, currency`,
       )
       .all(range.start, range.end) as TotalsRow[];
@@ -230,11 +240,11 @@ export class Journal {
   }
 
   /** Appends one audit row, chained to the last one (in one transaction: no two rows claim the same predecessor). */
-  appendAudit(input: AuditRowInput): AuditRow {
+  appendAudit(input: AuditRowInput, sign: (prevHash: string, row: AuditRowInput) => string = auditHash): AuditRow {
     return this.transaction(() => {
       const last = this.db.prepare('SELECT hash FROM audit ORDER BY id DESC LIMIT 1').get() as { hash: string } | undefined;
       const prev = last?.hash ?? AUDIT_GENESIS;
-      const hash = auditHash(prev, input);
+      const hash = sign(prev, input);
       const { lastInsertRowid } = this.db
         .prepare('INSERT INTO audit (at, environment, action, outcome, actor, subject, summary, detail, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)')
         .run(input.at, input.environment, input.action, input.outcome, input.actor, input.subject, input.summary, input.detail, prev, hash);
@@ -243,20 +253,47 @@ export class Journal {
   }
 
   /** Audit rows newest first (before an id, for paging), and whether they chain up with the rows around them. */
-  auditPage(limit: number, before?: number): { rows: AuditRow[]; intact: boolean } {
+  auditPage(limit: number, before?: number, keyed?: AuditKey): { rows: AuditRow[]; intact: boolean } {
     const rows = (before === undefined
       ? this.db.prepare('SELECT * FROM audit ORDER BY id DESC LIMIT ?').all(limit)
       : this.db.prepare('SELECT * FROM audit WHERE id < ? ORDER BY id DESC LIMIT ?').all(before, limit)) as unknown as AuditRow[];
     const ascending = [...rows].reverse();
     const first = ascending[0];
     const previous = first ? (this.db.prepare('SELECT hash FROM audit WHERE id < ? ORDER BY id DESC LIMIT 1').get(first.id) as { hash: string } | undefined) : undefined;
-    return { rows, intact: auditChainIntact(ascending, first ? (previous?.hash ?? AUDIT_GENESIS) : undefined) };
+    return { rows, intact: auditChainIntact(ascending, first ? (previous?.hash ?? AUDIT_GENESIS) : undefined, keyed) };
   }
 
   /** The whole audit checked from its first row (support bundle). */
-  auditAll(): { rows: AuditRow[]; intact: boolean } {
+  auditAll(keyed?: AuditKey): { rows: AuditRow[]; intact: boolean } {
     const rows = this.db.prepare('SELECT * FROM audit ORDER BY id').all() as unknown as AuditRow[];
-    return { rows, intact: auditChainIntact(rows, AUDIT_GENESIS) };
+    return { rows, intact: auditChainIntact(rows, AUDIT_GENESIS, keyed) };
+  }
+
+  /** The last audit row's position (what the journal seal keeps), or null when the audit is empty. */
+  lastAudit(): { id: number; hash: string } | null {
+    return (this.db.prepare('SELECT id, hash FROM audit ORDER BY id DESC LIMIT 1').get() as { id: number; hash: string } | undefined) ?? null;
+  }
+
+  /** Audit rows from an id on (ascending), with the hash of the row before the first (the journal seal's check). */
+  auditFrom(id: number): { rows: AuditRow[]; prev: string } {
+    const rows = this.db.prepare('SELECT * FROM audit WHERE id >= ? ORDER BY id').all(id) as unknown as AuditRow[];
+    const before = this.db.prepare('SELECT hash FROM audit WHERE id < ? ORDER BY id DESC LIMIT 1').get(id) as { hash: string } | undefined;
+    return { rows, prev: before?.hash ?? AUDIT_GENESIS };
+  }
+
+  auditRow(id: number): AuditRow | undefined {
+    return this.db.prepare('SELECT * FROM audit WHERE id = ?').get(id) as unknown as AuditRow | undefined;
+  }
+
+  /** Every unlinked refund started since a time, any status, as the columns the daily caps count (the journal seal). */
+  unlinkedRefundRows(since: number): UnlinkedRefundRow[] {
+    return this.db.prepare(`SELECT id, amount, currency, status, created_at AS createdAt FROM payments WHERE type = 'UnlinkedRefund' AND created_at >= ? ORDER BY created_at, id`).all(since) as unknown as UnlinkedRefundRow[];
+  }
+
+  /** The cap-counting columns of some payments, whatever their type or time (the journal seal's check). */
+  paymentColumns(ids: readonly string[]): (UnlinkedRefundRow & { type: string })[] {
+    const statement = this.db.prepare('SELECT id, type, amount, currency, status, created_at AS createdAt FROM payments WHERE id = ?');
+    return ids.flatMap((id) => (statement.get(id) as (UnlinkedRefundRow & { type: string }) | undefined) ?? []);
   }
 
   /** Unlinked refunds since a time that gave (or may still give) money: approved, running or waiting for a person. */
@@ -350,7 +387,7 @@ function searchClause(search: string): [string, ...(string | number)[]] {
   if (/^[£€]\s*\d|^\d+[.,]\d{1,2}$/.test(text)) {
     const money = parseMajorAmount(text);
     if (money.ok) {
-      ors.push('amount = ?', 'total_amount = ?');
+      ors.push('amount = ?', `${chargedSql()} = ?`);
       params.push(money.minor, money.minor);
     }
   }

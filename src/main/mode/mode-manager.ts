@@ -9,7 +9,7 @@ import type { EventBus } from '../events';
 import { Journal } from '../journal/journal';
 import type { Logger } from '../logging/logger';
 import { PaymentEngine } from '../payments/engine';
-import type { Reconciler } from '../reports/reconciler';
+import type { Reconciler, TrainingRecordKeeps } from '../reports/reconciler';
 import type { ReportService } from '../reports/report-service';
 import type { PaymentRecord } from '../payments/record';
 import { toView } from '../payments/view';
@@ -19,6 +19,7 @@ import { SECRET_ACCOUNTS, type SecretStore } from '../secrets/secret-store';
 import { environmentOfKey, type LiveEnvironment } from '../settings/api-key';
 import { SANDBOX_PARTNER_IDS, type BuildConfig } from '../settings/build-config';
 import { readModeChoice, writeModeChoice } from './mode-choice';
+import { trainingRecordKeeps, trainingRecordNotice, trainingRecordPath } from './training-record';
 import { UnavailableEngine } from './unavailable-engine';
 
 export const DOJO_BASE_URL = 'https://api.dojo.tech';
@@ -58,7 +59,7 @@ export interface ModeOptions {
   /** This installation's id, written into every intent's metadata (settings/till-id.ts). */
   tillId: string;
   /** Builds the end-of-day services for an environment's journal and engine. */
-  endOfDay: (parts: { environment: Environment; journal: Journal; engine: PaymentEngine; client: () => DojoClient }) => { reports: ReportService; reconciler: Reconciler };
+  endOfDay: (parts: { environment: Environment; journal: Journal; engine: PaymentEngine; client: () => DojoClient; trainingRecord?: TrainingRecordKeeps }) => { reports: ReportService; reconciler: Reconciler };
 }
 
 /**
@@ -227,21 +228,26 @@ export class ModeManager {
     throw new AppError('NOT_CONFIGURED', 'Production keys need the Dojo-issued software-house-id and reseller-id in this build. Ask your reseller for a production build.');
   }
 
-  private engineFor(environment: Environment, client: DojoClient, scale = 1): Pick<Mode, 'journal' | 'engine' | 'reports' | 'reconciler'> {
+  private engineFor(environment: Environment, client: DojoClient, scale = 1, trainingRecord?: TrainingRecordKeeps): Pick<Mode, 'journal' | 'engine' | 'reports' | 'reconciler'> {
     const { dataDir, now, logger, events, tillId } = this.options;
     const journal = Journal.open(path.join(dataDir, `journal-${environment}.sqlite`));
     const engine = new PaymentEngine({ journal, client: () => client, environment, tillId, now, policy: { scale }, logger, tradingDayStart: this.options.tradingDayStart, onUpdate: (view) => events.emit('payment:update', view) });
-    return { journal, engine, ...this.options.endOfDay({ environment, journal, engine, client: () => client }) };
+    return { journal, engine, ...this.options.endOfDay({ environment, journal, engine, client: () => client, ...(trainingRecord ? { trainingRecord } : {}) }) };
   }
 
   private async trainingMode(reason: string): Promise<Mode> {
-    const { devOverrides, env, logger, fetch, buildConfig } = this.options;
+    const { devOverrides, env, logger, fetch, buildConfig, dataDir } = this.options;
     const speed = devOverrides && env['TILL_TRAINING_SIM_SPEED'] ? Number(env['TILL_TRAINING_SIM_SPEED']) : 1;
     const port = devOverrides && env['TILL_TRAINING_SIM_PORT'] ? Number(env['TILL_TRAINING_SIM_PORT']) : 0;
-    const simulator = await startSimulator({ port, speed });
-    logger.info('training mode on the built-in simulator', { url: simulator.url, speed });
+    // The simulator keeps its record of Dojo in the data folder, so a restart forgets no training payment.
+    const recordFile = trainingRecordPath(dataDir);
+    const simulator = await startSimulator({ port, speed, recordFile, onRecordError: (error) => logger.warn('the training record could not be saved', { error: String(error) }) });
+    const { recordLoad } = simulator;
+    logger.info('training mode on the built-in simulator', { url: simulator.url, speed, record: recordLoad.kind, ...(recordLoad.kind === 'restored' ? { intents: recordLoad.intents, running: recordLoad.running } : {}) });
+    const notice = trainingRecordNotice(recordLoad);
+    if (recordLoad.kind === 'setAside') logger.warn('the training record was set aside: training starts afresh', { why: recordLoad.why, detail: recordLoad.detail, keptAs: recordLoad.keptAs });
     const client = new DojoClient({ baseUrl: simulator.url, fetch, apiKey: async () => TRAINING_KEY, version: buildConfig.apiVersion, ...SANDBOX_PARTNER_IDS });
-    return { environment: 'training', reason, simulator, ...this.engineFor('training', client, 1 / speed) };
+    return { environment: 'training', reason: notice ? `${reason} ${notice}` : reason, simulator, ...this.engineFor('training', client, 1 / speed, trainingRecordKeeps(simulator.clock)) };
   }
 
   /**
@@ -302,7 +308,9 @@ export class ModeManager {
       this.retryTimer.unref();
       return next;
     }
-    if (next.environment === 'training') {
+    // A training simulator that restored its record is asked like Dojo; one that starts afresh (no record yet, or
+    // one set aside) cannot know the payments a restart interrupted: they end as failed (no money moves in training).
+    if (next.environment === 'training' && next.simulator?.recordLoad.kind !== 'restored') {
       const ended = next.engine.abandonUnfinished(outcome.trainingInterrupted);
       if (ended) logger.info('ended interrupted training payments', { count: ended });
     }

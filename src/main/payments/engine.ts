@@ -85,8 +85,9 @@ export class PaymentEngine {
   }
 
   /**
-   * Training only: the built-in simulator starts empty, so payments a restart interrupted cannot be looked up.
-   * They end as failed (no money ever moves in training) instead of waiting for a person.
+   * Training only, when the built-in simulator starts without its record (none yet, or one set aside as
+   * unreadable): payments a restart interrupted cannot be looked up there, so they end as failed (no money ever
+   * moves in training) instead of waiting for a person. A restored record is asked like Dojo (recover()).
    */
   abandonUnfinished(message: string): number {
     const unfinished = this.journal.unfinished();

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { FINAL_STATUSES, PaymentStatusSchema, PaymentTypeSchema, ReceiptLineSchema, type PaymentStatus, type PaymentType } from '../../shared/payments';
+import { amountsOf } from './amounts';
 
 /**
  * Where a payment is in its flow. Each step is written to the journal *before* the Dojo call it leads to, so
@@ -166,15 +167,13 @@ export const holdsTerminal = (record: PaymentRecord): boolean => !isFinal(record
  * in progress. Cashback is not refundable: the customer took it as cash, so refunding it would pay it twice.
  * Gratuity is: it was paid by card and goes back to the card like the goods.
  *
- * Dojo does not say whether `totalAmount` counts the cashback (docs/dojo-api.md A6). The larger of "total less
- * cashback" and "goods plus gratuity" is right under both readings and never includes the cashback: with it in
- * the total, the first is goods + gratuity (and anything else the card paid); without it, the second is what the
- * card paid, and the first is smaller.
+ * What the card was charged comes from amountsOf (right whether or not Dojo's `totalAmount` counts the cashback,
+ * docs/dojo-api.md A6); less the cashback, that is what the card paid for the goods and the gratuity.
  */
 export function refundableOf(sale: PaymentRecord, inProgress = 0): number {
   if (sale.type !== 'Sale' || sale.status !== 'approved') return 0;
-  const paidByCard = Math.max((sale.totalAmount ?? sale.amount) - (sale.cashbackAmount ?? 0), sale.amount + (sale.tipsAmount ?? 0));
-  return Math.max(0, paidByCard - sale.refundedAmount - inProgress);
+  const { charged, cashback } = amountsOf(sale);
+  return Math.max(0, charged - cashback - sale.refundedAmount - inProgress);
 }
 
 export function newRecord(input: {

@@ -2,6 +2,7 @@ import type { PaymentView } from '../../shared/payments';
 import { CARD_PRESENTED_NOTE } from './machine';
 import { dojoCanTell } from './dojo-record';
 import { attention as attentionWords, cancel as cancelWords, contradictionWords, doNotRetrySlip, running } from './messages';
+import { amountsOf } from './amounts';
 import { isFinal, refundableOf, type PaymentRecord } from './record';
 
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
@@ -41,7 +42,8 @@ export function toView(record: PaymentRecord, now: number = Date.now()): Payment
     result:
       record.status === 'approved' || record.authCode || record.last4
         ? {
-            totalAmount: record.totalAmount,
+            // What the card was charged, whichever way Dojo counted the cashback (amounts.ts); null while unknown.
+            totalAmount: record.totalAmount === null ? null : amountsOf(record).charged,
             tipsAmount: record.tipsAmount,
             cashbackAmount: record.cashbackAmount,
             cardScheme: record.cardScheme,

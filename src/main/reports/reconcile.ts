@@ -4,6 +4,7 @@ import type { PaymentStatus } from '../../shared/payments';
 import { STATUS_WORDS } from '../../shared/words';
 import type { ExceptionAction, ExceptionKind, ForeignIntent, ReconciliationException, Side } from '../../shared/reports';
 import type { DojoIntent } from '../dojo/schemas';
+import { amountsOf } from '../payments/amounts';
 import type { PaymentRecord } from '../payments/record';
 
 /** What matching needs of a payment (read straight from the journal's columns: cheap for a whole day). */
@@ -59,6 +60,11 @@ export interface MatchInput {
   refundedBySale: ReadonlyMap<string, number>;
   /** A payment of this journal by id (an intent of ours may belong to a payment outside the period). */
   paymentById: (id: string) => PaymentFacts | undefined;
+  /**
+   * Training only: the time before which the practice terminal's record may have let finished payments go. An
+   * intent of a payment older than this that it does not find is beyond its record, not "no record at Dojo".
+   */
+  keptFrom?: number;
 }
 
 export type ExceptionDraft = Omit<ReconciliationException, 'state' | 'note' | 'resolvedAt'>;
@@ -69,6 +75,8 @@ export interface MatchResult {
   otherTills: ForeignIntent[];
   outside: ForeignIntent[];
   notChecked: { unlinkedRefunds: number; running: number; needsAttention: number; unclear: number };
+  /** Training: sales older than the record keeps, and refunds of them: not compared. */
+  beyondRecord: { payments: number; refunds: number };
 }
 
 /** The intents a reconciliation must read one by one: ours that the search did not return. */
@@ -97,7 +105,7 @@ export function match(input: MatchInput): MatchResult {
   const { tillId, period } = input;
   const byId = new Map(input.intents.map((i) => [i.id, i]));
   const byPaymentId = ourIntents(input.intents, tillId);
-  const result: MatchResult = { matched: 0, exceptions: [], otherTills: [], outside: [], notChecked: { unlinkedRefunds: 0, running: 0, needsAttention: 0, unclear: 0 } };
+  const result: MatchResult = { matched: 0, exceptions: [], otherTills: [], outside: [], notChecked: { unlinkedRefunds: 0, running: 0, needsAttention: 0, unclear: 0 }, beyondRecord: { payments: 0, refunds: 0 } };
   const seenIntents = new Set<string>();
   const intentOf = (sale: PaymentFacts): DojoIntent | null | undefined => {
     const found = byPaymentId.get(sale.id) ?? (sale.intentId ? byId.get(sale.intentId) : undefined);
@@ -105,6 +113,9 @@ export function match(input: MatchInput): MatchResult {
     return sale.intentId && input.notFound.has(sale.intentId) ? null : sale.intentId ? undefined : null;
   };
   const refundProblems = new Set<string>();
+  // Sales whose intent the training record let go: neither they nor their refunds can be compared.
+  const beyond = new Set<string>();
+  const isBeyond = (sale: PaymentFacts) => input.keptFrom !== undefined && !!sale.intentId && sale.createdAt < input.keptFrom && intentOf(sale) === null;
 
   const checkRefunds = (sale: PaymentFacts, intent: DojoIntent) => {
     const till = input.refundedBySale.get(sale.id) ?? 0;
@@ -128,6 +139,11 @@ export function match(input: MatchInput): MatchResult {
       continue;
     }
     if (p.type === 'MatchedRefund') continue; // checked through its sale's refunded amount, below
+    if (isBeyond(p)) {
+      beyond.add(p.id);
+      result.beyondRecord.payments++;
+      continue;
+    }
     const intent = intentOf(p);
     if (intent) seenIntents.add(intent.id);
     if (intent === undefined) {
@@ -161,6 +177,7 @@ export function match(input: MatchInput): MatchResult {
   // Matched refunds: each agrees when its sale's refunded amount does.
   const checkedSales = new Set([...input.payments.filter((p) => p.type === 'Sale'), ...input.earlierSales].map((p) => p.id));
   for (const sale of input.earlierSales) {
+    if (isBeyond(sale)) beyond.add(sale.id);
     const intent = intentOf(sale);
     if (intent && verdictOf(intent) !== 'unclear') checkRefunds(sale, intent);
   }
@@ -168,7 +185,8 @@ export function match(input: MatchInput): MatchResult {
     if (p.type !== 'MatchedRefund' || RUNNING.has(p.status) || p.status === 'needs_attention') continue;
     const sale = p.originalPaymentId;
     if (!sale || refundProblems.has(sale)) continue;
-    if (checkedSales.has(sale)) result.matched++;
+    if (beyond.has(sale)) result.beyondRecord.refunds++;
+    else if (checkedSales.has(sale)) result.matched++;
   }
 
   // Intents the journal's payments did not claim: ours unknown to the journal, other tills', outside ones.
@@ -191,14 +209,22 @@ export function match(input: MatchInput): MatchResult {
   return result;
 }
 
+// Each side's total is what the card was charged (payments/amounts.ts), whichever way Dojo counts the cashback.
 function tillSide(p: PaymentFacts): Side {
-  return { status: p.status, total: p.totalAmount ?? p.amount, gratuity: p.tipsAmount ?? 0, cashback: p.cashbackAmount ?? 0, refunded: null };
+  return { status: p.status, total: amountsOf(p).charged, gratuity: p.tipsAmount ?? 0, cashback: p.cashbackAmount ?? 0, refunded: null };
+}
+
+/** What Dojo's intent charged the card (payments/amounts.ts); null when it shows no amount at all. */
+function dojoCharged(intent: DojoIntent): number | null {
+  const amount = intent.amount?.value ?? intent.totalAmount?.value;
+  if (amount === undefined) return null;
+  return amountsOf({ amount, totalAmount: intent.totalAmount?.value ?? null, tipsAmount: intent.tipsAmount?.value ?? null, cashbackAmount: intent.cashbackAmount?.value ?? null }).charged;
 }
 
 function dojoSide(intent: DojoIntent): Side {
   return {
     status: intent.status,
-    total: intent.totalAmount?.value ?? intent.amount?.value ?? null,
+    total: dojoCharged(intent),
     gratuity: intent.tipsAmount?.value ?? 0,
     cashback: intent.cashbackAmount?.value ?? 0,
     refunded: intent.refundedAmount ?? 0,
@@ -209,7 +235,7 @@ function foreign(intent: DojoIntent, tillId: string | null): ForeignIntent {
   return {
     intentId: intent.id,
     status: intent.status,
-    total: intent.totalAmount?.value ?? intent.amount?.value ?? 0,
+    total: dojoCharged(intent) ?? 0,
     currency: intent.totalAmount?.currencyCode ?? intent.amount?.currencyCode ?? '',
     reference: intent.reference ?? null,
     createdAt: intent.createdAt ?? null,

@@ -31,6 +31,14 @@ export interface ReconcilerOptions {
   now: () => number;
   authority: EodAuthority;
   logger: Logger;
+  /** Training only: what the practice terminal's record keeps (older finished payments are no longer on it). */
+  trainingRecord?: TrainingRecordKeeps;
+}
+
+export interface TrainingRecordKeeps {
+  keepsDays: number;
+  /** The till's time before which finished training payments may be gone from the record. */
+  keptFrom(): number;
 }
 
 /**
@@ -53,6 +61,7 @@ export class Reconciler {
     let pages = 0;
     let reads = 0;
     // The first page is on its way while the journal is read (Dojo's answer takes far longer than the journal).
+    const keptFrom = this.options.trainingRecord?.keptFrom();
     const searching = this.searchAll(period.start - SEARCH_MARGIN_MS, period.end + SEARCH_MARGIN_MS, () => pages++);
     searching.catch(() => {}); // awaited below; never an unhandled rejection meanwhile
     await new Promise((resolve) => setImmediate(resolve));
@@ -88,6 +97,7 @@ export class Reconciler {
           const known = inPeriod.get(id) ?? this.options.journal.get(id);
           return known && 'handVerdict' in known ? known : known ? factsOf(known) : undefined;
         },
+        ...(keptFrom !== undefined ? { keptFrom } : {}),
       });
       const exceptions: ReconciliationException[] = result.exceptions.map((e) => ({ ...e, state: 'open', note: null, resolvedAt: null }));
       const complete = {
@@ -98,6 +108,7 @@ export class Reconciler {
         otherTills: result.otherTills,
         outside: result.outside,
         notChecked: result.notChecked,
+        ...(result.beyondRecord.payments && keptFrom !== undefined ? { beyondRecord: { keepsDays: this.options.trainingRecord!.keepsDays, before: iso(keptFrom), ...result.beyondRecord } } : {}),
         requests: { pages, reads },
       };
       const record = { ...complete, message: reconciliationMessage(complete) };

@@ -1,4 +1,5 @@
 import type { Reconciliation, ReconciliationSummary } from '../../shared/reports';
+import { trainingRecordKeepsWords } from '../../shared/words';
 
 const clockFormat = new Intl.DateTimeFormat('en-GB', { hour: '2-digit', minute: '2-digit' });
 /** A time of day as the till shows it (local, 24-hour). */
@@ -10,7 +11,17 @@ export function reconciliationMessage(result: Omit<Reconciliation, 'id' | 'messa
   const open = result.exceptions.filter((e) => e.state === 'open').length;
   const settled = result.exceptions.length - open;
   const foreign = result.otherTills.length + result.outside.length;
-  return `Reconciled with Dojo at ${clock(Date.parse(result.ranAt))}: ${result.matched} matched, ${open} exception${open === 1 ? '' : 's'}${settled ? ` (${settled} dealt with)` : ''}${foreign ? `; ${foreign} payment${foreign === 1 ? '' : 's'} not made by this till` : ''}.`;
+  const line = `Reconciled with Dojo at ${clock(Date.parse(result.ranAt))}: ${result.matched} matched, ${open} exception${open === 1 ? '' : 's'}${settled ? ` (${settled} dealt with)` : ''}${foreign ? `; ${foreign} payment${foreign === 1 ? '' : 's'} not made by this till` : ''}.`;
+  return result.beyondRecord ? `${line} ${beyondRecordWords(result.beyondRecord)}` : line;
+}
+
+const dayFormat = new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'short', year: 'numeric', hour: '2-digit', minute: '2-digit' });
+
+/** Training only: payments older than the practice terminal's record keeps, said as that (never "no record"). */
+export function beyondRecordWords(beyond: NonNullable<Reconciliation['beyondRecord']>): string {
+  const n = beyond.payments;
+  const refunds = beyond.refunds ? ` (nor ${beyond.refunds} refund${beyond.refunds === 1 ? '' : 's'} of ${n === 1 ? 'it' : 'them'})` : '';
+  return `${trainingRecordKeepsWords(beyond.keepsDays)}: ${n} payment${n === 1 ? '' : 's'} from before ${dayFormat.format(new Date(beyond.before))} ${n === 1 ? 'is' : 'are'} no longer on it and could not be checked${refunds}.`;
 }
 
 /** What a report prints about a reconciliation: its counts, or that Dojo could not be reached. */

@@ -1,16 +1,16 @@
 import type { DatabaseSync, StatementSync } from 'node:sqlite';
 import { FINAL_STATUSES, type PaymentStatus, type PaymentType } from '../../shared/payments';
 import type { Journal } from '../journal/journal';
+import { chargedSql } from '../payments/amounts';
 
 /** The final statuses as an SQL list (from the one shared list). */
 const FINAL_SQL = `(${FINAL_STATUSES.map((s) => `'${s}'`).join(',')})`;
 
 /**
- * What a sale charged to the card: the larger of Dojo's totalAmount and goods + gratuity + cashback. Either
- * reading of totalAmount (with or without cashback, see dojo-api.md A6) then gives the charge, a service charge
- * inside totalAmount is kept, and a record whose JSON cannot be read still counts its indexed total.
+ * What a sale charged to the card: the one rule in payments/amounts.ts (right under either reading of Dojo's
+ * totalAmount, dojo-api.md A6); a record whose JSON cannot be read still counts its indexed total.
  */
-const chargedOf = (p: string) => `max(coalesce(${p}total_amount, ${p}amount), ${p}amount + coalesce(${p}tips_amount, 0) + coalesce(${p}cashback_amount, 0))`;
+const chargedOf = chargedSql;
 
 /**
  * What a payment adds to net card takings, in minor units: an approved sale what it charged, an approved refund

@@ -6,6 +6,8 @@ export const SECRET_ACCOUNTS = {
   eposToken: 'epos-api-token',
   /** The key that seals the supervisor settings (HMAC) and their generation: see authority/security-store.ts. */
   securitySeal: 'security-seal',
+  /** The key that keys the journals' audit chains and seals their latest audit row and cap usage: authority/journal-seal.ts. */
+  journalSeal: 'journal-seal',
 } as const;
 export type SecretAccount = (typeof SECRET_ACCOUNTS)[keyof typeof SECRET_ACCOUNTS];
 

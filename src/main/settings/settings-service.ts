@@ -76,6 +76,7 @@ export class SettingsService {
         minPinLength: supervisor.minPinLength,
         lockedUntil: supervisor.lockedUntil ? new Date(supervisor.lockedUntil).toISOString() : null,
         locked: supervisor.locked,
+        journalTampered: this.refunds.journalTampered(),
       },
       limits:
         supervisor.limits && used

@@ -36,7 +36,7 @@ export function CompactView() {
         </button>
       )}
       {current ? (
-        <PaymentPanel payment={current} onDone={dismiss} onTryAgain={tryAgain} compact />
+        <PaymentPanel key={current.id} payment={current} onDone={dismiss} onTryAgain={tryAgain} compact />
       ) : (
         <form
           className="compact-entry"

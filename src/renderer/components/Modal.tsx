@@ -1,9 +1,13 @@
-import { useEffect, useRef, type ReactNode, type RefObject } from 'react';
+import { useEffect, useRef, useState, type ReactNode, type RefObject } from 'react';
 import { createPortal } from 'react-dom';
 
 const FOCUSABLE = 'button:not([disabled]), input:not([disabled]), select:not([disabled]), textarea:not([disabled]), a[href], [tabindex]:not([tabindex="-1"])';
 
-let open = 0;
+/** Where focus was before the first dialog opened: it goes back there when the last one closes. */
+let returnTo: HTMLElement | null = null;
+
+/** An element where Enter starts a payment (the amount form) or passes a cancel confirmation. */
+const movesMoneyOnEnter = (element: HTMLElement): boolean => !!element.closest('.confirm-box') || !!element.closest('form')?.querySelector('[data-amount-entry]');
 
 /** True while a dialog owns the keyboard: window-wide shortcuts (F-keys, digits, Escape) stand aside. */
 export const dialogOpen = (): boolean => document.querySelector('[data-modal-open]') !== null;
@@ -11,7 +15,10 @@ export const dialogOpen = (): boolean => document.querySelector('[data-modal-ope
 /**
  * A dialog that owns the keyboard until it closes: the page behind is inert (no focus, no clicks), Tab stays
  * inside, and no key pressed inside reaches the window's shortcuts — Enter and Escape act on the dialog only.
- * Focus starts on `initialFocus` (or the dialog itself, so a stray Enter does nothing) and goes back after.
+ * Focus starts on `initialFocus` (or the dialog itself, so a stray Enter does nothing) and goes back after —
+ * to the screen heading instead of a place where Enter would pay or cancel.
+ * When one dialog follows another (the next refund request in the queue), focus stays in the new one: its PIN
+ * field keeps the focus it took, and nothing behind gets it in between.
  */
 export function Modal({
   labelledBy,
@@ -30,17 +37,29 @@ export function Modal({
   children: ReactNode;
 }) {
   const dialog = useRef<HTMLDivElement>(null);
+  // Read while rendering, before a field inside takes focus itself (autoFocus runs before any effect).
+  const [outside] = useState(() => {
+    const active = typeof document === 'undefined' ? null : document.activeElement;
+    return active instanceof HTMLElement && !active.closest('[data-modal-open]') && active !== document.body ? active : null;
+  });
   useEffect(() => {
-    const previous = document.activeElement instanceof HTMLElement ? document.activeElement : null;
+    if (outside) returnTo = outside;
     const root = document.getElementById('root');
-    open += 1;
     root?.setAttribute('inert', '');
     // A field inside that took focus itself (autoFocus) keeps it; otherwise the chosen element, or the dialog.
     if (!dialog.current?.contains(document.activeElement)) (initialFocus?.current ?? dialog.current)?.focus();
     return () => {
-      open -= 1;
-      if (open === 0) root?.removeAttribute('inert');
-      if (previous?.isConnected) previous.focus();
+      // This dialog's elements are gone already; another one still open (or just opened) keeps the keyboard.
+      if (dialogOpen()) {
+        if (!document.activeElement?.closest('[data-modal-open]')) [...document.querySelectorAll<HTMLElement>('[data-modal-open] [role="alertdialog"]')].at(-1)?.focus();
+        return;
+      }
+      root?.removeAttribute('inert');
+      // Back where the cashier was — unless Enter there would pay or cancel (a second Enter meant for the dialog
+      // must land on nothing), or it is gone: then the screen's heading (digits typed still reach the amount).
+      const target = returnTo?.isConnected && !movesMoneyOnEnter(returnTo) ? returnTo : document.querySelector<HTMLElement>('main [data-screen-heading]');
+      returnTo = null;
+      target?.focus();
     };
     // Focus is placed once, when the dialog opens.
   }, []);

@@ -34,7 +34,7 @@ export function RunningBar() {
             type="button"
             className="secondary small"
             onClick={() => {
-              showPayment(p);
+              showPayment(p, true);
               if (!compact) show(p.type === 'Sale' ? 'sale' : 'refund');
             }}
           >

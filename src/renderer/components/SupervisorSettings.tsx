@@ -24,6 +24,33 @@ export function SupervisorLockNote({ supervisor }: { supervisor: SettingsView['s
   return null;
 }
 
+/**
+ * The journal was changed outside the app (journal-seal.ts in main): says what was found and takes the supervisor's
+ * acknowledgement with the PIN. Until then unlinked refunds are refused (main refuses them, whatever the screen does).
+ */
+export function JournalTamperNote({ supervisor }: { supervisor: SettingsView['supervisor'] }) {
+  const acknowledgeJournal = useSettingsStore((s) => s.acknowledgeJournal);
+  const [pin, setPin] = useState('');
+  const [message, setMessage] = useState<Message>(null);
+  if (!supervisor.journalTampered) return <Result message={message} />;
+  const acknowledge = async () => {
+    const error = await acknowledgeJournal(pin);
+    setMessage(error ? { ok: false, text: error.message } : { ok: true, text: 'Acknowledged: the journal is sealed again from here. Unlinked refunds follow the limits again.' });
+    setPin('');
+  };
+  return (
+    <div className="panel" role="group" aria-labelledby="journal-tamper-heading">
+      <h3 id="journal-tamper-heading">The journal was changed outside the app</h3>
+      <ErrorBox message={supervisor.journalTampered} />
+      <SupervisorPinInput label="Supervisor PIN to acknowledge" value={pin} onChange={setPin} inline />
+      <button type="button" className="secondary" disabled={!pinEntered(pin)} onClick={() => void acknowledge()}>
+        I have checked the till: acknowledge
+      </button>
+      <Result message={message} />
+    </div>
+  );
+}
+
 /** Sets the first PIN, or changes it with the current one; the new PIN is typed twice. */
 export function PinSection({ view }: { view: SettingsView }) {
   const setSupervisorPin = useSettingsStore((s) => s.setSupervisorPin);
@@ -49,6 +76,7 @@ export function PinSection({ view }: { view: SettingsView }) {
           : 'No supervisor PIN yet: unlinked refunds and supervisor settings are off until one is set.'}
       </p>
       <SupervisorLockNote supervisor={view.supervisor} />
+      <JournalTamperNote supervisor={view.supervisor} />
       {pinSet && <SupervisorPinInput label="Current PIN" value={current} onChange={setCurrent} inline />}
       <SupervisorPinInput label={`New PIN (at least ${minPinLength} digits)`} value={next} onChange={setNext} inline />
       <SupervisorPinInput label="New PIN again" value={confirm} onChange={setConfirm} inline />

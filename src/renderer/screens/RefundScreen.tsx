@@ -28,7 +28,7 @@ export function RefundScreen() {
             dismiss();
           }
         : undefined;
-    return <PaymentPanel payment={current} onDone={dismiss} onTryAgain={tryAgain} />;
+    return <PaymentPanel key={current.id} payment={current} onDone={dismiss} onTryAgain={tryAgain} />;
   }
   const tabs = [
     { id: 'matched', label: 'Refund a sale' },
@@ -205,6 +205,7 @@ function UnlinkedRefund() {
   const limit = settings?.limits?.unlinkedRefund[currency] ?? 0;
   if (!settings?.supervisorPinSet) return <p className="note">Unlinked refunds need a supervisor PIN. Set one in Settings first.</p>;
   if (settings.supervisor.locked) return <ErrorBox message={settings.supervisor.locked} />;
+  if (settings.supervisor.journalTampered) return <ErrorBox message={settings.supervisor.journalTampered} />;
   const overLimit = amount.amount > limit;
   const canContinue = amount.amount > 0 && !overLimit && pinEntered(pin);
   const next = () => canContinue && setConfirming(true);

@@ -17,7 +17,7 @@ export function SaleScreen() {
   const { current, error, dismiss } = usePaymentStore(useShallow((s) => ({ current: s.current, error: s.error, dismiss: s.dismiss })));
   const { amount, reference, setReference, currency, busy, canPay, pay, tryAgain } = useSaleForm();
 
-  if (current) return <PaymentPanel payment={current} onDone={dismiss} onTryAgain={tryAgain} />;
+  if (current) return <PaymentPanel key={current.id} payment={current} onDone={dismiss} onTryAgain={tryAgain} />;
 
   return (
     <div className="sale-screen">

@@ -23,6 +23,9 @@ interface EposState {
   decline(requestId: string): Promise<void>;
 }
 
+/** Requests whose confirmation is on its way to main: a second Enter or click on the same request sends nothing. */
+const confirming = new Set<string>();
+
 /** The EPOS integration as the cashier sees it: the API address and token, and refunds waiting for a PIN. */
 export const useEposStore = create<EposState>((set) => ({
   pending: [],
@@ -43,10 +46,16 @@ export const useEposStore = create<EposState>((set) => ({
   setPending: (pending) => set({ pending }),
   setStatus: (status) => set((state) => (state.info ? { info: { ...state.info, ...status } } : {})),
   async confirm(request, supervisorPin) {
-    const result = await till().confirmRefundRequest({ requestId: request.requestId, amount: request.amount, currency: request.currency as 'GBP' | 'EUR', ...withPin(supervisorPin) });
+    if (confirming.has(request.requestId)) return undefined;
+    confirming.add(request.requestId);
+    const result = await till()
+      .confirmRefundRequest({ requestId: request.requestId, amount: request.amount, currency: request.currency as 'GBP' | 'EUR', ...withPin(supervisorPin) })
+      .finally(() => confirming.delete(request.requestId));
     if (!result.ok) return result.error;
-    usePaymentStore.getState().show(result.data);
-    if (!useAppStore.getState().compact) useAppStore.getState().show('refund');
+    // Answered: the dialog closes now (main's push of the queue says the same, perhaps a moment later).
+    set((state) => ({ pending: state.pending.filter((r) => r.requestId !== request.requestId) }));
+    // Shown (and the Refund screen opened) unless the cashier already closed it: a late answer moves nobody's screen.
+    if (usePaymentStore.getState().show(result.data) && !useAppStore.getState().compact && useAppStore.getState().screen !== 'refund') useAppStore.getState().show('refund');
     return undefined;
   },
   async decline(requestId) {

@@ -23,10 +23,15 @@ interface PaymentState {
   startSale(input: Extract<Attempt, { kind: 'sale' }>['input']): Promise<boolean>;
   startMatchedRefund(input: MatchedRefundInput): Promise<boolean>;
   startUnlinkedRefund(input: { amount: number; currency: 'GBP' | 'EUR'; reference?: string; terminalId: string; supervisorPin: string }): Promise<boolean>;
-  cancel(paymentId?: string): Promise<IpcError | undefined>;
+  /** Cancels that payment — always named: never "whatever is on screen now", which a push may have changed. */
+  cancel(paymentId: string): Promise<IpcError | undefined>;
   answerSignature(paymentId: string, accepted: boolean): Promise<IpcError | undefined>;
-  /** Puts a payment on screen (the EPOS started it, the cashier opened it from the bar, a refund request). */
-  show(payment: PaymentView): void;
+  /**
+   * Puts a payment on screen (the EPOS started it, a refund request was confirmed, a restart found it running).
+   * A payment the cashier already closed with Done / New sale stays closed: a late answer never brings it back.
+   * `asked`: the cashier asked for it (the bar's Show payment), which always shows it. True when it is on screen.
+   */
+  show(payment: PaymentView, asked?: boolean): boolean;
   dismiss(): void;
   receive(update: PaymentView): void;
   clearError(): void;
@@ -38,6 +43,8 @@ export const usePaymentStore = create<PaymentState>((set, get) => {
   // Answers and pushed updates travel separately (a fast failure is pushed before the answer to "start" arrives):
   // the newest revision of each recent payment wins, whichever came last.
   const latest = new Map<string, PaymentView>();
+  // Payments the cashier closed (Done / New sale): an answer or push arriving after that does not reopen them.
+  const dismissed = new Set<string>();
   const remember = (view: PaymentView): PaymentView => {
     const seen = latest.get(view.id);
     if (seen && seen.revision >= view.revision) return seen;
@@ -56,9 +63,15 @@ export const usePaymentStore = create<PaymentState>((set, get) => {
     set({ running: runningWith(newest), ...(onScreen || current?.id === newest.id ? { current: newest } : {}) });
   };
 
-  async function start(call: Promise<IpcResult<PaymentView>>, attempt?: Attempt): Promise<boolean> {
+  /**
+   * One start at a time: a second Pay / Enter while the first is on its way to main starts nothing (a triple Enter
+   * is one payment even if the screen has not re-rendered between the presses). The call is made only here.
+   */
+  async function start(call: () => Promise<IpcResult<PaymentView>>, attempt?: Attempt): Promise<boolean> {
+    if (get().busy) return false;
     set({ busy: true, error: undefined, ...(attempt ? { lastAttempt: attempt } : {}) });
-    const result = await call;
+    // A bridge that throws (never expected: results carry errors) must not leave the till unable to start again.
+    const result = await call().catch((error: unknown) => (set({ busy: false }), Promise.reject(error)));
     if (result.ok) {
       if (attempt) set({ lastAttempt: { ...attempt, paymentId: result.data.id } });
       put(result.data, true);
@@ -66,9 +79,7 @@ export const usePaymentStore = create<PaymentState>((set, get) => {
     set(result.ok ? { busy: false } : { error: result.error, busy: false });
     return result.ok;
   }
-  async function act(paymentId: string | undefined, call: (id: string) => Promise<IpcResult<PaymentView>>): Promise<IpcError | undefined> {
-    const id = paymentId ?? get().current?.id;
-    if (!id) return undefined;
+  async function act(id: string, call: (id: string) => Promise<IpcResult<PaymentView>>): Promise<IpcError | undefined> {
     const result = await call(id);
     if (result.ok) get().receive(result.data);
     else set({ error: result.error });
@@ -77,16 +88,26 @@ export const usePaymentStore = create<PaymentState>((set, get) => {
   return {
     running: [],
     busy: false,
-    startSale: (input) => start(till().startSale(input), { kind: 'sale', input }),
-    startMatchedRefund: ({ supervisorPin, ...input }) => start(till().startMatchedRefund({ ...input, ...withPin(supervisorPin) }), { kind: 'matchedRefund', input }),
-    startUnlinkedRefund: ({ supervisorPin, ...input }) => start(till().startUnlinkedRefund({ ...input, ...withPin(supervisorPin) })),
+    startSale: (input) => start(() => till().startSale(input), { kind: 'sale', input }),
+    startMatchedRefund: ({ supervisorPin, ...input }) => start(() => till().startMatchedRefund({ ...input, ...withPin(supervisorPin) }), { kind: 'matchedRefund', input }),
+    startUnlinkedRefund: ({ supervisorPin, ...input }) => start(() => till().startUnlinkedRefund({ ...input, ...withPin(supervisorPin) })),
     cancel: (paymentId) => act(paymentId, (id) => till().cancelPayment({ paymentId: id })),
     answerSignature: (paymentId, accepted) => act(paymentId, (id) => till().answerSignature({ paymentId: id, accepted })),
-    show: (payment) => {
+    show: (payment, asked = false) => {
+      if (asked) dismissed.delete(payment.id);
+      if (dismissed.has(payment.id)) return put(payment, false), false;
       set({ error: undefined });
       put(payment, true);
+      return true;
     },
-    dismiss: () => set({ current: undefined, error: undefined }),
+    dismiss: () => {
+      const id = get().current?.id;
+      if (id) {
+        dismissed.add(id);
+        if (dismissed.size > 50) dismissed.delete(dismissed.values().next().value!);
+      }
+      set({ current: undefined, error: undefined });
+    },
     clearError: () => set({ error: undefined }),
     /** A pushed update (or an answer): the newest revision replaces older ones, on screen and in the bar. */
     receive: (update) => put(update, false),

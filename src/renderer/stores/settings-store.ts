@@ -15,6 +15,8 @@ interface SettingsState {
   clearApiKey(supervisorPin: string): Promise<IpcError | undefined>;
   setSupervisorPin(change: SetSupervisorPin): Promise<IpcError | undefined>;
   updateLimits(change: UpdateLimits): Promise<IpcError | undefined>;
+  /** The journal was changed outside the app: a supervisor has checked the till (main checks the PIN, audits it). */
+  acknowledgeJournal(supervisorPin: string): Promise<IpcError | undefined>;
 }
 
 export const useSettingsStore = create<SettingsState>((set) => {
@@ -35,6 +37,7 @@ export const useSettingsStore = create<SettingsState>((set) => {
     clearApiKey: (supervisorPin) => request(() => till().clearApiKey(withPin(supervisorPin))),
     setSupervisorPin: (change) => request(() => till().setSupervisorPin(change)),
     updateLimits: ({ supervisorPin, ...change }) => request(() => till().updateLimits({ ...change, ...withPin(supervisorPin) })),
+    acknowledgeJournal: (supervisorPin) => request(() => till().acknowledgeJournal(withPin(supervisorPin))),
   };
 });
 

@@ -1,4 +1,4 @@
-import { chooseTerminal, expect, expectAccessible, panel, paySale, shoot, slowPinTerminal, test } from './fixtures';
+import { chooseTerminal, expect, expectAccessible, panel, paySale, shoot, sim, slowPinTerminal, test } from './fixtures';
 
 test('sale screen: keyboard amount in pounds (the last two digits are pence), accessible', async ({ till }) => {
   await chooseTerminal(till, 'VCMTILLSIP0');
@@ -54,6 +54,21 @@ test('gratuity and cashback added on the terminal are read back', async ({ till 
   await paySale(till, 'VCMCASHSIP0', '1000');
   await expect(panel(till)).toContainText('Cashback£20.00');
 });
+
+// Dojo does not say whether totalAmount counts the cashback (docs/dojo-api.md A6): the simulator plays both.
+for (const reading of ['withCashback', 'withoutCashback'] as const) {
+  test(`Dojo's totalAmount ${reading}: the result says the card was charged goods + cashback`, async ({ till }) => {
+    await sim('PUT', '/readings', { totalAmount: reading });
+    try {
+      await paySale(till, 'VCMCASHSIP0', '1000');
+      await expect(panel(till)).toHaveAttribute('data-status', 'approved');
+      await expect(till.getByTestId('cashback-callout')).toHaveText('Give the customer £20.00 cash.');
+      await expect(till.getByTestId('result-total')).toHaveText('£30.00');
+    } finally {
+      await sim('PUT', '/readings', { totalAmount: 'withCashback' });
+    }
+  });
+}
 
 test('declined card', async ({ till }) => {
   await paySale(till, 'VCMTILLDIP0', '999');
