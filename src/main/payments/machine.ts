@@ -408,7 +408,7 @@ export function transition(current: PaymentRecord, event: EngineEvent, now: numb
 type StepEvent = Exclude<EngineEvent, { kind: 'resolved' | 'recheck' | 'dojoRecord' }>;
 type StepHandler = (move: Move, event: StepEvent) => void;
 
-/** The payment waits for Dojo's record (needs attention), or a person's verdict waits to be checked against it. */
+/** The payment waits for Dojo's record (needs attention), or a person's verdict or the session's word (a rejected signature) waits to be checked against it. */
 const awaitingDojo = (record: PaymentRecord) => record.status === 'needs_attention' || record.resolution?.dojo === 'pending' || record.sessionWord?.dojo === 'pending';
 
 /**
