@@ -82,7 +82,8 @@ describe("the terminal's word, through the bridge and the EPOS API", () => {
     const till = t;
     await till.services.authority.setPin({ next: PIN, confirm: PIN });
     till.sim!.admin.addTerminal({ tid: 'VCMTILLAIS0' });
-    till.sim!.admin.setReadings({ reversalLagMs: 30_000, rejectedSignature: 'notReversed' });
+    // The intent shows the capture (no reversal) 5 minutes of Dojo time later: the "confirming" answer lasts.
+    till.sim!.admin.setReadings({ reversalLagMs: 300_000, rejectedSignature: 'notReversed' });
     const terminalId = await till.terminal('VCMTILLAIS0');
     const sale = await till.ok('payment:startSale', { amount: 3100, currency: 'GBP', reference: 'WORD-1', terminalId });
     await till.finish(sale.id, (v) => v.status === 'signature_required');
