@@ -130,7 +130,7 @@ export class PaymentEngine {
     if (!sale || sale.type !== 'Sale') throw new AppError('NOT_FOUND', refusal.saleNotFound);
     if (sale.status !== 'approved' || !sale.intentId) throw new AppError('CONFLICT', refusal.onlyApprovedRefundable);
     // The terminal may still ask for a signature check (and a rejection reverses the sale): a refund now could pay twice.
-    if (sale.signatureWatchUntil !== null) throw new AppError('CONFLICT', refusal.signatureMayFollow);
+    if (sale.signatureWatchUntil !== null && sale.signatureWatchUntil > this.now()) throw new AppError('CONFLICT', refusal.signatureMayFollow);
     const refunds = this.journal.refundsOf(sale.id);
     const pending = refunds.filter((r) => !isFinal(r.status)).reduce((sum, r) => sum + r.amount, 0);
     const left = refundableOf(sale, pending);

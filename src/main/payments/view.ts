@@ -64,7 +64,7 @@ export function toView(record: PaymentRecord, now: number = Date.now()): Payment
     dojoCheck:
       record.status === 'needs_attention' || record.resolution?.dojo === 'pending' || record.sessionWord?.dojo === 'pending'
         ? { canTell: dojoCanTell(record), lastCheckedAt: iso(record.recheck.lastAt), nextCheckAt: iso(record.recheck.nextAt) }
-        : record.signatureWatchUntil !== null && record.status === 'approved'
+        : record.signatureWatchUntil !== null && record.signatureWatchUntil > now && record.status === 'approved'
           ? { canTell: true, lastCheckedAt: null, nextCheckAt: null }
           : null,
     slip: outcomeUnknown(record) ? doNotRetrySlip(record, dojoCanTell(record)) : null,
