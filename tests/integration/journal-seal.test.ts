@@ -6,7 +6,7 @@ import { DatabaseSync } from 'node:sqlite';
 import type { AuditEntryView } from '../../src/shared/audit';
 import type { PaymentView } from '../../src/shared/payments';
 import type { SettingsView } from '../../src/shared/settings';
-import { startTill, type TillUnderTest } from '../support/till-services';
+import { editJournal as editJournalOf, startTill, type TillUnderTest } from '../support/till-services';
 import { eposConforms } from '../support/epos-openapi';
 
 // Fraud review item 3: the audit chain is keyed with a key in the OS keychain, and the latest audit position and
@@ -15,6 +15,8 @@ import { eposConforms } from '../support/epos-openapi';
 // refunds are refused until acknowledged with the PIN (audited). Real SQLite files, edited between restarts.
 
 const PIN = '246813';
+/** Stops the till, edits its sandbox journal with SQLite (triggers dropped), starts it again. */
+const editJournal = (t: TillUnderTest, sql: (db: DatabaseSync) => void) => editJournalOf(t, 'sandbox', sql);
 const tills: TillUnderTest[] = [];
 afterEach(async () => {
   for (const till of tills.splice(0)) await till.close();
@@ -44,16 +46,6 @@ async function capUsedUp(t: TillUnderTest): Promise<PaymentView[]> {
   return done;
 }
 
-/** Stops the till, edits its journal with SQLite as someone holding the file would (triggers dropped), starts it again. */
-async function editJournal(t: TillUnderTest, sql: (db: DatabaseSync) => void): Promise<void> {
-  await t.services.close();
-  const db = new DatabaseSync(path.join(t.dir, 'journal-sandbox.sqlite'));
-  db.exec('DROP TRIGGER IF EXISTS audit_no_update; DROP TRIGGER IF EXISTS audit_no_delete;');
-  sql(db);
-  db.close();
-  await t.restart();
-}
-
 const view = (t: TillUnderTest) => t.ok<SettingsView>('settings:get');
 const audit = async (t: TillUnderTest) => (await t.ok<{ entries: AuditEntryView[]; intact: boolean }>('audit:list', { limit: 200 })).entries;
 
@@ -79,12 +71,12 @@ describe('journal seal: keyed audit chain, sealed audit position and cap usage',
   });
 
   const tamperings: [string, (db: DatabaseSync, refunds: PaymentView[]) => void, RegExp][] = [
-    ['an approved unlinked refund deleted (to reset the daily cap)', (db, [first]) => db.exec(`DELETE FROM payment_events WHERE payment_id = '${first!.id}'; DELETE FROM payments WHERE id = '${first!.id}';`), /was removed/],
-    ['a refund\'s amount made smaller', (db, [first]) => db.exec(`UPDATE payments SET amount = 1 WHERE id = '${first!.id}'`), /amount of unlinked refund/],
+    ['an approved unlinked refund deleted (to reset the daily cap)', (db, [first]) => db.exec(`DELETE FROM payment_events WHERE payment_id = '${first!.id}'; DELETE FROM payments WHERE id = '${first!.id}';`), /the unlinked refund of £15\.00 on .* was removed/],
+    ['a refund\'s amount made smaller', (db, [first]) => db.exec(`UPDATE payments SET amount = 1 WHERE id = '${first!.id}'`), /amount of the unlinked refund of £15\.00 on /],
     ['an approved refund turned into a failed one', (db, [first]) => db.exec(`UPDATE payments SET status = 'failed' WHERE id = '${first!.id}'`), /now says failed/],
-    ['a refund moved to yesterday', (db, [first]) => db.exec(`UPDATE payments SET created_at = created_at - 86400000 WHERE id = '${first!.id}'`), /time of unlinked refund/],
-    ['the last audit rows deleted', (db) => db.exec('DELETE FROM audit WHERE id > (SELECT max(id) - 3 FROM audit)'), /audit rows were removed/],
-    ['an audit row edited', (db) => db.exec("UPDATE audit SET outcome = 'ok' WHERE id = (SELECT max(id) FROM audit WHERE action = 'refund.unlinked')"), /audit rows were changed/],
+    ['a refund moved to yesterday', (db, [first]) => db.exec(`UPDATE payments SET created_at = created_at - 86400000 WHERE id = '${first!.id}'`), /time of the unlinked refund of £15\.00 on /],
+    ['the last audit rows deleted', (db) => db.exec('DELETE FROM audit WHERE id > (SELECT max(id) - 3 FROM audit)'), /audit entries were removed/],
+    ['an audit row edited', (db) => db.exec("UPDATE audit SET outcome = 'ok' WHERE id = (SELECT max(id) FROM audit WHERE action = 'refund.unlinked')"), /audit entries were changed/],
     [
       'the whole audit chain rewritten with plain SHA-256 after an edit',
       (db) => {
@@ -97,7 +89,7 @@ describe('journal seal: keyed audit chain, sealed audit position and cap usage',
           prev = hash;
         }
       },
-      /audit rows were changed/,
+      /audit entries were changed/,
     ],
   ];
 

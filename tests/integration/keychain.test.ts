@@ -122,7 +122,7 @@ describe.skipIf(!!missing)('the journal sealed with a key in the real keychain',
       db.exec('DROP TRIGGER audit_no_delete; DELETE FROM audit WHERE id = (SELECT max(id) FROM audit)');
       db.close();
       const second = await start();
-      expect((await second.settingsView()).supervisor.journalTampered).toMatch(/audit rows were removed/);
+      expect((await second.settingsView()).supervisor.journalTampered).toMatch(/audit entries were removed/);
       await second.acknowledgeJournal('246813');
       expect((await second.settingsView()).supervisor.journalTampered).toBeNull();
       await second.close();

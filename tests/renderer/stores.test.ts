@@ -7,6 +7,7 @@ vi.stubGlobal('window', { till });
 const { usePaymentStore } = await import('../../src/renderer/stores/payment-store');
 const { useEposStore } = await import('../../src/renderer/stores/epos-store');
 const { useSettingsStore } = await import('../../src/renderer/stores/settings-store');
+const { useSaleEntryStore } = await import('../../src/renderer/stores/sale-entry-store');
 const { appendDigit, formatMoney, removeDigit } = await import('../../src/renderer/lib/format');
 const { promptWords } = await import('../../src/renderer/lib/words');
 
@@ -99,6 +100,23 @@ describe('settings store', () => {
     loadAnswer({ ok: true, data: { terminalId: null } });
     await load;
     expect(useSettingsStore.getState().view?.terminalId).toBe('chosen');
+  });
+});
+
+describe('sale entry store', () => {
+  it('keeps what was typed until cleared; a set amount is replaced by the next digit only when prefilled', () => {
+    const entry = useSaleEntryStore.getState();
+    entry.clear();
+    for (const digit of '1250') useSaleEntryStore.getState().digit(digit);
+    useSaleEntryStore.getState().setReference('Table 7');
+    expect(useSaleEntryStore.getState()).toMatchObject({ amount: 1250, reference: 'Table 7', prefilled: false });
+    useSaleEntryStore.getState().backspace();
+    expect(useSaleEntryStore.getState().amount).toBe(125);
+    useSaleEntryStore.getState().set(999, true);
+    useSaleEntryStore.getState().digit('5');
+    expect(useSaleEntryStore.getState().amount).toBe(5);
+    useSaleEntryStore.getState().clear();
+    expect(useSaleEntryStore.getState()).toMatchObject({ amount: 0, reference: '', prefilled: false });
   });
 });
 

@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { DatabaseSync } from 'node:sqlite';
 import { createHandlers } from '../../src/main/handlers';
 import { createDispatcher, type Dispatch } from '../../src/main/ipc/dispatcher';
 import { nodeAdapters } from '../../src/main/node-adapters';
@@ -111,4 +112,14 @@ export async function startTill(options: TillOptions = {}): Promise<TillUnderTes
   };
   till.dispatch = createDispatcher(createHandlers(till.services));
   return till;
+}
+
+/** Stops the till, edits its journal with SQLite as someone holding the file would (triggers dropped), starts it again. */
+export async function editJournal(t: TillUnderTest, environment: 'training' | 'sandbox' | 'production', edit: (db: DatabaseSync) => void): Promise<void> {
+  await t.services.close();
+  const db = new DatabaseSync(path.join(t.dir, `journal-${environment}.sqlite`));
+  db.exec('DROP TRIGGER IF EXISTS audit_no_update; DROP TRIGGER IF EXISTS audit_no_delete;');
+  edit(db);
+  db.close();
+  await t.restart();
 }

@@ -2,6 +2,7 @@ import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
+import { formatMoney } from '../../shared/money';
 import { writeFileAtomicSync } from '../files/atomic-write';
 import { auditChainIntact, keyedAuditHash, type AuditKey, type AuditRowInput } from '../journal/audit-chain';
 import type { Journal, UnlinkedRefundRow } from '../journal/journal';
@@ -41,7 +42,11 @@ const SEAL_FILE = 'journal-seal.json';
 
 /** What the supervisor is told (settings view, refund screen, EPOS problem detail). */
 export const journalTamperMessage = (why: string) =>
-  `The till's journal was changed outside the app (${why}). Unlinked refunds are refused until a supervisor has checked the till and acknowledges this with the PIN in Settings → Supervisor PIN. The audit keeps what was found.`;
+  `The till’s journal (its own record of payments and supervisor actions) was changed outside the app: ${why}. Until a supervisor has checked the till and acknowledged this with the PIN (Settings → Supervisor PIN), unlinked refunds are refused. The audit keeps what was found.`;
+
+const refundTime = new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'short', year: 'numeric', hour: '2-digit', minute: '2-digit' });
+/** A sealed refund as a manager finds it on a receipt (amount, local time), with its id for support. */
+const refundWords = (r: { id: string; amount: number; currency: string; createdAt: number }) => `the unlinked refund of ${formatMoney(r.amount, r.currency)} on ${refundTime.format(r.createdAt)} (${r.id})`;
 
 export class JournalSeal {
   readonly file: string;
@@ -197,19 +202,19 @@ export class JournalSeal {
       return null;
     }
     const { rows, prev } = journal.auditFrom(entry.keyedFrom);
-    if (!auditChainIntact(rows, prev, { key: this.key!, from: entry.keyedFrom })) return 'audit rows were changed, removed or re-chained';
+    if (!auditChainIntact(rows, prev, { key: this.key!, from: entry.keyedFrom })) return 'audit entries were changed, removed or rewritten';
     if (entry.audit) {
       const row = journal.auditRow(entry.audit.id);
-      if (!row || row.hash !== entry.audit.hash) return 'audit rows were removed';
+      if (!row || row.hash !== entry.audit.hash) return 'the latest audit entries were removed';
     }
     if (entry.caps) {
       const now = new Map(journal.paymentColumns(entry.caps.refunds.map((r) => r.id)).map((r) => [r.id, r]));
       for (const sealed of entry.caps.refunds) {
         const row = now.get(sealed.id);
-        if (!row || row.type !== 'UnlinkedRefund') return `unlinked refund ${sealed.id} was removed`;
-        if (row.amount !== sealed.amount || row.currency !== sealed.currency) return `the amount of unlinked refund ${sealed.id} was changed`;
-        if (row.createdAt !== sealed.createdAt) return `the time of unlinked refund ${sealed.id} was changed`;
-        if (sealed.status === 'approved' && row.status !== 'approved') return `unlinked refund ${sealed.id} was approved and now says ${row.status}`;
+        if (!row || row.type !== 'UnlinkedRefund') return `${refundWords(sealed)} was removed`;
+        if (row.amount !== sealed.amount || row.currency !== sealed.currency) return `the amount of ${refundWords(sealed)} was changed`;
+        if (row.createdAt !== sealed.createdAt) return `the time of ${refundWords(sealed)} was changed`;
+        if (sealed.status === 'approved' && row.status !== 'approved') return `${refundWords(sealed)} was approved and now says ${row.status}`;
       }
     }
     return null;

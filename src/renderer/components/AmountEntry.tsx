@@ -1,25 +1,11 @@
 import { useCallback, useEffect, useReducer, useRef, useState } from 'react';
 import { parseMajorAmount } from '../../shared/money';
-import { appendDigit, formatMoney, removeDigit } from '../lib/format';
+import { amountReducer } from '../lib/amount';
+import { formatMoney } from '../lib/format';
 import { dialogOpen } from './Modal';
 import { Keypad } from './Keypad';
 
-/**
- * An amount typed as the terminal's keypad does: digits are minor units ("1250" shows £12.50). A prefilled
- * amount (a refund's "what is left") is replaced by the first digit, never extended.
- */
-type AmountAction = { kind: 'digit'; digit: string } | { kind: 'backspace' } | { kind: 'set'; minor: number; prefill: boolean };
-function amountReducer(state: { amount: number; prefilled: boolean }, action: AmountAction) {
-  switch (action.kind) {
-    case 'digit':
-      return { amount: appendDigit(state.prefilled ? 0 : state.amount, action.digit), prefilled: false };
-    case 'backspace':
-      return { amount: state.prefilled ? 0 : removeDigit(state.amount), prefilled: false };
-    case 'set':
-      return { amount: action.minor, prefilled: action.prefill && action.minor > 0 };
-  }
-}
-
+/** An amount held by the screen that shows it (a refund's); the sale being typed is in the sale-entry store. */
 export function useAmount(initial = 0) {
   const [{ amount, prefilled }, dispatch] = useReducer(amountReducer, { amount: initial, prefilled: initial > 0 });
   const digit = useCallback((d: string) => dispatch({ kind: 'digit', digit: d }), []);

@@ -3,6 +3,7 @@ import type { PaymentView } from '../../shared/payments';
 import { formatMoney } from '../lib/format';
 import { promptWords, sessionWords, STATUS_WORDS, TYPE_WORDS } from '../lib/words';
 import { isRunning, usePaymentStore } from '../stores/payment-store';
+import { useSaleEntryStore } from '../stores/sale-entry-store';
 import { useSettingsStore } from '../stores/settings-store';
 import { terminalName } from '../stores/terminals-store';
 import { dialogOpen } from './Modal';
@@ -38,6 +39,11 @@ export function PaymentPanel({ payment, onDone, onTryAgain, compact = false }: {
   const heading = useRef<HTMLHeadingElement>(null);
   const confirmButton = useRef<HTMLButtonElement>(null);
   const [confirming, setConfirming] = useState(false);
+  // "New sale" (a sale's result) also clears the sale being typed, whoever started this one; "Done" keeps it.
+  const done = () => {
+    if (payment.type === 'Sale') useSaleEntryStore.getState().clear();
+    onDone();
+  };
 
   // A new payment on screen: focus its heading, so keys meant for the amount entry fall on nothing here.
   useEffect(() => {
@@ -143,7 +149,7 @@ export function PaymentPanel({ payment, onDone, onTryAgain, compact = false }: {
           <DoNotRetrySlip payment={payment} />
           {result && payment.status === 'approved' && <ResultFacts payment={payment} />}
           <div className="row">
-            <button type="button" className="primary" onClick={onDone} autoFocus aria-keyshortcuts="Enter">
+            <button type="button" className="primary" onClick={done} autoFocus aria-keyshortcuts="Enter">
               {payment.type === 'Sale' ? 'New sale' : 'Done'}
             </button>
             {onTryAgain && RETRYABLE.has(payment.status) && (

@@ -5,6 +5,7 @@ export function SupervisorPinInput({
   value,
   onChange,
   label = 'Supervisor PIN',
+  id,
   autoFocus,
   disabled,
   inline,
@@ -12,6 +13,7 @@ export function SupervisorPinInput({
   value: string;
   onChange: (pin: string) => void;
   label?: string;
+  id?: string;
   autoFocus?: boolean;
   disabled?: boolean;
   inline?: boolean;
@@ -20,6 +22,7 @@ export function SupervisorPinInput({
     <label className={inline ? 'field inline' : 'field'}>
       <span>{label}</span>
       <input
+        id={id}
         type="password"
         inputMode="numeric"
         autoComplete="off"

@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import type { SettingsView } from '../../shared/settings';
 import { parseMajorAmount } from '../../shared/money';
 import { formatDateTime, formatMoney } from '../lib/format';
@@ -8,10 +8,15 @@ import { pinEntered, SupervisorPinInput } from './SupervisorPinInput';
 
 type Message = { ok: boolean; text: string } | null;
 
-function Result({ message }: { message: Message }) {
+/** What an action came to; `focus`: it takes the keyboard (the control that made it has just gone or been turned off). */
+function Result({ message, focus = false }: { message: Message; focus?: boolean }) {
+  const box = useRef<HTMLParagraphElement>(null);
+  useEffect(() => {
+    if (focus && message) box.current?.focus();
+  }, [focus, message]);
   if (!message) return null;
   return (
-    <p role={message.ok ? 'status' : 'alert'} className={message.ok ? 'ok-box' : 'error-box'}>
+    <p ref={box} tabIndex={focus ? -1 : undefined} role={message.ok ? 'status' : 'alert'} className={message.ok ? 'ok-box' : 'error-box'}>
       {message.text}
     </p>
   );
@@ -32,21 +37,38 @@ export function JournalTamperNote({ supervisor }: { supervisor: SettingsView['su
   const acknowledgeJournal = useSettingsStore((s) => s.acknowledgeJournal);
   const [pin, setPin] = useState('');
   const [message, setMessage] = useState<Message>(null);
-  if (!supervisor.journalTampered) return <Result message={message} />;
+  // The acknowledgement (or a wrong PIN) takes the keyboard: the button has just gone, or been turned off.
+  if (!supervisor.journalTampered) return <Result message={message} focus />;
   const acknowledge = async () => {
     const error = await acknowledgeJournal(pin);
-    setMessage(error ? { ok: false, text: error.message } : { ok: true, text: 'Acknowledged: the journal is sealed again from here. Unlinked refunds follow the limits again.' });
+    setMessage(error ? { ok: false, text: error.message } : { ok: true, text: 'Acknowledged, and kept in the audit. The till checks its journal again from here on, and unlinked refunds work again within the limits.' });
     setPin('');
   };
   return (
     <div className="panel" role="group" aria-labelledby="journal-tamper-heading">
       <h3 id="journal-tamper-heading">The journal was changed outside the app</h3>
       <ErrorBox message={supervisor.journalTampered} />
-      <SupervisorPinInput label="Supervisor PIN to acknowledge" value={pin} onChange={setPin} inline />
+      <SupervisorPinInput id="journal-ack-pin" label="Supervisor PIN to acknowledge" value={pin} onChange={setPin} inline />
       <button type="button" className="secondary" disabled={!pinEntered(pin)} onClick={() => void acknowledge()}>
         I have checked the till: acknowledge
       </button>
-      <Result message={message} />
+      <Result message={message} focus />
+    </div>
+  );
+}
+
+/**
+ * The first thing on Settings while the journal waits for a supervisor: the notice itself and the PIN are in the
+ * Supervisor PIN panel, below the fold on a till's screen; one button takes the keyboard there.
+ */
+export function JournalTamperPointer({ supervisor }: { supervisor: SettingsView['supervisor'] }) {
+  if (!supervisor.journalTampered) return null;
+  return (
+    <div className="error-box screen-notice" data-testid="journal-pointer">
+      <p>The till’s journal was changed outside the app. Unlinked refunds are refused until a supervisor acknowledges it with the PIN.</p>
+      <button type="button" className="secondary small" onClick={() => document.getElementById('journal-ack-pin')?.focus()}>
+        Go to the acknowledgement
+      </button>
     </div>
   );
 }

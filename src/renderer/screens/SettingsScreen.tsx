@@ -8,7 +8,7 @@ import { ExchangeSettings } from '../components/ExchangeSettings';
 import { AboutExtras } from '../components/AboutExtras';
 import { StartAtLogin } from '../components/StartAtLogin';
 import { AuditView } from '../components/AuditView';
-import { LimitsSection, PinSection } from '../components/SupervisorSettings';
+import { JournalTamperPointer, LimitsSection, PinSection } from '../components/SupervisorSettings';
 import { pinEntered, SupervisorPinInput } from '../components/SupervisorPinInput';
 import { withPin } from '../lib/pin';
 import { ScreenHeading } from '../components/ScreenHeading';
@@ -27,6 +27,7 @@ export function SettingsScreen() {
   return (
     <div className="settings-screen">
       <ScreenHeading>Settings</ScreenHeading>
+      <JournalTamperPointer supervisor={view.supervisor} />
       <ApiKeySection onChanged={() => void Promise.all([loadInfo(), useTerminalsStore.getState().load()])} />
       <TerminalPicker />
       <TerminalNames />

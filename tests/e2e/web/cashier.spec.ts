@@ -25,6 +25,12 @@ async function amountTypedWithSupervisor(page: Page) {
   return amount;
 }
 
+/** Tab (never the mouse) until that field has the keyboard. */
+async function tabTo(page: Page, target: ReturnType<Page['getByLabel']>) {
+  for (let presses = 0; presses < 40 && !(await target.evaluate((el) => el === document.activeElement)); presses += 1) await page.keyboard.press('Tab');
+  await expect(target).toBeFocused();
+}
+
 /** Escape asks, Enter confirms: the deliberate way to cancel from the keyboard. */
 async function cancelByKeyboard(page: Page) {
   await page.keyboard.press('Escape');
@@ -64,7 +70,11 @@ test('item 1: stray keys never take or cancel money — Enter on keypad, Refresh
 
   // Escape inside the EPOS dialog (or an F-key) never cancels the customer's sale behind it.
   await till.keyboard.press('F1');
+  await expect(amount).toHaveValue('£5.05'); // still typed: the refund took the screen, not the sale
   await chooseTerminal(till, 'VCMTILLVIP0'); // the card never comes: the sale waits for it
+  await till.keyboard.type('7');
+  await till.keyboard.press('Escape'); // the cashier clears it for the next customer's sale
+  await expect(amount).toHaveValue('£0.00');
   await till.keyboard.type('700');
   await till.keyboard.press('Enter');
   await expect(till.getByTestId('terminal-prompt')).toHaveText('Present card');
@@ -117,8 +127,9 @@ test('item 1: refund requests one after another — the next PIN field has the k
   await till.getByRole('button', { name: 'Done' }).press('Enter');
   await till.keyboard.press('F1');
   await expect(till.getByRole('heading', { name: 'Sale', exact: true })).toBeFocused();
-  await till.keyboard.type('200'); // the next customer's sale, being typed when the answer arrives
-  await expect(amount).toHaveValue('£2.00');
+  await expect(amount).toHaveValue('£3.50'); // typed before the requests: the refund took the screen, not the sale
+  await till.keyboard.type('200'); // the sale, still being typed when the answer arrives
+  await expect(amount).toHaveValue('£3,502.00');
   const answered = till.waitForResponse(/confirmRefundRequest/);
   release();
   await answered;
@@ -126,7 +137,7 @@ test('item 1: refund requests one after another — the next PIN field has the k
   await till.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve))));
   await expect(panel(till)).toHaveCount(0);
   await expect(amount).toBeFocused();
-  await expect(amount).toHaveValue('£2.00');
+  await expect(amount).toHaveValue('£3,502.00');
   expect((await paymentsSince(till, since)).map((p) => `${p.type} ${p.amount} ${p.reference}`)).toEqual(['UnlinkedRefund 125 ITEM1-NEXT']);
 });
 
@@ -391,6 +402,10 @@ test('item 7: the refund screen starts from what the cashier chose; the keyboard
 });
 
 test('item 8: busy and offline terminals cannot be chosen; statuses refresh by themselves; friendly names; training says what each does', async ({ till }) => {
+  // The page's own timers under Playwright's clock (time still flows): the status refresh below is the till's own
+  // 10 s timer (TERMINAL_REFRESH_MS), brought forward instead of waited for; no Refresh is pressed.
+  await till.clock.install();
+  await till.reload();
   const busy = till.getByRole('radio', { name: /VCMBUSYSIP0/ });
   await expect(busy).toHaveAttribute('aria-disabled', 'true');
   await busy.click({ force: true });
@@ -402,6 +417,7 @@ test('item 8: busy and offline terminals cannot be chosen; statuses refresh by t
   await till.keyboard.type('100');
   const scp = till.getByRole('radio', { name: /VCMTILLSCP0/ });
   await sim('PUT', `/terminals/${await terminalId('VCMTILLSCP0')}/status`, { status: 'Offline' });
+  await till.clock.runFor(10_000);
   await expect(scp).toContainText('Offline', { timeout: 30_000 }); // no Refresh pressed
   await expect(till.getByTestId('terminal-not-ready')).toContainText('is offline');
   await expect(till.getByRole('button', { name: /^Pay/ })).toBeDisabled();
@@ -410,6 +426,7 @@ test('item 8: busy and offline terminals cannot be chosen; statuses refresh by t
   await expect(till.getByTestId('amount-display')).toHaveValue('£1.00');
   await shoot(till, '72-terminal-offline');
   await sim('PUT', `/terminals/${await terminalId('VCMTILLSCP0')}/status`, { status: 'Available' });
+  await till.clock.runFor(10_000);
   await expect(scp).toContainText('Available', { timeout: 30_000 });
   await expect(till.getByRole('button', { name: 'Pay £1.00' })).toBeEnabled();
 
@@ -493,6 +510,52 @@ test('item 10: after a decline, Try again keeps amount and reference (a new atte
   await till.getByRole('button', { name: 'New sale' }).click();
   await expect(till.getByTestId('amount-display')).toHaveValue('£0.00');
   await expect(till.getByLabel('EPOS reference (optional)')).toHaveValue('');
+});
+
+test('the sale being typed survives an EPOS refund on the Refund screen; New sale and the cashier clear it (keyboard only)', async ({ till }) => {
+  await setSupervisorPin(till);
+  await till.keyboard.press('F1');
+  await chooseTerminal(till, 'VCMTILLSCP0');
+  const amount = till.getByTestId('amount-display');
+  const reference = till.getByLabel('EPOS reference (optional)');
+  await till.keyboard.press('F1');
+  await till.keyboard.type('1234');
+  await expect(amount).toHaveValue('£12.34');
+  await tabTo(till, reference);
+  await till.keyboard.type('TABLE 7');
+
+  // The EPOS asks for an unlinked refund; the supervisor confirms it and the Refund screen shows it.
+  await epos('POST', '/v1/refunds/unlinked', { amount: 325, currency: 'GBP', reference: 'ENTRY-REFUND' });
+  await expect(refundDialog(till).getByLabel('Supervisor PIN')).toBeFocused();
+  await till.keyboard.type(SUPERVISOR_PIN);
+  await till.keyboard.press('Enter');
+  await expect(till.getByRole('navigation', { name: 'Screens' }).getByRole('button', { name: /^Refund/ })).toHaveAttribute('aria-current', 'page');
+  await expect(panel(till)).toHaveAttribute('data-status', 'approved');
+  await expect(till.getByRole('button', { name: 'Done' })).toBeFocused();
+  await till.keyboard.press('Enter');
+  // Back on Sale, the customer's sale is as the cashier left it; other screens in between change nothing.
+  await till.keyboard.press('F1');
+  await expect(amount).toHaveValue('£12.34');
+  await expect(reference).toHaveValue('TABLE 7');
+  await till.keyboard.press('F3');
+  await till.keyboard.press('F1');
+  await expect(amount).toHaveValue('£12.34');
+  await expect(reference).toHaveValue('TABLE 7');
+
+  // A sale the EPOS started takes the screen; its New sale clears what was typed (the next sale starts from nothing).
+  await epos('POST', '/v1/sales', { amount: 410, currency: 'GBP', reference: 'ENTRY-EPOS', terminalId: await terminalId('VCMTILLSIP0') }, `entry-${Date.now()}`);
+  await expect(panel(till)).toContainText('ENTRY-EPOS');
+  await expect(panel(till)).toHaveAttribute('data-status', 'approved');
+  await expect(till.getByRole('button', { name: 'New sale' })).toBeFocused();
+  await till.keyboard.press('Enter');
+  await expect(amount).toHaveValue('£0.00');
+  await expect(reference).toHaveValue('');
+
+  // The cashier clears the amount with Escape.
+  await till.keyboard.type('500');
+  await expect(amount).toHaveValue('£5.00');
+  await till.keyboard.press('Escape');
+  await expect(amount).toHaveValue('£0.00');
 });
 
 test('item 11: History a manager can trust — dates, detail in view, search, live rows, From after To, a clear CSV', async ({ till }) => {

@@ -84,6 +84,13 @@ for (const [width, height] of [
     await till.getByRole('button', { name: 'Done' }).click();
     await till.keyboard.press('F4');
     await expect(till.getByRole('heading', { name: 'Needs attention' })).toBeFocused();
+    // A readable measure, as on the payment panel (760 px) and the Sale/Refund form column (420 px): the text and
+    // the fields do not run the whole width of a wide till screen.
+    const checkItem = till.getByRole('article').filter({ hasText: `LOOK-CHECK-${width}` });
+    expect((await checkItem.boundingBox())!.width).toBeLessThanOrEqual(760);
+    for (const label of ['What the terminal showed', 'Your name (kept with the verdict)', 'Supervisor PIN']) {
+      expect((await checkItem.getByLabel(label).boundingBox())!.width, label).toBeLessThanOrEqual(420);
+    }
     await shoot(till, `67-${size}-attention`, { fullPage: false });
     await shoot(till, `67-${size}-attention-full`);
     await expectAccessible(till);
