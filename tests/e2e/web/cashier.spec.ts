@@ -402,6 +402,10 @@ test('item 7: the refund screen starts from what the cashier chose; the keyboard
 });
 
 test('item 8: busy and offline terminals cannot be chosen; statuses refresh by themselves; friendly names; training says what each does', async ({ till }) => {
+  // The page's own timers under Playwright's clock (time still flows): the status refresh below is the till's own
+  // 10 s timer (TERMINAL_REFRESH_MS), brought forward instead of waited for; no Refresh is pressed.
+  await till.clock.install();
+  await till.reload();
   const busy = till.getByRole('radio', { name: /VCMBUSYSIP0/ });
   await expect(busy).toHaveAttribute('aria-disabled', 'true');
   await busy.click({ force: true });
@@ -413,6 +417,7 @@ test('item 8: busy and offline terminals cannot be chosen; statuses refresh by t
   await till.keyboard.type('100');
   const scp = till.getByRole('radio', { name: /VCMTILLSCP0/ });
   await sim('PUT', `/terminals/${await terminalId('VCMTILLSCP0')}/status`, { status: 'Offline' });
+  await till.clock.runFor(10_000);
   await expect(scp).toContainText('Offline', { timeout: 30_000 }); // no Refresh pressed
   await expect(till.getByTestId('terminal-not-ready')).toContainText('is offline');
   await expect(till.getByRole('button', { name: /^Pay/ })).toBeDisabled();
@@ -421,6 +426,7 @@ test('item 8: busy and offline terminals cannot be chosen; statuses refresh by t
   await expect(till.getByTestId('amount-display')).toHaveValue('£1.00');
   await shoot(till, '72-terminal-offline');
   await sim('PUT', `/terminals/${await terminalId('VCMTILLSCP0')}/status`, { status: 'Available' });
+  await till.clock.runFor(10_000);
   await expect(scp).toContainText('Available', { timeout: 30_000 });
   await expect(till.getByRole('button', { name: 'Pay £1.00' })).toBeEnabled();
 
