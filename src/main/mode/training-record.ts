@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { RECORD_KEEPS_DAYS, recordKeptFrom, type RecordLoad, type SimClock } from '../../simulator';
 import type { TrainingRecordKeeps } from '../reports/reconciler';
+import { keyWords } from '../payments/messages';
 
 /** The training simulator's record of Dojo (intents, sessions, refunds) in the data folder, next to journal-training.sqlite. */
 export const TRAINING_RECORD_FILE = 'training-simulator.json';
@@ -10,9 +11,7 @@ export const trainingRecordPath = (dataDir: string): string => path.join(dataDir
 /** What the cashier is told when the training record could not be used (null when it was, or there was none yet). */
 export function trainingRecordNotice(load: RecordLoad): string | null {
   if (load.kind !== 'setAside') return null;
-  const kept = load.keptAs ? ` The old file was kept as ${path.basename(load.keptAs)}.` : ' The old file could not be moved aside, so training is not kept after the app closes this time.';
-  const why = load.why === 'newer' ? 'was written by a newer version of the app' : 'could not be read';
-  return `The training record ${why}, so training starts afresh: earlier training payments are not on the training terminal's record.${kept}`;
+  return keyWords.trainingRecordSetAside(load.why === 'newer', load.keptAs ? path.basename(load.keptAs) : null);
 }
 
 /**

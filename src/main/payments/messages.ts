@@ -198,6 +198,11 @@ export const keyWords = {
   }),
   trainingNoKey: 'No Dojo API key is set: payments go to the built-in simulator.',
   trainingKeychain: (why: string) => why,
+  /** The training record could not be used (mode/training-record.ts): added to the training banner's reason. */
+  trainingRecordSetAside: (newer: boolean, keptAs: string | null) =>
+    `The training record ${newer ? 'was written by a newer version of the app' : 'could not be read'}, so training starts afresh: earlier training payments are not on the training terminal's record.${
+      keptAs ? ` The old file was kept as ${keptAs}.` : ' The old file could not be moved aside, so training is not kept after the app closes this time.'
+    }`,
 } as const;
 
 const dateTime = new Intl.DateTimeFormat('en-GB', { day: '2-digit', month: 'short', year: 'numeric', hour: '2-digit', minute: '2-digit', second: '2-digit' });
