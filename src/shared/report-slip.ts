@@ -22,6 +22,12 @@ const dayName = new Intl.DateTimeFormat('en-GB', { weekday: 'short', day: 'numer
 const when = (iso: string) => dateTime.format(new Date(iso));
 const dayWords = (day: string) => dayName.format(new Date(`${day}T00:00:00Z`));
 
+/**
+ * What on a report needs attention: everything open that is not still running (a payment, or e.g. an approved
+ * exchange payment the EPOS never confirmed). Closing the day over any of it needs the supervisor PIN.
+ */
+export const needingAttention = (report: Report): Report['open'] => report.open.filter((p) => !RUNNING_STATUSES.includes(p.status));
+
 export function reportTitle(report: Report): string {
   return report.kind === 'Z' ? `Z report ${report.number}` : 'X report';
 }
@@ -70,8 +76,7 @@ export function reportSlip(report: Report, width: SlipWidth, options: { reprint?
   }
 
   double();
-  // Everything open that is not still running needs attention (a payment, or e.g. an EPOS that never confirmed).
-  const attention = report.open.filter((p) => !RUNNING_STATUSES.includes(p.status));
+  const attention = needingAttention(report);
   text(attention.length ? `NEEDS ATTENTION (${attention.length})` : 'Nothing needs attention.', { bold: attention.length > 0 });
   for (const p of report.open) {
     pair(`${TYPE_WORDS[p.type]} ${p.reference}`, formatMoney(p.amount, p.currency));

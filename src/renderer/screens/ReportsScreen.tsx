@@ -1,6 +1,5 @@
 import { useEffect, useState } from 'react';
-import { RUNNING_STATUSES } from '../../shared/payments';
-import { reportCsv, reportFilename, type SlipWidth } from '../../shared/report-slip';
+import { needingAttention, reportCsv, reportFilename, type SlipWidth } from '../../shared/report-slip';
 import { download } from '../lib/download';
 import { formatDateTime, formatMoney } from '../lib/format';
 import { CloseDayDialog } from '../components/CloseDayDialog';
@@ -20,8 +19,8 @@ export function ReportsScreen() {
     void loadZList();
   }, [loadX, loadZList]);
 
-  // Open and not still running = needs attention (a payment, or one the EPOS never confirmed): the Z needs the PIN.
-  const attention = report?.kind === 'X' ? report.open.filter((p) => !RUNNING_STATUSES.includes(p.status)).length : 0;
+  // Anything needing attention on the X: closing the day (the Z) needs the PIN.
+  const attention = report?.kind === 'X' ? needingAttention(report).length : 0;
   const exportAs = (format: 'csv' | 'json') => {
     if (!report) return;
     if (format === 'csv') download(reportFilename(report, 'csv'), reportCsv(report), 'text/csv');
