@@ -1,7 +1,7 @@
 // Issue 15: money moves only when the cashier means it. One test per item of the issue, driven as a cashier
 // would (keyboard where the defect was keyboard), each waiting for states, never for the clock.
 import type { Page } from '@playwright/test';
-import { chooseTerminal, epos, expect, expectAccessible, panel, paySale, recordPanelStates, setSupervisorPin, shoot, sim, SUPERVISOR_PIN, terminalId, test } from './fixtures';
+import { chooseTerminal, epos, expect, expectAccessible, panel, paySale, recordPanelStates, setSupervisorPin, shoot, sim, SUPERVISOR_PIN, tabTo, terminalId, test } from './fixtures';
 
 const refundDialog = (page: Page) => page.getByRole('alertdialog', { name: 'The EPOS asks for an unlinked refund' });
 const signatureDialog = (page: Page) => page.getByRole('alertdialog', { name: 'Check the signature' });
@@ -23,12 +23,6 @@ async function amountTypedWithSupervisor(page: Page) {
   const amount = page.getByTestId('amount-display');
   await expect(amount).toHaveValue('£3.50');
   return amount;
-}
-
-/** Tab (never the mouse) until that field has the keyboard. */
-async function tabTo(page: Page, target: ReturnType<Page['getByLabel']>) {
-  for (let presses = 0; presses < 40 && !(await target.evaluate((el) => el === document.activeElement)); presses += 1) await page.keyboard.press('Tab');
-  await expect(target).toBeFocused();
 }
 
 /** Escape asks, Enter confirms: the deliberate way to cancel from the keyboard. */

@@ -1,4 +1,4 @@
-import { test as base, expect, type Page } from '@playwright/test';
+import { test as base, expect, type Locator, type Page } from '@playwright/test';
 import AxeBuilder from '@axe-core/playwright';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -150,6 +150,12 @@ export async function paySale(page: Page, tid: string, digits: string, reference
 }
 
 export const panel = (page: Page) => page.getByTestId('payment-panel');
+
+/** Tabs (at most `presses` times) until `target` has the focus, as a keyboard-only cashier would reach it. */
+export async function tabTo(page: Page, target: Locator, presses = 60) {
+  for (let n = 0; n < presses && !(await target.evaluate((el) => el === document.activeElement)); n += 1) await page.keyboard.press('Tab');
+  await expect(target).toBeFocused();
+}
 
 export interface PanelState {
   status: string | null;

@@ -14,7 +14,7 @@ import { startWebHarness, type WebHarness } from '../../../src/web-harness/serve
 import { createDispatcher } from '../../../src/main/ipc/dispatcher';
 import { createHandlers } from '../../../src/main/handlers';
 import { editJournal, startTill, type TillUnderTest } from '../../support/till-services';
-import { expect, expectAccessible, shoot, SUPERVISOR_PIN } from './fixtures';
+import { expect, expectAccessible, shoot, SUPERVISOR_PIN, tabTo } from './fixtures';
 
 const root = path.resolve(__dirname, '../../..');
 const token = `seal-${Math.random().toString(36).slice(2)}`;
@@ -60,11 +60,6 @@ const test = base.extend<{ sealed: { page: Page; till: TillUnderTest; open(): Pr
 });
 
 /** Tab (never the mouse) until that element has the keyboard. */
-async function tabTo(page: Page, target: ReturnType<Page['getByRole']>) {
-  for (let presses = 0; presses < 60 && !(await target.evaluate((el) => el === document.activeElement)); presses += 1) await page.keyboard.press('Tab');
-  await expect(target).toBeFocused();
-}
-
 test('journal changed outside the app: the manager is told, unlinked refunds wait for the supervisor PIN, then work again', async ({ sealed }) => {
   const { page, till } = sealed;
   await page.setViewportSize({ width: 1280, height: 800 });
