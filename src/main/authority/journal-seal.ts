@@ -1,9 +1,10 @@
-import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 import { formatMoney } from '../../shared/money';
 import { writeFileAtomicSync } from '../files/atomic-write';
+import { fileMac as mac, macMatches } from './file-mac';
 import { auditChainIntact, keyedAuditHash, type AuditKey, type AuditRowInput } from '../journal/audit-chain';
 import type { Journal, UnlinkedRefundRow } from '../journal/journal';
 import type { Logger } from '../logging/logger';
@@ -271,12 +272,4 @@ function safeJson(text: string): unknown {
   } catch {
     return undefined;
   }
-}
-
-const mac = (key: Buffer, text: string) => createHmac('sha256', key).update(text).digest('hex');
-
-function macMatches(key: Buffer, text: string, given: string): boolean {
-  const expected = Buffer.from(mac(key, text), 'hex');
-  const actual = Buffer.from(/^[0-9a-f]{64}$/.test(given) ? given : '', 'hex');
-  return actual.length === expected.length && timingSafeEqual(actual, expected);
 }

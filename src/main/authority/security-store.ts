@@ -1,4 +1,4 @@
-import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
@@ -8,6 +8,7 @@ import { AppError } from '../errors';
 import type { Logger } from '../logging/logger';
 import { SECRET_ACCOUNTS, type SecretStore } from '../secrets/secret-store';
 import { writeFileAtomicSync } from '../files/atomic-write';
+import { fileMac as mac, macMatches } from './file-mac';
 import { ExchangeSettingsSchema } from '../exchange/settings';
 import { PinHashSchema } from './pin';
 
@@ -233,12 +234,4 @@ function parseSeal(raw: string): Seal {
   } catch {
     throw new AppError('SECURITY_LOCKED', 'damaged seal');
   }
-}
-
-const mac = (key: Buffer, text: string) => createHmac('sha256', key).update(text).digest('hex');
-
-function macMatches(key: Buffer, text: string, given: string): boolean {
-  const expected = Buffer.from(mac(key, text), 'hex');
-  const actual = Buffer.from(/^[0-9a-f]{64}$/.test(given) ? given : '', 'hex');
-  return actual.length === expected.length && timingSafeEqual(actual, expected);
 }
