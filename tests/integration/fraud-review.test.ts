@@ -5,11 +5,10 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { AuditEntryView } from '../../src/shared/audit';
 import type { PaymentView } from '../../src/shared/payments';
 import { MemorySecretStore } from '../../src/main/secrets/secret-store';
 import { FileEpos, kv, waitUntil } from '../support/exchange-files';
-import { SANDBOX_KEY, type TillUnderTest } from '../support/till-services';
+import { SANDBOX_KEY } from '../support/till-services';
 import { tillsForEachTest } from '../support/supervised-tills';
 
 const PIN = '246813';
@@ -20,7 +19,6 @@ afterEach(() => {
 // Registered after the folders' hook, so (hooks run as a stack) the tills are closed before their folders go.
 const { start, supervised: till } = tillsForEachTest(PIN);
 
-const audit = async (t: TillUnderTest) => (await t.ok<{ entries: AuditEntryView[] }>('audit:list', {})).entries;
 const tempFolder = (name: string) => {
   const folder = fs.mkdtempSync(path.join(os.tmpdir(), `till-fraud-${name}-`));
   folders.push(folder);
@@ -51,7 +49,7 @@ describe('a refund request is bound to the environment it came from', () => {
     expect(t.sim!.admin.snapshot().intents).toHaveLength(0);
     // The EPOS still sees the request as it was, in the environment it was made in.
     expect((await t.epos('GET', `/v1/refund-requests/${unlinked.body.requestId}`)).body).toMatchObject({ status: 'awaiting_confirmation', environment: 'training', paymentId: null });
-    expect((await audit(t)).find((e) => e.action === 'refund_request.confirm' && e.subject === unlinked.body.requestId)).toMatchObject({
+    expect((await t.audit()).find((e) => e.action === 'refund_request.confirm' && e.subject === unlinked.body.requestId)).toMatchObject({
       outcome: 'refused',
       detail: { environment: 'training', tillEnvironment: 'sandbox' },
     });
@@ -103,7 +101,7 @@ describe('the exchange folder is a sealed supervisor setting', () => {
     const t = await start({ dir });
     expect(await t.ok('exchange:status')).toMatchObject({ folder: shop, running: true, commitTimeoutMinutes: 30 });
     expect(fs.existsSync(path.join(dir, 'exchange.json'))).toBe(false);
-    expect((await audit(t)).find((e) => e.action === 'exchange.configure')).toMatchObject({ actor: 'system', outcome: 'ok', detail: { folder: shop } });
+    expect((await t.audit()).find((e) => e.action === 'exchange.configure')).toMatchObject({ actor: 'system', outcome: 'ok', detail: { folder: shop } });
   });
 });
 
@@ -128,7 +126,7 @@ describe('the daily caps cannot be restarted by editing a file', () => {
     expect((await t.ok('settings:get')).tradingDayStart).toBe('00:00');
     expect(await t.dispatch('payment:startUnlinkedRefund', { amount: 1_000, currency: 'GBP', terminalId: await t.terminal('VCMTILLSIP0'), supervisorPin: PIN })).toMatchObject({ ok: false, error: { code: 'LIMIT_EXCEEDED' } });
     expect(JSON.parse(fs.readFileSync(file, 'utf8')).tradingDayStart).toBe('00:00');
-    expect((await audit(t)).find((e) => e.action === 'security.refused' && e.subject === 'settings.json')).toMatchObject({ actor: 'system', summary: expect.stringMatching(/10:35.*00:00/) });
+    expect((await t.audit()).find((e) => e.action === 'security.refused' && e.subject === 'settings.json')).toMatchObject({ actor: 'system', summary: expect.stringMatching(/10:35.*00:00/) });
 
     // The supervisor's own change (with the PIN) is kept across a restart.
     await t.ok('settings:update', { tradingDayStart: '10:35', supervisorPin: PIN });

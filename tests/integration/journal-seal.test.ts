@@ -3,7 +3,6 @@ import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
-import type { AuditEntryView } from '../../src/shared/audit';
 import type { PaymentView } from '../../src/shared/payments';
 import type { SettingsView } from '../../src/shared/settings';
 import { editJournal as editJournalOf, type TillUnderTest } from '../support/till-services';
@@ -42,7 +41,6 @@ async function capUsedUp(t: TillUnderTest): Promise<PaymentView[]> {
 }
 
 const view = (t: TillUnderTest) => t.ok<SettingsView>('settings:get');
-const audit = async (t: TillUnderTest) => (await t.ok<{ entries: AuditEntryView[]; intact: boolean }>('audit:list', { limit: 200 })).entries;
 
 /** The legacy (unkeyed) chain hash, as someone without the keychain would recompute it. */
 function plainHash(prev: string, row: Record<string, unknown>): string {
@@ -102,7 +100,7 @@ describe('journal seal: keyed audit chain, sealed audit position and cap usage',
     expect([epos.status, epos.body.code]).toEqual([423, 'JOURNAL_TAMPERED']);
     eposConforms('POST', '/v1/refunds/unlinked', epos.status, epos.body);
     expect(t.services.epos.pendingRequests()).toHaveLength(0);
-    const found = (await audit(t)).find((e) => e.action === 'journal.tampered');
+    const found = (await t.audit()).find((e) => e.action === 'journal.tampered');
     expect(found).toMatchObject({ outcome: 'refused', actor: 'system', detail: { why: expect.stringMatching(why) } });
 
     // Only the supervisor PIN acknowledges it (main checks it; each attempt audited).
@@ -110,7 +108,7 @@ describe('journal seal: keyed audit chain, sealed audit position and cap usage',
     expect(await t.dispatch('settings:acknowledgeJournal', { supervisorPin: '975310' })).toMatchObject({ ok: false, error: { code: 'VALIDATION' } });
     expect((await view(t)).supervisor.journalTampered).toMatch(why);
     expect((await t.ok<SettingsView>('settings:acknowledgeJournal', { supervisorPin: PIN })).supervisor.journalTampered).toBeNull();
-    expect((await audit(t)).find((e) => e.action === 'journal.acknowledge')).toMatchObject({ outcome: 'ok', actor: 'supervisor', detail: { why: expect.stringMatching(why) } });
+    expect((await t.audit()).find((e) => e.action === 'journal.acknowledge')).toMatchObject({ outcome: 'ok', actor: 'supervisor', detail: { why: expect.stringMatching(why) } });
 
     // Acknowledged: refunds follow the caps again, and the next start checks out from the journal as it is now.
     await t.restart();

@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import type { AuditEntryView } from '../../src/shared/audit';
 import type { PaymentView } from '../../src/shared/payments';
 import type { TillUnderTest } from '../support/till-services';
 import { tillsForEachTest } from '../support/supervised-tills';
@@ -87,7 +86,7 @@ describe('4. a refund never exceeds what the customer paid by card', () => {
     expect(await t.dispatch('payment:startMatchedRefund', { paymentId: sale.id, amount: 1001, terminalId })).toMatchObject({ ok: false, error: { code: 'SUPERVISOR_REQUIRED' } });
     const big = await t.ok<PaymentView>('payment:startMatchedRefund', { paymentId: sale.id, amount: 1500, terminalId, supervisorPin: PIN });
     await t.finish(big.id);
-    const audit = (await t.ok<{ entries: AuditEntryView[] }>('audit:list', {})).entries;
+    const audit = await t.audit();
     expect(audit.find((e) => e.action === 'refund.matched' && e.outcome === 'ok')).toMatchObject({ actor: 'supervisor', subject: sale.id, detail: { amount: 1500 } });
 
     // From the EPOS: at or below the threshold it starts at once; above it waits for the supervisor on the till.
@@ -190,7 +189,7 @@ describe('6. unlinked-refund limits per currency and daily caps per till, enforc
     expect(await unlinked(t, 1_000)).toMatchObject({ ok: false, error: { code: 'LIMIT_EXCEEDED' } });
     // The supervisor may (it is their decision, and it is audited).
     expect(await t.dispatch('settings:update', { tradingDayStart: '10:35', supervisorPin: PIN })).toMatchObject({ ok: true, data: { tradingDayStart: '10:35' } });
-    const audit = (await t.ok<{ entries: AuditEntryView[] }>('audit:list', {})).entries;
+    const audit = await t.audit();
     expect(audit.find((e) => e.action === 'trading_day.change' && e.outcome === 'ok')).toMatchObject({ actor: 'supervisor', detail: { from: '00:00', to: '10:35' } });
     await refundedOk(t, 1_000);
   });

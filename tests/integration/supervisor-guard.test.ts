@@ -25,7 +25,6 @@ async function till(options: TillOptions = {}, pin: string | null = PIN) {
   return t;
 }
 
-const audit = async (t: TillUnderTest): Promise<AuditEntryView[]> => (await t.ok<{ entries: AuditEntryView[] }>('audit:list', { limit: 500 })).entries;
 const securityFile = (t: TillUnderTest) => path.join(t.dir, 'security.json');
 /** A PIN hash written by hand with a tiny scrypt cost (quick to brute-force), as in the security review. */
 function cheapHash(pin: string) {
@@ -39,7 +38,7 @@ describe('1. PIN attempts cannot be raced or reset by a restart', () => {
     const guesses = Array.from({ length: 200 }, (_, i) => (i === 150 ? PIN : String(100_000 + i * 7)));
     const answers = await Promise.all(guesses.map((pin) => t.dispatch('settings:verifySupervisorPin', { pin })));
     expect(answers.filter((a) => a.ok && (a.data as { valid: boolean }).valid)).toEqual([]);
-    const evaluated = (await audit(t)).filter((e) => e.action === 'pin.check' && e.detail['reason'] === 'wrong PIN');
+    const evaluated = (await t.audit()).filter((e) => e.action === 'pin.check' && e.detail['reason'] === 'wrong PIN');
     expect(evaluated.length).toBeLessThanOrEqual(5);
     expect(answers.filter((a) => !a.ok && a.error.code === 'PIN_LOCKED').length).toBeGreaterThanOrEqual(195);
     // The lock-out holds for the right PIN too, through every guarded channel.
@@ -124,7 +123,7 @@ describe('2. money-relevant settings need the supervisor PIN, checked in main', 
     const lost = t.services.payments().startUnlinkedRefund({ amount: 400, currency: 'GBP', terminalId: await t.terminal('VCMTILLSCP0') });
     await t.finish(lost.id, (v) => v.status === 'needs_attention');
     expect(await t.ok('payment:resolve', { paymentId: lost.id, outcome: 'not_charged', note: 'Terminal showed declined', supervisorPin: PIN })).toMatchObject({ status: 'failed', resolution: { outcome: 'not_charged' } });
-    expect((await audit(t)).find((e) => e.action === 'payment.resolve')).toMatchObject({ outcome: 'ok', actor: 'supervisor', subject: lost.id, detail: { outcome: 'not_charged', note: 'Terminal showed declined' } });
+    expect((await t.audit()).find((e) => e.action === 'payment.resolve')).toMatchObject({ outcome: 'ok', actor: 'supervisor', subject: lost.id, detail: { outcome: 'not_charged', note: 'Terminal showed declined' } });
     expect(await t.ok('settings:clearApiKey', { supervisorPin: PIN })).toMatchObject({ apiKey: { configured: false } });
     expect(t.services.environment()).toBe('training');
   });
@@ -161,7 +160,7 @@ describe('3. the supervisor settings are tamper-evident: edited, reset or missin
     for (const pin of [PIN, '135790']) expect(await t.dispatch('settings:verifySupervisorPin', { pin })).toMatchObject({ ok: false, error: { code: 'SECURITY_LOCKED' } });
     expect(await t.dispatch('settings:setSupervisorPin', { next: '135790', confirm: '135790' })).toMatchObject({ ok: false, error: { code: 'SECURITY_LOCKED' } });
     expect(await t.dispatch('payment:startUnlinkedRefund', { amount: 100, currency: 'GBP', terminalId: 'tm_x', supervisorPin: PIN })).toMatchObject({ ok: false, error: { code: 'SECURITY_LOCKED' } });
-    expect((await audit(t)).map((e) => e.action)).toContain('security.locked');
+    expect((await t.audit()).map((e) => e.action)).toContain('security.locked');
   });
 
   it('an edit the file\'s own rules allow (a full-cost hash of another PIN, the highest limit, the lock-out cleared) is caught by the seal alone', async () => {
@@ -228,7 +227,7 @@ describe('3. the supervisor settings are tamper-evident: edited, reset or missin
     await t.secrets.delete(SECRET_ACCOUNTS.securitySeal);
     await t.restart();
     expect((await t.ok('settings:get')).supervisor).toMatchObject({ pinSet: false, locked: null });
-    const actions = (await audit(t)).map((e) => e.action);
+    const actions = (await t.audit()).map((e) => e.action);
     expect(actions.filter((a) => a === 'security.initialised')).toHaveLength(2);
     expect(actions).toContain('pin.set'); // the earlier PIN stays on record
   });
@@ -270,7 +269,7 @@ describe('7. the audit: append-only, in the journal, viewable, in the support bu
     const bundle = await t.services.supportBundle();
     const text = bundle.zip.toString('latin1');
     expect(text).toContain('audit.json');
-    for (const secret of [PIN, token, 'sk_sandbox_authority_tests_1234', 'sk_sandbox_not_tested_5678', 'scrypt']) expect(JSON.stringify(await audit(t)).includes(secret), secret).toBe(false);
+    for (const secret of [PIN, token, 'sk_sandbox_authority_tests_1234', 'sk_sandbox_not_tested_5678', 'scrypt']) expect(JSON.stringify(await t.audit()).includes(secret), secret).toBe(false);
 
     const journal = path.join(t.dir, 'journal-sandbox.sqlite');
     await t.services.close();

@@ -9,6 +9,7 @@ import { MemorySecretStore } from '../../src/main/secrets/secret-store';
 import { loadBuildConfig } from '../../src/main/settings/build-config';
 import type { EposLimits } from '../../src/main/integration/limits';
 import { createServices, type Services } from '../../src/main/services';
+import type { AuditEntryView } from '../../src/shared/audit';
 import { RUNNING_STATUSES, type PaymentView } from '../../src/shared/payments';
 import { startSimulator, type Simulator } from '../../src/simulator';
 
@@ -27,6 +28,8 @@ export interface TillUnderTest {
   /** Calls a channel and returns its data, failing the test with the error if it was refused. */
   ok<T = any>(channel: string, request?: unknown): Promise<T>;
   terminal(tid: string): Promise<string>;
+  /** The audit as the supervisor reads it (newest first, up to 500 entries). */
+  audit(): Promise<AuditEntryView[]>;
   /** A call to the EPOS loopback API over real HTTP, with the till's current token. */
   epos(method: string, route: string, body?: unknown): Promise<{ status: number; headers: Headers; body: any }>;
   finish(paymentId: string, done?: (view: PaymentView) => boolean): Promise<PaymentView>;
@@ -81,6 +84,9 @@ export async function startTill(options: TillOptions = {}): Promise<TillUnderTes
       const result = await till.dispatch(channel, request);
       if (!result.ok) throw new Error(`${channel} refused: ${JSON.stringify(result.error)}`);
       return result.data as never;
+    },
+    async audit() {
+      return (await till.ok<{ entries: AuditEntryView[] }>('audit:list', { limit: 500 })).entries;
     },
     async terminal(tid) {
       const { terminals } = await till.ok<{ terminals: { id: string; tid: string }[] }>('terminals:list');
