@@ -34,6 +34,12 @@ export function dojoUnreachableWords(lastAnswerAt: number | null, now: number): 
 /** What to do meanwhile: the outcome is unknown, so the payment must not be started again. */
 export const DOJO_UNREACHABLE_ADVICE = 'Follow the terminal; do not start the payment again.';
 
+/**
+ * What Dojo's record makes of a verdict recorded by hand, in History and the CSV's Resolution column alike.
+ * "Pending" stays true however often the till has asked: Dojo has not settled it yet (never "not asked").
+ */
+export const DOJO_ON_VERDICT = { pending: 'Dojo has not settled it yet', confirmed: "Dojo's record agrees", contradicted: "Dojo's record contradicts it", cannot_tell: 'Dojo cannot tell' } as const;
+
 /** A person's verdict in words: refunds speak of refunds ("not refunded", never "not charged"). */
 export function verdictWords(type: PaymentType, outcome: 'approved' | 'not_charged'): string {
   if (type === 'Sale') return outcome === 'approved' ? 'approved' : 'not charged';

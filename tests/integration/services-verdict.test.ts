@@ -52,7 +52,7 @@ describe('needs attention, through the bridge and the EPOS API', () => {
     expect(listed).toMatchObject({ status: 'failed', resolution: { by: 'Sam', note: 'The terminal showed nothing', at: expect.any(String) } });
     const csv = (await till.ok('history:exportCsv', { limit: 10, offset: 0 })).csv.trim().split('\r\n');
     expect(csv[0]).toMatch(/,Resolution$/);
-    expect(csv.find((line: string) => line.includes('VERDICT-1'))).toMatch(/by hand: not charged \(Sam, supervisor PIN, .*\): The terminal showed nothing \[Dojo not asked yet\]/);
+    expect(csv.find((line: string) => line.includes('VERDICT-1'))).toMatch(/by hand: not charged \(Sam, supervisor PIN, .*\): The terminal showed nothing \[Dojo has not settled it yet\]/);
     const audit = await till.ok('audit:list', { limit: 50 });
     expect(audit.entries.find((e: any) => e.action === 'payment.resolve' && e.outcome === 'ok')).toMatchObject({ subject: sale.id, detail: expect.objectContaining({ by: 'Sam', note: 'The terminal showed nothing' }) });
 
@@ -68,7 +68,7 @@ describe('needs attention, through the bridge and the EPOS API', () => {
     expect(await till.ok('payment:acknowledgeContradiction', { ...acknowledge, supervisorPin: PIN })).toMatchObject({ contradiction: { acknowledged: true } });
     expect((await till.ok('payment:listActive')).payments.map((p: any) => p.id)).not.toContain(sale.id);
     // Now Dojo's: the CSV says so, the totals count it with Dojo's approvals (not by hand).
-    expect((await till.ok('history:exportCsv', { limit: 10, offset: 0 })).csv).toMatch(/by hand: not charged .*\[Dojo contradicts it\]/);
+    expect((await till.ok('history:exportCsv', { limit: 10, offset: 0 })).csv).toMatch(/by hand: not charged .*\[Dojo's record contradicts it\]/);
     const day = tradingDay(new Date(Date.parse(listed.createdAt)));
     expect((await till.ok('history:totals', { from: day, to: day })).rows).toEqual([expect.objectContaining({ type: 'Sale', count: 1, total: 2500, handCount: 0, handTotal: 0 })]);
     const detail = await till.ok('payment:get', { paymentId: sale.id });

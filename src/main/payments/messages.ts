@@ -1,7 +1,7 @@
 import { formatMoney } from '../../shared/money';
 import { SLIP_COLUMNS } from '../../shared/report-slip';
 import { FINAL_STATUSES, type PaymentStatus, type PaymentType, type ReceiptLine } from '../../shared/payments';
-import { DOJO_UNREACHABLE_ADVICE, dojoUnreachableWords, verdictWords } from '../../shared/words';
+import { DOJO_ON_VERDICT, DOJO_UNREACHABLE_ADVICE, dojoUnreachableWords, verdictWords } from '../../shared/words';
 
 /**
  * Every word the payment engine says to a cashier or an EPOS: outcomes, instructions, the running line, the
@@ -273,7 +273,6 @@ export function contradictionWords(type: PaymentType, verdict: 'approved' | 'not
   return `Recorded by hand as ${moved}, but Dojo's record shows it was not (${STATUS_WORDS[dojoSays] ?? dojoSays}). The payment now shows Dojo's record: the money was not ${moved}.`;
 }
 
-const DOJO_ON_VERDICT = { pending: 'Dojo not asked yet', confirmed: 'Dojo agrees', contradicted: 'Dojo contradicts it', cannot_tell: 'Dojo cannot tell' } as const;
 
 /**
  * The CSV's resolution column: how the outcome was settled. "Dojo" (Dojo's record, including a verdict Dojo

@@ -1,6 +1,6 @@
 import { useEffect, useRef } from 'react';
 import { PAYMENT_STATUSES, PAYMENT_TYPES, type PaymentView, type TotalsRow } from '../../shared/payments';
-import { signOf, verdictWords } from '../../shared/words';
+import { DOJO_ON_VERDICT, signOf, verdictWords } from '../../shared/words';
 import { ErrorBox } from '../components/ErrorBox';
 import { ResultFacts } from '../components/PaymentPanel';
 import { PrintableReceipts } from '../components/PrintableReceipts';
@@ -192,8 +192,6 @@ export function HistoryScreen() {
     </div>
   );
 }
-
-const DOJO_ON_VERDICT = { pending: 'Dojo has not answered yet', confirmed: "Dojo's record agrees", contradicted: "Dojo's record contradicts it", cannot_tell: 'Dojo cannot tell' } as const;
 
 /** A verdict recorded by hand: what, who, when, why, and what Dojo's record says of it. */
 function Verdict({ payment }: { payment: PaymentView }) {
