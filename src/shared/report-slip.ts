@@ -37,11 +37,11 @@ export function reportSlip(report: Report, width: SlipWidth, options: { reprint?
   const lines: ReceiptLine[] = [];
   // Too long for the roll: wrapped at word boundaries (a printer would cut it off).
   const text = (value: string, style: { align?: 'AlignLeft' | 'AlignCenter' | 'AlignRight'; bold?: boolean; size?: string } = {}) => {
-    for (const part of value.length > cols ? wrap(value, cols) : [value]) {
+    for (const part of value.length > cols ? slipLines(value, cols) : [value]) {
       lines.push({ lineType: 'Text', text: { value: part, size: style.size ?? 'SizeBody', align: style.align ?? 'AlignLeft', bold: style.bold ?? false } });
     }
   };
-  const wrapped = (value: string, indent = '', bold = false) => wrap(value, cols, indent).forEach((line) => text(line, { bold }));
+  const wrapped = (value: string, indent = '', bold = false) => slipLines(value, cols, indent).forEach((line) => text(line, { bold }));
   const pair = (label: string, value: string, bold = false) => {
     for (const line of pairLines(label, value, cols)) text(line, { bold });
   };
@@ -144,20 +144,26 @@ function currencyLines(
 /** Label on the left, value on the right; a label too long for the line goes on lines of its own. */
 function pairLines(label: string, value: string, cols: number): string[] {
   if (label.length + 1 + value.length <= cols) return [`${label}${' '.repeat(cols - label.length - value.length)}${value}`];
-  const head = wrap(label, cols);
+  const head = slipLines(label, cols);
   return [...head, value.padStart(cols)];
 }
 
-function wrap(value: string, cols: number, indent = ''): string[] {
+/**
+ * Breaks text into lines of at most `cols` characters at spaces (lines after the first start with `indent`); a word
+ * longer than a line (a reference, an id) is cut into pieces, never shortened: every character of a reference must
+ * reach the paper. The X/Z slips and the do-not-retry slip (payments/messages.ts) wrap with this one rule.
+ */
+export function slipLines(value: string, cols: number, indent = ''): string[] {
   const out: string[] = [];
   let line = '';
   for (const word of value.split(/\s+/).filter(Boolean)) {
-    const piece = word.length > cols - indent.length ? word.slice(0, cols - indent.length - 1) + '…' : word;
-    const next = line ? `${line} ${piece}` : `${out.length ? indent : ''}${piece}`;
-    if (next.length > cols && line) {
-      out.push(line);
-      line = `${indent}${piece}`;
-    } else line = next;
+    for (const piece of word.match(new RegExp(`.{1,${cols - indent.length}}`, 'gu')) ?? []) {
+      const next = line ? `${line} ${piece}` : `${out.length ? indent : ''}${piece}`;
+      if (next.length > cols && line) {
+        out.push(line);
+        line = `${indent}${piece}`;
+      } else line = next;
+    }
   }
   if (line) out.push(line);
   return out;

@@ -54,6 +54,14 @@ describe('report slips and CSV', () => {
     expect(reportSlip(report, width, { reprint: true }).some((l) => l.text?.value === '*** REPRINT ***')).toBe(true);
   });
 
+  it.each([58, 80] as const)('a reference longer than a %i mm line reaches the paper whole (broken across lines, never cut)', (width) => {
+    const reference = 'EPOS-ORDER-000000000042-TABLE-12-SEAT-4-SPLIT-2-OF-3-REV-7'; // 58: wider than either roll
+    const withLong = { ...report, open: [{ ...report.open[0]!, reference }] };
+    const texts = reportSlip(withLong, width).map((l) => l.text?.value ?? '');
+    for (const text of texts) expect(text.length, text).toBeLessThanOrEqual(SLIP_COLUMNS[width]);
+    expect(texts.join('')).toContain(reference);
+  });
+
   it('CSV: one table, major units, money out negative, local times with their offset', () => {
     const csv = reportCsv(report);
     const rows = csv.trimEnd().split('\r\n');

@@ -1,5 +1,5 @@
 import { formatMoney } from '../../shared/money';
-import { SLIP_COLUMNS } from '../../shared/report-slip';
+import { SLIP_COLUMNS, slipLines } from '../../shared/report-slip';
 import { FINAL_STATUSES, type PaymentStatus, type PaymentType, type ReceiptLine } from '../../shared/payments';
 import { DOJO_ON_VERDICT, DOJO_UNREACHABLE_ADVICE, dojoUnreachableWords, verdictWords } from '../../shared/words';
 
@@ -208,28 +208,6 @@ export const keyWords = {
 const dateTime = new Intl.DateTimeFormat('en-GB', { day: '2-digit', month: 'short', year: 'numeric', hour: '2-digit', minute: '2-digit', second: '2-digit' });
 
 /**
- * Breaks text into lines of at most `cols` characters at spaces; a word longer than a line (a reference, an id)
- * is cut into pieces, never shortened: every character of a reference must reach the paper. The default is the
- * narrowest roll's (58 mm): a slip that fits it fits every printer.
- */
-function slipLines(value: string, cols: number = SLIP_COLUMNS[58]): string[] {
-  const lines: string[] = [];
-  let line = '';
-  for (const word of value.split(/\s+/).filter(Boolean)) {
-    const pieces = word.match(new RegExp(`.{1,${cols}}`, 'gu')) ?? [];
-    for (const piece of pieces) {
-      if (line && line.length + 1 + piece.length <= cols) line = `${line} ${piece}`;
-      else {
-        if (line) lines.push(line);
-        line = piece;
-      }
-    }
-  }
-  if (line) lines.push(line);
-  return lines;
-}
-
-/**
  * The "do not retry" slip for a payment whose outcome is not known yet, in Dojo's receipt-line shape so it prints
  * like a receipt, every line at most 32 characters (a 58 mm roll). What it says of Dojo depends on whether Dojo
  * can still tell (the till keeps asking) or not (a supervisor must check).
@@ -240,7 +218,7 @@ export function doNotRetrySlip(
 ): ReceiptLine[] {
   const lines: ReceiptLine[] = [];
   const text = (value: string, style: { bold?: boolean; align?: string; size?: string } = {}) => {
-    for (const part of slipLines(value)) {
+    for (const part of slipLines(value, SLIP_COLUMNS[58])) {
       lines.push({ lineType: 'Text', text: { value: part, size: style.size ?? 'SizeBody', align: style.align ?? 'AlignLeft', bold: style.bold ?? false } });
     }
   };
