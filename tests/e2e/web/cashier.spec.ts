@@ -1,10 +1,17 @@
 // Issue 15: money moves only when the cashier means it. One test per item of the issue, driven as a cashier
 // would (keyboard where the defect was keyboard), each waiting for states, never for the clock.
-import type { Page } from '@playwright/test';
+import type { Page, Route } from '@playwright/test';
 import { chooseTerminal, epos, expect, expectAccessible, panel, paySale, recordPanelStates, setSupervisorPin, shoot, sim, SUPERVISOR_PIN, tabTo, terminalId, test } from './fixtures';
 
 const refundDialog = (page: Page) => page.getByRole('alertdialog', { name: 'The EPOS asks for an unlinked refund' });
 const signatureDialog = (page: Page) => page.getByRole('alertdialog', { name: 'Check the signature' });
+
+/** Lets the request reach main and keeps its answer back from the page: status, headers and body read at once, so
+ *  nothing the test waits for meanwhile can dispose of the fetched response before it is handed over. */
+async function heldAnswer(route: Route) {
+  const response = await route.fetch();
+  return { status: response.status(), headers: response.headers(), body: await response.body() };
+}
 
 /** Payments the till journalled since `since` (any screen, any status), as the renderer's bridge lists them. */
 async function paymentsSince(page: Page, since: string): Promise<{ amount: number; type: string; status: string; reference: string }[]> {
@@ -109,9 +116,9 @@ test('item 1: refund requests one after another — the next PIN field has the k
   let release!: () => void;
   const held = new Promise<void>((resolve) => (release = resolve));
   await till.route(/confirmRefundRequest/, async (route) => {
-    const response = await route.fetch();
+    const answer = await heldAnswer(route);
     await held;
-    await route.fulfill({ response });
+    await route.fulfill(answer);
   });
   await till.keyboard.type(SUPERVISOR_PIN);
   await till.keyboard.press('Enter');
@@ -227,14 +234,14 @@ test('item 3: an EPOS unlinked refund that fails at once ends with Done, even wh
   expect(asked.status).toBe(202);
   // Hold the answer to "confirm" until the engine has already pushed the failure: the late answer is older.
   await till.route(/confirmRefundRequest/, async (route) => {
-    const response = await route.fetch();
+    const answer = await heldAnswer(route);
     await expect
       .poll(async () => {
         const request = await epos('GET', `/v1/refund-requests/${asked.body.requestId}`);
         return request.body.paymentId ? (await epos('GET', `/v1/payments/${request.body.paymentId}`)).body.status : 'not started';
       })
       .toBe('failed');
-    await route.fulfill({ response });
+    await route.fulfill(answer);
   });
   await expect(refundDialog(till).getByLabel('Supervisor PIN')).toBeFocused();
   await till.keyboard.type(SUPERVISOR_PIN);
