@@ -191,9 +191,6 @@ export function readAnswer(bytes: Buffer): z.infer<typeof WrittenResultSchema> |
   }
 }
 
-/** The words a request id answers with: the HTTP API's payment statuses, plus the exchange's waiting state. */
-export type ExchangeStatusWord = PaymentView['status'] | 'received' | 'awaiting_confirmation';
-
 /** Dojo's receipt lines as plain text lines (a separator becomes dashes, a blank line stays blank). */
 export function receiptText(lines: ReceiptLine[] | null): string[] | undefined {
   if (!lines) return undefined;
