@@ -1,10 +1,10 @@
 // `npm run dev:web`: the real service graph in Node + the real renderer in any browser (dev and tests only).
-import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { runName } from '../src/main/electron/paths';
+import { buildHarnessBridge, buildIfStale } from './lib/build';
 import { createHandlers } from '../src/main/handlers';
 import { createDispatcher } from '../src/main/ipc/dispatcher';
 import { nodeAdapters, stderrLogger } from '../src/main/node-adapters';
@@ -14,7 +14,6 @@ import { environmentOfKey } from '../src/main/settings/api-key';
 import { loadBuildConfig } from '../src/main/settings/build-config';
 import packageJson from '../package.json';
 import { createServices } from '../src/main/services';
-import { buildBridgeScript } from '../src/web-harness/server/build-bridge';
 import { startWebHarness } from '../src/web-harness/server/harness';
 
 const root = path.resolve(__dirname, '..');
@@ -55,19 +54,14 @@ async function main() {
   const dataDir = path.resolve(values['data-dir'] ?? process.env['TILL_DATA_DIR'] ?? path.join(root, '.tmp/web-harness'));
   fs.mkdirSync(dataDir, { recursive: true });
 
-  if (!values['no-build'] || !fs.existsSync(path.join(root, 'out/renderer/index.html'))) {
-    const built = spawnSync(process.execPath, [path.join(root, 'node_modules/electron-vite/bin/electron-vite.js'), 'build'], {
-      cwd: root,
-      stdio: 'inherit',
-    });
-    if (built.status !== 0) process.exit(built.status ?? 1);
-  }
+  // Built unless out/ is current (scripts/lib/build.ts); --no-build serves whatever out/ holds, if it holds the app.
+  if (!values['no-build'] || !fs.existsSync(path.join(root, 'out/renderer/index.html'))) buildIfStale();
   return run(port, token, dataDir);
 }
 
 async function run(port: number, token: string, dataDir: string) {
   const logger = stderrLogger();
-  const bridgeScriptPath = await buildBridgeScript(root, path.join(root, 'out/web-harness'));
+  const bridgeScriptPath = await buildHarnessBridge();
   // The harness keeps the API key in memory unless --keychain asks for the OS keychain (as the app does).
   // From source, like `npm start`: its own keychain service, never the installed app's.
   const secrets = values.keychain ? new KeytarSecretStore(runName(loadBuildConfig(packageJson).appId, true)) : new MemorySecretStore();

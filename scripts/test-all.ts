@@ -3,6 +3,7 @@
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
+import { buildIfStale } from './lib/build';
 
 const root = path.resolve(__dirname, '..');
 const results = path.join(root, 'test-results');
@@ -34,6 +35,11 @@ steps.push(
     ['node', 'web', 'e2e'].every((project) => run(`typecheck (${project})`, [bin('typescript', 'bin/tsc'), '-p', `tsconfig.${project}.json`])),
   ),
 );
+
+// The app, built once (electron-vite): the bundle-shape tests, the harnesses and the end-to-end setup then find
+// out/ current (scripts/lib/build.ts) instead of building it again, and never while another test reads it.
+process.stdout.write('\n=== build\n');
+steps.push(plain('build', buildOk()));
 
 // vitest
 const vitestJson = path.join(results, 'vitest.json');
@@ -92,4 +98,14 @@ function readPlaywright(ok: boolean): StepResult {
   for (const suite of report.suites ?? []) visit(suite);
   step.skips = [...reasons];
   return step;
+}
+
+function buildOk(): boolean {
+  try {
+    process.stdout.write(`out/ ${buildIfStale({ logLevel: 'warn' })}\n`);
+    return true;
+  } catch (error) {
+    process.stderr.write(`${String(error)}\n`);
+    return false;
+  }
 }

@@ -50,6 +50,8 @@ export const PaymentViewSchema = z.object({
   /** Why cancelling is not (or no longer) possible, when it is not. */
   cancelNote: z.string().nullable(),
   signatureDeadline: z.string().nullable(),
+  /** The signature check came after the payment had been reported approved (the terminal asked late). */
+  lateSignature: z.boolean(),
   result: z
     .object({
       totalAmount: z.number().int().nullable(),
@@ -78,8 +80,8 @@ export const PaymentViewSchema = z.object({
       dojo: z.enum(['pending', 'confirmed', 'contradicted', 'cannot_tell']),
     })
     .nullable(),
-  /** Dojo's record contradicted a person's verdict: the status follows Dojo now; a supervisor must acknowledge it. */
-  contradiction: z.object({ verdict: z.enum(['approved', 'not_charged']), dojoSays: PaymentStatusSchema, at: z.string(), message: z.string(), acknowledged: z.boolean() }).nullable(),
+  /** Dojo's record contradicted a person's verdict (or the terminal's word): the status follows Dojo now; a supervisor must acknowledge it. */
+  contradiction: z.object({ verdict: z.enum(['approved', 'not_charged']), dojoSays: PaymentStatusSchema, at: z.string(), message: z.string(), acknowledged: z.boolean(), source: z.enum(['hand', 'terminal']) }).nullable(),
   /** While the till keeps asking Dojo about a payment it has not settled: whether Dojo can tell, last and next ask. */
   dojoCheck: z.object({ canTell: z.boolean(), lastCheckedAt: z.string().nullable(), nextCheckAt: z.string().nullable() }).nullable(),
   /** A "do not take this payment again" slip (receipt-printer lines) while the outcome is unknown. */

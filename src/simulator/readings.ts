@@ -14,6 +14,12 @@ export const ReadingsSchema = z
     deleteWhileSessionRuns: z.enum(['refused', 'accepted']).default('refused'),
     /** A6: whether the intent's `totalAmount` includes cashback (paid out in cash) as well as gratuity, or not. */
     totalAmount: z.enum(['withCashback', 'withoutCashback']).default('withCashback'),
+    /**
+     * A rejected signature: the session says "reversed" at once; how long (Dojo ms, on top of intentLagMs) before
+     * the intent shows it, and whether the reversal happens at all (`notReversed`: the intent ends Captured).
+     */
+    reversalLagMs: z.number().int().min(0).max(600_000).default(0),
+    rejectedSignature: z.enum(['reversed', 'notReversed']).default('reversed'),
   })
   .strict();
 export type Readings = z.infer<typeof ReadingsSchema>;

@@ -119,7 +119,7 @@ const DeferredSchema = z.object({
   intentId: z.string(),
   change: z.discriminatedUnion('kind', [
     z.object({ kind: z.literal('charge'), status: z.enum(['Authorized', 'Captured']), tips: z.number().int(), cashback: z.number().int(), paymentDetails: PaymentDetailsSchema, at: ms }),
-    z.object({ kind: z.literal('reverse'), at: ms }),
+    z.object({ kind: z.literal('reverse'), at: ms, result: z.enum(['Reversed', 'Captured']).optional() }),
     z.object({ kind: z.literal('refund'), amount: z.number().int() }),
   ]),
 });

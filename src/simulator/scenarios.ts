@@ -6,6 +6,7 @@
  * Orderings Dojo's documentation allows but does not promise (docs/dojo-api.md §13), so the engine is tested
  * under each: …AIS0 `Authorized` before the signature check (A1), …CIS0 `Captured` before the signature check
  * (A2, as in Dojo's own PUT …/signature example), …AIP0 `Authorized` for a while, then `Captured` (A1).
+ * …LIS0 `Captured`, then a signature check that comes only after 20 s (later than the till's settle window).
  * …SLP0 is a chip & PIN success where the customer takes a minute over the PIN: a state that lasts, for tests.
  */
 export type ScenarioName =
@@ -19,6 +20,7 @@ export type ScenarioName =
   | 'authorizedThenSignature'
   | 'capturedThenSignature'
   | 'authorizedThenCaptured'
+  | 'capturedThenLateSignature'
   | 'slowPin';
 
 export interface Scenario {
@@ -43,6 +45,7 @@ const SCENARIOS: Record<string, Scenario> = {
   AIS0: { name: 'authorizedThenSignature', entryMode: 'ContactChip', verification: 'Signature', card: MASTERCARD },
   CIS0: { name: 'capturedThenSignature', entryMode: 'ContactChip', verification: 'Signature', card: MASTERCARD },
   AIP0: { name: 'authorizedThenCaptured', entryMode: 'ContactChip', verification: 'Pin', card: VISA },
+  LIS0: { name: 'capturedThenLateSignature', entryMode: 'ContactChip', verification: 'Signature', card: MASTERCARD },
   SLP0: { name: 'slowPin', entryMode: 'ContactChip', verification: 'Pin', card: VISA },
 };
 
@@ -69,6 +72,8 @@ export const TIMING = {
   signatureWindow: 80_000,
   /** From an interim Authorized or Captured to the next step (signature check or capture): a guess, Dojo says nothing. */
   interim: 3_000,
+  /** A signature check that comes long after the capture (A2 with a gap Dojo does not rule out). */
+  lateSignature: 20_000,
 } as const;
 
 export type ScriptStep =
@@ -120,6 +125,8 @@ export function scriptFor(scenario: Scenario, human: () => number = () => 0): Sc
       return [...start, ...cardRead, { after: TIMING.step, outcome: 'authorized' }, { after: TIMING.interim, outcome: 'signature' }];
     case 'capturedThenSignature':
       return [...start, ...cardRead, { after: TIMING.step, outcome: 'capturedPendingSignature' }, { after: TIMING.interim, outcome: 'signature' }];
+    case 'capturedThenLateSignature':
+      return [...start, ...cardRead, { after: TIMING.step, outcome: 'capturedPendingSignature' }, { after: TIMING.lateSignature, outcome: 'signature' }];
     case 'slowPin':
       return [
         ...start,

@@ -110,7 +110,8 @@ export interface SimSession {
  */
 export type IntentChange =
   | { kind: 'charge'; status: 'Authorized' | 'Captured'; tips: number; cashback: number; paymentDetails: PaymentDetails; at: number }
-  | { kind: 'reverse'; at: number }
+  /** A rejected signature: the intent shows the reversal (or, when it never happened, the capture). */
+  | { kind: 'reverse'; at: number; result?: 'Reversed' | 'Captured' }
   | { kind: 'refund'; amount: number };
 
 export interface DeferredChange {
@@ -178,6 +179,7 @@ const SCENARIO_WORDS: Record<Scenario['name'], string> = {
   authorizedThenSignature: 'authorises, then asks you to check a signature',
   capturedThenSignature: 'approves, then asks you to check a signature',
   authorizedThenCaptured: 'authorises first, then completes the payment',
+  capturedThenLateSignature: 'approves, then asks for a signature check 20 s later',
   slowPin: 'chip & PIN, the customer takes a minute over the PIN',
 };
 
@@ -231,16 +233,17 @@ export class SimState {
   }
 
   /** Changes an intent as a session's result, now or after the reading's lag. */
-  private updateIntent(intent: SimIntent, at: number, change: IntentChange): void {
-    if (this.readings.intentLagMs <= 0) return this.applyIntentChange(intent.id, change);
-    this.deferred.push({ dueAt: at + this.readings.intentLagMs, intentId: intent.id, change });
+  private updateIntent(intent: SimIntent, at: number, change: IntentChange, extraLagMs = 0): void {
+    const lag = this.readings.intentLagMs + extraLagMs;
+    if (lag <= 0) return this.applyIntentChange(intent.id, change);
+    this.deferred.push({ dueAt: at + lag, intentId: intent.id, change });
   }
 
   private applyIntentChange(intentId: string, change: IntentChange): void {
     const intent = this.intents.get(intentId);
     if (!intent) return;
     if (change.kind === 'refund') return this.addRefunded(intent, change.amount);
-    if (change.kind === 'reverse') intent.status = 'Reversed';
+    if (change.kind === 'reverse') intent.status = change.result ?? 'Reversed';
     else Object.assign(intent, { status: change.status, tips: change.tips, cashback: change.cashback, paymentDetails: change.paymentDetails });
     intent.updatedAt = change.at;
   }
@@ -604,7 +607,10 @@ export class SimState {
       this.recordPayment(session, false, at);
       const intent = session.intentId ? this.intents.get(session.intentId) : undefined;
       if (intent && session.sessionType === 'Sale') {
-        this.updateIntent(intent, at, { kind: 'reverse', at });
+        // The session's word ("reversed") may reach the intent late, or the reversal may not happen at all and
+        // the sale goes on to its capture (readings.ts): the till must not take the session's word as final.
+        const { reversalLagMs, rejectedSignature } = this.readings;
+        this.updateIntent(intent, at, { kind: 'reverse', at: at + reversalLagMs, result: rejectedSignature === 'notReversed' ? 'Captured' : 'Reversed' }, reversalLagMs);
       }
       this.finish(session);
     }

@@ -1,4 +1,4 @@
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { execFileSync, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -16,6 +16,7 @@ const SHIM = path.resolve('console-shim/till-companion.exe');
 const has = (command: string) => spawnSync('sh', ['-c', `command -v ${command}`]).status === 0;
 const MINGW = 'x86_64-w64-mingw32-gcc-win32';
 const WINE = ['/usr/lib/wine/wine64', '/usr/bin/wine64', '/usr/bin/wine'].find((file) => fs.existsSync(file));
+const WINESERVER = ['/usr/lib/wine/wineserver64', '/usr/lib/wine/wineserver', '/usr/bin/wineserver'].find((file) => fs.existsSync(file));
 // CI installs both (.ci/run, .github/workflows/ci.yml): there a missing tool is a failure, not a skip.
 if (process.env['CI'] === 'true' && (!WINE || !has(MINGW))) throw new Error(`CI must have wine64 and ${MINGW} for the console launcher's proof.`);
 const temp = fs.mkdtempSync(path.join(os.tmpdir(), 'till-shim-'));
@@ -72,6 +73,16 @@ describe('Windows console launcher', () => {
       return { code: run.status, out: run.stdout.toString('utf8').replace(/\r\n/g, '\n'), err: run.stderr.toString('utf8').replace(/\r\n/g, '\n').replace(/^wine: .*\n/gm, '') }; // Wine's own notes (prefix set-up) are not the program's
     };
     const userPath = () => /Path\s+REG_\w+\s+(.*)/.exec(wine(['reg', 'query', 'HKCU\\Environment', '/v', 'Path']).out)?.[1]?.trim();
+
+    // Speed only, never correctness: a wineserver started by a call below would keep that call's output pipes open
+    // for its 3 s linger (each call then lasts ~3.5 s). So start one first, detached from every pipe, that stays 60 s
+    // after its last program (it ends by itself: never killed here, as a parallel run may share the prefix), and let
+    // wineboot create or update the prefix and start Wine's own services under it.
+    beforeAll(() => {
+      const env = { ...process.env, WINEPREFIX: prefix, WINEDEBUG: '-all' };
+      if (WINESERVER) spawnSync(WINESERVER, ['-p60'], { env, stdio: 'ignore', timeout: 60_000 });
+      spawnSync(WINE!, ['wineboot'], { env, stdio: 'ignore', timeout: 240_000 });
+    }, 300_000);
 
     it('relays arguments (quoting kept), standard input, output and error, and returns the app\'s exit code', () => {
       fs.mkdirSync(path.join(install, 'bin'), { recursive: true });

@@ -33,7 +33,8 @@ function cli(args: string[], env: Record<string, string | undefined> = {}, stdin
     let err = '';
     child.stdout!.on('data', (c: Buffer) => (out += c.toString()));
     child.stderr!.on('data', (c: Buffer) => (err += c.toString()));
-    child.on('exit', (code) => resolve({ code: code ?? -1, json: out.trim() ? JSON.parse(out) : null, stderr: err }));
+    // 'close', not 'exit': the output is complete only once the pipes are closed.
+    child.on('close', (code) => resolve({ code: code ?? -1, json: out.trim() ? JSON.parse(out) : null, stderr: err }));
   });
 }
 

@@ -75,3 +75,30 @@ describe('needs attention, through the bridge and the EPOS API', () => {
     expect(detail.events.map((e: any) => e.kind)).toEqual(expect.arrayContaining(['resolved', 'verdict_contradicted', 'contradiction_acknowledged']));
   });
 });
+
+describe("the terminal's word, through the bridge and the EPOS API", () => {
+  it('a rejected signature whose reversal never happens: declined "confirming" to the EPOS, then flagged (source terminal) on the screen and to the EPOS; acknowledged with the PIN', async () => {
+    t = await startTill({ sandbox: true });
+    const till = t;
+    await till.services.authority.setPin({ next: PIN, confirm: PIN });
+    till.sim!.admin.addTerminal({ tid: 'VCMTILLAIS0' });
+    // The intent shows the capture (no reversal) 5 minutes of Dojo time later: the "confirming" answer lasts.
+    till.sim!.admin.setReadings({ reversalLagMs: 300_000, rejectedSignature: 'notReversed' });
+    const terminalId = await till.terminal('VCMTILLAIS0');
+    const sale = await till.ok('payment:startSale', { amount: 3100, currency: 'GBP', reference: 'WORD-1', terminalId });
+    await till.finish(sale.id, (v) => v.status === 'signature_required');
+    await till.ok('payment:answerSignature', { paymentId: sale.id, accepted: false });
+    await till.finish(sale.id);
+    const told = (await till.epos('GET', `/v1/payments/${sale.id}`)).body;
+    expect(told).toMatchObject({ status: 'declined', contradiction: null, dojoCheck: { canTell: true }, message: expect.stringMatching(/confirming it with Dojo/) });
+    // An EPOS long-polling the declined sale (it may still change) is answered when it does.
+    let seen = told;
+    for (let i = 0; i < 200 && !seen.contradiction; i++) seen = (await till.epos('GET', `/v1/payments/${sale.id}?wait=30&since=${encodeURIComponent(seen.updatedAt)}`)).body;
+    expect(seen).toMatchObject({ status: 'approved', contradiction: { source: 'terminal', verdict: 'not_charged', dojoSays: 'approved', acknowledged: false, message: expect.stringMatching(/terminal reported the signature rejected/) } });
+    expect((await till.ok('payment:listActive')).payments.map((p: any) => p.id)).toContain(sale.id);
+    const acknowledge = { paymentId: sale.id, note: 'Customer told; goods kept back, payment refunded', by: 'Alex' };
+    expect(await till.dispatch('payment:acknowledgeContradiction', acknowledge)).toMatchObject({ ok: false, error: { code: 'SUPERVISOR_REQUIRED' } });
+    expect(await till.ok('payment:acknowledgeContradiction', { ...acknowledge, supervisorPin: PIN })).toMatchObject({ contradiction: { acknowledged: true } });
+    expect((await till.ok('payment:listActive')).payments.map((p: any) => p.id)).not.toContain(sale.id);
+  });
+});

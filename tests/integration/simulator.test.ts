@@ -206,7 +206,7 @@ describe('orderings Dojo allows but does not promise (Rule 6: each reading can b
     expect((await call({ method: 'DELETE', path: `/payment-intents/${refused.intent.id}` })).status).toBe(400);
     await runFor(refused.session.id, 20_000);
     await call({ method: 'PUT', path: '/__sim/readings', body: { deleteWhileSessionRuns: 'accepted' } });
-    expect((await call({ path: '/__sim/readings' })).body).toEqual({ sessionHistory: 'atCreation', intentLagMs: 0, deleteWhileSessionRuns: 'accepted', totalAmount: 'withCashback' });
+    expect((await call({ path: '/__sim/readings' })).body).toEqual({ sessionHistory: 'atCreation', intentLagMs: 0, deleteWhileSessionRuns: 'accepted', totalAmount: 'withCashback', reversalLagMs: 0, rejectedSignature: 'reversed' });
     const { intent, session } = await startSale('VCMTILLSIP0');
     const deleted = await call({ method: 'DELETE', path: `/payment-intents/${intent.id}` });
     expect([deleted.status, deleted.body.status]).toEqual([200, 'Canceled']);

@@ -25,14 +25,14 @@ async function serviceSoak(sales: number) {
 
 async function rendererSoak(sales: number) {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'till-soak-ui-'));
-  const port = 5198;
-  const harness = await startHarnessProcess({ port, token: 'soak', dataDir, env: { TILL_TRAINING_SIM_SPEED: '100' } });
+  // Port 0: the harness takes a free port and prints its address (other runs and checks never meet it).
+  const harness = await startHarnessProcess({ port: 0, token: 'soak', dataDir, env: { TILL_TRAINING_SIM_SPEED: '100' } });
   const executablePath = chromiumExecutable();
   const browser = await chromium.launch({ args: CHROMIUM_ARGS, ...(executablePath ? { executablePath } : {}) });
   try {
     const context = await browser.newContext();
     const page = await context.newPage();
-    await page.goto(`http://127.0.0.1:${port}/?token=soak`);
+    await page.goto(harness.pageUrl);
     await chooseTerminalOnPage(page, 'VCMTILLSCP0');
     const cdp = await context.newCDPSession(page);
     const heapMb = async () => {

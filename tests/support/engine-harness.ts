@@ -13,9 +13,9 @@ import { startSimulator, type Simulator } from '../../src/simulator';
 export const SPEED = 40;
 /**
  * Authorized before the signature check, Captured before it, Authorized then Captured, and a customer who takes a
- * minute over the PIN (a state that lasts, for tests): src/simulator/scenarios.ts.
+ * minute over the PIN (a state that lasts, for tests), Captured then a signature check 20 s later: src/simulator/scenarios.ts.
  */
-export const ORDERING_TIDS = ['VCMTILLAIS0', 'VCMTILLCIS0', 'VCMTILLAIP0', 'VCMTILLSLP0'];
+export const ORDERING_TIDS = ['VCMTILLAIS0', 'VCMTILLCIS0', 'VCMTILLAIP0', 'VCMTILLSLP0', 'VCMTILLLIS0'];
 export const TEST_TILL_ID = 'till_0123456789abcdef';
 /** Poll intervals shrunk to match the accelerated simulator. */
 export const FAST_POLLING: Partial<PollingPolicy> = { scale: 1 / SPEED, graceMs: 120_000 };
@@ -43,7 +43,9 @@ export function makeClient(sim: Simulator, overrides: Partial<ConstructorParamet
     version: '2026-02-27',
     softwareHouseId: 'softwareHouse1',
     resellerId: 'reseller1',
-    timeoutMs: 1_000,
+    // Long enough that a loaded 2-core CI machine never turns a slow answer into a lost one (which would take
+    // another, equally right, path and change what a test sees); a hung request still ends in seconds.
+    timeoutMs: 3_000,
     retryDelayMs: 20,
     ...overrides,
   });

@@ -15,7 +15,8 @@ export async function startSecretService(): Promise<{ address: string; stop(): v
   const home = fs.mkdtempSync(path.join(os.tmpdir(), 'till-keyring-'));
   const bus = spawn('dbus-daemon', ['--session', '--nofork', '--print-address=1'], { stdio: ['ignore', 'pipe', 'ignore'] });
   const address = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error('dbus-daemon did not start')), 5_000);
+    // Generous bounds (a loaded 2-core machine is slow, not stuck): they only stop a set-up that is truly stuck.
+    const timer = setTimeout(() => reject(new Error('dbus-daemon did not start')), 30_000);
     bus.stdout!.once('data', (chunk: Buffer) => {
       clearTimeout(timer);
       resolve(chunk.toString().split('\n')[0]!.trim());
@@ -25,7 +26,7 @@ export async function startSecretService(): Promise<{ address: string; stop(): v
   const owned = () => spawnSync('dbus-send', ['--session', '--print-reply', '--dest=org.freedesktop.DBus', '/org/freedesktop/DBus', 'org.freedesktop.DBus.NameHasOwner', 'string:org.freedesktop.secrets'], { env, encoding: 'utf8' }).stdout?.includes('boolean true');
   /** Waits (bounded) until org.freedesktop.secrets is, or is no longer, owned on the bus. */
   const until = async (wanted: boolean) => {
-    const deadline = Date.now() + 10_000;
+    const deadline = Date.now() + 30_000;
     while (Date.now() < deadline && owned() !== wanted) await new Promise((r) => setTimeout(r, 100));
   };
   let keyring: ChildProcess | undefined;

@@ -6,14 +6,15 @@ const root = path.resolve(__dirname, '../..');
 
 /**
  * The web harness as its own process (one node process with tsx's loader, so a kill really stops it), for the
- * UI benchmark and the soak: resolves once it prints its address.
+ * UI benchmark, the soak and each end-to-end worker: resolves once it prints its address.
  */
-export async function startHarnessProcess(options: { port: number; token: string; dataDir: string; build?: boolean; env?: Record<string, string> }): Promise<ChildProcess & { pageUrl: string }> {
+export async function startHarnessProcess(options: { port: number; token: string; dataDir: string; build?: boolean; env?: Record<string, string>; stderr?: 'inherit' | 'ignore' }): Promise<ChildProcess & { pageUrl: string }> {
   // The token by environment: never in argv, where `ps` shows it to every user.
   const args = ['--import', 'tsx', 'scripts/dev-web.ts', '--port', String(options.port), '--data-dir', options.dataDir, ...(options.build === false ? ['--no-build'] : [])];
-  const child = spawn(process.execPath, args, { cwd: root, env: { ...process.env, TILL_EPOS_PORT: '0', ...options.env, TILL_HARNESS_TOKEN: options.token }, stdio: ['ignore', 'pipe', 'ignore'] });
+  const child = spawn(process.execPath, args, { cwd: root, env: { ...process.env, TILL_EPOS_PORT: '0', ...options.env, TILL_HARNESS_TOKEN: options.token }, stdio: ['ignore', 'pipe', options.stderr ?? 'ignore'] });
   const pageUrl = await new Promise<string>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error('the web harness did not start')), 90_000);
+    child.once('exit', (code) => (clearTimeout(timer), reject(new Error(`the web harness exited (${code}) before it started`))));
     let out = '';
     child.stdout!.on('data', (chunk: Buffer) => {
       out += chunk.toString();

@@ -1,8 +1,8 @@
-import { spawnSync } from 'node:child_process';
 import { builtinModules } from 'node:module';
 import fs from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { buildIfStale } from '../../scripts/lib/build';
 
 // The shape of what electron-vite builds (out/), as Electron will load it: a sandboxed preload can only be
 // one CommonJS file that requires nothing but electron; main is CommonJS and loads keytar with require (no
@@ -15,9 +15,8 @@ const dynamicImports = (code: string) => [...code.matchAll(/\bimport\(\s*["'`]([
 const builtins = new Set([...builtinModules, ...builtinModules.map((m) => `node:${m}`)]);
 
 beforeAll(() => {
-  // Always the current sources: a stale out/ would test yesterday's code.
-  const built = spawnSync(process.execPath, [path.join(root, 'node_modules/electron-vite/bin/electron-vite.js'), 'build', '--logLevel', 'error'], { cwd: root, encoding: 'utf8' });
-  if (built.status !== 0) throw new Error(`npm run build failed:\n${built.stdout}\n${built.stderr}`);
+  // Always the current sources: a stale out/ would test yesterday's code (rebuilt unless built from these very inputs).
+  buildIfStale({ logLevel: 'error' });
 }, 120_000);
 
 describe('out/preload (sandboxed: CommonJS, one file, electron only)', () => {

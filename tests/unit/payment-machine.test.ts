@@ -145,4 +145,28 @@ describe('background re-checks (issue 13): Dojo first, with backoff', () => {
     expect(transition(refund, { kind: 'recheck' }, 0, DEFAULT_POLLING).effects).toEqual([]);
     expect(toView(refund).dojoCheck).toMatchObject({ canTell: false, nextCheckAt: null });
   });
+
+  it('the watch for a late signature check ends at its bound: nothing more is read, and the sale says it is settled', () => {
+    const watched: PaymentRecord = { ...base(), step: 'done', status: 'approved', sessionStatus: 'Captured', outcomeMessage: 'Approved.', signatureWatchUntil: 100_000 };
+    expect(toView(watched, 50_000).dojoCheck).not.toBeNull();
+    const before = transition(watched, { kind: 'sessionWatched', session: session({ status: 'Captured' }) }, 50_000, DEFAULT_POLLING);
+    expect(before.effects).toEqual([{ kind: 'watchSession', delayMs: DEFAULT_POLLING.watchMs }]);
+    const after = transition(watched, { kind: 'sessionWatched', session: session({ status: 'Captured' }) }, 100_000, DEFAULT_POLLING);
+    expect(after.effects).toEqual([]);
+    expect(after.record).toMatchObject({ status: 'approved', signatureWatchUntil: null });
+    expect(toView(after.record, 100_000).dojoCheck).toBeNull();
+  });
+
+  it('a decline on the session\'s word is asked about for a week at most; an intent still Authorized then stops the asking, never flips it', () => {
+    const week = DEFAULT_POLLING.verifyVerdictMs;
+    const declined: PaymentRecord = { ...base(), step: 'done', status: 'declined', sessionStatus: 'SignatureVerificationRejected', sessionWord: { at: 0, dojo: 'pending' } };
+    const authorised = { id: 'pi_1', status: 'Authorized', terminalSessionHistory: [] } as never;
+    const early = transition(declined, { kind: 'dojoRecord', session: null, intent: authorised }, 60_000, DEFAULT_POLLING);
+    expect(early.record).toMatchObject({ status: 'declined', sessionWord: { dojo: 'pending' } });
+    expect(early.effects[0]).toMatchObject({ kind: 'checkDojo' });
+    const late = transition(declined, { kind: 'dojoRecord', session: null, intent: authorised }, week + 1, DEFAULT_POLLING);
+    expect(late.record).toMatchObject({ status: 'declined', sessionWord: { dojo: 'cannot_tell' }, contradiction: null });
+    expect(toView(late.record).message).toMatch(/never showed the reversal/);
+    expect(late.effects).toEqual([]);
+  });
 });

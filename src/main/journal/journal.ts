@@ -171,13 +171,19 @@ export class Journal {
   }
 
   /**
-   * Payments waiting for Dojo's record: needing attention, or with a person's verdict not yet checked against
-   * Dojo (verdicts of the last `verdictDays` days; older ones are no longer asked about).
+   * Payments waiting for Dojo's record: needing attention, or with a person's verdict (or a decline on the
+   * terminal session's word) not yet checked against Dojo (of the last `verdictDays` days; older ones are no
+   * longer asked about).
    */
   awaitingDojo(since: number): PaymentRecord[] {
     const attention = this.withStatus('needs_attention');
-    const verdicts = this.records(this.db.prepare(`SELECT ${ROW} FROM payments WHERE created_at >= ? AND status IN ${FINAL_SQL} AND json_valid(data) AND json_extract(data, '$.resolution.dojo') = 'pending' ORDER BY created_at`).all(since));
+    const verdicts = this.records(this.db.prepare(`SELECT ${ROW} FROM payments WHERE created_at >= ? AND status IN ${FINAL_SQL} AND json_valid(data) AND (json_extract(data, '$.resolution.dojo') = 'pending' OR json_extract(data, '$.sessionWord.dojo') = 'pending') ORDER BY created_at`).all(since));
     return [...attention, ...verdicts];
+  }
+
+  /** Sales reported approved whose session is still watched for a late signature check (resumed at start-up). */
+  watchingForSignature(): PaymentRecord[] {
+    return this.records(this.db.prepare(`SELECT ${ROW} FROM payments WHERE status = 'approved' AND json_valid(data) AND json_extract(data, '$.signatureWatchUntil') IS NOT NULL ORDER BY created_at`).all());
   }
 
   /** Payments whose verdict Dojo's record contradicted and no supervisor has acknowledged yet. */

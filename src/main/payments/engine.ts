@@ -68,6 +68,8 @@ export class PaymentEngine {
   async recover(): Promise<number> {
     const unfinished = this.journal.unfinished().filter((r) => r.status !== 'needs_attention');
     await Promise.all(unfinished.map((record) => this.runner.resume(record)));
+    // Approved sales whose session may still ask for a signature check: the watch goes on.
+    for (const record of this.journal.watchingForSignature()) void this.runner.send(record.id, { kind: 'resume' });
     // Dojo first: what needs attention, and verdicts not yet checked, are asked about again at once.
     this.recheckAwaiting();
     return unfinished.length;
@@ -127,6 +129,8 @@ export class PaymentEngine {
     const sale = this.runner.current(paymentId);
     if (!sale || sale.type !== 'Sale') throw new AppError('NOT_FOUND', refusal.saleNotFound);
     if (sale.status !== 'approved' || !sale.intentId) throw new AppError('CONFLICT', refusal.onlyApprovedRefundable);
+    // The terminal may still ask for a signature check (and a rejection reverses the sale): a refund now could pay twice.
+    if (sale.signatureWatchUntil !== null && sale.signatureWatchUntil > this.now()) throw new AppError('CONFLICT', refusal.signatureMayFollow);
     const refunds = this.journal.refundsOf(sale.id);
     const pending = refunds.filter((r) => !isFinal(r.status)).reduce((sum, r) => sum + r.amount, 0);
     const left = refundableOf(sale, pending);
@@ -239,10 +243,13 @@ export class PaymentEngine {
     return this.journal.findByReference(reference).map((r) => this.toView(this.runner.current(r.id) ?? r));
   }
 
-  /** The payment after its next visible change, or as it is after `ms` (at once when it has ended). */
+  /**
+   * The payment after its next visible change, or as it is after `ms` (at once when it has ended for good: a final
+   * status still being checked with Dojo, `dojoCheck`, may change yet).
+   */
   nextChange(paymentId: string, ms: number): Promise<PaymentView> {
     const current = this.view(paymentId);
-    if (isFinal(current.status) || ms <= 0) return Promise.resolve(current);
+    if ((isFinal(current.status) && current.dojoCheck === null) || ms <= 0) return Promise.resolve(current);
     return new Promise((resolve) => {
       const waiters = this.waiters.get(paymentId) ?? new Set();
       this.waiters.set(paymentId, waiters);

@@ -34,7 +34,9 @@ export type Effect =
   /** Read Dojo's record of a payment it has not settled (its session and intent), for a background re-check. */
   | { kind: 'checkDojo'; delayMs: number }
   /** Read the terminal's status (an unlinked refund whose answer was lost: wait until the terminal has finished). */
-  | { kind: 'checkTerminal'; delayMs: number };
+  | { kind: 'checkTerminal'; delayMs: number }
+  /** Read the session of a sale that ended approved, in case the terminal asks for a signature check late. */
+  | { kind: 'watchSession'; delayMs: number };
 
 export type Call = Effect['kind'];
 
@@ -68,6 +70,7 @@ export type EngineEvent =
   | { kind: 'recheck' }
   | { kind: 'dojoRecord'; session: DojoSession | null; intent: DojoIntent | null }
   | { kind: 'terminalChecked'; status: string }
+  | { kind: 'sessionWatched'; session: DojoSession }
   | { kind: 'failed'; call: Call; error: CallFailure; resumed?: boolean };
 
 export interface Transition {
@@ -156,15 +159,15 @@ class Move {
     this.scheduleRecheck();
   }
 
-  /** The next background re-check with Dojo (when Dojo can tell at all): soon at first, then less often. */
-  scheduleRecheck(): void {
+  /** The next background re-check with Dojo (when Dojo can tell at all): soon at first, then less often (at most `capMs`, till time). */
+  scheduleRecheck(capMs = Infinity): void {
     const record = this.record;
     if (!dojoCanTell(record)) {
       record.recheck = { ...record.recheck, nextAt: null };
       return;
     }
     const { recheckBaseMs, recheckMaxMs } = this.policy;
-    const delayMs = Math.round(Math.min(recheckMaxMs, recheckBaseMs * 2 ** record.recheck.attempts) * this.policy.scale);
+    const delayMs = Math.max(0, Math.min(capMs, Math.round(Math.min(recheckMaxMs, recheckBaseMs * 2 ** record.recheck.attempts) * this.policy.scale)));
     record.recheck = { ...record.recheck, nextAt: this.now + delayMs };
     this.effect({ kind: 'checkDojo', delayMs });
   }
@@ -304,6 +307,21 @@ class Move {
     return true;
   }
 
+  /**
+   * The session says the signature was rejected ("the payment has been reversed") but Dojo's payment record does
+   * not show the reversal (yet). The customer is at the counter, so the decline is reported now, in words that say
+   * it is being confirmed; the re-checks ask Dojo until its record shows the money not taken (confirmed) or taken
+   * (a contradiction, flagged at once like a contradicted verdict).
+   */
+  declineOnSessionWord(): void {
+    const record = this.record;
+    this.finish('declined', outcome.signatureRejectedUnconfirmed);
+    record.sessionWord = { at: this.now, dojo: 'pending' };
+    record.recheck = { attempts: 0, lastAt: null, nextAt: null };
+    this.note('confirming_with_dojo', timeline.declineUnconfirmed);
+    this.scheduleRecheck();
+  }
+
   finishNotCharged(status: string): void {
     const { type } = this.record;
     if (status === 'Declined') return this.finish('declined', outcome.declined(type));
@@ -321,6 +339,13 @@ class Move {
     // A signature check that went unanswered ended with Dojo's automatic acceptance: say so.
     const automatic = record.signatureDeadline !== null && !record.signatureAnswered;
     this.finish('approved', automatic ? outcome.approvedSignatureAutomatically : outcome.approved(record.type));
+    // Approved on the settle window alone (Captured, no signature step, not verified another way): a signature
+    // check may still come (A2, no documented gap). Watch the session lightly so it still reaches the cashier.
+    if (record.type === 'Sale' && record.sessionId && record.sessionStatus === 'Captured' && !record.signatureStepSeen && !verifiedWithoutSignature(record)) {
+      record.signatureWatchUntil = Math.max(record.expireAt ?? 0, this.now + this.till(this.policy.lateSignatureMs));
+      this.note('watching_for_signature', timeline.watchingForSignature);
+      this.effect({ kind: 'watchSession', delayMs: this.till(this.policy.watchMs) });
+    }
   }
 
   /** What Dojo's payment record says was taken (gratuity, cashback, card): a sale's amounts come from Dojo, never a guess. */
@@ -348,7 +373,7 @@ function verifiedWithoutSignature(record: PaymentRecord): boolean {
 }
 
 /** Events that carry an answer from Dojo. */
-const ANSWERS = new Set<EngineEvent['kind']>(['intentCreated', 'intentFound', 'sessionCreated', 'sessionFound', 'sessionPolled', 'confirmed', 'intentCancelled', 'cancelAnswered', 'signatureAnswered', 'dojoRecord', 'terminalChecked']);
+const ANSWERS = new Set<EngineEvent['kind']>(['intentCreated', 'intentFound', 'sessionCreated', 'sessionFound', 'sessionPolled', 'confirmed', 'intentCancelled', 'cancelAnswered', 'signatureAnswered', 'dojoRecord', 'terminalChecked', 'sessionWatched']);
 
 /**
  * The payment flow as a table read by step first: "in step X, event Y does Z". An event a step does not list
@@ -364,14 +389,15 @@ export function transition(current: PaymentRecord, event: EngineEvent, now: numb
   if (event.kind === 'resolved') resolvedByCashier(move, event);
   else if (event.kind === 'failed') {
     const wasLost = record.contactLost;
-    // An HTTP answer from Dojo (a refusal) is still contact; no answer at all is not.
-    if (NO_ANSWER.has(event.error.code)) record.contactLost = true;
+    // An HTTP answer from Dojo (a refusal) is still contact; no answer at all is not. (The watch of an ended
+    // sale is in the background: it does not make the payment say Dojo cannot be reached.)
+    if (NO_ANSWER.has(event.error.code)) record.contactLost = event.call !== 'watchSession' || record.contactLost;
     else {
       record.lastAnswerAt = now;
       record.contactLost = false;
     }
     // A background re-check that finds Dojo still silent is not news: the timeline notes only the first.
-    if (event.call !== 'checkDojo' || !wasLost) move.noteFailure(event.call, event.error);
+    if ((event.call !== 'checkDojo' && event.call !== 'watchSession') || !wasLost) move.noteFailure(event.call, event.error);
     if (event.call === 'checkDojo') rechecking(move, event);
     else STEPS[record.step](move, event);
   } else if (event.kind === 'recheck' || event.kind === 'dojoRecord') rechecking(move, event);
@@ -382,8 +408,8 @@ export function transition(current: PaymentRecord, event: EngineEvent, now: numb
 type StepEvent = Exclude<EngineEvent, { kind: 'resolved' | 'recheck' | 'dojoRecord' }>;
 type StepHandler = (move: Move, event: StepEvent) => void;
 
-/** The payment waits for Dojo's record (needs attention), or a person's verdict waits to be checked against it. */
-const awaitingDojo = (record: PaymentRecord) => record.status === 'needs_attention' || record.resolution?.dojo === 'pending';
+/** The payment waits for Dojo's record (needs attention), or a person's verdict or the session's word (a rejected signature) waits to be checked against it. */
+const awaitingDojo = (record: PaymentRecord) => record.status === 'needs_attention' || record.resolution?.dojo === 'pending' || record.sessionWord?.dojo === 'pending';
 
 /**
  * Background re-checks: "Dojo first, people last". A payment Dojo has not settled is asked about again (with
@@ -400,14 +426,15 @@ function rechecking(move: Move, event: Extract<EngineEvent, { kind: 'recheck' | 
   }
   record.recheck = { attempts: record.recheck.attempts + 1, lastAt: now, nextAt: null };
   if (event.kind === 'failed') return move.scheduleRecheck();
+  if (record.status !== 'needs_attention' && record.sessionWord?.dojo === 'pending') return verifySessionWord(move, event.intent);
   const windowPassed = now >= (record.sessionRequestedAt ?? record.createdAt) + move.till(move.policy.sessionLifetimeMs);
   const says = readDojoRecord(record, event.session, event.intent, windowPassed);
-  if (record.status === 'needs_attention') return settleFromDojo(move, says);
-  verifyVerdict(move, says);
+  if (record.status === 'needs_attention') return settleFromDojo(move, says, event.intent);
+  verifyVerdict(move, says, event.intent);
 }
 
 /** Needs attention, and Dojo has answered: follow the payment again, settle it from Dojo's record, or ask again later. */
-function settleFromDojo(move: Move, says: DojoSays): void {
+function settleFromDojo(move: Move, says: DojoSays, intent: DojoIntent | null): void {
   const { record } = move;
   switch (says.kind) {
     case 'running':
@@ -418,7 +445,7 @@ function settleFromDojo(move: Move, says: DojoSays): void {
     case 'notCharged':
       record.attention = null;
       move.note('resolved_by_dojo', timeline.resolvedFromDojo);
-      return finishAs(move, says);
+      return finishAs(move, says, intent);
     case 'neverStarted':
       move.note('resolved_by_dojo', timeline.resolvedFromDojo);
       return move.cancelIntentThen('failed', outcome.terminalNeverAsked(record.type));
@@ -428,10 +455,12 @@ function settleFromDojo(move: Move, says: DojoSays): void {
 }
 
 /** Ends the payment as Dojo's record says. */
-function finishAs(move: Move, says: Extract<DojoSays, { kind: 'approved' | 'notCharged' }>): void {
+function finishAs(move: Move, says: Extract<DojoSays, { kind: 'approved' | 'notCharged' }>, intent: DojoIntent | null): void {
   const { record, now, policy } = move;
   if (says.session) applySession(record, says.session, now, policy.scale);
   if (says.kind === 'approved') return move.finishApprovedFrom(says.intent);
+  // A rejected signature is "reversed" on the session's word alone until the payment record shows it.
+  if (record.type === 'Sale' && record.sessionStatus === 'SignatureVerificationRejected' && !INTENT_NOT_CHARGED.includes(intent?.status ?? '')) return move.declineOnSessionWord();
   const message = says.status === 'failed' ? outcome.terminalNeverAsked(record.type) : notChargedMessage(record, says.status);
   move.finish(says.status, message);
 }
@@ -445,7 +474,7 @@ function notChargedMessage(record: PaymentRecord, status: 'declined' | 'cancelle
  * A person's verdict, checked against Dojo's record once Dojo can tell: agreeing confirms it (then Dojo, not a
  * person, decided it); contradicting it puts the status right from Dojo's record and flags the payment.
  */
-function verifyVerdict(move: Move, says: DojoSays): void {
+function verifyVerdict(move: Move, says: DojoSays, intent: DojoIntent | null): void {
   const { record, now } = move;
   const resolution = record.resolution!;
   const dojo = dojoVerdict(says);
@@ -465,10 +494,41 @@ function verifyVerdict(move: Move, says: DojoSays): void {
     return move.note('verdict_confirmed', timeline.verdictConfirmed);
   }
   record.resolution = { ...resolution, dojo: 'contradicted' };
-  record.contradiction = { verdict: resolution.outcome, dojoSays: dojoStatus, at: now, acknowledged: null };
+  record.contradiction = { verdict: resolution.outcome, dojoSays: dojoStatus, at: now, acknowledged: null, source: 'hand' };
   move.note('verdict_contradicted', timeline.verdictContradicted(record.type, resolution.outcome, dojoStatus));
-  if (says.kind === 'approved' || says.kind === 'notCharged') return finishAs(move, says);
+  if (says.kind === 'approved' || says.kind === 'notCharged') return finishAs(move, says, intent);
   move.finish('failed', outcome.terminalNeverAsked(record.type));
+}
+
+/**
+ * A decline on the session's word, checked against Dojo's payment record: Reversed or Canceled confirms it;
+ * the money still taken contradicts it. The record may pass through the capture on its way to the reversal (A5:
+ * it lags the session), so "taken" counts once the confirm window since the decline has passed — then it is
+ * flagged at once, the status put right from Dojo's record, exactly as a contradicted verdict.
+ */
+function verifySessionWord(move: Move, intent: DojoIntent | null): void {
+  const { record, now, policy } = move;
+  const word = record.sessionWord!;
+  const status = intent?.status ?? '';
+  if (INTENT_NOT_CHARGED.includes(status)) {
+    record.sessionWord = { ...word, dojo: 'confirmed' };
+    record.outcomeMessage = outcome.signatureRejected;
+    return move.note('decline_confirmed', timeline.declineConfirmed, { intentStatus: status });
+  }
+  const windowEnd = word.at + move.till(policy.confirmWindowMs);
+  if (INTENT_CHARGED.includes(status) && now >= windowEnd) {
+    record.sessionWord = { ...word, dojo: 'contradicted' };
+    record.contradiction = { verdict: 'not_charged', dojoSays: 'approved', at: now, acknowledged: null, source: 'terminal' };
+    move.note('session_contradicted', timeline.sessionContradicted, { intentStatus: status });
+    return move.finishApprovedFrom(intent);
+  }
+  if (now - word.at > move.till(policy.verifyVerdictMs)) {
+    record.sessionWord = { ...word, dojo: 'cannot_tell' };
+    record.outcomeMessage = outcome.signatureRejectedUnchecked;
+    return move.note('decline_unchecked', timeline.declineUnchecked);
+  }
+  // Taken, within the window: ask again as the window ends (not on a long backoff).
+  move.scheduleRecheck(INTENT_CHARGED.includes(status) ? windowEnd - now : Infinity);
 }
 
 /** intent_requested: POST /payment-intents may have been sent (sales only). */
@@ -675,9 +735,14 @@ const confirming: StepHandler = (move, event) => {
       if (record.type !== 'Sale') return move.finishApprovedFrom(intent);
       const session = record.sessionStatus ?? '';
       if (session === 'SignatureVerificationRejected') {
-        if (!INTENT_CHARGED.includes(intent.status) && intent.status !== SESSION_AUTHORIZED) return move.finishNotCharged(session);
-        if (!move.confirmAgain()) move.attention(attentionWords.rejectedButCharged);
-        return;
+        if (INTENT_NOT_CHARGED.includes(intent.status)) return move.finishNotCharged(session);
+        if (INTENT_CHARGED.includes(intent.status)) {
+          // Not reported yet, and Dojo's record says the money was taken: give it the confirm window, then a person.
+          if (!move.confirmAgain()) move.attention(attentionWords.rejectedButCharged);
+          return;
+        }
+        // Created, Authorized (or a status Dojo adds): the reversal has not reached the payment record yet.
+        return move.declineOnSessionWord();
       }
       if (INTENT_CHARGED.includes(intent.status)) return move.finishApprovedFrom(intent);
       if (session === SESSION_AUTHORIZED && INTENT_NOT_CHARGED.includes(intent.status)) return move.finish('declined', outcome.authorisationReleased);
@@ -695,6 +760,7 @@ const confirming: StepHandler = (move, event) => {
       // Dojo's payment record could not be read in time. The session's word stands where it needs no amounts.
       const session = record.sessionStatus ?? '';
       if (record.type !== 'Sale') return move.finishApprovedFrom(null);
+      if (session === 'SignatureVerificationRejected') return move.declineOnSessionWord();
       if (SESSION_NOT_CHARGED.includes(session)) return move.finishNotCharged(session);
       return move.attention(session === SESSION_AUTHORIZED ? attentionWords.authorisedNotCaptured : attentionWords.captureNotShown);
     }
@@ -703,10 +769,52 @@ const confirming: StepHandler = (move, event) => {
   }
 };
 
-/** done: only late answers arrive here; the timeline keeps them. */
+/**
+ * done: late answers arrive here (the timeline keeps them), and the watch of a sale approved on the settle window:
+ * a signature check the terminal asks for late reopens the payment ("approved — signature check needed"), and the
+ * cashier's answer takes the normal path (a rejection reverses it: declined).
+ */
 const done: StepHandler = (move, event) => {
-  if (event.kind === 'intentCancelled') move.note('dojo_response', timeline.intentCancelled);
+  const { record, now, policy } = move;
+  switch (event.kind) {
+    case 'intentCancelled':
+      return move.note('dojo_response', timeline.intentCancelled);
+    case 'resume':
+      if (record.signatureWatchUntil !== null) move.effect({ kind: 'watchSession', delayMs: 0 });
+      return;
+    case 'sessionWatched':
+      if (record.signatureWatchUntil === null || record.status !== 'approved') return;
+      if (SIGNATURE_STEP.test(event.session.status)) {
+        record.signatureWatchUntil = null;
+        record.lateSignature = true;
+        record.step = 'following';
+        record.finishedAt = null;
+        record.outcomeMessage = null;
+        record.approvedSeenAt = null;
+        record.confirmingSince = null;
+        record.pollFailures = 0;
+        move.note('late_signature', timeline.lateSignature(event.session.status));
+        applySession(record, event.session, now, policy.scale);
+        return move.afterSnapshot();
+      }
+      return keepWatching(move);
+    case 'failed':
+      if (event.call === 'watchSession' && record.signatureWatchUntil !== null) keepWatching(move);
+      return;
+    default:
+      return;
+  }
 };
+
+/** The next light read of an approved sale's session, until the watch ends. */
+function keepWatching(move: Move): void {
+  const { record, now, policy } = move;
+  if (now >= record.signatureWatchUntil!) {
+    record.signatureWatchUntil = null;
+    return;
+  }
+  move.effect({ kind: 'watchSession', delayMs: move.till(policy.watchMs) });
+}
 
 const STEPS: Record<PaymentRecord['step'], StepHandler> = {
   intent_requested: intentRequested,

@@ -17,6 +17,9 @@ export const outcome = {
   approved: (type: PaymentType) => (isSale(type) ? 'Approved.' : 'Refund approved.'),
   declined: (type: PaymentType) => `Declined by the card issuer. ${nothingMoved(type)}`,
   signatureRejected: 'Signature rejected: the payment was reversed. Nothing was charged.',
+  /** Dojo's session said "reversed", its payment record does not show it yet: reported, and not yet as a fact. */
+  signatureRejectedUnchecked: "Signature rejected: the terminal reported the payment reversed, but Dojo's payment record never showed the reversal. Check the payment in the Dojo portal.",
+  signatureRejectedUnconfirmed: "Signature rejected: the terminal reports the payment reversed. Do not hand over the goods. Dojo's payment record does not show the reversal yet: the till is confirming it with Dojo.",
   cancelled: (type: PaymentType) => `Cancelled. ${nothingMoved(type)}`,
   cancelledBeforeTerminal: 'Cancelled before the terminal was asked. Nothing was charged.',
   expired: (type: PaymentType) => `The terminal timed out waiting for the card. ${nothingMoved(type)}`,
@@ -71,6 +74,8 @@ export const running = {
   cancelling: 'Cancelling…',
   cancellingOnTerminal: 'Cancelling on the terminal…',
   signature: "Check the customer's signature against the card, then accept or reject it.",
+  /** The till had reported the sale approved when the terminal asked for the check. */
+  lateSignature: 'Approved by the card, but the terminal now asks for a signature check: compare the signature with the card, then accept or reject it.',
   waking: 'Waiting for the terminal to wake up…',
   followTerminal: 'Follow the terminal.',
   terminalStatus: (status: string | null) => `Terminal status: ${status ?? 'unknown'}`,
@@ -108,12 +113,18 @@ export const timeline = {
   cancellingAsAsked: 'Cancelling the session, as the cashier asked.',
   cancelAccepted: (status: string) => `Dojo accepted the cancel request (terminal: ${status}).`,
   signatureAccepted: 'The cashier accepted the signature.',
+  watchingForSignature: 'Approved without a signature step: the till keeps reading the terminal session in case it asks for a signature check late.',
+  lateSignature: (status: string) => `The terminal asked for a signature check after the payment was reported approved (terminal: ${status}): the check is back in front of the cashier.`,
   signatureRejected: 'The cashier rejected the signature.',
   signatureRecorded: (status: string) => `Dojo recorded the signature answer (terminal: ${status}).`,
   resolved: (type: PaymentType, verdict: 'approved' | 'not_charged', note: string, by: string | null) => `Recorded by hand${by ? ` by ${by}` : ''} (supervisor PIN) as ${verdictWords(type, verdict)}: ${note}`,
   resolvedFromDojo: "Resolved from Dojo's record.",
   dojoAnsweredFollowing: 'Dojo answered again: following the payment.',
   verdictConfirmed: "Dojo's record agrees with the verdict recorded by hand.",
+  declineUnconfirmed: "Declined on the terminal session's word (signature rejected, payment reversed); Dojo's payment record does not show the reversal yet: asking Dojo until it does.",
+  declineConfirmed: "Dojo's payment record shows the reversal: nothing was charged.",
+  declineUnchecked: "Dojo's payment record did not show the reversal in a week: the till has stopped asking.",
+  sessionContradicted: "Dojo's payment record shows the money taken, although the terminal reported the signature rejected and the payment reversed. The payment now follows Dojo's record.",
   verdictUnchecked: "Dojo could not tell in a week whether the verdict recorded by hand was right: the till has stopped asking.",
   verdictContradicted: (type: PaymentType, verdict: 'approved' | 'not_charged', dojo: string) =>
     `Dojo's record contradicts the verdict recorded by hand (${verdictWords(type, verdict)}): Dojo shows ${STATUS_WORDS[dojo] ?? dojo}. The payment now follows Dojo's record.`,
@@ -139,12 +150,14 @@ const CALL_WORDS: Record<string, string> = {
   cancelIntent: 'Cancelling the unused payment on Dojo',
   checkDojo: "Asking Dojo again how the payment ended",
   checkTerminal: 'Looking at the terminal',
+  watchSession: 'Reading the terminal session for a late signature check',
 };
 
 /** Refusals when a cashier or the EPOS asks for something the engine will not do. */
 export const refusal = {
   saleNotFound: "That sale was not found in this till's history.",
   onlyApprovedRefundable: 'Only an approved sale can be refunded.',
+  signatureMayFollow: 'The terminal may still ask for a signature check on this sale (for about a minute and a half after it was approved): refund it once that has passed.',
   /** What is left excludes cashback (paid in cash) and refunds still in progress: say which applied. */
   refundTooLarge: (left: number, currency: string, why: { pending: boolean; cashback: boolean }) => {
     const reasons = [why.cashback ? 'cashback was paid in cash and is not refunded' : '', why.pending ? 'another refund is in progress' : ''].filter(Boolean);
@@ -244,8 +257,11 @@ export function doNotRetrySlip(
   return lines;
 }
 
-/** What the screen and the EPOS are told when Dojo's record contradicts a person's verdict. */
-export function contradictionWords(type: PaymentType, verdict: 'approved' | 'not_charged', dojoSays: string): string {
+/** What the screen and the EPOS are told when Dojo's record contradicts a person's verdict (or the terminal's word). */
+export function contradictionWords(type: PaymentType, verdict: 'approved' | 'not_charged', dojoSays: string, source: 'hand' | 'terminal' = 'hand'): string {
+  if (source === 'terminal') {
+    return "The terminal reported the signature rejected and the payment reversed, but Dojo's record shows the money was taken. The payment now shows Dojo's record (approved). Tell the customer; if they paid again another way, refund one of the payments.";
+  }
   const moved = isSale(type) ? 'charged' : 'refunded';
   if (verdict === 'not_charged') {
     return `Recorded by hand as not ${moved}, but Dojo's record shows it was ${moved}. The payment now shows Dojo's record. Do not take it again; if the customer paid twice, refund one of them.`;

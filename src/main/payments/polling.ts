@@ -32,6 +32,13 @@ export interface PollingPolicy {
   recheckMaxMs: number;
   /** How long a person's verdict is checked against Dojo's record before the till stops asking. */
   verifyVerdictMs: number;
+  /**
+   * After a sale ends approved without proof that no signature check follows (the settle window passed), its
+   * session is read this often (a light follow) for at least `lateSignatureMs` and until its expireAt, so a late
+   * signature request still reaches the cashier before Dojo accepts it by itself (80 s).
+   */
+  watchMs: number;
+  lateSignatureMs: number;
   /** Dojo time to till time: 1 in real life; 1/speed with an accelerated simulator (intervals and windows shrink). */
   scale: number;
 }
@@ -51,6 +58,8 @@ export const DEFAULT_POLLING: PollingPolicy = {
   recheckBaseMs: 5_000,
   recheckMaxMs: 300_000,
   verifyVerdictMs: 7 * 24 * 3_600_000,
+  watchMs: 2_000,
+  lateSignatureMs: 90_000,
   scale: 1,
 };
 

@@ -20,7 +20,7 @@ export type Step = (typeof STEPS)[number];
  * every read: fields added later get their defaults here, so a record written by an older version reads as
  * the current shape (version 1 had no `v`).
  */
-export const RECORD_VERSION = 4;
+export const RECORD_VERSION = 5;
 
 const ReceiptsSchema = z.object({ customer: z.array(ReceiptLineSchema).nullable(), merchant: z.array(ReceiptLineSchema).nullable() });
 const nullableInt = z.number().int().nullable();
@@ -114,6 +114,8 @@ export const PaymentRecordSchema = z.object({
       dojoSays: PaymentStatusSchema,
       at: z.number(),
       acknowledged: z.object({ at: z.number(), by: z.string().nullable(), note: z.string() }).nullable(),
+      /** Whose word Dojo's record contradicted: a person's verdict, or the terminal session's (a rejected signature). */
+      source: z.enum(['hand', 'terminal']).default('hand'),
     })
     .nullable()
     .default(null),
@@ -122,6 +124,16 @@ export const PaymentRecordSchema = z.object({
   finishedAt: z.number().nullable(),
   /** The cashier answered a signature check (else an approval after one was Dojo's automatic acceptance). */
   signatureAnswered: z.boolean().default(false),
+  // Version 5: the terminal session's word is checked against Dojo's payment record like a person's.
+  /**
+   * Declined on the session's word (a rejected signature: "the payment has been reversed") before Dojo's payment
+   * record showed the money not taken: re-checked until it does (confirmed) or shows it taken (contradicted).
+   */
+  sessionWord: z.object({ at: z.number(), dojo: z.enum(['pending', 'confirmed', 'contradicted', 'cannot_tell']) }).nullable().default(null),
+  /** Ended approved without proof that no signature check follows: the session is watched until this moment. */
+  signatureWatchUntil: z.number().nullable().default(null),
+  /** The terminal asked for a signature check after the till had reported the payment approved. */
+  lateSignature: z.boolean().default(false),
   /** How many times the journal has written this payment: views are ordered by it (a late answer never wins). */
   revision: z.number().int().min(0).default(0),
 });
@@ -235,6 +247,9 @@ export function newRecord(input: {
     updatedAt: input.now,
     finishedAt: null,
     signatureAnswered: false,
+    sessionWord: null,
+    signatureWatchUntil: null,
+    lateSignature: false,
     revision: 0,
   };
 }

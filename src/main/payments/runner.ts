@@ -163,6 +163,12 @@ export class PaymentRunner {
             return { kind: 'dojoRecord', session: sessionId ? await client().getSession(sessionId) : null, intent };
           });
         });
+      case 'watchSession':
+        return this.later(id, effect.delayMs, () => {
+          const latest = this.current(id);
+          if (!latest?.sessionId || latest.step !== 'done' || latest.signatureWatchUntil === null) return;
+          void run('watchSession', async () => ({ kind: 'sessionWatched', session: await client().getSession(latest.sessionId!) }));
+        });
       case 'checkTerminal':
         return this.later(id, effect.delayMs, () => void run('checkTerminal', async () => ({ kind: 'terminalChecked', status: (await client().getTerminal(record.terminalId)).status })));
       case 'cancelIntent':

@@ -38,6 +38,7 @@ export function toView(record: PaymentRecord, now: number = Date.now()): Payment
     canCancel,
     cancelNote: canCancel || isFinal(record.status) ? null : running && record.cardPresented ? (record.cancelNote ?? CARD_PRESENTED_NOTE) : running && record.contactLost ? cancelWords.dojoUnreachable : record.cancelNote,
     signatureDeadline: record.status === 'signature_required' ? iso(record.signatureDeadline) : null,
+    lateSignature: record.status === 'signature_required' && record.lateSignature,
     result:
       record.status === 'approved' || record.authCode || record.last4
         ? {
@@ -56,12 +57,16 @@ export function toView(record: PaymentRecord, now: number = Date.now()): Payment
     attention: record.status === 'needs_attention' && record.attention ? { ...record.attention, choices: attentionWords.choices(record.type) } : null,
     resolution: record.resolution,
     contradiction: record.contradiction
-      ? { verdict: record.contradiction.verdict, dojoSays: record.contradiction.dojoSays, at: new Date(record.contradiction.at).toISOString(), message: contradictionWords(record.type, record.contradiction.verdict, record.contradiction.dojoSays), acknowledged: !!record.contradiction.acknowledged }
+      ? { verdict: record.contradiction.verdict, dojoSays: record.contradiction.dojoSays, at: new Date(record.contradiction.at).toISOString(), message: contradictionWords(record.type, record.contradiction.verdict, record.contradiction.dojoSays, record.contradiction.source), acknowledged: !!record.contradiction.acknowledged, source: record.contradiction.source }
       : null,
+    // Non-null while what is said may still change: Dojo not settled, a verdict or a decline on the terminal
+    // session's word not yet checked, or an approved sale whose session may still ask for a signature check.
     dojoCheck:
-      record.status === 'needs_attention' || record.resolution?.dojo === 'pending'
+      record.status === 'needs_attention' || record.resolution?.dojo === 'pending' || record.sessionWord?.dojo === 'pending'
         ? { canTell: dojoCanTell(record), lastCheckedAt: iso(record.recheck.lastAt), nextCheckAt: iso(record.recheck.nextAt) }
-        : null,
+        : record.signatureWatchUntil !== null && record.signatureWatchUntil > now && record.status === 'approved'
+          ? { canTell: true, lastCheckedAt: null, nextCheckAt: null }
+          : null,
     slip: outcomeUnknown(record) ? doNotRetrySlip(record, dojoCanTell(record)) : null,
     originalPaymentId: record.originalPaymentId,
     refundedAmount: record.refundedAmount,
@@ -86,7 +91,7 @@ function messageOf(record: PaymentRecord, now: number): string {
       if (record.pendingOutcome) return running.cancelling;
       return record.cancelWanted ? running.cancelling : running.sending(record.type);
     case 'signature_required':
-      return running.signature;
+      return record.lateSignature ? running.lateSignature : running.signature;
     case 'needs_attention':
       return record.attention?.reason ?? running.needsChecking;
     case 'in_progress':

@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'react';
 import type { PaymentView } from '../../shared/payments';
 import { formatMoney } from '../lib/format';
-import { TYPE_WORDS } from '../lib/words';
+import { LATE_SIGNATURE_NOTE, TYPE_WORDS } from '../lib/words';
 import { usePaymentStore } from '../stores/payment-store';
 import { ErrorBox } from './ErrorBox';
 import { Modal } from './Modal';
@@ -46,6 +46,11 @@ export function SignatureDialog({ payment }: { payment: PaymentView }) {
         <dt>Card</dt>
         <dd data-testid="signature-card">{card}</dd>
       </dl>
+      {payment.lateSignature && (
+        <p className="note" data-testid="late-signature">
+          {LATE_SIGNATURE_NOTE}
+        </p>
+      )}
       <p id="signature-text">Compare the customer’s signature on the receipt with the one on the card.</p>
       <p className="countdown" aria-live="off">
         {seconds > 0 ? `${seconds} s left — Dojo accepts automatically when time runs out.` : 'Time is up: Dojo is accepting the signature…'}

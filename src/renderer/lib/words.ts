@@ -32,3 +32,9 @@ export const sessionWords = (status: string | null): string | null => (status ? 
 export { STATUS_WORDS, TYPE_WORDS } from '../../shared/words';
 
 export const TERMINAL_WORDS: Record<string, string> = { Available: 'Available', InUse: 'In use', Offline: 'Offline' };
+
+/** The heading of a contradiction: whose word Dojo's record contradicted (a verdict by hand, or the terminal's decline). */
+export const contradictionHeading = (source: 'hand' | 'terminal'): string => (source === 'terminal' ? "Dojo contradicts the terminal's decline." : 'Dojo contradicts the verdict.');
+
+/** The signature dialog, when the terminal asks for the check after the sale was shown approved. */
+export const LATE_SIGNATURE_NOTE = 'This sale was shown approved, but the terminal now asks for a signature check. If you reject the signature, the payment is reversed and the sale becomes declined.';

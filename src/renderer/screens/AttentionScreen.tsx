@@ -2,7 +2,7 @@ import { useEffect, useState } from 'react';
 import type { PaymentView } from '../../shared/payments';
 import { formatDateTime, formatMoney, formatTime } from '../lib/format';
 import { DoNotRetrySlip } from '../components/DoNotRetrySlip';
-import { TYPE_WORDS } from '../lib/words';
+import { contradictionHeading, TYPE_WORDS } from '../lib/words';
 import { useAttentionStore } from '../stores/attention-store';
 import { ErrorBox } from '../components/ErrorBox';
 import { ScreenHeading } from '../components/ScreenHeading';
@@ -80,7 +80,7 @@ function VerdictItem({ payment }: { payment: PaymentView }) {
   );
 }
 
-/** Dojo's record contradicted a verdict recorded by hand: the payment already follows Dojo; a supervisor acknowledges it. */
+/** Dojo's record contradicted a verdict recorded by hand (or the terminal's decline): the payment already follows Dojo; a supervisor acknowledges it. */
 function ContradictionItem({ payment }: { payment: PaymentView }) {
   const acknowledge = useAttentionStore((s) => s.acknowledge);
   const [note, setNote] = useState('');
@@ -96,7 +96,7 @@ function ContradictionItem({ payment }: { payment: PaymentView }) {
     <article className="attention-item contradiction" aria-labelledby={`att-${payment.id}`} data-testid="contradiction">
       <PaymentHeading payment={payment} />
       <p role="alert">
-        <strong>Dojo contradicts the verdict.</strong> {payment.contradiction?.message}
+        <strong>{contradictionHeading(payment.contradiction?.source ?? 'hand')}</strong> {payment.contradiction?.message}
       </p>
       <label className="field">
         <span>What was done about it</span>

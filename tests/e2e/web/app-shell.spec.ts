@@ -1,4 +1,4 @@
-import { expect, test } from '@playwright/test';
+import { expect, test } from './fixtures';
 
 test('the web harness renders app:info from the real services', async ({ page }) => {
   const consoleErrors: string[] = [];

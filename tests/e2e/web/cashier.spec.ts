@@ -1,10 +1,17 @@
 // Issue 15: money moves only when the cashier means it. One test per item of the issue, driven as a cashier
 // would (keyboard where the defect was keyboard), each waiting for states, never for the clock.
-import type { Page } from '@playwright/test';
+import type { Page, Route } from '@playwright/test';
 import { chooseTerminal, epos, expect, expectAccessible, panel, paySale, recordPanelStates, setSupervisorPin, shoot, sim, SUPERVISOR_PIN, terminalId, test } from './fixtures';
 
 const refundDialog = (page: Page) => page.getByRole('alertdialog', { name: 'The EPOS asks for an unlinked refund' });
 const signatureDialog = (page: Page) => page.getByRole('alertdialog', { name: 'Check the signature' });
+
+/** Lets the request reach main and keeps its answer back from the page: status, headers and body read at once, so
+ *  nothing the test waits for meanwhile can dispose of the fetched response before it is handed over. */
+async function heldAnswer(route: Route) {
+  const response = await route.fetch();
+  return { status: response.status(), headers: response.headers(), body: await response.body() };
+}
 
 /** Payments the till journalled since `since` (any screen, any status), as the renderer's bridge lists them. */
 async function paymentsSince(page: Page, since: string): Promise<{ amount: number; type: string; status: string; reference: string }[]> {
@@ -115,9 +122,9 @@ test('item 1: refund requests one after another — the next PIN field has the k
   let release!: () => void;
   const held = new Promise<void>((resolve) => (release = resolve));
   await till.route(/confirmRefundRequest/, async (route) => {
-    const response = await route.fetch();
+    const answer = await heldAnswer(route);
     await held;
-    await route.fulfill({ response });
+    await route.fulfill(answer);
   });
   await till.keyboard.type(SUPERVISOR_PIN);
   await till.keyboard.press('Enter');
@@ -254,14 +261,14 @@ test('item 3: an EPOS unlinked refund that fails at once ends with Done, even wh
   expect(asked.status).toBe(202);
   // Hold the answer to "confirm" until the engine has already pushed the failure: the late answer is older.
   await till.route(/confirmRefundRequest/, async (route) => {
-    const response = await route.fetch();
+    const answer = await heldAnswer(route);
     await expect
       .poll(async () => {
         const request = await epos('GET', `/v1/refund-requests/${asked.body.requestId}`);
         return request.body.paymentId ? (await epos('GET', `/v1/payments/${request.body.paymentId}`)).body.status : 'not started';
       })
       .toBe('failed');
-    await route.fulfill({ response });
+    await route.fulfill(answer);
   });
   await expect(refundDialog(till).getByLabel('Supervisor PIN')).toBeFocused();
   await till.keyboard.type(SUPERVISOR_PIN);
@@ -423,6 +430,10 @@ test('item 7: the refund screen starts from what the cashier chose; the keyboard
 });
 
 test('item 8: busy and offline terminals cannot be chosen; statuses refresh by themselves; friendly names; training says what each does', async ({ till }) => {
+  // The page's own timers under Playwright's clock (time still flows): the status refresh below is the till's own
+  // 10 s timer (TERMINAL_REFRESH_MS), brought forward instead of waited for; no Refresh is pressed.
+  await till.clock.install();
+  await till.reload();
   const busy = till.getByRole('radio', { name: /VCMBUSYSIP0/ });
   await expect(busy).toHaveAttribute('aria-disabled', 'true');
   await busy.click({ force: true });
@@ -434,6 +445,7 @@ test('item 8: busy and offline terminals cannot be chosen; statuses refresh by t
   await till.keyboard.type('100');
   const scp = till.getByRole('radio', { name: /VCMTILLSCP0/ });
   await sim('PUT', `/terminals/${await terminalId('VCMTILLSCP0')}/status`, { status: 'Offline' });
+  await till.clock.runFor(10_000);
   await expect(scp).toContainText('Offline', { timeout: 30_000 }); // no Refresh pressed
   await expect(till.getByTestId('terminal-not-ready')).toContainText('is offline');
   await expect(till.getByRole('button', { name: /^Pay/ })).toBeDisabled();
@@ -442,6 +454,7 @@ test('item 8: busy and offline terminals cannot be chosen; statuses refresh by t
   await expect(till.getByTestId('amount-display')).toHaveValue('£1.00');
   await shoot(till, '72-terminal-offline');
   await sim('PUT', `/terminals/${await terminalId('VCMTILLSCP0')}/status`, { status: 'Available' });
+  await till.clock.runFor(10_000);
   await expect(scp).toContainText('Available', { timeout: 30_000 });
   await expect(till.getByRole('button', { name: 'Pay £1.00' })).toBeEnabled();
 

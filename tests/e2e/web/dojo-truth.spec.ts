@@ -19,3 +19,19 @@ test('Dojo unreachable mid-payment: the panel and the running bar say the till l
   await sim('DELETE', '/faults');
   await expect(till.getByTestId('running-bar')).toBeHidden();
 });
+
+// A signature check the terminal asks for after the till had shown the sale approved (…LIS0: 20 s after Captured,
+// past the 5 s settle window): the check comes back in front of the cashier, and a rejection turns it into declined.
+test('a late signature check: back in front of the cashier on an approved sale; rejected, it becomes declined', async ({ till }) => {
+  const tid = 'VCMTILLLIS0';
+  const terminals: { properties: { tid: string } }[] = await sim('GET', '/terminals');
+  if (!terminals.some((t) => t.properties.tid === tid)) await sim('POST', '/terminals', { tid });
+  await till.reload();
+  await paySale(till, tid, '1600');
+  const dialog = till.getByRole('alertdialog', { name: 'Check the signature' });
+  // The note exists only on a check that came after the sale was shown approved.
+  await expect(dialog.getByTestId('late-signature')).toContainText('This sale was shown approved, but the terminal now asks for a signature check.');
+  await dialog.getByRole('button', { name: 'Reject signature' }).click();
+  await expect(panel(till)).toHaveAttribute('data-status', 'declined');
+  await expect(till.getByTestId('payment-outcome')).toContainText('Signature rejected');
+});

@@ -1,13 +1,14 @@
 import { test as base, expect, type Page } from '@playwright/test';
 import AxeBuilder from '@axe-core/playwright';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
-
-const SIM = process.env['TILL_E2E_SIM_URL']!;
+import { freePortBlock } from '../../../scripts/lib/free-port-block';
+import { startHarnessProcess } from '../../support/till-process';
 
 /** The simulator's admin API (training mode's Dojo), to set terminals and faults like a tester would. */
 export async function sim(method: string, route: string, body?: unknown): Promise<any> {
-  const response = await fetch(`${SIM}/__sim${route}`, { method, headers: { 'content-type': 'application/json' }, ...(body ? { body: JSON.stringify(body) } : {}) });
+  const response = await fetch(`${process.env['TILL_E2E_SIM_URL']}/__sim${route}`, { method, headers: { 'content-type': 'application/json' }, ...(body ? { body: JSON.stringify(body) } : {}) });
   return response.json();
 }
 
@@ -43,7 +44,43 @@ export async function expectAccessible(page: Page) {
   expect(serious.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`)).toEqual([]);
 }
 
-export const test = base.extend<{ till: Page }>({
+export const test = base.extend<{ till: Page }, { harness: { baseURL: string } }>({
+  /**
+   * One web harness per Playwright worker (workers run test files side by side), started before the worker's first
+   * test: the real services in training mode on a simulator 10x faster than life, on loopback ports free at the
+   * start, with a per-worker token and a fresh data folder (the renderer is built once, in global-setup.ts). The
+   * simulator's port is fixed for the harness so tests can steer it (/__sim). The EPOS token is the app's own (tests
+   * read it with the supervisor PIN, like a person would, and can replace it). The folder exchange's commit step is
+   * shortened to 2 s so a missing commit shows within the test. Its addresses go in this worker's process.env,
+   * where the helpers here read them.
+   */
+  harness: [
+    // eslint-disable-next-line no-empty-pattern -- Playwright needs the destructuring even when nothing is used
+    async ({}, use) => {
+      const port = freePortBlock(3);
+      const token = `e2e-${Date.now().toString(36)}-${Math.random().toString(36).slice(2)}`;
+      const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'till-e2e-'));
+      // The token goes by environment, never on the command line (where `ps` shows it).
+      const child = await startHarnessProcess({
+        port,
+        token,
+        dataDir,
+        build: false,
+        stderr: 'inherit',
+        env: { TILL_TRAINING_SIM_SPEED: '10', TILL_TRAINING_SIM_PORT: String(port + 1), TILL_EPOS_PORT: String(port + 2), TILL_EXCHANGE_COMMIT_TIMEOUT_MS: '2000' },
+      });
+      Object.assign(process.env, { TILL_E2E_PORT: String(port), TILL_E2E_SIM_URL: `http://127.0.0.1:${port + 1}`, TILL_E2E_EPOS_URL: `http://127.0.0.1:${port + 2}`, TILL_E2E_TOKEN: token });
+      await use({ baseURL: `http://127.0.0.1:${port}` });
+      if (child.exitCode === null && child.signalCode === null) {
+        const exited = new Promise((resolve) => child.once('exit', resolve));
+        child.kill('SIGTERM');
+        await exited;
+      }
+      fs.rmSync(dataDir, { recursive: true, force: true });
+    },
+    { scope: 'worker', auto: true, timeout: 120_000 },
+  ],
+  baseURL: async ({ harness }, use) => use(harness.baseURL),
   till: async ({ page }, use) => {
     const errors: string[] = [];
     page.on('console', (message) => message.type() === 'error' && errors.push(message.text()));

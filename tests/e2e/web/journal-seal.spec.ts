@@ -24,7 +24,7 @@ async function serve(till: TillUnderTest): Promise<WebHarness> {
   return startWebHarness({
     dispatch: createDispatcher(createHandlers(till.services)),
     events: till.services.events,
-    rendererDir: path.join(root, 'out/renderer'), // built by the shared harness before any spec runs
+    rendererDir: path.join(root, 'out/renderer'), // built in tests/e2e/global-setup.ts before any spec runs, with the bridge
     bridgeScriptPath: path.join(root, 'out/web-harness/bridge.js'),
     token,
     port: 0,
