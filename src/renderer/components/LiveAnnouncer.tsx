@@ -7,8 +7,9 @@ export function announcement(status: keyof typeof STATUS_WORDS, prompt: string |
   const word = STATUS_WORDS[status];
   const words = promptWords(prompt);
   if (status === 'in_progress' && words) return `${word}. Terminal: ${words}.`;
-  // "Approved." after "Approved" would be said twice: the message alone when it starts with the status word.
-  return message.toLowerCase().startsWith(word.toLowerCase()) ? message : `${word}. ${message}`;
+  // "Approved. Approved." or "Approved. Refund approved." says it twice: the message alone when it has the status word.
+  const said = new RegExp(`\\b${word.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\b`, 'i').test(message);
+  return said ? message : `${word}. ${message}`;
 }
 
 export function LiveAnnouncer() {

@@ -423,6 +423,8 @@ test('item 7: the refund screen starts from what the cashier chose; the keyboard
   await amount.press('Enter');
   await expect(panel(till)).toContainText('Refund £12.50');
   await expect(panel(till)).toHaveAttribute('data-status', 'approved');
+  // Said once, not "Approved. Refund approved."
+  await expect(till.getByTestId('live-region')).toHaveText('Refund approved.');
   await till.getByRole('button', { name: 'Done' }).click();
   // Not "£17.50 left" offered at once: the cashier chooses again.
   await expect(till.getByLabel(/Find the sale/)).toBeVisible();
