@@ -2,7 +2,7 @@ import { csvOf } from './csv';
 import { formatMoney, majorUnits as major } from './money';
 import { RUNNING_STATUSES, type ReceiptLine } from './payments';
 import type { Adjustment, CurrencyFigures, Report } from './reports';
-import { STATUS_WORDS, TYPE_WORDS } from './words';
+import { statusWord, TYPE_WORDS } from './words';
 
 /**
  * X and Z reports as receipt lines (printed through the same path as Dojo's receipts) and as CSV. A 58 mm roll
@@ -64,7 +64,7 @@ export function reportSlip(report: Report, width: SlipWidth, options: { reprint?
     text('ADJUSTMENTS (EARLIER DAYS)', { bold: true });
     for (const a of report.adjustments.lines) {
       pair(`${TYPE_WORDS[a.type]} ${a.reference}`, formatMoney(a.netChange, a.currency));
-      wrapped(`${a.tradingDay}: ${a.before ? `${STATUS_WORDS[a.before.status]} on Z ${a.before.zNumber}, now ` : ''}${STATUS_WORDS[a.now.status]}${a.now.byHand ? ' (by hand)' : ''}, ${REASONS[a.reason]}`, '  ');
+      wrapped(`${a.tradingDay}: ${a.before ? `${statusWord(a.before.status, a.type)} on Z ${a.before.zNumber}, now ` : ''}${statusWord(a.now.status, a.type)}${a.now.byHand ? ' (by hand)' : ''}, ${REASONS[a.reason]}`, '  ');
     }
     for (const c of report.adjustments.byCurrency) pair(`Net change ${c.currency}`, formatMoney(c.netChange, c.currency), true);
   }
@@ -75,7 +75,7 @@ export function reportSlip(report: Report, width: SlipWidth, options: { reprint?
   text(attention.length ? `NEEDS ATTENTION (${attention.length})` : 'Nothing needs attention.', { bold: attention.length > 0 });
   for (const p of report.open) {
     pair(`${TYPE_WORDS[p.type]} ${p.reference}`, formatMoney(p.amount, p.currency));
-    wrapped(`${STATUS_WORDS[p.status]}: ${p.reason}`, '  ');
+    wrapped(`${statusWord(p.status, p.type)}: ${p.reason}`, '  ');
   }
   if (report.supervisorApproved) wrapped('Closed with payments needing attention, on the supervisor PIN.', '', true);
 
@@ -203,9 +203,9 @@ export function reportCsv(report: Report): string {
     add('by_hand', 'not_charged', f.handResolved.notCharged, '');
   }
   for (const a of report.adjustments.lines) {
-    rows.push(['adjustment', a.currency, `${TYPE_WORDS[a.type]} ${a.reference}`, '', major(a.netChange), `${a.paymentId}; ${a.tradingDay}; ${STATUS_WORDS[a.now.status]}; ${REASONS[a.reason]}`]);
+    rows.push(['adjustment', a.currency, `${TYPE_WORDS[a.type]} ${a.reference}`, '', major(a.netChange), `${a.paymentId}; ${a.tradingDay}; ${statusWord(a.now.status, a.type)}; ${REASONS[a.reason]}`]);
   }
-  for (const p of report.open) rows.push(['open', p.currency, `${TYPE_WORDS[p.type]} ${p.reference}`, '', major(p.amount), `${p.paymentId}; ${STATUS_WORDS[p.status]}; ${p.reason}`]);
+  for (const p of report.open) rows.push(['open', p.currency, `${TYPE_WORDS[p.type]} ${p.reference}`, '', major(p.amount), `${p.paymentId}; ${statusWord(p.status, p.type)}; ${p.reason}`]);
   rows.push(['reconciliation', '', report.reconciliation.status, report.reconciliation.matched, '', report.reconciliation.message]);
   if (report.supervisorApproved) info('supervisor_approved', 'Closed with payments needing attention, on the supervisor PIN');
   for (const note of report.notes) info('note', note);

@@ -14,6 +14,11 @@ export const STATUS_WORDS: Record<PaymentStatus, string> = {
   needs_attention: 'Needs attention',
 };
 
+/** The status word for one payment: a refund that moved no money is "Not refunded", never "Not charged". */
+export function statusWord(status: PaymentStatus, type: PaymentType): string {
+  return status === 'failed' && type !== 'Sale' ? 'Not refunded' : STATUS_WORDS[status];
+}
+
 export const TYPE_WORDS: Record<PaymentType, string> = { Sale: 'Sale', MatchedRefund: 'Refund', UnlinkedRefund: 'Unlinked refund' };
 
 /** Refunds move money back to the card: they count negative in totals and files. */

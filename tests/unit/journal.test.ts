@@ -124,12 +124,15 @@ describe('journal', () => {
     journal.save(payment('sale', { reference: 'S1', status: 'approved', amount: 1000, totalAmount: 3150, tipsAmount: 150, cashbackAmount: 2000, last4: '1013', authCode: 'A1B2C3' }));
     journal.save(payment('refund', { type: 'MatchedRefund', reference: 'S1', status: 'approved', amount: 300, totalAmount: 300, originalPaymentId: 'sale', createdAt: day('2026-11-25', 13) }));
     journal.save(payment('busy', { reference: 'S2', status: 'failed', amount: 999, createdAt: day('2026-11-25', 14) }));
-    const [sale, refund, busy] = parseCsv(journal.exportCsv({ limit: 50, offset: 0 }));
+    journal.save(payment('offline', { type: 'UnlinkedRefund', reference: 'S3', status: 'failed', amount: 275, createdAt: day('2026-11-25', 15) }));
+    const [sale, refund, busy, offline] = parseCsv(journal.exportCsv({ limit: 50, offset: 0 }));
     expect(sale).toMatchObject({ Type: 'Sale', Status: 'Approved', Currency: 'GBP', 'Amount asked': '10.00', Goods: '10.00', Gratuity: '1.50', Cashback: '20.00', Total: '31.50', 'Card last 4': '1013', 'Auth code': 'A1B2C3', 'Trading day': '2026-11-25' });
     expect(sale!['Local time']).toMatch(/^2026-11-25T12:00:00[+-]\d{2}:\d{2}$/);
     expect(new Date(sale!['Local time']!).getTime()).toBe(day('2026-11-25'));
     expect(refund).toMatchObject({ Type: 'Refund', Status: 'Approved', 'Amount asked': '-3.00', Total: '-3.00', 'Refund of': 'sale' });
     expect(busy).toMatchObject({ Status: 'Not charged', 'Amount asked': '9.99', Goods: '', Total: '' });
+    // A refund that moved no money speaks of refunds, never of charges.
+    expect(offline).toMatchObject({ Type: 'Unlinked refund', Status: 'Not refunded', 'Amount asked': '-2.75' });
   });
 
   it('finds payments by amount, card last four and auth code as well as reference', () => {

@@ -1,7 +1,7 @@
 import { csvCell } from '../../shared/csv';
 import { tradingDay, type DayStart } from '../../shared/dates';
 import { majorUnits } from '../../shared/money';
-import { signOf, STATUS_WORDS, TYPE_WORDS } from '../../shared/words';
+import { signOf, statusWord, TYPE_WORDS } from '../../shared/words';
 import { resolutionWords } from '../payments/messages';
 import { amountsOf } from '../payments/amounts';
 import type { PaymentRecord } from '../payments/record';
@@ -26,7 +26,7 @@ export const CSV_COLUMNS: CsvColumn[] = [
   { header: 'Local time', value: (r) => localIsoWithOffset(r.createdAt) },
   { header: 'Trading day', value: (r, { dayStart }) => tradingDay(r.createdAt, dayStart) },
   { header: 'Type', value: (r) => TYPE_WORDS[r.type] },
-  { header: 'Status', value: (r) => STATUS_WORDS[r.status] },
+  { header: 'Status', value: (r) => statusWord(r.status, r.type) },
   { header: 'Reference', value: (r) => r.reference },
   { header: 'Currency', value: (r) => r.currency },
   { header: 'Amount asked', value: (r) => signed(r, r.amount) },

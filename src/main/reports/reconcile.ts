@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { formatMoney } from '../../shared/money';
 import type { PaymentStatus } from '../../shared/payments';
-import { STATUS_WORDS } from '../../shared/words';
+import { STATUS_WORDS, statusWord } from '../../shared/words';
 import type { ExceptionAction, ExceptionKind, ForeignIntent, ReconciliationException, Side } from '../../shared/reports';
 import type { DojoIntent } from '../dojo/schemas';
 import { amountsOf } from '../payments/amounts';
@@ -277,7 +277,7 @@ function draft(kind: ExceptionKind, payment: PaymentFacts | null, intent: DojoIn
 function explain(kind: ExceptionKind, currency: string, payment: PaymentFacts | null, till: Side | null, dojo: Side | null, unknownPaymentId?: string): string {
   const money = (minor: number | null | undefined) => formatMoney(minor ?? 0, currency);
   const parts = (s: Side) => `${money(s.total)} (gratuity ${money(s.gratuity)}, cashback ${money(s.cashback)})`;
-  const tillWord = till ? (STATUS_WORDS[till.status as PaymentStatus] ?? till.status).toLowerCase() : '';
+  const tillWord = till ? (payment ? statusWord(till.status as PaymentStatus, payment.type) : (STATUS_WORDS[till.status as PaymentStatus] ?? till.status)).toLowerCase() : '';
   const dojoWord = dojo ? `Dojo shows it as ${dojo.status}` : 'Dojo has no record of its payment intent';
   switch (kind) {
     case 'captured_not_approved':

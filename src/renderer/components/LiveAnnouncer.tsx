@@ -1,10 +1,11 @@
 import { useEffect, useState } from 'react';
-import { promptWords, STATUS_WORDS } from '../lib/words';
+import type { PaymentStatus, PaymentType } from '../../shared/payments';
+import { promptWords, statusWord } from '../lib/words';
 import { usePaymentStore } from '../stores/payment-store';
 
 /** What a screen reader hears when the payment on screen changes: its status and the terminal's prompt, once each. */
-export function announcement(status: keyof typeof STATUS_WORDS, prompt: string | null, message: string): string {
-  const word = STATUS_WORDS[status];
+export function announcement(status: PaymentStatus, type: PaymentType, prompt: string | null, message: string): string {
+  const word = statusWord(status, type);
   const words = promptWords(prompt);
   if (status === 'in_progress' && words) return `${word}. Terminal: ${words}.`;
   // "Approved. Approved." or "Approved. Refund approved." says it twice: the message alone when it has the status word.
@@ -16,8 +17,8 @@ export function LiveAnnouncer() {
   const current = usePaymentStore((s) => s.current);
   const [text, setText] = useState('');
   useEffect(() => {
-    if (current) setText(announcement(current.status, current.prompt, current.message));
-  }, [current?.status, current?.prompt, current?.message]);
+    if (current) setText(announcement(current.status, current.type, current.prompt, current.message));
+  }, [current?.status, current?.type, current?.prompt, current?.message]);
   return (
     <div className="sr-only" role="status" aria-live="polite" aria-atomic="true" data-testid="live-region">
       {text}

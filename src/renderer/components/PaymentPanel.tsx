@@ -1,7 +1,7 @@
 import { useEffect, useRef, useState } from 'react';
 import type { PaymentView } from '../../shared/payments';
 import { formatMoney } from '../lib/format';
-import { promptWords, sessionWords, STATUS_WORDS, TYPE_WORDS } from '../lib/words';
+import { promptWords, sessionWords, statusWord, TYPE_WORDS } from '../lib/words';
 import { isRunning, usePaymentStore } from '../stores/payment-store';
 import { useSaleEntryStore } from '../stores/sale-entry-store';
 import { useSettingsStore } from '../stores/settings-store';
@@ -89,7 +89,7 @@ export function PaymentPanel({ payment, onDone, onTryAgain, compact = false }: {
         <h2 id="payment-title" ref={heading} tabIndex={-1} data-screen-heading="">
           {TYPE_WORDS[payment.type]} {formatMoney(payment.amount, payment.currency)}
         </h2>
-        <span className={`badge status-${payment.status}`}>{STATUS_WORDS[payment.status]}</span>
+        <span className={`badge status-${payment.status}`}>{statusWord(payment.status, payment.type)}</span>
       </header>
       <p className="muted">
         Terminal {terminalName({ id: payment.terminalId, tid: payment.terminalTid }, names)} · Reference {payment.reference}

@@ -29,7 +29,7 @@ const SESSION: Record<string, string> = {
 };
 export const sessionWords = (status: string | null): string | null => (status ? (SESSION[status] ?? status) : null);
 
-export { STATUS_WORDS, TYPE_WORDS } from '../../shared/words';
+export { STATUS_WORDS, statusWord, TYPE_WORDS } from '../../shared/words';
 
 export const TERMINAL_WORDS: Record<string, string> = { Available: 'Available', InUse: 'In use', Offline: 'Offline' };
 

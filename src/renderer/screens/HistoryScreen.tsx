@@ -6,7 +6,7 @@ import { ResultFacts } from '../components/PaymentPanel';
 import { PrintableReceipts } from '../components/PrintableReceipts';
 import { ScreenHeading } from '../components/ScreenHeading';
 import { formatDateTime, formatMoney, formatTime } from '../lib/format';
-import { STATUS_WORDS, TYPE_WORDS } from '../lib/words';
+import { STATUS_WORDS, statusWord, TYPE_WORDS } from '../lib/words';
 import { useAppStore } from '../stores/app-store';
 import { useHistoryStore } from '../stores/history-store';
 import { currentTradingDay } from '../stores/settings-store';
@@ -131,7 +131,7 @@ export function HistoryScreen() {
                 <td className="num">{shownAmount(p)}</td>
                 <td>{p.result?.last4 ? `•••• ${p.result.last4}` : ''}</td>
                 <td>
-                  <span className={`badge status-${p.status}`}>{STATUS_WORDS[p.status]}</span>
+                  <span className={`badge status-${p.status}`}>{statusWord(p.status, p.type)}</span>
                 </td>
               </tr>
             ))}
@@ -162,9 +162,9 @@ export function HistoryScreen() {
             </button>
           </div>
           <p>
-            {STATUS_WORDS[detail.payment.status]} · {shownAmount(detail.payment)} · {formatDateTime(detail.payment.createdAt)}
+            {statusWord(detail.payment.status, detail.payment.type)} · {shownAmount(detail.payment)} · {formatDateTime(detail.payment.createdAt)}
           </p>
-          {detail.payment.message.replace(/\.$/, '') !== STATUS_WORDS[detail.payment.status] && <p className="muted">{detail.payment.message}</p>}
+          {detail.payment.message.replace(/\.$/, '') !== statusWord(detail.payment.status, detail.payment.type) && <p className="muted">{detail.payment.message}</p>}
           {detail.payment.status === 'approved' && detail.payment.result && <ResultFacts payment={detail.payment} handOver={false} />}
           {detail.payment.resolution && <Verdict payment={detail.payment} />}
           {detail.payment.type === 'Sale' && detail.payment.status === 'approved' && (

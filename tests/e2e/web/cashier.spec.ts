@@ -275,6 +275,10 @@ test('item 3: an EPOS unlinked refund that fails at once ends with Done, even wh
   await till.keyboard.press('Enter');
   await expect(panel(till)).toHaveAttribute('data-status', 'failed');
   await expect(till.getByTestId('payment-outcome')).toContainText('offline');
+  // A refund that moved no money is "Not refunded" on the panel and to a screen reader, never "Not charged".
+  await expect(panel(till).locator('.badge')).toHaveText('Not refunded');
+  await expect(till.getByTestId('live-region')).toContainText('Not refunded');
+  await expect(till.getByTestId('live-region')).not.toContainText('Not charged');
   await expect(till.getByRole('button', { name: /Cancel payment/ })).toHaveCount(0);
   await till.getByRole('button', { name: 'Done' }).click();
   await till.keyboard.press('F1');
