@@ -17,6 +17,13 @@ export function CloseDayDialog({ tradingDay, attention, onClose, onConfirm }: {
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const dialog = useRef<HTMLDivElement>(null);
+  // The dialog leaves the keyboard somewhere, never on nothing: kept open, back on the button that opened it; a
+  // closed day, on the screen's heading (now "Z report N", so the new Z is announced).
+  const [opener] = useState(() => (document.activeElement instanceof HTMLElement && document.activeElement !== document.body ? document.activeElement : null));
+  const keepOpen = () => {
+    onClose();
+    (opener?.isConnected ? opener : document.querySelector<HTMLElement>('main [data-screen-heading]'))?.focus();
+  };
   useEffect(() => {
     dialog.current?.querySelector<HTMLElement>('input, button')?.focus();
   }, [needsPin]);
@@ -26,7 +33,11 @@ export function CloseDayDialog({ tradingDay, attention, onClose, onConfirm }: {
     const refusal = await onConfirm(needsPin ? pin : undefined);
     setBusy(false);
     setPin('');
-    if (!refusal) return onClose();
+    if (!refusal) {
+      onClose();
+      document.querySelector<HTMLElement>('main [data-screen-heading]')?.focus();
+      return;
+    }
     setError(refusal.message);
     if (refusal.needsPin) setNeedsPin(true);
   };
@@ -35,7 +46,7 @@ export function CloseDayDialog({ tradingDay, attention, onClose, onConfirm }: {
     if (event.key === 'Escape') {
       event.preventDefault();
       event.stopPropagation();
-      onClose();
+      keepOpen();
     } else if (event.key === 'Tab') {
       const focusable = [...(dialog.current?.querySelectorAll<HTMLElement>('input, button:not(:disabled)') ?? [])];
       const first = focusable[0];
@@ -76,7 +87,7 @@ export function CloseDayDialog({ tradingDay, attention, onClose, onConfirm }: {
           <button type="button" className="primary" disabled={busy || (needsPin && pin.length < 4)} onClick={() => void confirm()}>
             {busy ? 'Closing…' : 'Close the day'}
           </button>
-          <button type="button" className="secondary" onClick={onClose}>
+          <button type="button" className="secondary" onClick={keepOpen}>
             Keep it open
           </button>
         </div>

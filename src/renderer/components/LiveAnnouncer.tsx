@@ -8,8 +8,9 @@ export function announcement(status: PaymentStatus, type: PaymentType, prompt: s
   const word = statusWord(status, type);
   const words = promptWords(prompt);
   if (status === 'in_progress' && words) return `${word}. Terminal: ${words}.`;
-  // "Approved." after "Approved" would be said twice: the message alone when it starts with the status word.
-  return message.toLowerCase().startsWith(word.toLowerCase()) ? message : `${word}. ${message}`;
+  // "Approved. Approved." or "Approved. Refund approved." says it twice: the message alone when it has the status word.
+  const said = new RegExp(`\\b${word.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\b`, 'i').test(message);
+  return said ? message : `${word}. ${message}`;
 }
 
 export function LiveAnnouncer() {

@@ -52,8 +52,13 @@ export function PaymentPanel({ payment, onDone, onTryAgain, compact = false }: {
   useEffect(() => {
     if (!running || !payment.canCancel) setConfirming(false);
   }, [running, payment.canCancel]);
+  // When the question goes (Escape again, or the card was presented meanwhile) its button takes the keyboard with
+  // it: give it to the heading, so focus is never left on nothing.
+  const wasConfirming = useRef(false);
   useEffect(() => {
     if (confirming) confirmButton.current?.focus();
+    else if (wasConfirming.current && !dialogOpen() && (document.activeElement === null || document.activeElement === document.body)) heading.current?.focus();
+    wasConfirming.current = confirming;
   }, [confirming]);
 
   // Escape asks first (Enter confirms); it never cancels by itself. Inside a dialog it never gets here.

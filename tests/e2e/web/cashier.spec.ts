@@ -193,6 +193,27 @@ test('item 1: a cancel confirmation belongs to its payment — shown for one, ne
   await cancelByKeyboard(till);
 });
 
+test('Escape twice on a running payment keeps it and leaves the keyboard on its heading, not on nothing', async ({ till }) => {
+  await till.keyboard.press('F1');
+  await chooseTerminal(till, 'VCMTILLVIP0'); // the card never comes: the payment stays cancellable
+  await till.keyboard.type('500');
+  await till.keyboard.press('Enter');
+  await expect(panel(till).getByTestId('terminal-prompt')).toHaveText('Present card');
+  const heading = panel(till).getByRole('heading', { name: 'Sale £5.00' });
+  await expect(heading).toBeFocused();
+  await till.keyboard.press('Escape');
+  await expect(till.getByRole('button', { name: 'Yes, cancel it' })).toBeFocused();
+  await till.keyboard.press('Escape'); // "no, keep going" from the keyboard
+  await expect(till.getByRole('button', { name: 'Yes, cancel it' })).toHaveCount(0);
+  await expect(heading).toBeFocused();
+  await expect(panel(till)).toHaveAttribute('data-status', 'in_progress');
+  // Tab goes on from the payment (to its Cancel button), not from the top of the page.
+  await till.keyboard.press('Tab');
+  await expect(panel(till).getByRole('button', { name: /Cancel payment/ })).toBeFocused();
+  await till.keyboard.press('Escape'); // Escape on the focused Cancel button cancels at once
+  await expect(panel(till)).toHaveAttribute('data-status', 'cancelled');
+});
+
 test('item 2: a payment in progress shows on every screen; the signature check is in front, with amount and card, and no default answer', async ({ till }) => {
   test.setTimeout(90_000);
   await paySale(till, 'VCMTILLVIP0', '1234');
@@ -400,6 +421,8 @@ test('item 7: the refund screen starts from what the cashier chose; the keyboard
   await amount.press('Enter');
   await expect(panel(till)).toContainText('Refund £12.50');
   await expect(panel(till)).toHaveAttribute('data-status', 'approved');
+  // Said once, not "Approved. Refund approved."
+  await expect(till.getByTestId('live-region')).toHaveText('Refund approved.');
   await till.getByRole('button', { name: 'Done' }).click();
   // Not "£17.50 left" offered at once: the cashier chooses again.
   await expect(till.getByLabel(/Find the sale/)).toBeVisible();

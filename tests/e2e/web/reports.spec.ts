@@ -121,3 +121,36 @@ test('reports: closing the day makes a numbered Z (keyboard, Escape keeps it ope
   await shoot(till, '37-reports-z');
   await expectAccessible(till);
 });
+
+test('reports: the close-day dialog gives the keyboard back — Escape or Keep it open to its button, a closed day to the Z heading', async ({ till }) => {
+  await setSupervisorPin(till);
+  await till.keyboard.press('F6');
+  await expect(till.getByRole('heading', { name: 'X report' })).toBeFocused();
+  const open = till.getByRole('button', { name: 'Close the day (Z)…' });
+  await open.focus();
+  await till.keyboard.press('Enter');
+  const dialog = till.getByRole('dialog', { name: /Close trading day/ });
+  await expect(dialog).toBeVisible();
+  await till.keyboard.press('Escape');
+  await expect(dialog).toHaveCount(0);
+  await expect(open).toBeFocused();
+  await till.keyboard.press('Enter');
+  await expect(dialog).toBeVisible();
+  const keepOpen = dialog.getByRole('button', { name: 'Keep it open' });
+  while (!(await keepOpen.evaluate((el) => el === document.activeElement))) await till.keyboard.press('Tab');
+  await till.keyboard.press('Enter');
+  await expect(dialog).toHaveCount(0);
+  await expect(open).toBeFocused();
+
+  await till.keyboard.press('Enter');
+  const pin = dialog.getByLabel('Supervisor PIN');
+  if (await pin.count()) {
+    await expect(pin).toBeFocused();
+    await till.keyboard.type(SUPERVISOR_PIN);
+  }
+  const closeDay = dialog.getByRole('button', { name: 'Close the day' });
+  while (!(await closeDay.evaluate((el) => el === document.activeElement))) await till.keyboard.press('Tab');
+  await till.keyboard.press('Enter');
+  await expect(dialog).toHaveCount(0);
+  await expect(till.getByRole('heading', { name: /^Z report \d+$/ })).toBeFocused();
+});
