@@ -54,6 +54,13 @@ export function PaymentPanel({ payment, onDone, onTryAgain, compact = false }: {
   }, [running, payment.canCancel]);
   // When the question goes (Escape again, or the card was presented meanwhile) its button takes the keyboard with
   // it: give it to the heading, so focus is never left on nothing.
+  // A result that needs checking says not to take the payment again yet: its instruction takes the keyboard (read
+  // out first), not New sale/Done, so an Enter cannot start the next sale unread. Tab still reaches the buttons.
+  const instruction = useRef<HTMLDivElement>(null);
+  const needsChecking = !running && payment.status === 'needs_attention';
+  useEffect(() => {
+    if (needsChecking && !dialogOpen()) (instruction.current ?? heading.current)?.focus();
+  }, [needsChecking, payment.id]);
   const wasConfirming = useRef(false);
   useEffect(() => {
     if (confirming) confirmButton.current?.focus();
@@ -146,7 +153,7 @@ export function PaymentPanel({ payment, onDone, onTryAgain, compact = false }: {
             {payment.message}
           </p>
           {payment.attention && (
-            <div className="attention-box" role="note" data-testid="attention-instruction">
+            <div className="attention-box" role="note" data-testid="attention-instruction" ref={instruction} tabIndex={-1}>
               <strong>What to do</strong>
               <p>{payment.attention.instruction}</p>
             </div>
@@ -154,7 +161,7 @@ export function PaymentPanel({ payment, onDone, onTryAgain, compact = false }: {
           <DoNotRetrySlip payment={payment} />
           {result && payment.status === 'approved' && <ResultFacts payment={payment} />}
           <div className="row">
-            <button type="button" className="primary" onClick={done} autoFocus aria-keyshortcuts="Enter">
+            <button type="button" className="primary" onClick={done} autoFocus={!needsChecking} aria-keyshortcuts="Enter">
               {payment.type === 'Sale' ? 'New sale' : 'Done'}
             </button>
             {onTryAgain && RETRYABLE.has(payment.status) && (

@@ -24,6 +24,17 @@ test('Dojo goes quiet mid-sale: still trying, no Cancel, a slip; a verdict needs
 
   // Dojo stays silent well past the terminal's window: a person is told, with what the till is doing about it.
   await expect(panel(till)).toHaveAttribute('data-status', 'needs_attention', { timeout: 90_000 });
+  // The screen says not to take the payment again yet, so Enter must not start a new sale: the instruction has the
+  // keyboard (it is read out first), and New sale is one Tab further on (after the slip).
+  const instruction = panel(till).getByTestId('attention-instruction');
+  await expect(instruction).toBeFocused();
+  await till.keyboard.press('Enter');
+  await expect(panel(till)).toHaveAttribute('data-status', 'needs_attention');
+  await expect(instruction).toBeFocused();
+  await till.keyboard.press('Tab');
+  await expect(panel(till).getByRole('button', { name: 'Print a do-not-retry slip' })).toBeFocused();
+  await till.keyboard.press('Tab');
+  await expect(panel(till).getByRole('button', { name: 'New sale' })).toBeFocused();
   const paymentId = await till.evaluate(async () => (await (window as any).till.listActivePayments()).data.payments.find((p: any) => p.reference === 'QUIET-1').id);
   await till.keyboard.press('F4');
   const item = till.getByRole('article').filter({ hasText: 'QUIET-1' });

@@ -98,6 +98,8 @@ test('needs attention: shown prominently with what to check, resolved with a rec
   await till.getByRole('button', { name: 'Yes, refund £2.50' }).click();
   await expect(panel(till)).toHaveAttribute('data-status', 'needs_attention');
   await expect(panel(till).getByTestId('attention-instruction')).toContainText('What to do');
+  // Not Done: the instruction has the keyboard, so an Enter does not dismiss it unread.
+  await expect(panel(till).getByTestId('attention-instruction')).toBeFocused();
   await till.getByRole('button', { name: /Done/ }).click();
   await expect(till.getByRole('button', { name: /need(s)? checking on the terminal/ })).toBeVisible();
   await till.keyboard.press('F4');
