@@ -1,7 +1,7 @@
 import { useEffect, useRef, useState } from 'react';
 import type { PaymentView } from '../../shared/payments';
 import { formatMoney } from '../lib/format';
-import { promptWords, sessionWords, statusWord, TYPE_WORDS } from '../lib/words';
+import { statusWord, terminalWords, TYPE_WORDS } from '../lib/words';
 import { isRunning, usePaymentStore } from '../stores/payment-store';
 import { useSaleEntryStore } from '../stores/sale-entry-store';
 import { useSettingsStore } from '../stores/settings-store';
@@ -33,7 +33,7 @@ export function PaymentPanel({ payment, onDone, onTryAgain, compact = false }: {
   const { cancel, error } = usePaymentStore(useShallow((s) => ({ cancel: s.cancel, error: s.error })));
   const names = useSettingsStore((s) => s.view?.terminalNames);
   const running = isRunning(payment);
-  const prompt = promptWords(payment.prompt);
+  const prompt = terminalWords(payment);
   const unreachable = useUnreachableLine(payment);
   const { result } = payment;
   const heading = useRef<HTMLHeadingElement>(null);
@@ -106,7 +106,7 @@ export function PaymentPanel({ payment, onDone, onTryAgain, compact = false }: {
         <div className="progress">
           <p className="prompt" data-testid="terminal-prompt">
             {/* While Dojo cannot be reached the last prompt is stale: say what is happening instead, and how long ago Dojo last answered. */}
-            {unreachable ?? prompt ?? sessionWords(payment.sessionStatus) ?? 'Contacting Dojo…'}
+            {unreachable ?? prompt ?? 'Contacting Dojo…'}
           </p>
           <p className="muted">{unreachable ? DOJO_UNREACHABLE_ADVICE : payment.message}</p>
           <DoNotRetrySlip payment={payment} />

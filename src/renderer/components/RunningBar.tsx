@@ -1,5 +1,5 @@
 import { formatMoney } from '../lib/format';
-import { promptWords, sessionWords, TYPE_WORDS } from '../lib/words';
+import { terminalWords, TYPE_WORDS } from '../lib/words';
 import { useAppStore } from '../stores/app-store';
 import { usePaymentStore } from '../stores/payment-store';
 import { useSettingsStore } from '../stores/settings-store';
@@ -50,6 +50,5 @@ export function RunningBar() {
 function RunningLine({ payment }: { payment: PaymentView }) {
   const unreachable = useUnreachableLine(payment);
   if (unreachable) return <>{unreachable}</>;
-  if (payment.status === 'signature_required') return <>waiting for your signature check</>;
-  return <>{promptWords(payment.prompt) ?? sessionWords(payment.sessionStatus) ?? 'contacting Dojo…'}</>;
+  return <>{terminalWords(payment) ?? 'contacting Dojo…'}</>;
 }

@@ -29,6 +29,13 @@ const SESSION: Record<string, string> = {
 };
 export const sessionWords = (status: string | null): string | null => (status ? (SESSION[status] ?? status) : null);
 
+/** During a signature check the terminal shows "Please wait": the cashier is told what it is waiting for instead. */
+export const SIGNATURE_WAIT_WORDS = 'The terminal is waiting for you to check the signature';
+
+/** What a running payment's terminal is doing, in words (null before Dojo has said anything). */
+export const terminalWords = (payment: { status: string; prompt: string | null; sessionStatus: string | null }): string | null =>
+  payment.status === 'signature_required' ? SIGNATURE_WAIT_WORDS : (promptWords(payment.prompt) ?? sessionWords(payment.sessionStatus));
+
 export { STATUS_WORDS, statusWord, TYPE_WORDS } from '../../shared/words';
 
 export const TERMINAL_WORDS: Record<string, string> = { Available: 'Available', InUse: 'In use', Offline: 'Offline' };

@@ -103,6 +103,8 @@ test('signature: countdown, accept and reject', async ({ till }) => {
   const dialog = till.getByRole('alertdialog', { name: 'Check the signature' });
   await expect(dialog).toBeVisible();
   await expect(dialog).toContainText(/\d+ s left/);
+  // Behind the dialog the panel says what the terminal is waiting for, not the terminal's own "Please wait".
+  await expect(panel(till).getByTestId('terminal-prompt')).toHaveText('The terminal is waiting for you to check the signature');
   await shoot(till, '06-signature');
   await expectAccessible(till);
   await dialog.getByRole('button', { name: 'Accept signature' }).click();
