@@ -216,7 +216,7 @@ function UnlinkedRefund() {
         if (!confirming) next();
       }}
     >
-      <p className="muted">
+      <p className="muted refund-intro">
         Refunds any card without the original sale, so a supervisor approves each one. Limit at this till: {formatMoney(limit, currency)} each
         {settings.limits && (
           <>
@@ -228,11 +228,14 @@ function UnlinkedRefund() {
       </p>
       <AmountEntry id="unlinked-amount" label="Refund amount" state={amount} currency={currency} onSubmit={next} disabled={confirming} testId="unlinked-amount" />
       {overLimit && <p className="note">Above this till’s limit of {formatMoney(limit, currency)}.</p>}
-      <label className="field">
-        <span>Reference (optional)</span>
-        <input value={reference} maxLength={60} onChange={(e) => setReference(e.target.value)} disabled={confirming} />
-      </label>
-      <SupervisorPinInput value={pin} onChange={setPin} disabled={confirming} />
+      {/* Side by side: with the keypad above, PIN and Continue stay in view on a 1024×768 till. */}
+      <div className="field-pair">
+        <label className="field">
+          <span>Reference (optional)</span>
+          <input value={reference} maxLength={60} onChange={(e) => setReference(e.target.value)} disabled={confirming} />
+        </label>
+        <SupervisorPinInput value={pin} onChange={setPin} disabled={confirming} />
+      </div>
       <TerminalNotReady />
       <ErrorBox message={error?.message} />
       {!confirming ? (

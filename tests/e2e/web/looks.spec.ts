@@ -1,6 +1,6 @@
 // What the cashier sees, at the two till screen sizes and the compact window beside the EPOS: screenshots of
 // each state (test-results/screens/50-…), looked at by a person; axe on each.
-import { chooseTerminal, epos, expect, expectAccessible, panel, paySale, setSupervisorPin, shoot, sim, SUPERVISOR_PIN, terminalId, test } from './fixtures';
+import { chooseTerminal, epos, expect, expectAccessible, panel, paySale, setSupervisorPin, shoot, sim, SUPERVISOR_PIN, tabTo, terminalId, test } from './fixtures';
 
 for (const [width, height] of [
   [1280, 800],
@@ -176,3 +176,39 @@ async function paySaleCompactSignature(till: import('@playwright/test').Page) {
   await till.getByRole('button', { name: 'Accept signature' }).click();
   await expect(panel(till)).toHaveAttribute('data-status', 'approved');
 }
+
+// The unlinked refund's form on a till screen: the supervisor types the PIN and presses Continue without scrolling
+// past a long terminal list (as the Sale screen's amount, keypad and Pay fit at 1024×768).
+test('the unlinked refund form fits: PIN and Continue in view at 1280×800 and 1024×768, and stacks in a 420×600 window', async ({ till }) => {
+  test.setTimeout(120_000);
+  await setSupervisorPin(till);
+  for (const [width, height] of [
+    [1280, 800],
+    [1024, 768],
+    [420, 600],
+  ] as const) {
+    await till.setViewportSize({ width, height });
+    await till.keyboard.press('F2');
+    await expect(till.getByRole('heading', { name: 'Refund', exact: true })).toBeFocused();
+    if (width === 1280) {
+      // An available terminal chosen (as at a till in use): the arrow keys choose the next available one.
+      await tabTo(till, till.locator('[role="radio"][tabindex="0"]'));
+      await till.keyboard.press('ArrowRight');
+      await expect(till.locator('[role="radio"][aria-checked="true"]')).toBeFocused();
+      await expect(till.getByText('Choose a terminal first.')).toHaveCount(0);
+    }
+    await tabTo(till, till.getByRole('tab', { selected: true }));
+    if ((await till.getByRole('tab', { name: 'Unlinked refund' }).getAttribute('aria-selected')) !== 'true') await till.keyboard.press('ArrowRight');
+    await expect(till.getByRole('tab', { name: 'Unlinked refund' })).toBeFocused();
+    await till.keyboard.type('250');
+    await expect(till.getByTestId('unlinked-amount')).toHaveValue('£2.50');
+    await shoot(till, `61-${width}x${height}-unlinked-form`, { fullPage: false });
+    if (width >= 761) {
+      await expect(till.getByLabel('Supervisor PIN')).toBeInViewport({ ratio: 1 });
+      await expect(till.getByRole('button', { name: 'Continue' })).toBeInViewport({ ratio: 1 });
+    } // one column (420 px): the terminal list comes first and the form below it, as on the Sale screen
+    await till.keyboard.press('Delete'); // the amount has the keyboard: back to £0.00 for the next size
+    await expect(till.getByTestId('unlinked-amount')).toHaveValue('£0.00');
+  }
+  await expectAccessible(till);
+});
