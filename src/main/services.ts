@@ -113,8 +113,8 @@ export async function createServices(adapters: ServiceAdapters): Promise<Service
   await journalSeal.load();
   /** What was changed outside the app in the current journal, or null; checked once per journal and run, audited. */
   const journalProblem = (): string | null =>
-    journalSeal.problem(modes.environment(), modes.current.journal, (why) =>
-      audit.record({ action: AUDIT_ACTIONS.journalTampered, outcome: 'refused', actor: 'system', subject: `journal-${modes.environment()}.sqlite`, summary: `The journal was changed outside the app (${why}): unlinked refunds are refused until a supervisor acknowledges it with the PIN.`, detail: { why } }),
+    journalSeal.problem(modes.environment(), modes.current.journal, (why, paymentId) =>
+      audit.record({ action: AUDIT_ACTIONS.journalTampered, outcome: 'refused', actor: 'system', subject: `journal-${modes.environment()}.sqlite`, summary: `The journal was changed outside the app (${why}): unlinked refunds are refused until a supervisor acknowledges it with the PIN.`, detail: { why, ...(paymentId ? { paymentId } : {}) } }),
     );
   // The audit and the daily refund caps read the journal of the environment in use (`modes`, started below).
   const audit: AuditLog = new AuditLog({

@@ -94,6 +94,8 @@ describe('journal seal: keyed audit chain, sealed audit position and cap usage',
     const told = (await view(t)).supervisor.journalTampered;
     expect(told).toMatch(why);
     expect(told).toMatch(/changed outside the app/);
+    // People read amount and time, never an internal id; the audit keeps the id of the refund concerned.
+    for (const refund of refunds) expect(told).not.toContain(refund.id);
     // Refused at the till and from the EPOS (423), even though the edit may have reset the cap.
     expect(await unlinked(t, 100)).toMatchObject({ ok: false, error: { code: 'JOURNAL_TAMPERED' } });
     const epos = await t.epos('POST', '/v1/refunds/unlinked', { amount: 100, currency: 'GBP' });
@@ -102,6 +104,7 @@ describe('journal seal: keyed audit chain, sealed audit position and cap usage',
     expect(t.services.epos.pendingRequests()).toHaveLength(0);
     const found = (await t.audit()).find((e) => e.action === 'journal.tampered');
     expect(found).toMatchObject({ outcome: 'refused', actor: 'system', detail: { why: expect.stringMatching(why) } });
+    if (/unlinked refund of/.test(String(found?.detail?.['why']))) expect(found?.detail).toMatchObject({ paymentId: refunds[0]!.id });
 
     // Only the supervisor PIN acknowledges it (main checks it; each attempt audited).
     expect(await t.dispatch('settings:acknowledgeJournal', {})).toMatchObject({ ok: false, error: { code: 'SUPERVISOR_REQUIRED' } });

@@ -46,8 +46,14 @@ export const journalTamperMessage = (why: string) =>
   `The till’s journal (its own record of payments and supervisor actions) was changed outside the app: ${why}. Until a supervisor has checked the till and acknowledged this with the PIN (Settings → Supervisor PIN), unlinked refunds are refused. The audit keeps what was found.`;
 
 const refundTime = new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'short', year: 'numeric', hour: '2-digit', minute: '2-digit' });
-/** A sealed refund as a manager finds it on a receipt (amount, local time), with its id for support. */
-const refundWords = (r: { id: string; amount: number; currency: string; createdAt: number }) => `the unlinked refund of ${formatMoney(r.amount, r.currency)} on ${refundTime.format(r.createdAt)} (${r.id})`;
+/** A sealed refund as a manager finds it on a receipt (amount, local time): people never see its id (the audit keeps it). */
+const refundWords = (r: { amount: number; currency: string; createdAt: number }) => `the unlinked refund of ${formatMoney(r.amount, r.currency)} on ${refundTime.format(r.createdAt)}`;
+
+/** What the check found: the words people read, and the payment it concerns (for the audit only). */
+interface Finding {
+  why: string;
+  paymentId?: string;
+}
 
 export class JournalSeal {
   readonly file: string;
@@ -116,16 +122,16 @@ export class JournalSeal {
 
   /**
    * What is wrong with this environment's journal, or null. Checked once per run for each journal (the first
-   * call); `found` is told the first time a problem is found (for the audit).
+   * call); `found` is told the first time a problem is found (for the audit, with the payment it concerns).
    */
-  problem(environment: string, journal: Journal, found?: (why: string) => void): string | null {
+  problem(environment: string, journal: Journal, found?: (why: string, paymentId?: string) => void): string | null {
     if (this.unavailable) return null;
     if (!this.checked.has(environment)) {
-      const why = this.sealProblem ?? this.check(environment, journal);
-      this.checked.set(environment, why);
-      if (why) {
-        this.options.logger.warn('journal seal: the journal was changed outside the app', { environment, why });
-        found?.(why);
+      const finding: Finding | null = this.sealProblem ? { why: this.sealProblem } : this.check(environment, journal);
+      this.checked.set(environment, finding?.why ?? null);
+      if (finding) {
+        this.options.logger.warn('journal seal: the journal was changed outside the app', { environment, why: finding.why, paymentId: finding.paymentId });
+        found?.(finding.why, finding.paymentId);
       }
     }
     return this.checked.get(environment) ?? null;
@@ -194,7 +200,7 @@ export class JournalSeal {
     return this.body.journals[environment];
   }
 
-  private check(environment: string, journal: Journal): string | null {
+  private check(environment: string, journal: Journal): Finding | null {
     const entry = this.body.journals[environment];
     if (!entry) {
       // First check of this journal: sealed as it is (rows from the next one on are keyed).
@@ -203,19 +209,20 @@ export class JournalSeal {
       return null;
     }
     const { rows, prev } = journal.auditFrom(entry.keyedFrom);
-    if (!auditChainIntact(rows, prev, { key: this.key!, from: entry.keyedFrom })) return 'audit entries were changed, removed or rewritten';
+    if (!auditChainIntact(rows, prev, { key: this.key!, from: entry.keyedFrom })) return { why: 'audit entries were changed, removed or rewritten' };
     if (entry.audit) {
       const row = journal.auditRow(entry.audit.id);
-      if (!row || row.hash !== entry.audit.hash) return 'the latest audit entries were removed';
+      if (!row || row.hash !== entry.audit.hash) return { why: 'the latest audit entries were removed' };
     }
     if (entry.caps) {
       const now = new Map(journal.paymentColumns(entry.caps.refunds.map((r) => r.id)).map((r) => [r.id, r]));
       for (const sealed of entry.caps.refunds) {
         const row = now.get(sealed.id);
-        if (!row || row.type !== 'UnlinkedRefund') return `${refundWords(sealed)} was removed`;
-        if (row.amount !== sealed.amount || row.currency !== sealed.currency) return `the amount of ${refundWords(sealed)} was changed`;
-        if (row.createdAt !== sealed.createdAt) return `the time of ${refundWords(sealed)} was changed`;
-        if (sealed.status === 'approved' && row.status !== 'approved') return `${refundWords(sealed)} was approved and now says ${row.status}`;
+        const paymentId = sealed.id;
+        if (!row || row.type !== 'UnlinkedRefund') return { why: `${refundWords(sealed)} was removed`, paymentId };
+        if (row.amount !== sealed.amount || row.currency !== sealed.currency) return { why: `the amount of ${refundWords(sealed)} was changed`, paymentId };
+        if (row.createdAt !== sealed.createdAt) return { why: `the time of ${refundWords(sealed)} was changed`, paymentId };
+        if (sealed.status === 'approved' && row.status !== 'approved') return { why: `${refundWords(sealed)} was approved and now says ${row.status}`, paymentId };
       }
     }
     return null;

@@ -99,7 +99,7 @@ export function PaymentPanel({ payment, onDone, onTryAgain, compact = false }: {
         <span className={`badge status-${payment.status}`}>{statusWord(payment.status, payment.type)}</span>
       </header>
       <p className="muted">
-        Terminal {terminalName({ id: payment.terminalId, tid: payment.terminalTid }, names)} · Reference {payment.reference}
+        Terminal {terminalName({ id: payment.terminalId, tid: payment.terminalTid }, names)} · Reference <span className="reference">{payment.reference}</span>
       </p>
 
       {running && (

@@ -41,7 +41,7 @@ export function SignatureDialog({ payment }: { payment: PaymentView }) {
       <dl className="facts">
         <dt>Payment</dt>
         <dd data-testid="signature-amount">
-          {TYPE_WORDS[payment.type]} {formatMoney(payment.amount, payment.currency)} · {payment.reference}
+          {TYPE_WORDS[payment.type]} {formatMoney(payment.amount, payment.currency)} · <span className="reference">{payment.reference}</span>
         </dd>
         <dt>Card</dt>
         <dd data-testid="signature-card">{card}</dd>

@@ -119,7 +119,7 @@ function PaymentHeading({ payment }: { payment: PaymentView }) {
   return (
     <>
       <h3 id={`att-${payment.id}`}>
-        {TYPE_WORDS[payment.type]} {formatMoney(payment.amount, payment.currency)} · {payment.reference}
+        {TYPE_WORDS[payment.type]} {formatMoney(payment.amount, payment.currency)} · <span className="reference">{payment.reference}</span>
       </h3>
       <p className="muted">
         {formatDateTime(payment.createdAt)} · terminal {payment.terminalTid ?? payment.terminalId}

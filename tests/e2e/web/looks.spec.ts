@@ -169,8 +169,24 @@ async function setSupervisorPinFromCompact(till: import('@playwright/test').Page
 }
 
 async function paySaleCompactSignature(till: import('@playwright/test').Page) {
-  await epos('POST', '/v1/sales', { amount: 1500, currency: 'GBP', reference: 'LOOK-SIGN', terminalId: await terminalId('VCMTILLSIS0') }, `look-sign-${Date.now()}`);
-  await expect(till.getByRole('alertdialog', { name: 'Check the signature' })).toBeVisible();
+  const reference = 'LOOK-SIGN-0123456'; // as long as the till's own (TC-…): it does not fit after the amount
+  await epos('POST', '/v1/sales', { amount: 1500, currency: 'GBP', reference, terminalId: await terminalId('VCMTILLSIS0') }, `look-sign-${Date.now()}`);
+  const dialog = till.getByRole('alertdialog', { name: 'Check the signature' });
+  await expect(dialog).toBeVisible();
+  // The reference is read (and matched with the EPOS) whole: on one line of its own, never split at its hyphen.
+  const lines = await dialog.getByTestId('signature-amount').evaluate((dd, ref) => {
+    const walker = document.createTreeWalker(dd, NodeFilter.SHOW_TEXT);
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+      const at = node.textContent!.indexOf(ref);
+      if (at < 0) continue;
+      const range = document.createRange();
+      range.setStart(node, at);
+      range.setEnd(node, at + ref.length);
+      return new Set([...range.getClientRects()].map((rect) => Math.round(rect.bottom))).size;
+    }
+    return 0;
+  }, reference);
+  expect(lines).toBe(1);
   await shoot(till, '64-420x600-compact-signature', { fullPage: false });
   await expectAccessible(till);
   await till.getByRole('button', { name: 'Accept signature' }).click();
