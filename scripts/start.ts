@@ -3,8 +3,10 @@
 import { spawn, spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { electronAppArgs, findElectronBinary } from './lib/electron-binary';
+import { requireSupportedNode } from './lib/node-version';
 
 const root = path.resolve(__dirname, '..');
+requireSupportedNode(root);
 const binary = findElectronBinary(root);
 
 if ('path' in binary) {

@@ -4,8 +4,10 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { buildIfStale } from './lib/build';
+import { requireSupportedNode } from './lib/node-version';
 
 const root = path.resolve(__dirname, '..');
+requireSupportedNode(root);
 const results = path.join(root, 'test-results');
 fs.mkdirSync(results, { recursive: true });
 
