@@ -9,7 +9,7 @@ import type { PaymentView } from '../../src/shared/payments';
 import { MemorySecretStore } from '../../src/main/secrets/secret-store';
 import { FileEpos, kv, waitUntil } from '../support/exchange-files';
 import { SANDBOX_KEY } from '../support/till-services';
-import { tillsForEachTest } from '../support/supervised-tills';
+import { offsetToYesterdayAt, tillsForEachTest } from '../support/supervised-tills';
 
 const PIN = '246813';
 const folders: string[] = [];
@@ -107,11 +107,7 @@ describe('the exchange folder is a sealed supervisor setting', () => {
 
 describe('the daily caps cannot be restarted by editing a file', () => {
   it('a trading day start written into settings.json by hand is put back at the next start (audited): the cap holds', async () => {
-    // The till's clock at 10:30 yesterday (behind the real one: no payment ever looks overdue).
-    const morning = new Date();
-    morning.setDate(morning.getDate() - 1);
-    morning.setHours(10, 30, 0, 0);
-    let offset = morning.getTime() - Date.now();
+    let offset = offsetToYesterdayAt(10, 30); // the till's clock at 10:30 yesterday
     const t = await till({ now: () => Date.now() + offset });
     await t.ok('settings:updateLimits', { supervisorPin: PIN, daily: { count: 1 } });
     const first = await t.ok<PaymentView>('payment:startUnlinkedRefund', { amount: 1_000, currency: 'GBP', terminalId: await t.terminal('VCMTILLSIP0'), supervisorPin: PIN });
@@ -166,10 +162,7 @@ describe('the daily caps cannot be restarted by changing the time zone', () => {
 
   it('a time zone that puts the till just after midnight (no administrator needed on Windows) does not start a new day', async () => {
     process.env['TZ'] = 'Europe/London';
-    const morning = new Date();
-    morning.setDate(morning.getDate() - 1);
-    morning.setHours(10, 30, 0, 0);
-    let offset = morning.getTime() - Date.now();
+    let offset = offsetToYesterdayAt(10, 30); // the till's clock at 10:30 yesterday
     const t = await till({ now: () => Date.now() + offset });
     await t.ok('settings:updateLimits', { supervisorPin: PIN, daily: { count: 1 } });
     const refund = () => t.dispatch('payment:startUnlinkedRefund', { amount: 1_000, currency: 'GBP', terminalId: tid, supervisorPin: PIN });

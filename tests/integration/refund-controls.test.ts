@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { PaymentView } from '../../src/shared/payments';
 import type { TillUnderTest } from '../support/till-services';
-import { tillsForEachTest } from '../support/supervised-tills';
+import { offsetToYesterdayAt, tillsForEachTest } from '../support/supervised-tills';
 
 // Issue 14, items 4-6, at the service level through the same dispatcher the renderer's bridge uses, and the EPOS
 // API over real HTTP.
@@ -174,11 +174,7 @@ describe('6. unlinked-refund limits per currency and daily caps per till, enforc
   });
 
   it('the caps count the trading day, and only a supervisor can move its start (a cashier could otherwise restart them)', async () => {
-    // The till's clock at 10:30 yesterday (behind the real one: no payment ever looks overdue).
-    const morning = new Date();
-    morning.setDate(morning.getDate() - 1);
-    morning.setHours(10, 30, 0, 0);
-    let offset = morning.getTime() - Date.now();
+    let offset = offsetToYesterdayAt(10, 30); // the till's clock at 10:30 yesterday
     const t = await till({ now: () => Date.now() + offset });
     await t.ok('settings:updateLimits', { supervisorPin: PIN, daily: { count: 1 } });
     await refundedOk(t, 1_000); // at 10:30

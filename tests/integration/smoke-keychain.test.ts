@@ -1,10 +1,8 @@
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import { loadKeytar } from '../../src/main/secrets/keytar-store';
-import { fake, resetFakeElectron } from '../support/fake-electron';
+import { fake, smokeBundle } from '../support/fake-electron';
 import { startSecretService } from '../support/secret-service';
 
 // `--smoke-test` against a real Secret Service (the fake electron stands in for Electron itself): whatever the
@@ -25,16 +23,7 @@ describe.skipIf(!!missing)('--smoke-test and the keychain', () => {
   afterAll(() => 'stop' in service && service.stop());
 
   it('leaves nothing in its keychain service (the EPOS token and the supervisor seal it created are removed)', async () => {
-    resetFakeElectron();
-    const bundle = fs.mkdtempSync(path.join(os.tmpdir(), 'till-smoke-bundle-'));
-    fs.mkdirSync(path.join(bundle, 'main'));
-    fs.mkdirSync(path.join(bundle, 'renderer'));
-    fs.writeFileSync(path.join(bundle, 'renderer', 'index.html'), '<!doctype html><title>till</title>');
-    fake.fetch = async (url, init) => {
-      if (url.startsWith('app://')) return fake.protocolHandlers.get('app')!(new Request(url));
-      if (url.startsWith('file:')) return new Response(fs.readFileSync(fileURLToPath(url)));
-      return globalThis.fetch(url, init);
-    };
+    const bundle = smokeBundle();
     const lines: string[] = [];
     const write = vi.spyOn(process.stdout, 'write').mockImplementation((chunk, ...rest) => {
       lines.push(String(chunk));

@@ -3,6 +3,10 @@
 // Tests use it with `vi.mock('electron', async () => (await import('../support/fake-electron')).electron)`
 // and inspect what the shell did through `fake`.
 import { EventEmitter } from 'node:events';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 
 export interface Rect {
   x: number;
@@ -339,3 +343,21 @@ export const electron = {
     on: (channel: string, listener: unknown) => fake.ipcListeners.set(channel, listener),
   },
 };
+
+/**
+ * For `--smoke-test` runs on the fake: resets it, makes a stand-in bundle folder (main/ and a renderer page) and lets
+ * the fake's net.fetch serve app://, file: and real URLs. Returns the folder; the caller removes it.
+ */
+export function smokeBundle(): string {
+  resetFakeElectron();
+  const bundle = fs.mkdtempSync(path.join(os.tmpdir(), 'till-smoke-bundle-'));
+  fs.mkdirSync(path.join(bundle, 'main'));
+  fs.mkdirSync(path.join(bundle, 'renderer'));
+  fs.writeFileSync(path.join(bundle, 'renderer', 'index.html'), '<!doctype html><title>till</title>');
+  fake.fetch = async (url, init) => {
+    if (url.startsWith('app://')) return fake.protocolHandlers.get('app')!(new Request(url));
+    if (url.startsWith('file:')) return new Response(fs.readFileSync(fileURLToPath(url)));
+    return globalThis.fetch(url, init);
+  };
+  return bundle;
+}

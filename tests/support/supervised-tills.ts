@@ -24,3 +24,14 @@ export function tillsForEachTest(pin: string): { start(options?: TillOptions): P
   };
   return { start, supervised };
 }
+
+/**
+ * How far to move a till's clock (`now: () => Date.now() + offset`) so that it reads hours:minutes yesterday —
+ * behind the real clock, so no payment ever looks overdue, yet a whole trading day the caps can count.
+ */
+export function offsetToYesterdayAt(hours: number, minutes: number): number {
+  const at = new Date();
+  at.setDate(at.getDate() - 1);
+  at.setHours(hours, minutes, 0, 0);
+  return at.getTime() - Date.now();
+}

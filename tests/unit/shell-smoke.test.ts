@@ -1,9 +1,8 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { fake, resetFakeElectron } from '../support/fake-electron';
+import { fake, smokeBundle } from '../support/fake-electron';
 
 // `--smoke-test` on the fake electron: everything up to the page runs for real here (keytar loaded and asked,
 // the services on a temporary folder with the journal and the built-in simulator, app://bundle and its CSP
@@ -16,16 +15,7 @@ const { launch } = await import('../../src/main/electron/entry');
 const root = path.resolve(__dirname, '../..');
 let bundle: string;
 beforeEach(() => {
-  resetFakeElectron();
-  bundle = fs.mkdtempSync(path.join(os.tmpdir(), 'till-smoke-bundle-'));
-  fs.mkdirSync(path.join(bundle, 'main'));
-  fs.mkdirSync(path.join(bundle, 'renderer'));
-  fs.writeFileSync(path.join(bundle, 'renderer', 'index.html'), '<!doctype html><title>till</title>');
-  fake.fetch = async (url, init) => {
-    if (url.startsWith('app://')) return fake.protocolHandlers.get('app')!(new Request(url));
-    if (url.startsWith('file:')) return new Response(fs.readFileSync(fileURLToPath(url)));
-    return globalThis.fetch(url, init);
-  };
+  bundle = smokeBundle();
 });
 afterEach(() => fs.rmSync(bundle, { recursive: true, force: true }));
 
