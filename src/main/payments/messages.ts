@@ -1,7 +1,7 @@
 import { formatMoney } from '../../shared/money';
 import { SLIP_COLUMNS, slipLines } from '../../shared/report-slip';
 import { FINAL_STATUSES, type PaymentStatus, type PaymentType, type ReceiptLine } from '../../shared/payments';
-import { DOJO_ON_VERDICT, DOJO_UNREACHABLE_ADVICE, dojoUnreachableWords, verdictWords } from '../../shared/words';
+import { DOJO_ON_VERDICT, DOJO_UNREACHABLE_ADVICE, dojoUnreachableWords, STATUS_WORDS, statusWord, verdictWords } from '../../shared/words';
 
 /**
  * Every word the payment engine says to a cashier or an EPOS: outcomes, instructions, the running line, the
@@ -128,7 +128,7 @@ export const timeline = {
   sessionContradicted: "Dojo's payment record shows the money taken, although the terminal reported the signature rejected and the payment reversed. The payment now follows Dojo's record.",
   verdictUnchecked: "Dojo could not tell in a week whether the verdict recorded by hand was right: the till has stopped asking.",
   verdictContradicted: (type: PaymentType, verdict: 'approved' | 'not_charged', dojo: string) =>
-    `Dojo's record contradicts the verdict recorded by hand (${verdictWords(type, verdict)}): Dojo shows ${STATUS_WORDS[dojo] ?? dojo}. The payment now follows Dojo's record.`,
+    `Dojo's record contradicts the verdict recorded by hand (${verdictWords(type, verdict)}): Dojo shows ${dojoStatusWord(dojo, type)}. The payment now follows Dojo's record.`,
   reconciledByRecheck: "Dojo's record, read by the till's own re-check of a verdict recorded by hand.",
   refunded: (amount: number, currency: string) => `${formatMoney(amount, currency)} refunded.`,
   refundUndone: (amount: number, currency: string) => `${formatMoney(amount, currency)} refund not made after all (Dojo's record): it can be refunded again.`,
@@ -136,7 +136,9 @@ export const timeline = {
   dojoError: (call: string, message: string) => `${CALL_WORDS[call] ?? 'Talking to Dojo'}: ${message}`,
 } as const;
 
-const STATUS_WORDS: Record<string, string> = { approved: 'approved', declined: 'declined', cancelled: 'cancelled', expired: 'expired', failed: 'not charged' };
+/** A status Dojo's record gave, in the screen's words (a refund that moved nothing is "not refunded"). */
+const dojoStatusWord = (status: string, type: PaymentType): string =>
+  (status in STATUS_WORDS ? statusWord(status as PaymentStatus, type) : status).toLowerCase();
 
 /** What each Dojo call is, for the timeline (never the call's name in code). */
 const CALL_WORDS: Record<string, string> = {
@@ -248,7 +250,7 @@ export function contradictionWords(type: PaymentType, verdict: 'approved' | 'not
   if (verdict === 'not_charged') {
     return `Recorded by hand as not ${moved}, but Dojo's record shows it was ${moved}. The payment now shows Dojo's record. Do not take it again; if the customer paid twice, refund one of them.`;
   }
-  return `Recorded by hand as ${moved}, but Dojo's record shows it was not (${STATUS_WORDS[dojoSays] ?? dojoSays}). The payment now shows Dojo's record: the money was not ${moved}.`;
+  return `Recorded by hand as ${moved}, but Dojo's record shows it was not (${dojoStatusWord(dojoSays, type)}). The payment now shows Dojo's record: the money was not ${moved}.`;
 }
 
 
